@@ -1,0 +1,3 @@
+"""tagship: repeatable, auditable, CI-driven releases of Python packages."""
+
+__version__ = "0.1.0"

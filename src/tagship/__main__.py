@@ -1,0 +1,3 @@
+from tagship.cli import main
+
+raise SystemExit(main())

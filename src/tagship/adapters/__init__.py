@@ -1,0 +1,1 @@
+"""Adapters: the only places that talk to processes, git, HTTP and package indexes."""

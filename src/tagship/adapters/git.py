@@ -1,0 +1,168 @@
+"""The one place that runs git, always through the injected Runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tagship.adapters.process import Completed, Runner, run
+from tagship.core.errors import ConfigError, GateError, ServiceError
+
+_SHALLOW_HINT = (
+    "fetch the full history and tags: git fetch --unshallow --tags "
+    "(in GitHub Actions: actions/checkout with fetch-depth: 0)"
+)
+
+
+@dataclass(frozen=True)
+class Describe:
+    """Where HEAD stands relative to the last matching tag."""
+
+    tag: str | None
+    distance: int
+    short_sha: str
+
+
+class Git:
+    """A git work tree. Every method runs `git -C root ...` through the runner."""
+
+    def __init__(self, root: Path, runner: Runner = run) -> None:
+        self.root = root
+        self._runner = runner
+
+    @classmethod
+    def discover(cls, path: Path, runner: Runner = run) -> Git:
+        """The work tree containing `path`; ConfigError when there is none."""
+        done = runner(["git", "-C", str(path), "rev-parse", "--show-toplevel"])
+        if not done.ok:
+            raise ConfigError(
+                f"{path} is not inside a git repository",
+                hint="run tagship in a clone of the project (git init / git clone)",
+            )
+        return cls(Path(done.stdout.strip()), runner)
+
+    def _run(self, *args: str) -> Completed:
+        return self._runner(["git", "-C", str(self.root), *args])
+
+    def _out(self, *args: str) -> str:
+        done = self._run(*args)
+        if not done.ok:
+            raise ServiceError(f"git {' '.join(args)} failed: {done.tail(1)}")
+        return done.stdout.strip()
+
+    # -- reading -----------------------------------------------------------------
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        done = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
+        return done.stdout.strip() if done.ok else None
+
+    def require_branch(self) -> str:
+        branch = self.current_branch()
+        if branch is None:
+            raise GateError(
+                "HEAD is detached; this step needs a branch",
+                hint="check out the release branch (git switch main)",
+            )
+        return branch
+
+    def head_sha(self, ref: str = "HEAD") -> str:
+        done = self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        if not done.ok:
+            raise ConfigError(
+                f"{ref!r} does not name a commit in {self.root}",
+                hint="make a first commit, or name an existing branch, tag or sha",
+            )
+        return done.stdout.strip()
+
+    def dirty_files(self) -> list[str]:
+        """Paths with uncommitted changes, untracked files included (ignored ones not)."""
+        out = self._run("status", "--porcelain", "--untracked-files=normal").stdout
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def is_clean(self) -> bool:
+        return not self.dirty_files()
+
+    def is_shallow(self) -> bool:
+        return self._out("rev-parse", "--is-shallow-repository") == "true"
+
+    def require_full_history(self) -> None:
+        if self.is_shallow():
+            raise ConfigError("this clone is shallow: tags and history are missing", _SHALLOW_HINT)
+
+    def commit_time(self, ref: str = "HEAD") -> int:
+        """Committer time of `ref` as a Unix timestamp (the SOURCE_DATE_EPOCH of a build)."""
+        return int(self._out("log", "-1", "--format=%ct", self.head_sha(ref)))
+
+    def tags(self, pattern: str | None = None, *, merged_into: str | None = None) -> list[str]:
+        args = ["tag", "--list"]
+        if merged_into is not None:
+            args += ["--merged", merged_into]
+        if pattern is not None:
+            args.append(pattern)
+        return [t for t in self._out(*args).splitlines() if t]
+
+    def tag_target(self, tag: str) -> str | None:
+        """The commit a local tag points to, or None when the tag does not exist."""
+        done = self._run("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}")
+        return done.stdout.strip() if done.ok else None
+
+    def remote_url(self, remote: str = "origin") -> str | None:
+        done = self._run("remote", "get-url", remote)
+        return done.stdout.strip() if done.ok else None
+
+    def remote_tags(self, remote: str = "origin") -> dict[str, str]:
+        """Tags on the remote with the commit each points to (annotated tags peeled)."""
+        done = self._run("ls-remote", "--tags", remote)
+        if not done.ok:
+            raise ServiceError(
+                f"cannot list tags of remote {remote!r}: {done.tail(1)}",
+                hint=f"check that {remote!r} exists and is reachable (git remote -v)",
+            )
+        tags: dict[str, str] = {}
+        for line in done.stdout.splitlines():
+            sha, _, ref = line.partition("\t")
+            name = ref.removeprefix("refs/tags/")
+            if name.endswith("^{}"):
+                tags[name[:-3]] = sha  # the peeled commit wins over the tag object
+            else:
+                tags.setdefault(name, sha)
+        return tags
+
+    def describe(self, match: str) -> Describe:
+        """The nearest tag matching the glob reachable from HEAD, and the distance to it."""
+        short = self._out("rev-parse", "--short", "HEAD")
+        done = self._run("describe", "--tags", "--long", "--match", match, "HEAD")
+        if not done.ok:
+            self.require_full_history()
+            count = int(self._out("rev-list", "--count", "HEAD"))
+            return Describe(None, count, short)
+        tag, distance, _ = done.stdout.strip().rsplit("-", 2)
+        return Describe(tag, int(distance), short)
+
+    def count_commits(self, since: str | None, until: str = "HEAD") -> int:
+        spec = until if since is None else f"{since}..{until}"
+        return int(self._out("rev-list", "--count", spec))
+
+    def config_value(self, key: str) -> str | None:
+        done = self._run("config", "--get", key)
+        return done.stdout.strip() if done.ok else None
+
+    # -- writing -----------------------------------------------------------------
+
+    def commit_paths(self, paths: list[Path], message: str) -> str:
+        """Commit exactly `paths` with `message`; returns the new HEAD sha."""
+        rel = [str(p.resolve().relative_to(self.root.resolve())) for p in paths]
+        self._out("add", "--", *rel)
+        self._out("commit", "--quiet", "--message", message, "--", *rel)
+        return self.head_sha()
+
+    def create_tag(self, name: str, message: str, ref: str = "HEAD") -> None:
+        if self.tag_target(name) is not None:
+            raise GateError(f"tag {name} already exists", hint="bump the version and release anew")
+        self._out("tag", "--annotate", name, "--message", message, self.head_sha(ref))
+
+    def push_tag(self, name: str, remote: str = "origin") -> None:
+        done = self._run("push", remote, f"refs/tags/{name}")
+        if not done.ok:
+            raise ServiceError(f"pushing tag {name} to {remote} failed: {done.tail(1)}")

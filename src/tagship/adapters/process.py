@@ -1,0 +1,76 @@
+"""The one place that starts processes. Everything else receives a Runner."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from tagship.core.errors import ConfigError, ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a finished process left behind."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 10) -> str:
+        """The last lines of output, for error messages."""
+        text = (self.stderr.strip() or self.stdout.strip()).splitlines()
+        return "\n".join(text[-lines:])
+
+
+class Runner(Protocol):
+    """Runs a command to completion; never through a shell."""
+
+    def __call__(
+        self,
+        args: Sequence[str],
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        stdin: str | None = None,
+    ) -> Completed: ...
+
+
+def run(
+    args: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    stdin: str | None = None,
+) -> Completed:
+    """Run `args` and capture its output. A missing program or a timeout raises."""
+    argv = tuple(args)
+    try:
+        done = subprocess.run(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{argv[0]} is not installed or not on PATH", hint=f"install {argv[0]} and retry"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise ServiceError(f"{argv[0]} did not finish within {timeout} s") from None
+    return Completed(argv, done.returncode, done.stdout, done.stderr)

@@ -1,0 +1,93 @@
+"""Command line entry point. Commands load lazily so `tagship --help` stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship import __version__
+from tagship.core.errors import TagshipError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# name -> (module under tagship.cli, one-line help); the module is imported only when run
+COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("status_cmd", "show version, expected tag, branch and tree state"),
+    "version": ("version_cmd", "print the project's version"),
+    "bump": ("bump_cmd", "rewrite the version: major, minor, patch, rc, release or X.Y.Z"),
+    "check-tag": ("check_tag_cmd", "check that a tag is the release tag of the version"),
+    "config": ("config_cmd", "show the effective configuration and where each value came from"),
+    "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
+}
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<12} {text}" for name, (_, text) in COMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="tagship",
+        description="Repeatable, auditable, CI-driven releases of Python packages.",
+        epilog=f"commands:\n{listing}\n\nexit codes: 0 ok, 1 gate failed, 2 usage or config, "
+        "3 external service, 4 integrity",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tagship {__version__}")
+    parser.add_argument(
+        "-C", "--project", type=Path, default=Path(), metavar="DIR", help="the project directory"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
+        help="override a [tool.tagship] key for this run (e.g. --set tag-format=v{version})",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("command", choices=list(COMMANDS), metavar="COMMAND")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run tagship; returns the exit code."""
+    top = _top_parser().parse_args(argv)
+    try:
+        return _dispatch(top)
+    except TagshipError as exc:
+        if top.debug:
+            raise
+        from tagship.cli.render import error_line  # noqa: PLC0415 - keep start-up light
+
+        error_line(exc.message, exc.hint)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("tagship: interrupted\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # one line for the unexpected too; --debug shows the traceback
+        if top.debug:
+            raise
+        sys.stderr.write(
+            f"tagship: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback, and please report it)\n"
+        )
+        return EXIT_INTERNAL
+
+
+def _dispatch(top: argparse.Namespace) -> int:
+    module_name, text = COMMANDS[top.command]
+    module = importlib.import_module(f"tagship.cli.{module_name}")
+    parser = argparse.ArgumentParser(prog=f"tagship {top.command}", description=text)
+    module.configure(parser)
+    args = parser.parse_args(top.args)
+    from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
+
+    ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=dict(os.environ))
+    code: int = module.run(args, ctx)
+    return code

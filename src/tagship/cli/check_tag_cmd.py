@@ -1,0 +1,35 @@
+"""`tagship check-tag [TAG]`: the tag/version gate of the publish workflow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import line
+from tagship.core.errors import UsageError
+from tagship.core.versions import check_tag
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tag", nargs="?", help="the tag to check (default: from GITHUB_REF)")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    tag = args.tag
+    if tag is None:
+        ref = ctx.env.get("GITHUB_REF", "")
+        if not ref.startswith("refs/tags/"):
+            raise UsageError(
+                "no TAG given and GITHUB_REF is not a tag ref" + (f" ({ref})" if ref else ""),
+                hint="pass the tag (tagship check-tag v1.2.3) or run on a tag push",
+            )
+        tag = ref.removeprefix("refs/tags/")
+    workspace = ctx.workspace()
+    version = workspace.version()
+    check_tag(tag, version, workspace.config.tag_format)
+    line(f"tag {tag} matches version {version}")
+    return 0

@@ -1,0 +1,31 @@
+"""`tagship config`: the effective configuration and where each value came from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import emit_json, table
+from tagship.core.config import describe
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    workspace = ctx.workspace()
+    rows = describe(workspace.config, ctx.env)
+    if args.format == "json":
+        emit_json([{"key": k, "value": v, "source": s} for k, v, s in rows])
+    else:
+        table(
+            f"tagship configuration ({workspace.config.pyproject})",
+            ("key", "value", "source"),
+            rows,
+        )
+    return 0

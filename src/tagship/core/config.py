@@ -1,0 +1,344 @@
+"""The release policy as configuration: `[tool.tagship]`, defaults from the charmos policy."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from tagship.core.errors import ConfigError
+from tagship.core.pyproject import TOMLDecodeError, loads, table
+from tagship.core.versions import validate_tag_format
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+
+DEFAULT = "default"
+PYPROJECT = "pyproject"
+ENVIRONMENT = "environment"
+COMMAND_LINE = "command line"
+
+REQUIRED_CHECKS = (
+    "lint",
+    "typecheck",
+    "tests",
+    "package-build",
+    "docs-validation",
+    "build-validation",
+    "release-label",
+)
+RELEASE_LABELS = ("release:major", "release:minor", "release:patch", "release:skip")
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """A package index tagship can publish to."""
+
+    name: str
+    upload_url: str
+    simple_url: str
+    environment: str | None = None
+    workflow: str | None = None
+    official: bool = False
+
+
+BUILTIN_INDEXES = {
+    "pypi": IndexConfig(
+        "pypi",
+        "https://upload.pypi.org/legacy/",
+        "https://pypi.org/simple/",
+        "pypi",
+        "publish-pypi.yml",
+        official=True,
+    ),
+    "testpypi": IndexConfig(
+        "testpypi",
+        "https://test.pypi.org/legacy/",
+        "https://test.pypi.org/simple/",
+        "testpypi",
+        "publish-testpypi.yml",
+        official=True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Index credentials, only ever from the environment. The secret never shows in repr."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective release policy of one project."""
+
+    pyproject: Path
+    tag_format: str = "v{version}"
+    release_branch: str = "main"
+    hotfix_branches: str = "hotfix/*"
+    required_checks: tuple[str, ...] = REQUIRED_CHECKS
+    release_labels: tuple[str, ...] = RELEASE_LABELS
+    indexes: Mapping[str, IndexConfig] = field(default_factory=lambda: dict(BUILTIN_INDEXES))
+    github_owner: str | None = None
+    github_repository: str | None = None
+    # where each effective value came from, by dotted TOML key
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def project_dir(self) -> Path:
+        return self.pyproject.parent
+
+    def index(self, name: str) -> IndexConfig:
+        try:
+            return self.indexes[name]
+        except KeyError:
+            raise ConfigError(
+                f"unknown index {name!r}; configured: {', '.join(sorted(self.indexes))}",
+                hint=f"declare it as [tool.tagship.indexes.{name}] in {self.pyproject}",
+            ) from None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _str_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+_TYPE_NAMES: dict[Callable[[Any], Any], str] = {
+    _str: "a string",
+    _bool: "true or false",
+    _str_list: "a list of strings",
+}
+# TOML key -> (attribute of Config, converter returning None on a wrong type)
+_TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "tag-format": ("tag_format", _str),
+    "release-branch": ("release_branch", _str),
+    "hotfix-branches": ("hotfix_branches", _str),
+    "required-checks": ("required_checks", _str_list),
+    "release-labels": ("release_labels", _str_list),
+}
+_GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "owner": ("github_owner", _str),
+    "repository": ("github_repository", _str),
+}
+_INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "upload-url": ("upload_url", _str),
+    "simple-url": ("simple_url", _str),
+    "environment": ("environment", _str),
+    "workflow": ("workflow", _str),
+    "official": ("official", _bool),
+}
+_TABLES = ("indexes", "github")
+
+
+def _unknown(key: str, known: list[str], path: Path) -> ConfigError:
+    close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(known))}"
+    return ConfigError(f"unknown key `{key}` in {path}", hint=hint)
+
+
+def _convert(key: str, value: Any, converter: Callable[[Any], Any], path: Path, origin: str) -> Any:
+    converted = converter(value)
+    if converted is None:
+        where = path if origin == PYPROJECT else origin
+        raise ConfigError(
+            f"`{key}` in {where} must be {_TYPE_NAMES[converter]}, got {type(value).__name__}"
+        )
+    return converted
+
+
+def github_repo_from_url(url: str | None) -> tuple[str, str] | None:
+    """(owner, repository) from a GitHub-style remote URL, or None for other remotes."""
+    if not url:
+        return None
+    scp = re.fullmatch(r"[\w.-]+@([\w.-]+):(?P<path>.+)", url)
+    if scp is not None:
+        path = scp["path"]
+    else:
+        parts = urlsplit(url)
+        if not parts.netloc or parts.scheme == "file":
+            return None
+        path = parts.path
+    segments = [s for s in path.strip("/").removesuffix(".git").split("/") if s]
+    if len(segments) != 2:  # noqa: PLR2004 - exactly owner/repository
+        return None
+    return segments[0], segments[1]
+
+
+def _index_entry(
+    name: str, raw: Any, path: Path, origin: str, sources: dict[str, str]
+) -> IndexConfig:
+    prefix = f"tool.tagship.indexes.{name}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"`{prefix}` in {path} must be a table")
+    base = BUILTIN_INDEXES.get(name)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _INDEX_KEYS:
+            raise _unknown(f"{prefix}.{key}", list(_INDEX_KEYS), path)
+        attr, converter = _INDEX_KEYS[key]
+        values[attr] = _convert(f"{prefix}.{key}", value, converter, path, origin)
+        sources[f"indexes.{name}.{key}"] = origin
+    if base is None:
+        missing = [k for k in ("upload-url", "simple-url") if _INDEX_KEYS[k][0] not in values]
+        if missing:
+            raise ConfigError(
+                f"index `{prefix}` in {path} needs {' and '.join(missing)}",
+                hint=f'add {missing[0]} = "http://..." under [{prefix}]',
+            )
+        return IndexConfig(name=name, **values)
+    return replace(base, **values)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """`indexes.local.official=false` -> nested dict; values are TOML, else plain strings."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(
+            f"--set expects KEY=VALUE, got {text!r}", hint="e.g. --set tag-format=v{version}"
+        )
+    try:
+        value: Any = loads(f"v = {raw.strip()}")["v"]
+    except TOMLDecodeError:
+        value = raw.strip()
+    node: dict[str, Any] = {}
+    root = node
+    parts = key.strip().split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return root
+
+
+def _apply(
+    raw: Mapping[str, Any], origin: str, path: Path, values: dict[str, Any], sources: dict[str, str]
+) -> None:
+    for key, value in raw.items():
+        if key in _TOP_KEYS:
+            attr, converter = _TOP_KEYS[key]
+            values[attr] = _convert(f"tool.tagship.{key}", value, converter, path, origin)
+            sources[key] = origin
+        elif key == "github":
+            if not isinstance(value, dict):
+                raise ConfigError(f"`tool.tagship.github` in {path} must be a table")
+            for sub, subvalue in value.items():
+                if sub not in _GITHUB_KEYS:
+                    raise _unknown(f"tool.tagship.github.{sub}", list(_GITHUB_KEYS), path)
+                attr, converter = _GITHUB_KEYS[sub]
+                values[attr] = _convert(
+                    f"tool.tagship.github.{sub}", subvalue, converter, path, origin
+                )
+                sources[f"github.{sub}"] = origin
+        elif key == "indexes":
+            if not isinstance(value, dict):
+                raise ConfigError(f"`tool.tagship.indexes` in {path} must be a table")
+            indexes = dict(values["indexes"])
+            for name, entry in value.items():
+                indexes[name] = _index_entry(name, entry, path, origin, sources)
+            values["indexes"] = indexes
+        else:
+            raise _unknown(f"tool.tagship.{key}", [*_TOP_KEYS, *_TABLES], path)
+
+
+def load_config(
+    pyproject: Path,
+    data: Mapping[str, Any],
+    *,
+    env: Mapping[str, str],
+    overrides: tuple[str, ...] = (),
+    origin_url: str | None = None,
+) -> Config:
+    """Build the effective config: defaults < origin URL < pyproject < environment < --set."""
+    own = table(dict(data), "tool.tagship", pyproject)
+    values: dict[str, Any] = {"indexes": dict(BUILTIN_INDEXES)}
+    sources: dict[str, str] = {}
+    parsed = github_repo_from_url(origin_url)
+    if parsed is not None:
+        values["github_owner"], values["github_repository"] = parsed
+        sources["github.owner"] = sources["github.repository"] = "git remote origin"
+    _apply(own, PYPROJECT, pyproject, values, sources)
+    repo = env.get("GITHUB_REPOSITORY", "")
+    if "/" in repo:
+        values["github_owner"], values["github_repository"] = repo.split("/", 1)
+        sources["github.owner"] = sources["github.repository"] = ENVIRONMENT
+    merged: dict[str, Any] = {}
+    for text in overrides:
+        merged = _merge(merged, parse_override(text))
+    _apply(merged, COMMAND_LINE, pyproject, values, sources)
+    config = Config(pyproject=pyproject, sources=sources, **values)
+    validate_tag_format(config.tag_format)
+    return config
+
+
+def credentials(index: str, env: Mapping[str, str]) -> Credentials | None:
+    """Credentials of an index from TAGSHIP_INDEX_<NAME>_USERNAME / _PASSWORD or _TOKEN."""
+    stem = "TAGSHIP_INDEX_" + index.upper().replace("-", "_")
+    token = env.get(f"{stem}_TOKEN")
+    if token:
+        return Credentials(env.get(f"{stem}_USERNAME") or "__token__", token)
+    password = env.get(f"{stem}_PASSWORD")
+    if password:
+        return Credentials(env.get(f"{stem}_USERNAME", ""), password)
+    return None
+
+
+def credential_variables(index: str) -> tuple[str, str, str]:
+    stem = "TAGSHIP_INDEX_" + index.upper().replace("-", "_")
+    return f"{stem}_USERNAME", f"{stem}_PASSWORD", f"{stem}_TOKEN"
+
+
+def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(key, value, source) rows of the effective config; secrets are never shown."""
+    rows: list[tuple[str, str, str]] = []
+    for key, (attr, _) in _TOP_KEYS.items():
+        value = getattr(config, attr)
+        shown = ", ".join(value) if isinstance(value, tuple) else str(value)
+        rows.append((key, shown, config.sources.get(key, DEFAULT)))
+    for key, (attr, _) in _GITHUB_KEYS.items():
+        value = getattr(config, attr)
+        rows.append(
+            (f"github.{key}", value or "(unknown)", config.sources.get(f"github.{key}", DEFAULT))
+        )
+    for name, index in config.indexes.items():
+        for key, (attr, _) in _INDEX_KEYS.items():
+            value = getattr(index, attr)
+            shown = str(value).lower() if isinstance(value, bool) else (value or "(none)")
+            rows.append(
+                (
+                    f"indexes.{name}.{key}",
+                    shown,
+                    config.sources.get(f"indexes.{name}.{key}", DEFAULT),
+                )
+            )
+        present = [v for v in credential_variables(name) if env.get(v)]
+        rows.append(
+            (
+                f"indexes.{name}.credentials",
+                "set (hidden)" if present else "not set",
+                f"{ENVIRONMENT}: {', '.join(present)}" if present else ENVIRONMENT,
+            )
+        )
+    return rows

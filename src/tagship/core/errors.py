@@ -1,0 +1,52 @@
+"""One error family. Each subclass carries its exit code; the CLI renders it once."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+EXIT_OK = 0
+EXIT_GATE = 1
+EXIT_USAGE = 2
+EXIT_SERVICE = 3
+EXIT_INTEGRITY = 4
+
+
+class TagshipError(Exception):
+    """Base of every user-facing failure: a one-line message and an optional hint."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class GateError(TagshipError):
+    """A gate or check refused to let the release proceed."""
+
+    exit_code = EXIT_GATE
+
+
+class ConfigError(TagshipError):
+    """The project or its configuration is not usable as it is."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(TagshipError):
+    """The command line asked for something that cannot be done."""
+
+    exit_code = EXIT_USAGE
+
+
+class ServiceError(TagshipError):
+    """An external tool or service failed (after any retries)."""
+
+    exit_code = EXIT_SERVICE
+
+
+class IntegrityError(TagshipError):
+    """Bytes or records do not match what was recorded: a hash mismatch or tampering."""
+
+    exit_code = EXIT_INTEGRITY

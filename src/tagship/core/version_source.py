@@ -1,0 +1,233 @@
+"""Where a project's version lives, and how to read and rewrite it there.
+
+Supports a static `[project].version`, and `dynamic = ["version"]` from hatch
+(`path`/`vcs`), pdm (`file`/`scm`), setuptools (`attr`/`file`), setuptools-scm and
+flit (the module's `__version__`); poetry's `[tool.poetry].version` for projects
+without a `[project]` table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from tagship.core.errors import ConfigError, UsageError
+from tagship.core.pyproject import load_toml, table
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SourceKind = Literal["static", "file", "scm", "poetry"]
+
+# hatchling's default regex version source
+_HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
+# pdm-backend's default for source = "file"
+_PDM_PATTERN = r"""^__version__\s*=\s*(['"])v?(?P<version>.+?)\1"""
+_SCM_REQUIRES = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs")
+
+
+@dataclass(frozen=True)
+class VersionSource:
+    """Where the version is read from and written to."""
+
+    kind: SourceKind
+    where: str
+    path: Path | None = None
+    # regex with a `version` group; None means the whole (stripped) file is the version
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectMeta:
+    """A project's distribution name, version source and build backend."""
+
+    name: str
+    source: VersionSource
+    backend: str
+
+
+def _attr_pattern(attr: str) -> str:
+    return rf"""^{re.escape(attr)}\s*(?::[^=\n]+)?=\s*(['"])v?(?P<version>[^'"\n]+)\1"""
+
+
+def _module_file(root: Path, module: str, package_dirs: dict[str, str]) -> Path | None:
+    parts = module.split(".")
+    bases = [package_dirs[""]] if "" in package_dirs else ["src", "."]
+    if parts[0] in package_dirs:
+        bases = [package_dirs[parts[0]]]
+        parts = parts[1:]
+    for base in bases:
+        stem = root.joinpath(base, *parts)
+        for candidate in (stem / "__init__.py", stem.with_suffix(".py")):
+            if parts and candidate.is_file():
+                return candidate
+    return None
+
+
+def _missing_module(module: str, pyproject: Path) -> ConfigError:
+    return ConfigError(
+        f"cannot find the module {module!r} that holds the version of {pyproject}",
+        hint="keep it under src/ or the project root, or set the path in the backend's config",
+    )
+
+
+def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> VersionSource:
+    root = pyproject.parent
+    if isinstance(spec, dict) and isinstance(spec.get("attr"), str):
+        module, _, attr = spec["attr"].rpartition(".")
+        dirs = table(data, "tool.setuptools", pyproject).get("package-dir", {})
+        path = _module_file(root, module, dirs if isinstance(dirs, dict) else {})
+        if path is None:
+            raise _missing_module(module, pyproject)
+        return VersionSource("file", f"setuptools attr {spec['attr']}", path, _attr_pattern(attr))
+    if isinstance(spec, dict) and isinstance(spec.get("file"), (str, list)):
+        files = spec["file"] if isinstance(spec["file"], list) else [spec["file"]]
+        return VersionSource("file", f"setuptools file {files[0]}", root / str(files[0]))
+    raise ConfigError(
+        f"`tool.setuptools.dynamic.version` in {pyproject} must be {{attr}} or {{file}}"
+    )
+
+
+def _dynamic_source(
+    data: dict[str, Any], pyproject: Path, name: str, backend: str
+) -> VersionSource:
+    root = pyproject.parent
+    requires = " ".join(str(r) for r in table(data, "build-system", pyproject).get("requires", []))
+    hatch = table(data, "tool.hatch.version", pyproject)
+    pdm = table(data, "tool.pdm.version", pyproject)
+    setuptools_dynamic = table(data, "tool.setuptools.dynamic", pyproject)
+    if hatch.get("source") == "vcs":
+        return VersionSource("scm", "hatch-vcs (git tags)")
+    if isinstance(hatch.get("path"), str) and hatch.get("source", "regex") == "regex":
+        pattern = hatch.get("pattern")
+        if isinstance(pattern, str) and "(?P<version>" not in pattern:
+            raise ConfigError(f"`tool.hatch.version.pattern` in {pyproject} has no version group")
+        path = root / hatch["path"]
+        chosen = pattern if isinstance(pattern, str) else _HATCH_PATTERN
+        return VersionSource("file", f"hatch version path {hatch['path']}", path, chosen)
+    if pdm.get("source") == "scm":
+        return VersionSource("scm", "pdm scm (git tags)")
+    if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
+        return VersionSource(
+            "file", f"pdm version file {pdm['path']}", root / pdm["path"], _PDM_PATTERN
+        )
+    if "version" in setuptools_dynamic:
+        return _setuptools_source(setuptools_dynamic["version"], data, pyproject)
+    if "setuptools_scm" in data.get("tool", {}) or any(r in requires for r in _SCM_REQUIRES):
+        return VersionSource("scm", "setuptools-scm (git tags)")
+    if backend.startswith("flit_core"):
+        module_table = table(data, "tool.flit.module", pyproject)
+        module = str(module_table.get("name", name.replace("-", "_")))
+        path = _module_file(root, module, {})
+        if path is None:
+            raise _missing_module(module, pyproject)
+        return VersionSource(
+            "file", f"flit module {module}.__version__", path, _attr_pattern("__version__")
+        )
+    raise ConfigError(
+        f"{pyproject} declares a dynamic version but tagship cannot tell where it comes from",
+        hint="supported: hatch path/vcs, pdm file/scm, setuptools attr/file, setuptools-scm, flit",
+    )
+
+
+def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
+    """Find the project's name and where its version lives."""
+    backend = str(table(data, "build-system", pyproject).get("build-backend", ""))
+    project = data.get("project")
+    if project is None:
+        poetry = table(data, "tool.poetry", pyproject)
+        if isinstance(poetry.get("name"), str) and isinstance(poetry.get("version"), str):
+            where = f"{pyproject.name} [tool.poetry].version"
+            return ProjectMeta(poetry["name"], VersionSource("poetry", where, pyproject), backend)
+        legacy = any((pyproject.parent / f).exists() for f in ("setup.py", "setup.cfg"))
+        raise ConfigError(
+            f"{pyproject} has no [project] table"
+            + (" (the metadata lives in setup.py/setup.cfg)" if legacy else ""),
+            hint="tagship needs [project] with name and version (or dynamic = ['version']): "
+            "see https://packaging.python.org/en/latest/guides/writing-pyproject-toml/",
+        )
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        raise ConfigError(f"[project] in {pyproject} has no name", hint='add name = "your-package"')
+    name = project["name"]
+    dynamic = project.get("dynamic", [])
+    if isinstance(project.get("version"), str):
+        where = f"{pyproject.name} [project].version"
+        return ProjectMeta(name, VersionSource("static", where, pyproject), backend)
+    if isinstance(dynamic, list) and "version" in dynamic:
+        return ProjectMeta(name, _dynamic_source(data, pyproject, name, backend), backend)
+    raise ConfigError(
+        f"[project] in {pyproject} has no version and does not declare it dynamic",
+        hint='add version = "0.1.0" or dynamic = ["version"] with a version source',
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the version file {path}: {exc.strerror}") from None
+
+
+def _span(source: VersionSource, text: str) -> tuple[int, int]:
+    """Start and end offsets of the version string inside the file's text."""
+    if source.pattern is None:
+        stripped = text.strip()
+        start = text.find(stripped)
+        return start, start + len(stripped)
+    match = re.search(source.pattern, text, flags=re.MULTILINE)
+    if match is None:
+        assert source.path is not None  # noqa: S101 - file sources always carry a path
+        raise ConfigError(
+            f"no literal version found in {source.path} ({source.where})",
+            hint='assign it as a plain string, e.g. __version__ = "1.2.3"',
+        )
+    return match.start("version"), match.end("version")
+
+
+def read_version_text(source: VersionSource) -> str:
+    """The version string where it lives now (not yet validated as PEP 440)."""
+    path = writable_path(source)
+    if source.kind in ("static", "poetry"):
+        data = load_toml(path)
+        node = data["project"] if source.kind == "static" else data["tool"]["poetry"]
+        return str(node["version"])
+    text = _read_text(path)
+    start, end = _span(source, text)
+    return text[start:end]
+
+
+def writable_path(source: VersionSource) -> Path:
+    """The file a bump rewrites; a version that lives in git tags has none."""
+    if source.path is None:
+        raise UsageError(
+            f"the version comes from git tags ({source.where}); there is no file to bump",
+            hint="create the release tag instead (tagship tag)",
+        )
+    return source.path
+
+
+def rewrite(source: VersionSource, text: str, new: str) -> str:
+    """`text` (the file holding the version) with only the version replaced by `new`."""
+    if source.kind in ("static", "poetry"):
+        return _rewrite_toml(
+            text, ("project",) if source.kind == "static" else ("tool", "poetry"), new
+        )
+    start, end = _span(source, text)
+    return text[:start] + new + text[end:]
+
+
+def _rewrite_toml(text: str, keys: tuple[str, ...], new: str) -> str:
+    import tomlkit  # noqa: PLC0415 - only bump needs it; keeps start-up fast
+    from tomlkit.items import String  # noqa: PLC0415
+
+    doc = tomlkit.parse(text)
+    node: Any = doc
+    for key in keys:
+        node = node[key]
+    old = node["version"]
+    if not isinstance(old, String):
+        raise ConfigError("the version in pyproject.toml is not a string")
+    # keep the original quoting style (basic or literal) of the value
+    node["version"] = String.from_raw(new, type_=old.type)
+    return tomlkit.dumps(doc)

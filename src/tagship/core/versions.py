@@ -1,0 +1,168 @@
+"""Version and tag rules (PEP 440), as pure functions."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from packaging.version import InvalidVersion, Version
+
+from tagship.core.errors import ConfigError, GateError, UsageError
+
+BumpPart = Literal["major", "minor", "patch", "rc", "release"]
+BUMP_PARTS: tuple[BumpPart, ...] = ("major", "minor", "patch", "rc", "release")
+_PLACEHOLDER = "{version}"
+
+
+def parse_version(text: str, *, where: str) -> Version:
+    """Parse a PEP 440 version, naming where it came from when it is invalid."""
+    try:
+        return Version(text.strip())
+    except InvalidVersion:
+        raise ConfigError(
+            f"invalid PEP 440 version {text.strip()!r} in {where}",
+            hint="use a version such as 1.2.3, 1.2.3rc1 or 1.2.3.post1",
+        ) from None
+
+
+def validate_tag_format(tag_format: str) -> str:
+    """Return the tag format if it holds `{version}` exactly once, else raise."""
+    if tag_format.count(_PLACEHOLDER) != 1 or "{" in tag_format.replace(_PLACEHOLDER, ""):
+        raise ConfigError(
+            f"tag-format {tag_format!r} must hold {_PLACEHOLDER} once and no other braces",
+            hint='for example tag-format = "v{version}"',
+        )
+    return tag_format
+
+
+def tag_for(version: Version, tag_format: str) -> str:
+    """The tag a version is released from: the normalised version in the tag format."""
+    return validate_tag_format(tag_format).replace(_PLACEHOLDER, str(version))
+
+
+def tag_glob(tag_format: str) -> str:
+    """A git glob matching every tag of the format (for `git describe --match`)."""
+    return validate_tag_format(tag_format).replace(_PLACEHOLDER, "*")
+
+
+def version_from_tag(tag: str, tag_format: str) -> Version:
+    """The version a tag names; a tag not in the format or not PEP 440 raises UsageError."""
+    prefix, suffix = validate_tag_format(tag_format).split(_PLACEHOLDER)
+    tag = tag.removeprefix("refs/tags/")
+    match = re.fullmatch(re.escape(prefix) + "(?P<v>.+)" + re.escape(suffix), tag)
+    example = tag_for(Version("1.2.3"), tag_format)
+    if match is None:
+        raise UsageError(
+            f"tag {tag!r} is not in the tag format {tag_format!r}",
+            hint=f"release tags look like {example}",
+        )
+    try:
+        return Version(match["v"])
+    except InvalidVersion:
+        raise UsageError(
+            f"tag {tag!r} does not carry a valid PEP 440 version",
+            hint=f"release tags look like {example}",
+        ) from None
+
+
+def try_version_from_tag(tag: str, tag_format: str) -> Version | None:
+    """Like version_from_tag, but None for tags that are not release tags."""
+    try:
+        return version_from_tag(tag, tag_format)
+    except UsageError:
+        return None
+
+
+def same_release(a: Version, b: Version) -> bool:
+    """True when two versions are the same release, compared in normalised form.
+
+    Stricter than `==`, which treats 1.0 and 1.0.0 as equal: a tag must name exactly
+    the version the artifacts carry.
+    """
+    return str(a) == str(b)
+
+
+def check_tag(tag: str, version: Version, tag_format: str) -> None:
+    """Raise GateError unless `tag` is the release tag of `version`."""
+    tag_version = version_from_tag(tag, tag_format)
+    if not same_release(tag_version, version):
+        raise GateError(
+            f"tag {tag} does not match pyproject version {version} "
+            f"(expected tag {tag_for(version, tag_format)})",
+            hint="bump the version (tagship bump) or tag the commit that carries it",
+        )
+    if version.local is not None:
+        raise GateError(
+            f"version {version} has a local part (+{version.local}); package indexes reject it",
+            hint="release a version without a '+' segment",
+        )
+
+
+def _release3(version: Version) -> tuple[int, int, int]:
+    parts = (*version.release, 0, 0)[:3]
+    return parts[0], parts[1], parts[2]
+
+
+def bump(current: Version, part: BumpPart) -> Version:
+    """The next version for a bump part.
+
+    A pre-release bumps to its own final release when the bumped part would be the
+    same (1.0.0rc1 --major--> 1.0.0), as poetry and hatch do.
+    """
+    major, minor, patch = _release3(current)
+    pre_pending = current.is_prerelease
+    if part == "release":
+        if not pre_pending:
+            raise UsageError(
+                f"{current} is already a final release", hint="bump major, minor or patch"
+            )
+        return Version(f"{major}.{minor}.{patch}")
+    if part == "rc":
+        if current.pre is not None and current.pre[0] == "rc":
+            return Version(f"{major}.{minor}.{patch}rc{current.pre[1] + 1}")
+        if pre_pending:
+            return Version(f"{major}.{minor}.{patch}rc1")
+        return Version(f"{major}.{minor}.{patch + 1}rc1")
+    if part == "major":
+        stays = pre_pending and minor == 0 and patch == 0
+        return Version(f"{major}.0.0" if stays else f"{major + 1}.0.0")
+    if part == "minor":
+        stays = pre_pending and patch == 0
+        return Version(f"{major}.{minor}.0" if stays else f"{major}.{minor + 1}.0")
+    return Version(f"{major}.{minor}.{patch}" if pre_pending else f"{major}.{minor}.{patch + 1}")
+
+
+def next_version(current: Version, spec: str) -> Version:
+    """Resolve a bump argument (a part name or an explicit version) against `current`."""
+    if spec in BUMP_PARTS:
+        new = bump(current, spec)
+    else:
+        try:
+            new = Version(spec)
+        except InvalidVersion:
+            raise UsageError(
+                f"{spec!r} is neither a bump part nor a valid PEP 440 version",
+                hint=f"use one of {', '.join(BUMP_PARTS)} or a version such as 1.2.3",
+            ) from None
+    if new <= current:
+        raise UsageError(
+            f"version {new} is not after the current version {current}",
+            hint="versions only go forward; pick a higher one",
+        )
+    return new
+
+
+def scm_version(last_tag_version: Version | None, distance: int, short_sha: str) -> Version:
+    """The version setuptools-scm's default scheme (guess-next-dev) derives from git.
+
+    On the tag itself it is the tag's version; after it, the next patch as a dev release.
+    """
+    if last_tag_version is not None and distance == 0:
+        return last_tag_version
+    if last_tag_version is None:
+        return Version(f"0.1.dev{distance}+g{short_sha}")
+    release = list(last_tag_version.release)
+    if not last_tag_version.is_prerelease:
+        release[-1] += 1
+    base = ".".join(str(p) for p in release)
+    return Version(f"{base}.dev{distance}+g{short_sha}")

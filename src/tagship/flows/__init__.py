@@ -1,0 +1,1 @@
+"""Flows chain the steps of a release: dry run, tag, release, hotfix, rollback, demo."""

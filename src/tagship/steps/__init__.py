@@ -1,0 +1,1 @@
+"""The steps of a release (and read-only reports); each returns a typed result."""

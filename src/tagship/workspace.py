@@ -1,0 +1,113 @@
+"""The project being released: its pyproject, its policy and its git work tree, read once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+from tagship.adapters.git import Git
+from tagship.adapters.process import Runner, run
+from tagship.core.config import Config, load_config
+from tagship.core.errors import ConfigError
+from tagship.core.pyproject import load_toml
+from tagship.core.version_source import ProjectMeta, detect, read_version_text
+from tagship.core.versions import (
+    parse_version,
+    scm_version,
+    tag_for,
+    tag_glob,
+    try_version_from_tag,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from packaging.version import Version
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything a command needs to know about the project, resolved once."""
+
+    config: Config
+    meta: ProjectMeta
+    git: Git | None
+    env: Mapping[str, str]
+
+    @property
+    def root(self) -> Path:
+        return self.config.project_dir
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    def require_git(self) -> Git:
+        if self.git is None:
+            raise ConfigError(
+                f"{self.root} is not inside a git repository",
+                hint="tagship releases from git: run it in a clone of the project",
+            )
+        return self.git
+
+    def version(self) -> Version:
+        """The project's version, read where it lives."""
+        source = self.meta.source
+        if source.kind == "scm":
+            return self._scm_version()
+        return parse_version(read_version_text(source), where=source.where)
+
+    def _scm_version(self) -> Version:
+        # the same overrides setuptools-scm and pdm honour, so CI pins agree with the build
+        dist = canonicalize_name(self.name).replace("-", "_").upper()
+        for var in (
+            f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{dist}",
+            "SETUPTOOLS_SCM_PRETEND_VERSION",
+            f"PDM_BUILD_SCM_VERSION_{dist}",
+            "PDM_BUILD_SCM_VERSION",
+        ):
+            if self.env.get(var):
+                return parse_version(self.env[var], where=f"environment variable {var}")
+        git = self.require_git()
+        described = git.describe(tag_glob(self.config.tag_format))
+        tag_version = (
+            None
+            if described.tag is None
+            else try_version_from_tag(described.tag, self.config.tag_format)
+        )
+        return scm_version(tag_version, described.distance, described.short_sha)
+
+    def expected_tag(self) -> str:
+        return tag_for(self.version(), self.config.tag_format)
+
+    def release_tags(self, *, merged_into: str | None = None) -> list[tuple[Version, str]]:
+        """(version, tag) of every release tag, oldest version first."""
+        git = self.require_git()
+        found = []
+        for tag in git.tags(tag_glob(self.config.tag_format), merged_into=merged_into):
+            version = try_version_from_tag(tag, self.config.tag_format)
+            if version is not None:
+                found.append((version, tag))
+        return sorted(found)
+
+
+def open_workspace(
+    project_dir: Path,
+    *,
+    env: Mapping[str, str],
+    overrides: tuple[str, ...] = (),
+    runner: Runner = run,
+) -> Workspace:
+    """Load the project at `project_dir` (its pyproject.toml) and its git work tree, if any."""
+    pyproject = project_dir.resolve() / "pyproject.toml"
+    data = load_toml(pyproject)
+    try:
+        git: Git | None = Git.discover(pyproject.parent, runner)
+    except ConfigError:
+        git = None
+    origin = git.remote_url() if git is not None else None
+    config = load_config(pyproject, data, env=env, overrides=overrides, origin_url=origin)
+    return Workspace(config, detect(data, pyproject), git, env)
