@@ -162,7 +162,11 @@ def scm_version(last_tag_version: Version | None, distance: int, short_sha: str)
     if last_tag_version is None:
         return Version(f"0.1.dev{distance}+g{short_sha}")
     release = list(last_tag_version.release)
-    if not last_tag_version.is_prerelease:
+    pre = ""
+    if last_tag_version.pre is not None:
+        # like setuptools-scm, bump the trailing number: 1.2.3rc1 -> 1.2.3rc2.devN
+        pre = f"{last_tag_version.pre[0]}{last_tag_version.pre[1] + 1}"
+    else:
         release[-1] += 1
     base = ".".join(str(p) for p in release)
-    return Version(f"{base}.dev{distance}+g{short_sha}")
+    return Version(f"{base}{pre}.dev{distance}+g{short_sha}")

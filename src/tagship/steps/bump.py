@@ -37,6 +37,7 @@ def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool
         return BumpResult(str(current), str(new), path, source.where, written=False, commit=None)
     git = workspace.require_git() if commit else None
     if git is not None:
+        git.require_branch()  # a commit on a detached HEAD is easily lost
         relative = path.resolve().relative_to(git.root.resolve()).as_posix()
         if relative in git.dirty_files():
             raise GateError(

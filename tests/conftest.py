@@ -1,0 +1,171 @@
+"""Guard rails and shared fixtures: real git repositories with a bare `origin`."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tagship.cli import main
+
+_REAL_HOME = Path.home()
+# variables of the developer's or CI's environment that would change tagship's behaviour
+_SCRUBBED_PREFIXES = ("GITHUB_", "TAGSHIP_", "SETUPTOOLS_SCM_", "PDM_BUILD_SCM_", "ACTIONS_")
+_SCRUBBED = ("CI", "GH_TOKEN", "SOURCE_DATE_EPOCH", "GIT_DIR", "GIT_WORK_TREE")
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One download cache for the whole run, so backends come from the network once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, shared_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Each test gets its own HOME and git identity; the real home must stay untouched."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(_SCRUBBED_PREFIXES) or name in _SCRUBBED:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("UV_CACHE_DIR", str(shared_cache / "uv"))
+    monkeypatch.setenv("PIP_CACHE_DIR", str(shared_cache / "pip"))
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test Maintainer\n\temail = maintainer@example.invalid\n"
+        "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
+    )
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    before = _home_snapshot()
+    yield
+    assert _home_snapshot() == before, f"a test wrote into the real home directory {_REAL_HOME}"
+
+
+def _home_snapshot() -> set[str]:
+    try:
+        return {entry.name for entry in _REAL_HOME.iterdir()}
+    except OSError:
+        return set()
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(sock: socket.socket, address: Any) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            pytest.fail(f"test tried to reach the network beyond loopback: {address}")
+    _real_connect(sock, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process code may only talk to loopback (subprocess builds are not affected)."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run real git in `cwd` and return its stripped stdout; fail the test on error."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
+    return done.stdout.strip()
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A work tree on `main` with a bare repository as `origin`."""
+
+    path: Path
+    origin: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        return target
+
+    def commit(self, message: str = "change") -> str:
+        git(self.path, "add", "--all")
+        git(self.path, "commit", "--quiet", "--allow-empty", "-m", message)
+        return git(self.path, "rev-parse", "HEAD")
+
+    def push(self, *refs: str) -> None:
+        git(self.path, "push", "--quiet", "origin", *(refs or ("main",)))
+
+    def tag(self, name: str, *, push: bool = False) -> None:
+        git(self.path, "tag", "-a", name, "-m", f"release {name}")
+        if push:
+            self.push(f"refs/tags/{name}")
+
+
+STATIC_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "sample-pkg"
+version = "0.4.22"
+description = "A sample"
+"""
+
+
+MakeRepo = Callable[..., Repo]
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> MakeRepo:
+    """Factory: a git repo with the given files committed on main and pushed to origin."""
+
+    def factory(files: dict[str, str] | None = None, name: str = "project") -> Repo:
+        path, origin = tmp_path / name, tmp_path / f"{name}-origin.git"
+        git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+        git(tmp_path, "init", "--quiet", "--initial-branch=main", str(path))
+        git(path, "remote", "add", "origin", str(origin))
+        repo = Repo(path, origin)
+        for relative, text in (files or {"pyproject.toml": STATIC_PYPROJECT}).items():
+            repo.write(relative, text)
+        repo.commit("initial")
+        repo.push()
+        return repo
+
+    return factory
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run the real CLI in-process and capture what it printed."""
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke

@@ -1,0 +1,134 @@
+"""Tag <-> version rules and bumps, as pure functions."""
+
+from __future__ import annotations
+
+import pytest
+from packaging.version import Version
+
+from tagship.core.errors import ConfigError, GateError, UsageError
+from tagship.core.versions import (
+    bump,
+    check_tag,
+    next_version,
+    scm_version,
+    tag_for,
+    tag_glob,
+    validate_tag_format,
+    version_from_tag,
+)
+
+
+@pytest.mark.parametrize(
+    ("tag", "version"),
+    [
+        ("v0.4.22", "0.4.22"),
+        ("v0.4.22-rc.1", "0.4.22rc1"),
+        ("v0.4.22rc1", "0.4.22rc1"),
+        ("v1.0.0.post2", "1.0.0.post2"),
+        ("refs/tags/v2.0.0", "2.0.0"),
+        ("v1.0.0-alpha.3", "1.0.0a3"),
+    ],
+)
+def test_matching_tags_pass(tag: str, version: str) -> None:
+    check_tag(tag, Version(version), "v{version}")
+
+
+@pytest.mark.parametrize("version", ["0.4.23", "0.4.22.post1", "0.4.220", "0.4.2", "0.4.22.0"])
+def test_v0_4_22_never_matches_another_version(version: str) -> None:
+    with pytest.raises(GateError, match=r"expected tag v"):
+        check_tag("v0.4.22", Version(version), "v{version}")
+
+
+def test_mismatch_message_names_both_sides() -> None:
+    with pytest.raises(GateError) as info:
+        check_tag("v0.4.23", Version("0.4.22"), "v{version}")
+    assert info.value.message == (
+        "tag v0.4.23 does not match pyproject version 0.4.22 (expected tag v0.4.22)"
+    )
+    assert info.value.exit_code == 1
+
+
+def test_local_versions_are_refused_even_when_tag_matches() -> None:
+    with pytest.raises(GateError, match="local part"):
+        check_tag("v1.0+abc", Version("1.0+abc"), "v{version}")
+
+
+@pytest.mark.parametrize("tag", ["0.4.22", "release-0.4.22", "v", "vfoo", "v0.4.22-"])
+def test_tags_in_the_wrong_format_are_usage_errors(tag: str) -> None:
+    with pytest.raises(UsageError) as info:
+        version_from_tag(tag, "v{version}")
+    assert info.value.exit_code == 2
+    assert "v1.2.3" in (info.value.hint or "")
+
+
+def test_custom_tag_format() -> None:
+    assert tag_for(Version("1.2.3"), "charmos-{version}") == "charmos-1.2.3"
+    assert version_from_tag("charmos-1.2.3", "charmos-{version}") == Version("1.2.3")
+    assert tag_glob("charmos-{version}") == "charmos-*"
+
+
+@pytest.mark.parametrize("fmt", ["v", "v{version}{version}", "v{ver}", "{version}-{x}"])
+def test_invalid_tag_formats(fmt: str) -> None:
+    with pytest.raises(ConfigError):
+        validate_tag_format(fmt)
+
+
+def test_expected_tag_is_normalised() -> None:
+    assert tag_for(Version("0.4.22-rc.1"), "v{version}") == "v0.4.22rc1"
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "expected"),
+    [
+        ("0.4.22", "patch", "0.4.23"),
+        ("0.4.22", "minor", "0.5.0"),
+        ("0.4.22", "major", "1.0.0"),
+        ("0.4.22", "rc", "0.4.23rc1"),
+        ("0.4.23rc1", "rc", "0.4.23rc2"),
+        ("0.4.23rc2", "release", "0.4.23"),
+        ("0.4.23rc2", "patch", "0.4.23"),
+        ("0.5.0rc1", "minor", "0.5.0"),
+        ("0.5.1rc1", "minor", "0.6.0"),
+        ("1.0.0b2", "major", "1.0.0"),
+        ("1.0.0b2", "rc", "1.0.0rc1"),
+        ("2", "patch", "2.0.1"),
+        ("1.2", "minor", "1.3.0"),
+        ("1.2.3.post1", "patch", "1.2.4"),
+        ("1.2.3.dev4", "patch", "1.2.3"),
+    ],
+)
+def test_bump(current: str, part: str, expected: str) -> None:
+    assert str(next_version(Version(current), part)) == expected
+
+
+def test_release_of_a_final_version_is_refused() -> None:
+    with pytest.raises(UsageError, match="already a final release"):
+        bump(Version("1.0.0"), "release")
+
+
+@pytest.mark.parametrize("spec", ["0.4.21", "0.4.22", "0.4.22rc1"])
+def test_bump_never_goes_backwards(spec: str) -> None:
+    with pytest.raises(UsageError, match="not after"):
+        next_version(Version("0.4.22"), spec)
+
+
+def test_explicit_version_and_invalid_spec() -> None:
+    assert next_version(Version("0.4.22"), "1.0.0") == Version("1.0.0")
+    with pytest.raises(UsageError, match="neither a bump part nor a valid PEP 440"):
+        next_version(Version("0.4.22"), "1.0.0-banana")
+
+
+@pytest.mark.parametrize(
+    ("tag_version", "distance", "expected"),
+    [
+        ("1.2.3", 0, "1.2.3"),
+        ("1.2.3", 4, "1.2.4.dev4+gabc1234"),
+        ("1.2.3rc1", 2, "1.2.3rc2.dev2+gabc1234"),
+        (None, 5, "0.1.dev5+gabc1234"),
+    ],
+)
+def test_scm_version_follows_guess_next_dev(
+    tag_version: str | None, distance: int, expected: str
+) -> None:
+    last = Version(tag_version) if tag_version else None
+    assert str(scm_version(last, distance, "abc1234")) == expected
