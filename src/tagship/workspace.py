@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
 
 from tagship.adapters.git import Git
 from tagship.adapters.process import Runner, run
@@ -61,6 +60,8 @@ class Workspace:
         return parse_version(read_version_text(source), where=source.where)
 
     def _scm_version(self) -> Version:
+        from packaging.utils import canonicalize_name  # noqa: PLC0415 - it pulls in packaging.tags
+
         # the same overrides setuptools-scm and pdm honour, so CI pins agree with the build
         dist = canonicalize_name(self.name).replace("-", "_").upper()
         for var in (
