@@ -1,0 +1,156 @@
+"""The one HTTP chokepoint: an httpx client with bounded, jittered retries.
+
+Tests inject a transport or point URLs at local servers; nothing patches this module.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import random
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from tagship.core.errors import ConfigError, ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import httpx
+    from typing_extensions import Self
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: attempts in all, exponential backoff with full jitter, per-try timeout."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    timeout: float = 60.0
+
+    def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
+        delay: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return delay * (0.5 + rng() / 2)
+
+
+_POLICY_VARIABLES = {
+    "TAGSHIP_HTTP_ATTEMPTS": "attempts",
+    "TAGSHIP_HTTP_BACKOFF": "base_delay",
+    "TAGSHIP_HTTP_TIMEOUT": "timeout",
+}
+
+
+def policy_from_env(env: Mapping[str, str]) -> RetryPolicy:
+    """The default policy, tuned by TAGSHIP_HTTP_ATTEMPTS, _BACKOFF (s) and _TIMEOUT (s)."""
+    values: dict[str, Any] = {}
+    for variable, attribute in _POLICY_VARIABLES.items():
+        raw = env.get(variable)
+        if raw is None:
+            continue
+        try:
+            value = int(raw) if attribute == "attempts" else float(raw)
+        except ValueError:
+            value = -1
+        if value < (1 if attribute == "attempts" else 0):
+            raise ConfigError(f"{variable}={raw!r} is not a valid {attribute.replace('_', ' ')}")
+        values[attribute] = value
+    return RetryPolicy(**values)
+
+
+def require_secure(url: str) -> str:
+    """HTTPS everywhere, plain HTTP only on loopback (local indexes and test servers)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return url
+    host = parts.hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if parts.scheme == "http" and loopback:
+        return url
+    raise ConfigError(
+        f"refusing insecure URL {url}: only https, or http on loopback, is allowed",
+        hint="use the index's https:// address",
+    )
+
+
+def retry_after(response: httpx.Response, cap: float) -> float | None:
+    """Seconds the server asked us to wait (Retry-After as seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        seconds = when.timestamp() - time.time()
+    return max(0.0, min(cap, seconds))
+
+
+class Http:
+    """Sends requests, retrying connection errors, timeouts, 5xx and 429 (not other 4xx)."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+        user_agent: str = "tagship",
+    ) -> None:
+        import httpx  # noqa: PLC0415 - keep CLI start-up light
+
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=self.policy.timeout,
+            headers={"User-Agent": user_agent},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """The final response (any status); ServiceError when every attempt failed to connect."""
+        import httpx  # noqa: PLC0415
+
+        require_secure(url)
+        attempts = max(1, self.policy.attempts)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._client.request(method, url, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt == attempts:
+                    raise ServiceError(
+                        f"{method} {url} failed after {attempts} attempts: "
+                        f"{type(exc).__name__}: {exc}".rstrip(": "),
+                        hint="check that the server is up and reachable, then rerun",
+                    ) from None
+                self._sleep(self.policy.backoff(attempt, self._rng))
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < attempts:
+                wait = retry_after(response, self.policy.max_delay)
+                self._sleep(wait if wait is not None else self.policy.backoff(attempt, self._rng))
+                continue
+            return response
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)

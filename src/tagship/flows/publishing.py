@@ -1,0 +1,44 @@
+"""Glue for the publishing commands: which credentials, which index, which manifest."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.adapters.index import SimpleIndex
+from tagship.core.claims import Publisher
+from tagship.core.config import Credentials, credentials
+from tagship.steps.publish import in_github_actions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tagship.adapters.http import Http
+    from tagship.core.config import IndexConfig
+    from tagship.workspace import Workspace
+
+
+def expected_publisher(workspace: Workspace, index: IndexConfig) -> Publisher:
+    config = workspace.config
+    return Publisher(
+        config.github_owner or "",
+        config.github_repository or "",
+        index.workflow or "",
+        index.environment,
+    )
+
+
+def upload_credentials(
+    workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
+) -> Credentials | None:
+    """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
+    if index.official and in_github_actions(workspace.env):
+        from tagship.adapters.trusted_publishing import mint_token  # noqa: PLC0415
+
+        token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
+        mask(token)
+        return Credentials("__token__", token)
+    return credentials(index.name, workspace.env)
+
+
+def simple_index(workspace: Workspace, index: IndexConfig, http: Http) -> SimpleIndex:
+    return SimpleIndex(index.simple_url, http, credentials(index.name, workspace.env))
