@@ -198,3 +198,18 @@ def test_credentials_only_from_environment_and_never_shown(tmp_path: Path) -> No
     assert "pypi-AgE" not in text
     assert ("indexes.my-local.credentials", "set (hidden)") in [(k, v) for k, v, _ in rows]
     assert ("indexes.testpypi.credentials", "not set") in [(k, v) for k, v, _ in rows]
+
+
+def test_command_line_overrides_one_key_of_an_index_declared_in_pyproject(tmp_path: Path) -> None:
+    tool = (
+        "[tool.tagship.indexes.local]\nupload-url = 'http://127.0.0.1:1/'\n"
+        "simple-url = 'http://127.0.0.1:1/simple/'\n"
+    )
+    config = _load(tmp_path, tool, overrides=("indexes.local.upload-url=http://127.0.0.1:2/",))
+    local = config.index("local")
+    assert (local.upload_url, local.simple_url) == (
+        "http://127.0.0.1:2/",
+        "http://127.0.0.1:1/simple/",
+    )
+    assert config.sources["indexes.local.upload-url"] == "command line"
+    assert config.sources["indexes.local.simple-url"] == "pyproject"

@@ -8,9 +8,9 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from releases import make_release
 from werkzeug import Response
 
+from releases import make_release
 from tagship.core.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _jwt(claims: dict[str, object]) -> str:
     return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
-CLAIMS = {
+CLAIMS: dict[str, object] = {
     "aud": "pypi",
     "iss": "https://token.actions.githubusercontent.com",
     "repository": "CharmAIOS/Charm",
@@ -44,7 +44,9 @@ def _github_actions(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> 
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_REPOSITORY", "CharmAIOS/Charm")
     monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token")
-    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_URL", httpserver.url_for("/github-oidc?api-version=2.0"))
+    monkeypatch.setenv(
+        "ACTIONS_ID_TOKEN_REQUEST_URL", httpserver.url_for("/github-oidc?api-version=2.0")
+    )
 
 
 def _serve_oidc(httpserver: HTTPServer, claims: dict[str, object]) -> None:
@@ -60,7 +62,9 @@ def _release(make_repo: MakeRepo, httpserver: HTTPServer) -> str:
     upload = httpserver.url_for("/legacy/")
     simple = httpserver.url_for("/simple/")
     extra = f'[tool.tagship.indexes.pypi]\nupload-url = "{upload}"\nsimple-url = "{simple}"\n'
-    release = make_release(make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", extra=extra)
+    release = make_release(
+        make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", extra=extra
+    )
     return str(release.repo.path)
 
 
@@ -73,7 +77,9 @@ def test_upload_with_a_minted_token(
 
     def mint(request: Request) -> Response:
         exchanged.append(request.get_json()["token"])
-        return Response(json.dumps({"success": True, "token": MINTED}), 200, content_type="application/json")
+        return Response(
+            json.dumps({"success": True, "token": MINTED}), 200, content_type="application/json"
+        )
 
     uploads: list[dict[str, str]] = []
 
@@ -81,7 +87,9 @@ def test_upload_with_a_minted_token(
         auth = request.authorization
         assert auth is not None
         assert (auth.username, auth.password) == ("__token__", MINTED)
-        uploads.append({k: request.form[k] for k in ("name", "version", "filetype", "sha256_digest")})
+        uploads.append(
+            {k: request.form[k] for k in ("name", "version", "filetype", "sha256_digest")}
+        )
         assert request.files["content"].filename
         return Response("OK", 200)
 
@@ -105,7 +113,7 @@ def test_invalid_publisher_names_the_claim_to_fix(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _github_actions(monkeypatch, httpserver)
-    wrong = {
+    wrong: dict[str, object] = {
         **CLAIMS,
         "job_workflow_ref": "CharmAIOS/Charm/.github/workflows/release.yml@refs/tags/v1.0.0",
         "environment": "",
@@ -120,7 +128,9 @@ def test_invalid_publisher_names_the_claim_to_fix(
             }
         ],
     }
-    httpserver.expect_request("/_/oidc/mint-token", method="POST").respond_with_json(errors, status=422)
+    httpserver.expect_request("/_/oidc/mint-token", method="POST").respond_with_json(
+        errors, status=422
+    )
     path = _release(make_repo, httpserver)
     result = cli("-C", path, "publish", "--to", "pypi")
     assert result.code == 2

@@ -1,0 +1,118 @@
+"""`tagship doctor`: the repository's workflows as they are, against the release policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from packaging.version import Version
+
+from tagship.adapters import zizmor as tools
+from tagship.core.config import github_repo_from_url
+from tagship.core.policy_rules import WORKFLOWS_DIR, Finding, check_policy, publishers
+from tagship.core.pyproject import load_toml, table
+from tagship.core.versions import tag_for
+from tagship.core.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
+
+if TYPE_CHECKING:
+    from tagship.adapters.process import Runner
+    from tagship.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """Whether an external checker ran, and why not when it did not."""
+
+    name: str
+    ran: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    """Every finding, in file and line order, and which checkers ran."""
+
+    findings: tuple[Finding, ...]
+    tools: tuple[ToolRun, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def load_workflows(workspace: Workspace) -> tuple[list[Workflow], list[Finding]]:
+    """Parse every workflow file; one that does not parse becomes a finding."""
+    folder = workspace.root / WORKFLOWS_DIR
+    parsed: list[Workflow] = []
+    broken: list[Finding] = []
+    files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+    for path in files:
+        relative = f"{WORKFLOWS_DIR}/{path.name}"
+        try:
+            parsed.append(parse_workflow(relative, path.read_text(encoding="utf-8")))
+        except WorkflowSyntaxError as exc:
+            broken.append(
+                Finding(
+                    "workflow-syntax",
+                    relative,
+                    exc.line,
+                    exc.message,
+                    "fix the YAML; GitHub does not run a workflow it cannot parse",
+                )
+            )
+    return parsed, broken
+
+
+def _registered(workspace: Workspace) -> tuple[str | None, str | None]:
+    """The repository the trusted publisher names: [tool.tagship.github], else the config's."""
+    config = workspace.config
+    declared = table(load_toml(config.pyproject), "tool.tagship.github", config.pyproject)
+    owner, repository = declared.get("owner"), declared.get("repository")
+    if isinstance(owner, str) and isinstance(repository, str):
+        return owner, repository
+    return config.github_owner, config.github_repository
+
+
+def _running_in(workspace: Workspace) -> tuple[str, str] | None:
+    """The repository the workflows run in: GitHub Actions says so, else the origin remote."""
+    repo = workspace.env.get("GITHUB_REPOSITORY", "")
+    if "/" in repo:
+        owner, name = repo.split("/", 1)
+        return owner, name
+    url = workspace.git.remote_url() if workspace.git is not None else None
+    return github_repo_from_url(url)
+
+
+def doctor(workspace: Workspace, runner: Runner) -> DoctorReport:
+    """Policy rules, zizmor and (when installed) actionlint over .github/workflows."""
+    config = workspace.config
+    owner, repository = _registered(workspace)
+    expected = tuple(
+        replace(p, owner=owner, repository=repository) for p in publishers(config, workspace.name)
+    )
+    workflows, findings = load_workflows(workspace)
+    findings.extend(
+        check_policy(
+            workflows,
+            expected,
+            tag_example=tag_for(Version("1.2.3"), config.tag_format),
+            actual_repo=_running_in(workspace),
+        )
+    )
+    runs: list[ToolRun] = []
+    if workflows:
+        findings.extend(tools.zizmor(workspace.root, runner, workspace.env))
+        runs.append(ToolRun("zizmor", ran=True))
+        linted = tools.actionlint(workspace.root, runner, workspace.env)
+        if linted is None:
+            runs.append(ToolRun("actionlint", ran=False, note="not installed"))
+        else:
+            findings.extend(linted)
+            runs.append(ToolRun("actionlint", ran=True))
+    else:
+        note = f"no workflows in {WORKFLOWS_DIR}"
+        runs.extend(
+            [ToolRun("zizmor", ran=False, note=note), ToolRun("actionlint", ran=False, note=note)]
+        )
+    ordered = sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
+    return DoctorReport(tuple(ordered), tuple(runs))

@@ -1,0 +1,188 @@
+"""The jobs of the generated workflows, as data: hardened, pinned, least privilege."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tagship import __version__
+from tagship.core.versions import tag_glob
+from tagship.core.yaml_text import Commented
+
+if TYPE_CHECKING:
+    from tagship.core.config import Config, IndexConfig
+    from tagship.core.policy_rules import TrustedPublisher
+
+# every action pinned to the full commit of a release; the comment names the release.
+# Releases on the node24 runtime: GitHub removes node20 in September 2026
+ACTIONS = {
+    "checkout": Commented("actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8", "v5.0.0"),
+    "setup-python": Commented(
+        "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c", "v6.0.0"
+    ),
+    "upload-artifact": Commented(
+        "actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f", "v6.0.0"
+    ),
+    "download-artifact": Commented(
+        "actions/download-artifact@37930b1c2abaa49bbe596cd826c3c89aef350131", "v7.0.0"
+    ),
+}
+PYTHON_VERSION = "3.12"
+RUNNER = "ubuntu-latest"
+ARTIFACT = "dist"
+READ: dict[str, Any] = {"contents": "read"}
+
+
+def install_tagship() -> str:
+    return f"python -m pip install tagship=={__version__}"
+
+
+def _setup(*, history: bool, install: str) -> list[dict[str, Any]]:
+    checkout: dict[str, Any] = {"persist-credentials": False}
+    if history:  # tags and commit times: scm versions and SOURCE_DATE_EPOCH need them
+        checkout["fetch-depth"] = 0
+    return [
+        {"name": "Check out", "uses": ACTIONS["checkout"], "with": checkout},
+        {
+            "name": "Set up Python",
+            "uses": ACTIONS["setup-python"],
+            "with": {"python-version": PYTHON_VERSION},
+        },
+        {"name": "Install tools", "run": install},
+    ]
+
+
+def _job(
+    name: str, permissions: dict[str, Any], steps: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    job: dict[str, Any] = {"name": name}
+    job.update(extra)
+    job["runs-on"] = RUNNER
+    job["permissions"] = permissions
+    job["steps"] = steps
+    return job
+
+
+def check_job(config: Config, name: str, command: str) -> dict[str, Any]:
+    """One CI job per required check; its name is the check name branch protection requires."""
+    if name == "release-label":
+        return _job(
+            name,
+            {
+                "contents": "read",
+                "pull-requests": Commented("read", "the labels of the pull request"),
+            },
+            [
+                *_setup(history=False, install=install_tagship()),
+                {
+                    "name": "Exactly one release label",
+                    "run": command,
+                    "env": {"GITHUB_TOKEN": "${{ github.token }}"},
+                },
+            ],
+            **{"if": "github.event_name == 'pull_request'"},
+        )
+    install = f"{install_tagship()}\n{config.check_setup}"
+    return _job(
+        name,
+        READ,
+        [*_setup(history="tagship" in command, install=install), {"name": name, "run": command}],
+    )
+
+
+def _download() -> dict[str, Any]:
+    return {
+        "name": "Download the verified files",
+        "uses": ACTIONS["download-artifact"],
+        "with": {"name": ARTIFACT, "path": "dist/"},
+    }
+
+
+def _branch_gate(config: Config, index: str) -> str:
+    patterns = "|".join(f"branch:{b}" for b in (config.release_branch, config.hotfix_branches))
+    return (
+        'case "$GITHUB_REF_TYPE:$GITHUB_REF_NAME" in\n'
+        f'  {patterns}) echo "publishing $GITHUB_REF_NAME to {index}" ;;\n'
+        f'  *) echo "::error::{index} publishes from {config.release_branch} or '
+        f'{config.hotfix_branches}, not $GITHUB_REF_TYPE $GITHUB_REF_NAME"; exit 1 ;;\n'
+        "esac\n"
+    )
+
+
+def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig) -> dict[str, Any]:
+    """gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
+    tools = install_tagship()
+    gate_step = (
+        {"name": "Tag matches the version", "run": 'tagship check-tag "$GITHUB_REF_NAME"'}
+        if publisher.on_tag
+        else {"name": "Release or hotfix branch", "run": _branch_gate(config, index.name)}
+    )
+    environment: dict[str, str] = {"name": publisher.environment or index.name}
+    if index.simple_url.endswith("/simple/"):
+        environment["url"] = index.simple_url.replace("/simple/", f"/project/{publisher.project}/")
+    jobs: dict[str, Any] = {
+        "gate": _job("gate", READ, [*_setup(history=True, install=tools), gate_step]),
+        "build": _job(
+            "build",
+            READ,
+            [
+                *_setup(history=True, install=tools),
+                {"name": "Build and verify", "run": "tagship build\ntagship verify-artifacts\n"},
+                {
+                    "name": "Keep the verified files",
+                    "uses": ACTIONS["upload-artifact"],
+                    "with": {"name": ARTIFACT, "path": "dist/", "if-no-files-found": "error"},
+                },
+            ],
+            needs="gate",
+        ),
+        "publish": _job(
+            "publish",
+            {
+                "contents": "read",
+                "id-token": Commented("write", "Trusted Publishing: the OIDC token PyPI trusts"),
+            },
+            [
+                *_setup(history=True, install=tools),
+                _download(),
+                {"name": f"Publish to {index.name}", "run": f"tagship publish --to {index.name}"},
+            ],
+            needs="build",
+            environment=environment,
+        ),
+        "verify-install": _job(
+            "verify-install",
+            READ,
+            [
+                *_setup(history=True, install=tools),
+                _download(),
+                {
+                    "name": "Wait for the index, then install and check",
+                    "run": f"tagship wait --index {index.name}\n"
+                    f"tagship verify-install --index {index.name}\n",
+                },
+            ],
+            needs="publish",
+        ),
+    }
+    if publisher.on_tag:
+        jobs["github-release"] = _job(
+            "github-release",
+            {"contents": Commented("write", "publish the draft GitHub Release")},
+            [
+                *_setup(history=True, install=tools),
+                _download(),
+                {
+                    "name": "Publish the GitHub Release",
+                    "run": 'tagship github-release publish "$GITHUB_REF_NAME"',
+                    "env": {"GITHUB_TOKEN": "${{ github.token }}"},
+                },
+            ],
+            needs="verify-install",
+        )
+    return jobs
+
+
+def publish_triggers(config: Config, publisher: TrustedPublisher) -> dict[str, Any]:
+    if publisher.on_tag:
+        return {"push": {"tags": [tag_glob(config.tag_format)]}}
+    return {"workflow_dispatch": {}}

@@ -1,0 +1,233 @@
+"""`tagship init`: generated workflows, the publishers table, idempotency and drift."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from tagship import __version__
+from tagship.core.config import REQUIRED_CHECKS
+from tagship.core.pyproject import loads
+from tagship.core.workflow_model import parse_workflow
+from tagship.core.yaml_text import Commented, dump
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli, MakeRepo, Repo
+
+CHARMOS = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "charmos"
+version = "0.4.22"
+description = "The Charm SDK"
+
+# keep this comment and the ruff settings byte for byte
+[tool.ruff]
+line-length = 100
+"""
+WORKFLOWS = ("ci.yml", "publish-pypi.yml", "publish-testpypi.yml")
+SHA_PIN = re.compile(r"^\s+(?:- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+@pytest.fixture
+def charmos(make_repo: MakeRepo) -> Repo:
+    return make_repo({"pyproject.toml": CHARMOS}, name="charm")
+
+
+def _init(cli: Cli, repo: Repo, *extra: str) -> str:
+    result = cli("-C", str(repo.path), "init", "--owner", "CharmAIOS", "--repo", "Charm", *extra)
+    assert result.code == 0, result.err
+    return result.out
+
+
+def _workflow(repo: Repo, name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((repo.path / ".github/workflows" / name).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_publishers_table_for_charmos(cli: Cli, charmos: Repo) -> None:
+    out = _init(cli, charmos)
+    assert "pypi\tcharmos\tCharmAIOS\tCharm\tpublish-pypi.yml\tpypi" in out
+    assert "testpypi\tcharmos\tCharmAIOS\tCharm\tpublish-testpypi.yml\ttestpypi" in out
+    assert re.search(r"^pypi\trequired reviewers", out, re.MULTILINE)
+    for name in WORKFLOWS:
+        assert f"wrote .github/workflows/{name}" in out
+
+
+def test_init_is_idempotent_and_check_passes(cli: Cli, charmos: Repo) -> None:
+    _init(cli, charmos)
+    before = {
+        p: p.read_bytes() for p in charmos.path.rglob("*") if p.is_file() and ".git/" not in str(p)
+    }
+    second = _init(cli, charmos)
+    assert "wrote" not in second
+    after = {
+        p: p.read_bytes() for p in charmos.path.rglob("*") if p.is_file() and ".git/" not in str(p)
+    }
+    assert after == before
+    check = cli("-C", str(charmos.path), "init", "--check")
+    assert check.code == 0, check.err
+    assert "4 files match the config" in check.out
+
+
+def test_check_shows_a_diff_and_exits_1_on_drift(cli: Cli, charmos: Repo) -> None:
+    _init(cli, charmos)
+    target = charmos.path / ".github/workflows/publish-pypi.yml"
+    edited = target.read_text().replace("name: pypi\n", "name: production\n")
+    target.write_text(edited)
+    (charmos.path / ".github/workflows/ci.yml").unlink()
+    result = cli("-C", str(charmos.path), "init", "--check")
+    assert result.code == 1
+    assert "-      name: production\n+      name: pypi\n" in result.out
+    assert "--- /dev/null\n+++ b/.github/workflows/ci.yml" in result.out
+    assert result.err.count("\n") == 1
+    assert "2 file(s) differ" in result.err
+    assert target.read_text() == edited  # --check writes nothing
+    assert not (charmos.path / ".github/workflows/ci.yml").exists()
+
+
+def test_config_block_is_added_and_other_bytes_kept(cli: Cli, charmos: Repo) -> None:
+    _init(cli, charmos)
+    text = (charmos.path / "pyproject.toml").read_text()
+    assert text.startswith(CHARMOS)
+    tagship = loads(text)["tool"]["tagship"]
+    assert tagship["github"] == {"owner": "CharmAIOS", "repository": "Charm"}
+    assert tagship["tag-format"] == "v{version}"
+    assert set(tagship["checks"]) == set(REQUIRED_CHECKS)
+
+
+def test_existing_block_is_left_alone(cli: Cli, make_repo: MakeRepo) -> None:
+    own = CHARMOS + '\n[tool.tagship]\nrelease-branch = "main"  # ours\n'
+    repo = make_repo({"pyproject.toml": own})
+    assert cli("-C", str(repo.path), "init").code == 0
+    assert (repo.path / "pyproject.toml").read_text() == own
+
+
+def test_ci_has_one_job_per_required_check(cli: Cli, charmos: Repo) -> None:
+    _init(cli, charmos)
+    ci = _workflow(charmos, "ci.yml")
+    jobs = ci["jobs"]
+    assert isinstance(jobs, dict)
+    assert list(jobs) == list(REQUIRED_CHECKS)
+    assert [job["name"] for job in jobs.values()] == list(REQUIRED_CHECKS)
+    label = jobs["release-label"]
+    assert label["if"] == "github.event_name == 'pull_request'"
+    assert label["steps"][-1]["run"] == "tagship label-check"
+    assert jobs["lint"]["steps"][-1]["run"] == "ruff check ."
+    assert "pull_request_target" not in (charmos.path / ".github/workflows/ci.yml").read_text()
+
+
+def test_check_commands_come_from_config(cli: Cli, make_repo: MakeRepo) -> None:
+    text = CHARMOS + '\n[tool.tagship.checks]\nlint = "flake8 src"\n'
+    repo = make_repo({"pyproject.toml": text})
+    assert cli("-C", str(repo.path), "init").code == 0
+    jobs = _workflow(repo, "ci.yml")["jobs"]
+    assert isinstance(jobs, dict)
+    assert jobs["lint"]["steps"][-1]["run"] == "flake8 src"
+
+
+def test_a_required_check_without_command_is_a_config_error(cli: Cli, make_repo: MakeRepo) -> None:
+    text = CHARMOS + '\n[tool.tagship]\nrequired-checks = ["lint", "security"]\n'
+    repo = make_repo({"pyproject.toml": text})
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 2
+    assert "required check 'security' has no command" in result.err
+    assert not (repo.path / ".github").exists()  # nothing half-written
+
+
+def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
+    _init(cli, charmos)
+    for name, index in (("publish-pypi.yml", "pypi"), ("publish-testpypi.yml", "testpypi")):
+        text = (charmos.path / ".github/workflows" / name).read_text()
+        data = _workflow(charmos, name)
+        assert data["permissions"] == {}
+        jobs = data["jobs"]
+        assert isinstance(jobs, dict)
+        with_token = [j for j, job in jobs.items() if "id-token" in job["permissions"]]
+        assert with_token == ["publish"]
+        assert jobs["publish"]["environment"]["name"] == index
+        assert jobs["publish"]["steps"][-1]["run"] == f"tagship publish --to {index}"
+        assert jobs["build"]["needs"] == "gate"
+        assert "cache" not in text
+        assert f"tagship=={__version__}" in text
+        assert "${{" not in "".join(
+            str(step.get("run", "")) for job in jobs.values() for step in job["steps"]
+        )
+        uses = [line for line in text.splitlines() if "uses:" in line]
+        assert uses
+        assert all(SHA_PIN.match(line) for line in uses), uses
+        checkouts = [
+            step
+            for job in jobs.values()
+            for step in job["steps"]
+            if "checkout" in step.get("uses", "")
+        ]
+        assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+        assert "github.ref_name" in data["concurrency"]["group"]
+    pypi = _workflow(charmos, "publish-pypi.yml")
+    assert pypi[True] == {"push": {"tags": ["v*"]}}  # PyYAML reads the `on` key as YAML 1.1
+    assert "tagship check-tag" in pypi["jobs"]["gate"]["steps"][-1]["run"]
+    release = pypi["jobs"]["github-release"]
+    assert release["permissions"] == {"contents": "write"}
+    assert 'tagship github-release publish "$GITHUB_REF_NAME"' in release["steps"][-1]["run"]
+    testpypi = _workflow(charmos, "publish-testpypi.yml")
+    assert testpypi[True] == {"workflow_dispatch": {}}
+    assert "github-release" not in testpypi["jobs"]
+
+
+@pytest.mark.parametrize("flag", ["--owner", "--repo"])
+def test_bad_github_names_are_usage_errors(cli: Cli, charmos: Repo, flag: str) -> None:
+    result = cli("-C", str(charmos.path), "init", flag, "a/b")
+    assert result.code == 2
+    assert "is not a GitHub name" in result.err
+
+
+def test_unknown_owner_is_said_in_the_table(cli: Cli, charmos: Repo) -> None:
+    result = cli("-C", str(charmos.path), "init")
+    assert result.code == 0
+    assert "(unknown: pass --owner/--repo)" in result.out
+
+
+def test_yaml_writer_round_trips(tmp_path: Path) -> None:
+    node = {
+        "on": {"push": {"tags": ["v*"]}},
+        "empty": {},
+        "texts": [
+            "yes",
+            "3.10",
+            "a: b",
+            "it's",
+            'say "hi"',
+            " padded",
+            "${{ x }}",
+            "multi\nline\n",
+        ],
+        "flag": False,
+        "pinned": Commented("owner/action@" + "0" * 40, "v1.2.3"),
+    }
+    text = dump(node, "header")
+    assert text.startswith("# header\non:\n")
+    assert "pinned: owner/action@" + "0" * 40 + " # v1.2.3" in text
+    parsed = parse_workflow("x.yml", text).data
+    assert parsed["texts"] == node["texts"]
+    assert parsed["empty"] == {}
+    assert parsed["flag"] == "false"
+    (tmp_path / "x.yml").write_text(text)
+    assert yaml.safe_load(text)["texts"] == node["texts"]
+
+
+def test_a_check_command_must_be_text(cli: Cli, make_repo: MakeRepo) -> None:
+    repo = make_repo({"pyproject.toml": CHARMOS + "\n[tool.tagship.checks]\nlint = 3\n"})
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 2
+    assert "`tool.tagship.checks.lint`" in result.err
+    assert "must be a string" in result.err
