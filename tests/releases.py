@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from servers import make_sdist, make_wheel
-
 from tagship.core.manifest import Manifest
 from tagship.steps.artifacts import dist_files, manifest_entry, write_manifest
 

@@ -6,6 +6,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 import pytest
+
 from releases import make_release, write_release
 from servers import PypiServer, running_pypiserver, twine_upload
 

@@ -7,13 +7,13 @@ import hashlib
 from typing import TYPE_CHECKING
 
 import pytest
+
 from faults import KINDS, Fault, FaultProxy, serve
 from releases import make_release
 from servers import PypiServer, running_pypiserver
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from conftest import Cli, MakeRepo
 
@@ -69,9 +69,7 @@ def test_fault_then_rerun(
     plan = {n: Fault(kind, after=after) for n in posts}
     project = f"f-{kind}-{point}-{int(persistent)}"
     with serve(FaultProxy(index.url, plan, stall_seconds=STALL)) as proxy:
-        release = make_release(
-            make_repo, f"{proxy.url}/", f"{proxy.url}/simple/", name=project
-        )
+        release = make_release(make_repo, f"{proxy.url}/", f"{proxy.url}/simple/", name=project)
         path = str(release.repo.path)
         first = cli("-C", path, "publish", "--to", "local")
         assert "Traceback" not in first.err

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+
 from releases import make_release
 from servers import PypiServer, make_wheel, running_pypiserver
-
 from tagship.steps.verify_install import top_level_modules, wheel_record
 
 if TYPE_CHECKING:
@@ -74,7 +74,15 @@ def test_a_failing_smoke_command(index: PypiServer, make_repo: MakeRepo, cli: Cl
     release = make_release(make_repo, index.upload_url, index.simple_url, name="smoke-pkg")
     path = str(release.repo.path)
     assert cli("-C", path, "publish", "--to", "local").code == 0
-    result = cli("-C", path, "--set", "smoke-command=python -c 'raise SystemExit(3)'", "verify-install", "--index", "local")
+    result = cli(
+        "-C",
+        path,
+        "--set",
+        "smoke-command=python -c 'raise SystemExit(3)'",
+        "verify-install",
+        "--index",
+        "local",
+    )
     assert result.code == 1
     assert "verify-install failed at smoke command" in result.err
 
