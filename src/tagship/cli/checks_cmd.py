@@ -1,0 +1,107 @@
+"""`tagship checks`: the required checks of a commit, on GitHub or run here (`--local`)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
+from tagship.core.errors import GateError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.core.checks import CheckResult
+    from tagship.steps.checks import ChecksReport
+
+PERMISSION = "checks: read and statuses: read"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ref", help="branch, tag or sha (default: the release branch)")
+    parser.add_argument("--wait", action="store_true", help="poll until every check settled")
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, metavar="SECONDS", help="for --wait"
+    )
+    parser.add_argument("--interval", type=float, default=15.0, metavar="SECONDS", help="polling")
+    parser.add_argument(
+        "--local", action="store_true", help="run the configured check commands here instead"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _progress_start(index: int, total: int, name: str, command: str) -> None:
+    sys.stderr.write(f"[{index}/{total}] {name}: {command}\n")
+    sys.stderr.flush()
+
+
+def _progress_done(index: int, total: int, result: CheckResult, seconds: float) -> None:
+    sys.stderr.write(f"[{index}/{total}] {result.name}: {result.state.value} ({seconds:.1f} s)\n")
+    sys.stderr.flush()
+
+
+def _poll(report: ChecksReport) -> None:
+    counts: dict[str, int] = {}
+    for result in report.results:
+        counts[result.state.value] = counts.get(result.state.value, 0) + 1
+    summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+    sys.stderr.write(f"checks of {report.sha[:12]}: {summary}\n")
+    sys.stderr.flush()
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.steps import checks  # noqa: PLC0415 - only when the command runs
+
+    workspace = ctx.workspace()
+    required = workspace.config.required_checks
+    if args.local:
+        report = checks.local_checks(
+            workspace, ctx.runner, on_start=_progress_start, on_done=_progress_done
+        )
+    else:
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+
+        client = GitHubClient.from_env(
+            ctx.env, workspace.config, command="checks", permission=PERMISSION
+        )
+        ref = args.ref or workspace.config.release_branch
+        if args.wait:
+            report = checks.wait_for_checks(
+                client, ref, required, timeout=args.timeout, interval=args.interval, on_poll=_poll
+            )
+        else:
+            report = checks.github_checks(client, ref, required)
+    rows = [(r.name, r.state.value, r.detail, r.url) for r in report.results]
+    if args.format == "json":
+        emit_json(
+            {
+                "ref": report.ref,
+                "sha": report.sha,
+                "where": report.where,
+                "passed": report.passed,
+                "checks": [
+                    dict(zip(("name", "state", "detail", "url"), r, strict=True)) for r in rows
+                ],
+            }
+        )
+    else:
+        table(
+            f"required checks of {report.ref} ({report.sha[:12]})",
+            ("check", "state", "detail", "url"),
+            rows,
+        )
+    step_summary(
+        ctx.env,
+        "### Required checks\n\n"
+        + markdown_table(("check", "state", "detail"), [r[:3] for r in rows]),
+    )
+    if report.passed:
+        if args.format == "text":
+            line(f"all {len(report.results)} required checks passed for {report.sha[:12]}")
+        return 0
+    failing = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
+    raise GateError(
+        f"required checks not passed for {report.ref} ({report.sha[:12]}): {failing}",
+        hint="fix or re-run them, or wait for them (tagship checks --wait)",
+    )

@@ -1,0 +1,57 @@
+"""`tagship label-check`: a pull request carries exactly one release label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tagship.cli.render import line
+from tagship.core.errors import UsageError
+from tagship.core.notes import require_one_label
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Mapping
+
+    from tagship.cli.context import Context
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pr", type=int, metavar="N", help="pull request number (default: from the Actions event)"
+    )
+
+
+def pr_from_event(env: Mapping[str, str]) -> int | None:
+    """The pull request number of the GitHub Actions event being handled, if it is one."""
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        return None
+    try:
+        event: Any = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the event payload {path}: {exc}") from None
+    pull = event.get("pull_request") if isinstance(event, dict) else None
+    number = pull.get("number") if isinstance(pull, dict) else None
+    return number if isinstance(number, int) else None
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+
+    number = args.pr if args.pr is not None else pr_from_event(ctx.env)
+    if number is None:
+        raise UsageError(
+            "no pull request to check", hint="pass --pr N, or run on a pull_request event"
+        )
+    workspace = ctx.workspace()
+    client = GitHubClient.from_env(
+        ctx.env, workspace.config, command="label-check", permission="pull-requests: read"
+    )
+    labels = client.pull_labels(number)
+    if labels is None:
+        raise UsageError(f"pull request #{number} not found in {client.full_name}")
+    label = require_one_label(number, labels, workspace.config.release_labels)
+    line(f"pull request #{number} carries {label}")
+    return 0

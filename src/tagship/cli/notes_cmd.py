@@ -1,0 +1,128 @@
+"""`tagship notes`: release notes from pull-request labels, and the one draft release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tagship.cli.render import emit_json, line
+from tagship.core.errors import UsageError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.core.notes import ReleaseNotes
+    from tagship.steps.release_notes import DraftResult
+    from tagship.workspace import Workspace
+
+PERMISSION_READ = "contents: read and pull-requests: read"
+PERMISSION_DRAFT = "contents: write and pull-requests: read"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="TAG", help="start after this tag (default: the last)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the Markdown here")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--github", action="store_true", help="create or update the draft release of the next tag"
+    )
+    where.add_argument(
+        "--local", action="store_true", help="read local merge commits instead of GitHub"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _summary(notes: ReleaseNotes) -> str:
+    since = notes.since or "the first commit"
+    count = len(notes.pulls) + len(notes.skipped)
+    if notes.next_version is None:
+        return f"{count} pull requests since {since}; nothing to release"
+    return (
+        f"{count} pull requests since {since} ({len(notes.skipped)} skipped); "
+        f"suggested next version: {notes.next_version} ({notes.bump} bump of {notes.current})"
+    )
+
+
+def _as_json(
+    notes: ReleaseNotes, next_tag: str | None, draft: DraftResult | None
+) -> dict[str, Any]:
+    release = draft.release if draft is not None else None
+    return {
+        "since": notes.since,
+        "current": str(notes.current),
+        "bump": notes.bump,
+        "next_version": str(notes.next_version) if notes.next_version else None,
+        "next_tag": next_tag,
+        "sections": {
+            s.kind: [{"number": p.number, "title": p.title, "author": p.author} for p in s.pulls]
+            for s in notes.sections
+        },
+        "skipped": [p.number for p in notes.skipped],
+        "problems": list(notes.problems),
+        "draft": None
+        if draft is None or release is None
+        else {"action": draft.action, "tag": release.tag_name, "url": release.html_url},
+    }
+
+
+def _show_draft(draft: DraftResult) -> None:
+    if draft.release is None:
+        line("no draft release: nothing to release")
+    else:
+        line(f"{draft.action} draft release {draft.release.tag_name}: {draft.release.html_url}")
+    for other in draft.other_drafts:
+        line(f"warning: another draft release exists for {other}; tagship left it alone")
+
+
+def _collect(
+    args: argparse.Namespace, ctx: Context, workspace: Workspace
+) -> tuple[ReleaseNotes, DraftResult | None]:
+    from tagship.steps import release_notes  # noqa: PLC0415
+
+    if args.local:
+        return release_notes.local_notes(workspace, args.since), None
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+
+    client = GitHubClient.from_env(
+        ctx.env,
+        workspace.config,
+        command="notes --github" if args.github else "notes",
+        permission=PERMISSION_DRAFT if args.github else PERMISSION_READ,
+    )
+    notes = release_notes.github_notes(workspace, client, args.since)
+    if not args.github:
+        return notes, None
+    config = workspace.config
+    return notes, release_notes.sync_draft(client, notes, config.tag_format, config.release_branch)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.core.notes import render_markdown  # noqa: PLC0415
+    from tagship.core.versions import tag_for  # noqa: PLC0415
+
+    if args.output is not None and not args.output.parent.is_dir():
+        raise UsageError(f"directory {args.output.parent} does not exist", hint="create it first")
+    workspace = ctx.workspace()
+    notes, draft = _collect(args, ctx, workspace)
+    markdown = render_markdown(notes)
+    if args.output is not None:
+        from tagship.adapters.files import write_atomic  # noqa: PLC0415
+
+        write_atomic(args.output, markdown)
+    if args.format == "json":
+        next_version = notes.next_version
+        next_tag = tag_for(next_version, workspace.config.tag_format) if next_version else None
+        emit_json(_as_json(notes, next_tag, draft))
+        return 0
+    line(_summary(notes))
+    for problem in notes.problems:
+        line(f"warning: {problem}")
+    if args.output is not None:
+        line(f"wrote {args.output}")
+    elif not args.github:
+        line("")
+        line(markdown.rstrip())
+    if draft is not None:
+        _show_draft(draft)
+    return 0

@@ -1,0 +1,49 @@
+"""`tagship wait-workflow`: wait for the publish workflow run of a tag (step 7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import line
+from tagship.core.errors import GateError, UsageError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tag", help="the release tag (default: from GITHUB_REF)")
+    parser.add_argument(
+        "--workflow", metavar="FILE", help="workflow file (default: the pypi index's workflow)"
+    )
+    parser.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS")
+    parser.add_argument("--interval", type=float, default=15.0, metavar="SECONDS")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.steps.github_release import wait_for_workflow  # noqa: PLC0415
+
+    tag = args.tag
+    if tag is None:
+        ref = ctx.env.get("GITHUB_REF", "")
+        if not ref.startswith("refs/tags/"):
+            raise UsageError("no --tag given and GITHUB_REF is not a tag ref", hint="pass --tag")
+        tag = ref.removeprefix("refs/tags/")
+    workspace = ctx.workspace()
+    workflow = args.workflow or workspace.config.index("pypi").workflow
+    if not workflow:
+        raise UsageError("no workflow to wait for", hint="pass --workflow publish-pypi.yml")
+    client = GitHubClient.from_env(
+        ctx.env, workspace.config, command="wait-workflow", permission="actions: read"
+    )
+    found = wait_for_workflow(client, tag, workflow, timeout=args.timeout, interval=args.interval)
+    if found.conclusion != "success":
+        raise GateError(
+            f"{workflow} for {tag} concluded {found.conclusion}: {found.html_url}",
+            hint="read the run's log; fix and release a new version",
+        )
+    line(f"{workflow} for {tag} succeeded: {found.html_url}")
+    return 0

@@ -1,0 +1,186 @@
+"""Release notes from pull-request labels, and the next version they call for (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tagship.core.errors import ConfigError, GateError
+from tagship.core.versions import BumpPart, bump
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from packaging.version import Version
+
+SKIP = "skip"
+UNLABELLED = "unlabelled"
+# the bump of each label kind, highest first; a label's kind is its last `:`/`/` segment
+_KINDS: tuple[BumpPart, ...] = ("major", "minor", "patch")
+_TITLES = {
+    "major": "Breaking changes",
+    "minor": "New features",
+    "patch": "Fixes and maintenance",
+    UNLABELLED: "Without a release label",
+}
+_MERGE_SUBJECT = re.compile(r"Merge pull request #(?P<number>\d+) from (?P<owner>[^/\s]+)/\S+")
+_TRAILER = re.compile(r"^Release-Label:\s*(?P<label>\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    """A merged pull request as the notes need it."""
+
+    number: int
+    title: str
+    author: str
+    labels: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    title: str
+    pulls: tuple[MergedPull, ...]
+
+
+@dataclass(frozen=True)
+class ReleaseNotes:
+    """Merged pull requests grouped by release label, and the suggested next version."""
+
+    since: str | None
+    current: Version
+    bump: BumpPart | None  # None: nothing to release (no pull requests, or all skipped)
+    next_version: Version | None
+    sections: tuple[Section, ...]
+    skipped: tuple[MergedPull, ...]
+    problems: tuple[str, ...]  # pull requests without exactly one release label
+
+    @property
+    def pulls(self) -> tuple[MergedPull, ...]:
+        return tuple(p for s in self.sections for p in s.pulls)
+
+
+def label_kind(label: str) -> str | None:
+    """`release:minor` -> `minor`; None for a label that is not a release label."""
+    kind = re.split(r"[:/]", label)[-1].strip().lower()
+    return kind if kind in (*_KINDS, SKIP) else None
+
+
+def validate_labels(configured: Sequence[str]) -> None:
+    """Each configured release label must end in major, minor, patch or skip."""
+    for label in configured:
+        if label_kind(label) is None:
+            raise ConfigError(
+                f"release label {label!r} does not end in major, minor, patch or skip",
+                hint='e.g. release-labels = ["release:major", "release:minor", ...]',
+            )
+
+
+def release_labels_of(labels: Iterable[str], configured: Sequence[str]) -> tuple[str, ...]:
+    """The configured release labels among `labels`, in configured order."""
+    present = set(labels)
+    return tuple(label for label in configured if label in present)
+
+
+def require_one_label(number: int, labels: Sequence[str], configured: Sequence[str]) -> str:
+    """The one release label of a pull request; GateError naming what was found otherwise."""
+    found = release_labels_of(labels, configured)
+    if len(found) == 1:
+        return found[0]
+    choices = ", ".join(configured)
+    if not found:
+        others = ", ".join(labels) if labels else "none"
+        raise GateError(
+            f"pull request #{number} has no release label (its labels: {others})",
+            hint=f"add exactly one of {choices}",
+        )
+    raise GateError(
+        f"pull request #{number} has {len(found)} release labels: {', '.join(found)}",
+        hint=f"keep exactly one of {choices}",
+    )
+
+
+def _kind_of(pull: MergedPull, configured: Sequence[str], problems: list[str]) -> str:
+    found = release_labels_of(pull.labels, configured)
+    kinds = [k for k in (label_kind(label) for label in found) if k is not None]
+    if not kinds:
+        problems.append(f"#{pull.number} has no release label")
+        return UNLABELLED
+    if len(kinds) > 1:
+        problems.append(f"#{pull.number} has {len(kinds)} release labels: {', '.join(found)}")
+    # with several labels the highest bump wins: a release never under-bumps
+    for kind in (*_KINDS, SKIP):
+        if kind in kinds:
+            return kind
+    return UNLABELLED  # pragma: no cover - kinds only holds known kinds
+
+
+def build_notes(
+    pulls: Iterable[MergedPull],
+    configured: Sequence[str],
+    *,
+    current: Version,
+    since: str | None,
+    project_version: Version | None = None,
+) -> ReleaseNotes:
+    """Group pull requests by label; the next version bumps `current` by the highest label.
+
+    Unlabelled pull requests count as a patch: a merged change is never released unnoticed.
+    When the project's version was already bumped past that, the project's version wins.
+    """
+    problems: list[str] = []
+    grouped: dict[str, list[MergedPull]] = {}
+    seen: set[int] = set()
+    for pull in sorted(pulls, key=lambda p: p.number):
+        if pull.number in seen:
+            continue
+        seen.add(pull.number)
+        grouped.setdefault(_kind_of(pull, configured, problems), []).append(pull)
+    part: BumpPart | None = None
+    for kind in _KINDS:
+        if grouped.get(kind):
+            part = kind
+            break
+    if part is None and grouped.get(UNLABELLED):
+        part = "patch"
+    next_version = None
+    if part is not None:
+        next_version = bump(current, part)
+        if project_version is not None and project_version > next_version:
+            next_version = project_version
+    sections = tuple(
+        Section(kind, _TITLES[kind], tuple(grouped[kind]))
+        for kind in (*_KINDS, UNLABELLED)
+        if grouped.get(kind)
+    )
+    return ReleaseNotes(
+        since, current, part, next_version, sections, tuple(grouped.get(SKIP, ())), tuple(problems)
+    )
+
+
+def render_markdown(notes: ReleaseNotes, *, footer: Sequence[str] = ()) -> str:
+    """The notes as the Markdown body of a GitHub Release."""
+    out: list[str] = []
+    for section in notes.sections:
+        out.append(f"## {section.title}\n")
+        out.extend(f"- {p.title} (#{p.number}) @{p.author}" for p in section.pulls)
+        out.append("")
+    if not notes.sections:
+        out.append("No user-facing changes.\n")
+    out.extend(footer)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def parse_merge_commit(subject: str, body: str) -> MergedPull | None:
+    """A pull request from a GitHub merge commit (`Merge pull request #N from owner/branch`,
+    the PR title as the body's first line, `Release-Label:` trailers); None for other commits."""
+    match = _MERGE_SUBJECT.fullmatch(subject.strip())
+    if match is None:
+        return None
+    labels = tuple(m["label"] for m in _TRAILER.finditer(body))
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    title = next((ln for ln in lines if _TRAILER.fullmatch(ln) is None), subject.strip())
+    return MergedPull(int(match["number"]), title, match["owner"], labels)

@@ -1,0 +1,138 @@
+"""Step 2 of the release flow: are the required checks green for this commit?"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tagship.core.checks import (
+    LABEL_CHECK,
+    CheckResult,
+    CheckState,
+    all_passed,
+    evaluate,
+    settled,
+)
+from tagship.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from tagship.adapters.github import GitHubClient
+    from tagship.adapters.process import Runner
+    from tagship.workspace import Workspace
+
+# one check command may take long (a full test suite), never forever
+LOCAL_CHECK_TIMEOUT = 3600.0
+
+
+@dataclass(frozen=True)
+class ChecksReport:
+    """The verdict on every required check of one commit."""
+
+    ref: str
+    sha: str
+    results: tuple[CheckResult, ...]
+    where: str  # "github" or "local"
+
+    @property
+    def passed(self) -> bool:
+        return all_passed(self.results)
+
+    def not_passed(self) -> list[CheckResult]:
+        return [r for r in self.results if r.state not in (CheckState.PASSED, CheckState.SKIPPED)]
+
+
+def resolve_ref(client: GitHubClient, ref: str) -> str:
+    sha = client.commit_sha(ref)
+    if sha is None:
+        raise UsageError(
+            f"{ref!r} does not name a commit in {client.full_name}",
+            hint="pass a branch, tag or sha that is pushed to GitHub",
+        )
+    return sha
+
+
+def github_checks(
+    client: GitHubClient, ref: str, required: Sequence[str], *, sha: str | None = None
+) -> ChecksReport:
+    """Check runs and commit statuses of `ref`'s commit, one verdict per required check."""
+    sha = sha or resolve_ref(client, ref)
+    signals = [*client.check_runs(sha), *client.statuses(sha)]
+    return ChecksReport(ref, sha, evaluate(required, signals), "github")
+
+
+def wait_for_checks(
+    client: GitHubClient,
+    ref: str,
+    required: Sequence[str],
+    *,
+    timeout: float,
+    interval: float = 15.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_poll: Callable[[ChecksReport], None] | None = None,
+) -> ChecksReport:
+    """Poll until every check settled or `timeout` seconds passed; returns the last report.
+
+    The ref is resolved once: a branch that moves meanwhile does not change the commit.
+    """
+    sha = resolve_ref(client, ref)
+    deadline = clock() + timeout
+    while True:
+        report = github_checks(client, ref, required, sha=sha)
+        if on_poll is not None:
+            on_poll(report)
+        remaining = deadline - clock()
+        if settled(report.results) or remaining <= 0:
+            return report
+        sleep(min(interval, remaining))
+
+
+def local_checks(
+    workspace: Workspace,
+    runner: Runner,
+    *,
+    on_start: Callable[[int, int, str, str], None] | None = None,
+    on_done: Callable[[int, int, CheckResult, float], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ChecksReport:
+    """Run each required check's configured command here, in order, through a shell (they
+    are the same shell lines the CI jobs run). The label check belongs to pull requests."""
+    config = workspace.config
+    git = workspace.require_git()
+    names = list(config.required_checks)
+    results: list[CheckResult] = []
+    for index, name in enumerate(names, start=1):
+        command = config.check_commands.get(name)
+        if name == LABEL_CHECK or command == "":
+            result = CheckResult(name, CheckState.SKIPPED, "not a local check", source="local")
+            results.append(result)
+            if on_done is not None:
+                on_done(index, len(names), result, 0.0)
+            continue
+        if command is None:
+            result = CheckResult(
+                name, CheckState.MISSING, f"no command in [tool.tagship.checks] for {name}"
+            )
+            results.append(result)
+            if on_done is not None:
+                on_done(index, len(names), result, 0.0)
+            continue
+        if on_start is not None:
+            on_start(index, len(names), name, command)
+        started = clock()
+        done = runner(
+            ["sh", "-c", command],
+            cwd=workspace.root,
+            env=workspace.env,
+            timeout=LOCAL_CHECK_TIMEOUT,
+        )
+        state = CheckState.PASSED if done.ok else CheckState.FAILED
+        detail = command if done.ok else f"exit {done.returncode}: {done.tail(1)}"
+        result = CheckResult(name, state, detail, source="local")
+        results.append(result)
+        if on_done is not None:
+            on_done(index, len(names), result, clock() - started)
+    return ChecksReport("HEAD", git.head_sha(), tuple(results), "local")
