@@ -31,6 +31,18 @@ REQUIRED_CHECKS = (
     "release-label",
 )
 RELEASE_LABELS = ("release:major", "release:minor", "release:patch", "release:skip")
+# required check -> the shell command its CI job runs ([tool.tagship.checks]); `release-label`
+# is tagship's own check of the pull request's labels
+DEFAULT_CHECK_COMMANDS = {
+    "lint": "ruff check .",
+    "typecheck": "mypy .",
+    "tests": "pytest",
+    "package-build": "tagship build",
+    "docs-validation": "sphinx-build -W -b html docs docs/_build/html",
+    "build-validation": "tagship build && tagship verify-artifacts",
+    "release-label": "tagship label-check",
+}
+DEFAULT_CHECK_SETUP = 'python -m pip install --editable ".[dev]"'
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,15 @@ class Config:
     indexes: Mapping[str, IndexConfig] = field(default_factory=lambda: dict(BUILTIN_INDEXES))
     github_owner: str | None = None
     github_repository: str | None = None
+    # top-level wheel entries verification accepts although they look stray (tests, docs)
+    allow_top_level: tuple[str, ...] = ()
+    check_commands: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHECK_COMMANDS))
+    check_setup: str = DEFAULT_CHECK_SETUP
+    # verify-install takes the package under test only from the index it was published to,
+    # and its dependencies only from here
+    dependency_index: str = "https://pypi.org/simple/"
+    smoke_command: str | None = None
+    attestations: bool = True
     # where each effective value came from, by dotted TOML key
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -129,6 +150,11 @@ _TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "hotfix-branches": ("hotfix_branches", _str),
     "required-checks": ("required_checks", _str_list),
     "release-labels": ("release_labels", _str_list),
+    "dependency-index": ("dependency_index", _str),
+    "smoke-command": ("smoke_command", _str),
+    "attestations": ("attestations", _bool),
+    "allow-top-level": ("allow_top_level", _str_list),
+    "check-setup": ("check_setup", _str),
 }
 _GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
@@ -141,7 +167,7 @@ _INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "workflow": ("workflow", _str),
     "official": ("official", _bool),
 }
-_TABLES = ("indexes", "github")
+_TABLES = ("indexes", "github", "checks")
 
 
 def _unknown(key: str, known: list[str], path: Path) -> ConfigError:
@@ -179,12 +205,17 @@ def github_repo_from_url(url: str | None) -> tuple[str, str] | None:
 
 
 def _index_entry(
-    name: str, raw: Any, path: Path, origin: str, sources: dict[str, str]
+    name: str,
+    raw: Any,
+    *,
+    path: Path,
+    origin: str,
+    sources: dict[str, str],
+    base: IndexConfig | None,
 ) -> IndexConfig:
     prefix = f"tool.tagship.indexes.{name}"
     if not isinstance(raw, dict):
         raise ConfigError(f"`{prefix}` in {path} must be a table")
-    base = BUILTIN_INDEXES.get(name)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _INDEX_KEYS:
@@ -233,7 +264,19 @@ def parse_override(text: str) -> dict[str, Any]:
     return root
 
 
-def _apply(
+def _checks(
+    raw: Any, path: Path, origin: str, values: dict[str, Any], sources: dict[str, str]
+) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"`tool.tagship.checks` in {path} must be a table")
+    commands = dict(values.get("check_commands", DEFAULT_CHECK_COMMANDS))
+    for name, command in raw.items():
+        commands[name] = _convert(f"tool.tagship.checks.{name}", command, _str, path, origin)
+        sources[f"checks.{name}"] = origin
+    return commands
+
+
+def _apply(  # noqa: C901 - one flat branch per table of the schema
     raw: Mapping[str, Any], origin: str, path: Path, values: dict[str, Any], sources: dict[str, str]
 ) -> None:
     for key, value in raw.items():
@@ -257,8 +300,12 @@ def _apply(
                 raise ConfigError(f"`tool.tagship.indexes` in {path} must be a table")
             indexes = dict(values["indexes"])
             for name, entry in value.items():
-                indexes[name] = _index_entry(name, entry, path, origin, sources)
+                indexes[name] = _index_entry(
+                    name, entry, path=path, origin=origin, sources=sources, base=indexes.get(name)
+                )
             values["indexes"] = indexes
+        elif key == "checks":
+            values["check_commands"] = _checks(value, path, origin, values, sources)
         else:
             raise _unknown(f"tool.tagship.{key}", [*_TOP_KEYS, *_TABLES], path)
 
@@ -310,22 +357,31 @@ def credential_variables(index: str) -> tuple[str, str, str]:
     return f"{stem}_USERNAME", f"{stem}_PASSWORD", f"{stem}_TOKEN"
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "(none)" if value is None else str(value)
+
+
 def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(key, value, source) rows of the effective config; secrets are never shown."""
     rows: list[tuple[str, str, str]] = []
     for key, (attr, _) in _TOP_KEYS.items():
         value = getattr(config, attr)
-        shown = ", ".join(value) if isinstance(value, tuple) else str(value)
-        rows.append((key, shown, config.sources.get(key, DEFAULT)))
+        rows.append((key, _shown(value), config.sources.get(key, DEFAULT)))
     for key, (attr, _) in _GITHUB_KEYS.items():
         value = getattr(config, attr)
         rows.append(
             (f"github.{key}", value or "(unknown)", config.sources.get(f"github.{key}", DEFAULT))
         )
+    for name, command in config.check_commands.items():
+        rows.append((f"checks.{name}", command, config.sources.get(f"checks.{name}", DEFAULT)))
     for name, index in config.indexes.items():
         for key, (attr, _) in _INDEX_KEYS.items():
             value = getattr(index, attr)
-            shown = str(value).lower() if isinstance(value, bool) else (value or "(none)")
+            shown = _shown(value)
             rows.append(
                 (
                     f"indexes.{name}.{key}",

@@ -1,0 +1,109 @@
+"""`tagship build`: build the sdist and wheel of HEAD, verify them, write the manifest."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import is_ci, line, markdown_table, step_summary
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.steps.build import BuildFailedError, build_artifacts
+from tagship.steps.verify import VerificationError
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterator, Mapping
+
+    from tagship.cli.context import Context
+    from tagship.core.manifest import Manifest
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="output directory (default: dist/)"
+    )
+    parser.add_argument(
+        "--clean", action="store_true", help="remove build output of other versions from DIR"
+    )
+    parser.add_argument(
+        "--reproducible", action="store_true", help="build twice and fail if the bytes differ"
+    )
+    parser.add_argument(
+        "--allow-dirty", action="store_true", help="build despite uncommitted changes (trial)"
+    )
+    parser.add_argument(
+        "--builder",
+        choices=("auto", "uv", "build"),
+        default="auto",
+        help="build frontend (default: uv when installed, else python -m build)",
+    )
+
+
+@contextmanager
+def progress_display(env: Mapping[str, str]) -> Iterator[Callable[[str], None]]:
+    """A spinner on a terminal; plain lines in CI logs and pipes."""
+    if not sys.stderr.isatty() or is_ci(env):
+
+        def plain(text: str) -> None:
+            sys.stderr.write(f"tagship: {text}\n")
+
+        yield plain
+        return
+    from rich.console import Console  # noqa: PLC0415 - rich is slow to import
+
+    console = Console(stderr=True)
+    with console.status("starting") as status:
+
+        def show(text: str) -> None:
+            console.print(f"tagship: {text}", highlight=False, markup=False)
+            status.update(text)
+
+        yield show
+
+
+def show_manifest(manifest: Manifest, directory: Path, env: Mapping[str, str]) -> None:
+    rows = [(f.name, f.kind, str(f.size), f.sha256) for f in manifest.files]
+    for name, kind, size, sha256 in rows:
+        line(f"{kind}\t{name}\t{size} bytes\tsha256 {sha256}")
+    line(f"manifest\t{directory / MANIFEST_NAME}")
+    step_summary(
+        env,
+        f"### tagship build: {manifest.project} {manifest.version}\n\n"
+        + markdown_table(("file", "kind", "size", "sha256"), rows),
+    )
+
+
+def show_problems(error: VerificationError | BuildFailedError) -> None:
+    """Everything that failed, before the one-line error the CLI prints."""
+    if isinstance(error, VerificationError):
+        for problem in error.problems:
+            sys.stderr.write(f"  FAIL {problem}\n")
+    else:
+        for text in error.output.splitlines():
+            sys.stderr.write(f"  | {text}\n")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    workspace = ctx.workspace()
+    out = args.out if args.out is not None else workspace.root / "dist"
+    with progress_display(ctx.env) as progress:
+        try:
+            result = build_artifacts(
+                workspace,
+                out,
+                clean=args.clean,
+                reproducible=args.reproducible,
+                allow_dirty=args.allow_dirty,
+                builder=args.builder,
+                runner=ctx.runner,
+                progress=progress,
+            )
+        except (VerificationError, BuildFailedError) as error:
+            show_problems(error)
+            raise
+    show_manifest(result.manifest, result.directory, ctx.env)
+    if result.reproducible:
+        line("reproducible\tyes (two builds gave the same bytes)")
+    return 0

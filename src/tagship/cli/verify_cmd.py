@@ -1,0 +1,54 @@
+"""`tagship verify-artifacts`: check built files against the project and the manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.cli.build_cmd import show_problems
+from tagship.cli.render import line
+from tagship.core.errors import GateError
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.steps.artifacts import check_manifest, load_manifest
+from tagship.steps.build import expected_version
+from tagship.steps.verify import VerificationError, verify_artifacts
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dir", type=Path, default=None, metavar="DIR", help="build directory (default: dist/)"
+    )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    workspace = ctx.workspace()
+    directory = args.dir if args.dir is not None else workspace.root / "dist"
+    version = expected_version(workspace)
+    has_manifest = (directory / MANIFEST_NAME).is_file()
+    if has_manifest:
+        # the recorded bytes first: a changed file is an integrity failure (exit 4)
+        manifest = load_manifest(directory)
+        check_manifest(directory, manifest)
+        if (manifest.project, manifest.version) != (workspace.name, str(version)):
+            raise GateError(
+                f"the manifest is for {manifest.project} {manifest.version}, "
+                f"expected {workspace.name} {version}",
+                hint="rebuild: tagship build --clean",
+            )
+    report = verify_artifacts(
+        directory, workspace.name, version, allow_top_level=workspace.config.allow_top_level
+    )
+    try:
+        report.raise_for_problems()
+    except VerificationError as error:
+        show_problems(error)
+        raise
+    for dist in report.files:
+        line(f"ok\t{dist.kind}\t{dist.name}")
+    line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
+    return 0

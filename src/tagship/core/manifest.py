@@ -1,0 +1,127 @@
+"""The build manifest: what was built, from which commit, by what, and each file's hashes.
+
+`DIR/tagship-manifest.json` is written by `tagship build` once the artifacts passed
+verification. Every later step (publish, install check, audit) trusts only files whose size
+and hashes match it. The JSON is plain and stable (sorted files, no timestamps), so the same
+commit built twice gives the same manifest:
+
+    {
+      "format": 1,
+      "project": "charmos", "version": "0.4.22", "tag": "v0.4.22",
+      "commit": "<40 hex>", "dirty": false, "source_date_epoch": 1767225600,
+      "builder": "uv 0.9.5", "build_backend": "hatchling.build",
+      "backend_version": "hatchling 1.27.0",
+      "files": [{"name": "charmos-0.4.22.tar.gz", "kind": "sdist", "size": 1234,
+                 "sha256": "<hex>", "blake2b_256": "<hex>"}, ...]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from tagship.core.errors import IntegrityError
+
+MANIFEST_NAME = "tagship-manifest.json"
+MANIFEST_FORMAT = 1
+
+Kind = Literal["sdist", "wheel"]
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """One built file: its name in the directory, its kind, size and hex digests."""
+
+    name: str
+    kind: Kind
+    size: int
+    sha256: str
+    blake2b_256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One build of one version: provenance and the files it produced."""
+
+    project: str
+    version: str
+    tag: str
+    commit: str
+    dirty: bool  # built from a work tree with uncommitted changes (--allow-dirty)
+    source_date_epoch: int
+    builder: str  # the build frontend and its version, e.g. "uv 0.9.5"
+    build_backend: str  # [build-system].build-backend, e.g. "hatchling.build"
+    backend_version: str  # the wheel's Generator, e.g. "hatchling 1.27.0"
+    files: tuple[ManifestFile, ...]
+
+    @property
+    def sdist(self) -> ManifestFile:
+        return next(f for f in self.files if f.kind == "sdist")
+
+    @property
+    def wheels(self) -> tuple[ManifestFile, ...]:
+        return tuple(f for f in self.files if f.kind == "wheel")
+
+    def file(self, name: str) -> ManifestFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"format": MANIFEST_FORMAT, **asdict(self)}
+        data["files"] = [asdict(f) for f in sorted(self.files, key=lambda f: f.name)]
+        return json.dumps(data, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, where: str) -> Manifest:
+        """Parse a manifest; anything malformed is an IntegrityError naming `where`."""
+        try:
+            return _parse(json.loads(text))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise IntegrityError(
+                f"the manifest {where} is malformed ({exc})",
+                hint="rebuild: tagship build --clean",
+            ) from None
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _field(data: dict[str, Any], key: str, kind: type[Any]) -> Any:
+    value = data[key]
+    # bool is an int in Python; a count or a time must not be true/false
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"{key!r} must be {kind.__name__}")
+    return value
+
+
+def _file(entry: Any) -> ManifestFile:
+    if not isinstance(entry, dict):
+        raise TypeError("a files entry is not an object")
+    name = _field(entry, "name", str)
+    kind = _field(entry, "kind", str)
+    if kind not in ("sdist", "wheel"):
+        raise ValueError(f"{name}: unknown kind {kind!r}")
+    digests = [_field(entry, key, str) for key in ("sha256", "blake2b_256")]
+    if not all(_HEX_DIGEST.fullmatch(d) for d in digests):
+        raise ValueError(f"{name}: a digest is not 64 hex digits")
+    return ManifestFile(name, kind, _field(entry, "size", int), *digests)
+
+
+def _parse(data: Any) -> Manifest:
+    if not isinstance(data, dict):
+        raise TypeError("not a JSON object")
+    if data.get("format") != MANIFEST_FORMAT:
+        raise ValueError(f"unknown format {data.get('format')!r}")
+    entries = _field(data, "files", list)
+    files = tuple(_file(entry) for entry in entries)
+    if sum(f.kind == "sdist" for f in files) != 1 or all(f.kind != "wheel" for f in files):
+        raise ValueError("it must list one sdist and at least one wheel")
+    texts = ("project", "version", "tag", "commit", "builder", "build_backend", "backend_version")
+    return Manifest(
+        **{key: _field(data, key, str) for key in texts},
+        dirty=_field(data, "dirty", bool),
+        source_date_epoch=_field(data, "source_date_epoch", int),
+        files=files,
+    )

@@ -1,0 +1,204 @@
+"""Build once: the sdist and wheel of HEAD, verified, hashed into the manifest.
+
+The build runs into a private staging directory; the output directory changes only when
+the build and its verification (and, with `reproducible`, the second build) succeeded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.utils import InvalidSdistFilename, InvalidWheelFilename
+from packaging.utils import parse_sdist_filename as _sdist_name
+from packaging.utils import parse_wheel_filename as _wheel_name
+
+from tagship.adapters.process import run
+from tagship.core.errors import GateError
+from tagship.core.manifest import MANIFEST_NAME, Manifest
+from tagship.core.versions import tag_for, version_from_tag
+from tagship.steps.artifacts import DistFile, dist_files, manifest_entry, write_manifest
+from tagship.steps.builder import BUILD_TIMEOUT, BuilderChoice, select_builder
+from tagship.steps.reproduce import compare_builds, known_unreproducible
+from tagship.steps.verify import VerifyReport, verify_artifacts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from packaging.version import Version
+
+    from tagship.adapters.process import Runner
+    from tagship.steps.builder import Builder
+    from tagship.workspace import Workspace
+
+TAIL_LINES = 15
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build: where its files are, its manifest and its verification."""
+
+    directory: Path
+    manifest: Manifest
+    report: VerifyReport
+    reproducible: bool | None  # None: not checked
+
+
+class BuildFailedError(GateError):
+    """The backend failed; `output` holds the last lines it printed."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message, hint="the backend's last lines of output are shown above")
+        self.output = output
+
+
+def expected_version(workspace: Workspace) -> Version:
+    """The version the artifacts must carry: the tag's in a tag-triggered CI run, else HEAD's."""
+    env = workspace.env
+    if env.get("GITHUB_REF_TYPE") == "tag" and env.get("GITHUB_REF_NAME"):
+        return version_from_tag(env["GITHUB_REF_NAME"], workspace.config.tag_format)
+    return workspace.version()
+
+
+def _version_of(name: str) -> Version | None:
+    try:
+        return _wheel_name(name)[1] if name.endswith(".whl") else _sdist_name(name)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
+        return None
+
+
+def _previous_files(out_dir: Path, version: Version, *, clean: bool) -> list[Path]:
+    """What a successful build replaces in `out_dir`; refuses what must not be touched."""
+    if not out_dir.is_dir():
+        return []
+    present = dist_files(out_dir)
+    foreign = [d.name for d in present if d.kind is None]
+    if foreign:
+        raise GateError(
+            f"{out_dir} holds files that are not build output: {', '.join(foreign[:3])}",
+            hint="build into a directory of its own: --out DIR",
+        )
+    other = [d.name for d in present if _version_of(d.name) != version]
+    if other and not clean:
+        raise GateError(
+            f"{out_dir} holds files of another version: {', '.join(other[:3])}",
+            hint="pass --clean to remove them, or build into a fresh directory: --out DIR",
+        )
+    manifest = out_dir / MANIFEST_NAME
+    return [d.path for d in present] + ([manifest] if manifest.exists() else [])
+
+
+def _run_build(
+    builder: Builder, workspace: Workspace, into: Path, *, epoch: int, runner: Runner, python: str
+) -> None:
+    env = {**workspace.env, "SOURCE_DATE_EPOCH": str(epoch)}
+    done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
+    if not done.ok:
+        output = "\n".join((done.stdout + "\n" + done.stderr).strip().splitlines()[-TAIL_LINES:])
+        last = output.splitlines()[-1].strip() if output else "no output"
+        raise BuildFailedError(
+            f"building {workspace.name} failed ({builder.name} exited {done.returncode}): {last}",
+            output,
+        )
+
+
+def _reproduce(
+    first: Path, names: list[str], build_again: Callable[[Path], None], backend: str
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="tagship-rebuild-") as second:
+        build_again(Path(second))
+        again = [d.name for d in dist_files(Path(second))]
+        differences = compare_builds(first, Path(second), sorted(set(names) | set(again)))
+    if differences:
+        diff = differences[0]
+        why = known_unreproducible(backend, diff.file)
+        because = f" ({why}: the {backend} backend cannot build it reproducibly)" if why else ""
+        raise GateError(
+            f"the build is not reproducible: {diff}{because}",
+            hint="make the varying input fixed (timestamps, file order, umask), or use a "
+            "backend that honours SOURCE_DATE_EPOCH (hatchling, flit_core)",
+        )
+
+
+def build_artifacts(
+    workspace: Workspace,
+    out_dir: Path,
+    *,
+    clean: bool = False,
+    reproducible: bool = False,
+    allow_dirty: bool = False,
+    builder: BuilderChoice = "auto",
+    runner: Runner = run,
+    python: str = sys.executable,
+    progress: Callable[[str], None] = lambda _: None,
+) -> BuildResult:
+    """Build, verify and hash the sdist and wheel of HEAD into `out_dir`.
+
+    Raises GateError (dirty tree, stale output directory, failing backend, failed
+    verification, irreproducible build) before `out_dir` is changed.
+    """
+    git = workspace.require_git()
+    out_dir = out_dir.resolve()
+    commit, epoch = git.head_sha(), git.commit_time()
+    dirty = _dirty_files(git.root.resolve(), git.dirty_files(), out_dir)
+    if dirty and not allow_dirty:
+        raise GateError(
+            f"the work tree has uncommitted changes ({', '.join(dirty[:3])}): "
+            "a release build must be of HEAD",
+            hint="commit or stash them, or pass --allow-dirty for a trial build",
+        )
+    version = expected_version(workspace)
+    replaced = _previous_files(out_dir, version, clean=clean)
+    chosen = select_builder(builder, workspace.env, runner, python)
+
+    def build_into(into: Path) -> None:
+        _run_build(chosen, workspace, into, epoch=epoch, runner=runner, python=python)
+
+    progress(f"building {workspace.name} {version} with {chosen.version}")
+    # staged outside the work tree, so no backend can pick a half-written file into an sdist
+    with tempfile.TemporaryDirectory(prefix="tagship-build-") as tmp:
+        staging = Path(tmp)
+        build_into(staging)
+        progress("verifying the artifacts")
+        report = verify_artifacts(
+            staging, workspace.name, version, allow_top_level=workspace.config.allow_top_level
+        )
+        report.raise_for_problems()
+        built = [d for d in dist_files(staging) if d.kind is not None]
+        if reproducible:
+            progress("building a second time to compare")
+            _reproduce(staging, [d.name for d in built], build_into, workspace.meta.backend)
+        manifest = Manifest(
+            project=workspace.name,
+            version=str(version),
+            tag=tag_for(version, workspace.config.tag_format),
+            commit=commit,
+            dirty=bool(dirty),
+            source_date_epoch=epoch,
+            builder=chosen.version,
+            build_backend=workspace.meta.backend,
+            backend_version=report.generator or "unknown",
+            files=tuple(manifest_entry(d) for d in built),
+        )
+        progress(f"writing {out_dir / MANIFEST_NAME}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for old in replaced:
+            old.unlink()
+        for dist in built:
+            shutil.move(dist.path, out_dir / dist.name)
+        write_manifest(out_dir, manifest)
+    files = tuple(DistFile(out_dir / d.name, d.kind) for d in report.files)
+    final = VerifyReport(out_dir, files, report.problems, report.generator)
+    return BuildResult(out_dir, manifest, final, True if reproducible else None)
+
+
+def _dirty_files(root: Path, dirty: list[str], out_dir: Path) -> list[str]:
+    """Uncommitted changes, except the build output directory itself."""
+    if not out_dir.is_relative_to(root):
+        return dirty
+    inside = out_dir.relative_to(root).as_posix() + "/"
+    return [f for f in dirty if not f.startswith(inside)]

@@ -1,0 +1,122 @@
+"""The manifest's JSON form, and the metadata checks that need no build."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from packaging.version import Version
+
+from tagship.core.errors import GateError, IntegrityError
+from tagship.core.manifest import MANIFEST_NAME, Manifest, ManifestFile
+from tagship.steps.artifacts import hash_file, load_manifest, write_manifest
+from tagship.steps.metadata_check import metadata_problems, render_problem
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DIGEST = "ab" * 32
+MANIFEST = Manifest(
+    project="sample-pkg",
+    version="0.4.22",
+    tag="v0.4.22",
+    commit="c" * 40,
+    dirty=False,
+    source_date_epoch=1_700_000_000,
+    builder="uv 0.9.5",
+    build_backend="hatchling.build",
+    backend_version="hatchling 1.27.0",
+    files=(
+        ManifestFile("sample_pkg-0.4.22.tar.gz", "sdist", 10, DIGEST, DIGEST),
+        ManifestFile("sample_pkg-0.4.22-py3-none-any.whl", "wheel", 20, DIGEST, DIGEST),
+    ),
+)
+
+
+def test_round_trip_through_the_file(tmp_path: Path) -> None:
+    path = write_manifest(tmp_path, MANIFEST)
+    assert path == tmp_path / MANIFEST_NAME
+    loaded = load_manifest(tmp_path)
+    assert set(loaded.files) == set(MANIFEST.files)
+    assert loaded.sdist.kind == "sdist"
+    assert [w.name for w in loaded.wheels] == ["sample_pkg-0.4.22-py3-none-any.whl"]
+    assert loaded.file("nope") is None
+    assert json.loads(path.read_text())["format"] == 1
+    assert MANIFEST.to_json() == loaded.to_json()  # files are sorted: stable bytes
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"format": 2},
+        {"source_date_epoch": "soon"},
+        {"dirty": 1},
+        {"files": []},
+        {"files": [{"name": "x.tar.gz", "kind": "sdist", "size": 1, "sha256": "zz"}]},
+    ],
+)
+def test_malformed_manifests(tmp_path: Path, change: dict[str, object]) -> None:
+    data = {**json.loads(MANIFEST.to_json()), **change}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(data))
+    with pytest.raises(IntegrityError, match="is malformed"):
+        load_manifest(tmp_path)
+
+
+def test_not_json(tmp_path: Path) -> None:
+    (tmp_path / MANIFEST_NAME).write_text("{")
+    with pytest.raises(IntegrityError):
+        load_manifest(tmp_path)
+
+
+def test_no_manifest(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match=r"has no tagship-manifest\.json"):
+        load_manifest(tmp_path)
+
+
+def test_hash_file(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"abc")
+    digest = hash_file(path)
+    assert digest.size == 3
+    assert digest.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert digest.blake2b_256.startswith("bddd813c634239723171ef3fee98579b")
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "expected"),
+    [
+        ("# Title\n\n*fine*\n", "text/markdown", None),
+        ("# Title\n", "text/markdown; variant=CommonMark", None),
+        ("x", "text/markdown; variant=Nope", "unknown Markdown variant 'Nope'"),
+        ("Title\n=====\n\nfine\n", None, None),
+        ("Title\n=====\n\n`unclosed\n", "text/x-rst", "(reStructuredText) does not render"),
+        ("plain", "text/plain", None),
+        ("x", "text/html", "content type 'text/html'"),
+        ("", "text/markdown", "has no long description"),
+        (None, None, "has no long description"),
+    ],
+)
+def test_long_description_rendering(
+    text: str | None, content_type: str | None, expected: str | None
+) -> None:
+    found = render_problem(text, content_type)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert expected in found
+
+
+def test_metadata_problems() -> None:
+    good = b"Metadata-Version: 2.1\nName: Sample.Pkg\nVersion: 0.4.22\nSummary: s\n\nHello\n"
+    assert metadata_problems(good, "METADATA", "sample-pkg", Version("0.4.22")) == []
+    found = metadata_problems(good, "METADATA", "sample-pkg", Version("1.0"))
+    assert found == ["METADATA has version 0.4.22, expected 1.0"]
+    no_summary = good.replace(b"Summary: s\n", b"")
+    assert metadata_problems(no_summary, "PKG-INFO", "sample-pkg", Version("0.4.22")) == [
+        "PKG-INFO has no summary (set [project].description)"
+    ]
+    broken = metadata_problems(b"Name: x\n", "METADATA", "x", Version("1"))
+    assert len(broken) == 1
+    assert broken[0].startswith("METADATA is not valid core metadata:")
