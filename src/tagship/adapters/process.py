@@ -74,3 +74,38 @@ def run(
     except subprocess.TimeoutExpired:
         raise ServiceError(f"{argv[0]} did not finish within {timeout} s") from None
     return Completed(argv, done.returncode, done.stdout, done.stderr)
+
+
+class Service:
+    """A long-running process (a local index server) that is always stopped on exit."""
+
+    def __init__(self, args: Sequence[str], *, cwd: Path | None = None) -> None:
+        try:
+            self._process = subprocess.Popen(
+                list(args),
+                cwd=cwd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except FileNotFoundError:
+            raise ConfigError(
+                f"{args[0]} is not installed or not on PATH", hint=f"install {args[0]} and retry"
+            ) from None
+
+    def exited(self) -> str | None:
+        """The process's last error output if it has exited, else None."""
+        if self._process.poll() is None:
+            return None
+        err = self._process.stderr.read() if self._process.stderr else ""
+        return f"exit {self._process.returncode}: {err.strip()[-500:]}"
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stderr is not None:
+            self._process.stderr.close()

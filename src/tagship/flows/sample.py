@@ -1,15 +1,23 @@
-"""A small sample package in a git repository with a bare `origin`: the demo's project."""
+"""A small sample package in a git repository with a bare `origin`: the demo's project.
+
+Its required checks are real commands that need nothing beyond Python and tagship, and its
+history holds a merged pull request with a release label, so every step of the flow has
+something true to work on.
+"""
 
 from __future__ import annotations
 
+import shlex
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tagship.adapters.process import Runner, run
 from tagship.core.errors import ServiceError
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from tagship.adapters.process import Runner
 
 _PYPROJECT = """\
 [build-system]
@@ -25,8 +33,41 @@ requires-python = ">=3.10"
 license = "MIT"
 
 [tool.tagship]
-tag-format = "v{{version}}"
+smoke-command = "python -c 'import {module}; print({module}.greet())'"
+docs-files = ["docs/*.md"]
+
+[tool.tagship.checks]
+{checks}
+{indexes}"""
+_MODULE = '''"""A sample package."""
+
+
+def greet() -> str:
+    return "hello"
+'''
+_TEST = """import unittest
+
+from {module} import greet
+
+
+class GreetTest(unittest.TestCase):
+    def test_greet(self) -> None:
+        self.assertEqual(greet(), "hello")
 """
+_FEATURE = """
+
+def greet_loudly() -> str:
+    return greet().upper() + "!"
+"""
+
+
+@dataclass(frozen=True)
+class SampleIndex:
+    """An index the sample publishes to: config name and its URLs."""
+
+    name: str
+    upload_url: str
+    simple_url: str
 
 
 @dataclass(frozen=True)
@@ -35,30 +76,102 @@ class SampleRepo:
 
     work: Path
     origin: Path
+    module: str
+
+
+_DOCS_CHECK = "import pathlib; assert 'pip install' in pathlib.Path('docs/usage.md').read_text()"
+
+
+def check_commands(check_dir: Path) -> dict[str, str]:
+    """Real checks a fresh sample passes: compile, parse, unit tests, build and verify."""
+    python = shlex.quote(sys.executable)
+    out = shlex.quote(str(check_dir))
+    return {
+        "lint": f"{python} -m compileall -q src",
+        "typecheck": f"{python} -m py_compile src/*/__init__.py",
+        "tests": f"PYTHONPATH=src {python} -m unittest discover -s tests -t .",
+        "package-build": f"{python} -m tagship build --out {out} --clean",
+        "docs-validation": f"{python} -c {shlex.quote(_DOCS_CHECK)}",
+        "build-validation": f"{python} -m tagship verify-artifacts --dir {out}",
+    }
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _pyproject(name: str, version: str, checks: dict[str, str], indexes: list[SampleIndex]) -> str:
+    lines = "\n".join(f"{key} = {_toml_string(value)}" for key, value in checks.items())
+    tables = "".join(
+        f"\n[tool.tagship.indexes.{i.name}]\nupload-url = {_toml_string(i.upload_url)}\n"
+        f"simple-url = {_toml_string(i.simple_url)}\nofficial = false\n"
+        for i in indexes
+    )
+    return _PYPROJECT.format(
+        name=name, version=version, module=name.replace("-", "_"), checks=lines, indexes=tables
+    )
 
 
 def create_sample(
-    base: Path, name: str = "demo-pkg", version: str = "0.1.0", runner: Runner = run
+    base: Path,
+    *,
+    indexes: list[SampleIndex],
+    checks: dict[str, str] | None = None,
+    runner: Runner,
+    name: str = "demo-pkg",
+    version: str = "0.1.0",
 ) -> SampleRepo:
-    """Create the package, commit it on `main` and push it to a bare `origin`."""
+    """The package at `version`, tagged, plus one merged feature PR, pushed to origin."""
     module = name.replace("-", "_")
     work, origin = base / "work", base / "origin.git"
-    (work / "src" / module).mkdir(parents=True)
-    (work / "pyproject.toml").write_text(_PYPROJECT.format(name=name, version=version))
-    (work / "README.md").write_text(f"# {name}\n\nA sample package for the tagship demo.\n")
-    (work / "src" / module / "__init__.py").write_text('"""Sample."""\n\nGREETING = "hello"\n')
-    identity = ["-c", "user.name=tagship demo", "-c", "user.email=demo@tagship.invalid"]
-    for args in (
+    files = {
+        "pyproject.toml": _pyproject(
+            name, version, checks or check_commands(base / "checks"), indexes
+        ),
+        "README.md": f"# {name}\n\nA sample package for the tagship demo.\n",
+        "docs/usage.md": f"Install it with `pip install {name}=={version}` (tag v{version}).\n",
+        ".gitignore": "dist/\n__pycache__/\n",
+        f"src/{module}/__init__.py": _MODULE,
+        "tests/__init__.py": "",
+        "tests/test_greet.py": _TEST.format(module=module),
+    }
+    for relative, text in files.items():
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    git = ["git", "-C", str(work)]
+    steps = [
         ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(origin)],
-        ["git", "init", "--quiet", "--initial-branch=main", str(work)],
-        ["git", "-C", str(work), "config", "user.name", "tagship demo"],
-        ["git", "-C", str(work), "config", "user.email", "demo@tagship.invalid"],
-        ["git", "-C", str(work), "remote", "add", "origin", str(origin)],
-        ["git", "-C", str(work), "add", "--all"],
-        ["git", "-C", str(work), *identity, "commit", "--quiet", "-m", "Initial sample package"],
-        ["git", "-C", str(work), "push", "--quiet", "origin", "main"],
-    ):
+        [*git, "init", "--quiet", "--initial-branch=main"],
+        [*git, "config", "user.name", "tagship demo"],
+        [*git, "config", "user.email", "demo@tagship.invalid"],
+        [*git, "remote", "add", "origin", str(origin)],
+        [*git, "add", "--all"],
+        [*git, "commit", "--quiet", "-m", f"Release {version}"],
+        [*git, "tag", "--annotate", f"v{version}", "-m", f"Release v{version}"],
+        [*git, "switch", "--quiet", "--create", "feature/loud"],
+    ]
+    _run_all(runner, steps)
+    with (work / "src" / module / "__init__.py").open("a", encoding="utf-8") as handle:
+        handle.write(_FEATURE)
+    message = (
+        "Merge pull request #1 from demo/feature/loud\n\n"
+        "Add greet_loudly\n\nRelease-Label: release:minor"
+    )
+    _run_all(
+        runner,
+        [
+            [*git, "commit", "--quiet", "--all", "-m", "Add greet_loudly"],
+            [*git, "switch", "--quiet", "main"],
+            [*git, "merge", "--quiet", "--no-ff", "feature/loud", "-m", message],
+            [*git, "push", "--quiet", "origin", "main", "--tags"],
+        ],
+    )
+    return SampleRepo(work, origin, module)
+
+
+def _run_all(runner: Runner, commands: list[list[str]]) -> None:
+    for args in commands:
         done = runner(args)
         if not done.ok:
             raise ServiceError(f"setting up the sample repository failed: {done.tail(1)}")
-    return SampleRepo(work, origin)

@@ -1,0 +1,51 @@
+"""`tagship dry-run`: the TestPyPI dry run (publish-testpypi.yml), or locally to a test index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.adapters.http import Http, policy_from_env
+from tagship.cli.flow_render import masker, run_flow
+from tagship.flows.dry_run import FlowOptions, dry_run
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.flows.pipeline import Pipeline
+    from tagship.workspace import Workspace
+
+
+def add_flow_options(parser: argparse.ArgumentParser, index: str) -> None:
+    parser.add_argument("--index", default=index, help=f"index to publish to (default {index})")
+    parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
+    parser.add_argument(
+        "--checks",
+        choices=("auto", "github", "local"),
+        default="auto",
+        help="where required checks come from (auto: GitHub with a token, else run locally)",
+    )
+    parser.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto")
+    parser.add_argument("--wait-timeout", type=float, default=600.0, metavar="S")
+    parser.add_argument("--dry-run", action="store_true", help="report what would be done")
+
+
+def flow_options(args: argparse.Namespace, workspace: Workspace) -> FlowOptions:
+    out = args.dir if args.dir.is_absolute() else workspace.root / args.dir
+    return FlowOptions(out, args.index, args.checks, args.installer, args.wait_timeout)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_flow_options(parser, "testpypi")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    workspace = ctx.workspace()
+    options = flow_options(args, workspace)
+
+    def body(pipeline: Pipeline) -> None:
+        with Http(policy_from_env(ctx.env)) as http:
+            dry_run(pipeline, workspace, options, http=http, runner=ctx.runner, mask=masker(ctx))
+
+    return run_flow(ctx, "dry-run", args.dry_run, body)

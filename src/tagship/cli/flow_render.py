@@ -1,0 +1,54 @@
+"""Running a flow from the CLI: each step as it finishes, then the summary table (and the
+GitHub Actions step summary); a failed flow shows the table before its one-line error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import is_ci, line, markdown_table, step_summary, table
+from tagship.flows.pipeline import FlowFailedError, Pipeline
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tagship.cli.context import Context
+    from tagship.flows.pipeline import FlowReport, StepReport
+
+COLUMNS = ("step", "status", "detail", "time")
+
+
+def _rows(report: FlowReport) -> list[tuple[str, str, str, str]]:
+    return [
+        (s.name, s.status, s.detail, f"{s.seconds:.1f}s" if s.seconds else "") for s in report.steps
+    ]
+
+
+def _live(step: StepReport) -> None:
+    line(f"[{step.status}] {step.name}: {step.detail}")
+
+
+def show(ctx: Context, report: FlowReport) -> None:
+    title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
+    table(title, COLUMNS, _rows(report))
+    step_summary(ctx.env, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
+
+
+def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
+    pipeline = Pipeline(name, dry_run=dry_run, on_step=_live)
+    try:
+        body(pipeline)
+    except FlowFailedError as failed:
+        show(ctx, failed.report)
+        raise failed.cause from None
+    show(ctx, pipeline.report())
+    return 0
+
+
+def masker(ctx: Context) -> Callable[[str], None]:
+    """Tell GitHub Actions to hide a secret in every log line from now on."""
+
+    def mask(secret: str) -> None:
+        if is_ci(ctx.env):
+            line(f"::add-mask::{secret}")
+
+    return mask

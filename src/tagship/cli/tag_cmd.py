@@ -1,0 +1,43 @@
+"""`tagship tag`: every gate of steps 2-6 in a table; all pass: the tag is created and pushed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.adapters.http import Http, policy_from_env
+from tagship.cli.flow_render import run_flow
+from tagship.flows.tag import tag_release
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.flows.pipeline import Pipeline
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--production", default="pypi", help="the index the version must not be on yet"
+    )
+    parser.add_argument("--checks", choices=("auto", "github", "local"), default="auto")
+    parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
+    parser.add_argument("--dry-run", action="store_true", help="check the gates, create nothing")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    workspace = ctx.workspace()
+
+    def body(pipeline: Pipeline) -> None:
+        with Http(policy_from_env(ctx.env)) as http:
+            tag_release(
+                pipeline,
+                workspace,
+                http=http,
+                runner=ctx.runner,
+                checks=args.checks,
+                production=args.production,
+                build_dir=args.dir if args.dir.is_absolute() else workspace.root / args.dir,
+            )
+
+    return run_flow(ctx, "tag", args.dry_run, body)

@@ -1,0 +1,75 @@
+"""Step 8, "update docs links if needed": references to the previous release in the
+configured docs files are rewritten to the new one, on a branch of their own."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tagship.adapters.files import write_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tagship.adapters.git import Git
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    path: Path
+    before: str
+    after: str
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    # whole references only: 1.2.3 is not inside 11.2.3, 1.2.30 or 1.2.3.post1
+    pattern = rf"(?<![\w.-]){re.escape(old)}(?![\w]|\.\d)"
+    return re.sub(pattern, new.replace("\\", r"\\"), text)
+
+
+def plan_rewrites(
+    root: Path, globs: tuple[str, ...], old: tuple[str, str], new: tuple[str, str]
+) -> list[Rewrite]:
+    """(tag, version) `old` -> `new` in every file the globs match, tag first."""
+    (old_tag, old_version), (new_tag, new_version) = old, new
+    rewrites = []
+    for path in sorted({p for pattern in globs for p in root.glob(pattern) if p.is_file()}):
+        before = path.read_text(encoding="utf-8")
+        after = _replace(_replace(before, old_tag, new_tag), old_version, new_version)
+        if after != before:
+            rewrites.append(Rewrite(path, before, after))
+    return rewrites
+
+
+def unified_diff(rewrites: list[Rewrite], root: Path) -> str:
+    chunks: list[str] = []
+    for rewrite in rewrites:
+        name = rewrite.path.relative_to(root).as_posix()
+        chunks.extend(
+            difflib.unified_diff(
+                rewrite.before.splitlines(keepends=True),
+                rewrite.after.splitlines(keepends=True),
+                f"a/{name}",
+                f"b/{name}",
+            )
+        )
+    return "".join(chunks)
+
+
+def apply_on_branch(git: Git, rewrites: list[Rewrite], branch: str, message: str) -> str:
+    """Commit the rewrites on a new branch from HEAD, push it, return to where we were."""
+    branch_before, head_before = git.current_branch(), git.head_sha()
+    git.create_branch(branch, head_before)
+    try:
+        for rewrite in rewrites:
+            write_atomic(rewrite.path, rewrite.after)
+        sha = git.commit_paths([r.path for r in rewrites], message)
+        git.push_branch(branch)
+    finally:
+        if branch_before is not None:
+            git.switch(branch_before)
+        else:
+            git.detach(head_before)  # CI checks out the tag detached; leave it so
+    return sha

@@ -1,0 +1,101 @@
+"""The gates of the release flow: each returns a verdict with the reason, never raises
+for a closed gate, so a command can show all of them in one table."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from tagship.core.errors import TagshipError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from tagship.adapters.process import Runner
+    from tagship.workspace import Workspace
+
+Verdict = Literal["passed", "failed", "skipped"]
+ChecksMode = Literal["auto", "github", "local"]
+LABEL_CHECK = "release-label"  # a pull-request check: it never reports on a branch's commits
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    verdict: Verdict
+    why: str
+
+
+def guarded(name: str, check: Callable[[], Gate]) -> Gate:
+    """A gate whose evaluation itself failed (index down, no ledger) is a closed gate."""
+    try:
+        return check()
+    except TagshipError as exc:
+        return Gate(name, "failed", exc.message)
+
+
+def tree_clean(workspace: Workspace, build_dir: Path | None = None) -> Gate:
+    git = workspace.require_git()
+    dirty = git.dirty_files()
+    inside = build_dir is not None and build_dir.resolve().is_relative_to(git.root.resolve())
+    if build_dir is not None and inside:
+        # the build output is not a change to the release (build_artifacts ignores it too)
+        skip = build_dir.resolve().relative_to(git.root.resolve()).as_posix() + "/"
+        dirty = [d for d in dirty if not (d.rstrip("/") + "/").startswith(skip)]
+    if dirty:
+        shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")  # noqa: PLR2004
+        return Gate("tree clean", "failed", f"uncommitted changes: {shown}")
+    return Gate("tree clean", "passed", "no uncommitted changes")
+
+
+def release_branch(workspace: Workspace) -> Gate:
+    config = workspace.config
+    branch = workspace.require_git().current_branch()
+    allowed = f"{config.release_branch} or {config.hotfix_branches}"
+    if branch is None:
+        return Gate("release branch", "failed", f"HEAD is detached; check out {allowed}")
+    if branch == config.release_branch or fnmatch.fnmatchcase(branch, config.hotfix_branches):
+        return Gate("release branch", "passed", f"on {branch}")
+    return Gate("release branch", "failed", f"on {branch}, releases come from {allowed}")
+
+
+def head_pushed(workspace: Workspace) -> Gate:
+    git = workspace.require_git()
+    branch = git.current_branch()
+    if branch is None:
+        return Gate("HEAD pushed", "failed", "HEAD is detached")
+    remote = git.remote_ref_sha(f"refs/heads/{branch}")
+    head = git.head_sha()
+    if remote == head:
+        return Gate("HEAD pushed", "passed", f"origin/{branch} is at {head[:12]}")
+    state = "does not exist" if remote is None else f"is at {remote[:12]}"
+    return Gate(
+        "HEAD pushed", "failed", f"origin/{branch} {state}, HEAD is {head[:12]}: git push first"
+    )
+
+
+def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gate:
+    """The required checks of HEAD: from GitHub (check runs and statuses) or run locally."""
+    from tagship.steps.checks import github_checks, local_checks  # noqa: PLC0415
+
+    env = workspace.env
+    use_github = mode == "github" or (
+        mode == "auto" and bool(env.get("GITHUB_TOKEN") or env.get("GH_TOKEN"))
+    )
+    if use_github:
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415
+
+        client = GitHubClient.from_env(
+            env, workspace.config, command="tag", permission="checks: read, statuses: read"
+        )
+        required = [c for c in workspace.config.required_checks if c != LABEL_CHECK]
+        report = github_checks(client, "HEAD", required, sha=workspace.require_git().head_sha())
+    else:
+        report = local_checks(workspace, runner)
+    where = "GitHub" if use_github else "run locally"
+    if report.passed:
+        return Gate("required checks", "passed", f"all passed ({where})")
+    bad = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
+    return Gate("required checks", "failed", f"{bad} ({where})")

@@ -1,0 +1,69 @@
+"""Recording flow actions in the ledger, and reading back the dry runs it holds."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.core.errors import IntegrityError
+from tagship.core.ledger import Event, FileEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tagship.core.ledger import Record
+    from tagship.core.manifest import Manifest
+    from tagship.workspace import Workspace
+
+
+def manifest_digest(manifest: Manifest) -> str:
+    """SHA-256 of the manifest's canonical JSON: names one build's exact bytes."""
+    return hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+
+
+def file_entries(manifest: Manifest) -> tuple[FileEntry, ...]:
+    return tuple(FileEntry(f.name, f.size, f.sha256) for f in manifest.files)
+
+
+def record(
+    workspace: Workspace,
+    kind: str,
+    manifest: Manifest,
+    *,
+    index: str | None = None,
+    details: Mapping[str, str] | None = None,
+) -> Record:
+    """Append an event about `manifest`'s release to the ledger (pushed to origin)."""
+    event = Event(
+        kind=kind,
+        project=manifest.project,
+        version=manifest.version,
+        tag=manifest.tag,
+        commit=manifest.commit,
+        index=index,
+        files=file_entries(manifest),
+        details={"manifest-sha256": manifest_digest(manifest), **(details or {})},
+    )
+    return append_event(workspace.require_git(), event, workspace.env)
+
+
+def ledger_records(workspace: Workspace) -> tuple[Record, ...]:
+    """The verified records; a broken chain stops every flow that relies on it."""
+    check = read_ledger(workspace.require_git())
+    if check.problem is not None:
+        raise IntegrityError(
+            f"the ledger is broken at record {check.problem.position}: {check.problem.message}",
+            hint="run tagship ledger verify",
+        )
+    return tuple(check.records)
+
+
+def dry_runs(workspace: Workspace, version: str) -> list[Record]:
+    """Successful dry-run records of `version`, newest first."""
+    found = [
+        r
+        for r in ledger_records(workspace)
+        if r.event.kind == "dry-run" and r.event.version == version and r.event.result == "ok"
+    ]
+    return found[::-1]

@@ -1,0 +1,176 @@
+"""`tagship release`: the body of publish-pypi.yml, in CI on the tag.
+
+tag == version -> build -> verify -> byte-identical to the recorded dry run -> publish ->
+wait -> verify-install -> publish the GitHub Release -> docs links. Rerunning a failed job
+finishes the release: published files are skipped, a published Release is left as it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.core.errors import GateError, UsageError
+from tagship.core.versions import check_tag
+from tagship.flows.dry_run import build_step
+from tagship.flows.gates import Gate, guarded
+from tagship.flows.publishing_steps import publish_wait_install
+from tagship.flows.record import dry_runs, record
+from tagship.steps.reproduce import known_unreproducible
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tagship.adapters.http import Http
+    from tagship.adapters.process import Runner
+    from tagship.core.manifest import Manifest
+    from tagship.flows.dry_run import FlowOptions
+    from tagship.flows.pipeline import Pipeline
+    from tagship.workspace import Workspace
+
+
+def release_tag(workspace: Workspace, tag: str | None) -> str:
+    """The tag being released: given, or the one GitHub Actions checked out."""
+    if tag:
+        return tag
+    ref = workspace.env.get("GITHUB_REF", "")
+    if ref.startswith("refs/tags/"):
+        return ref.removeprefix("refs/tags/")
+    raise UsageError(
+        "no tag to release: pass --tag or run on a tag push (GITHUB_REF=refs/tags/...)",
+        hint="tagship release runs in publish-pypi.yml on the tag",
+    )
+
+
+def tag_gate(workspace: Workspace, tag: str) -> Gate:
+    check_tag(tag, workspace.version(), workspace.config.tag_format)
+    git = workspace.require_git()
+    target, head = git.tag_target(tag), git.head_sha()
+    if target is None:
+        return Gate("tag == version", "failed", f"tag {tag} does not exist here")
+    if target != head:
+        return Gate("tag == version", "failed", f"{tag} is {target[:12]}, HEAD is {head[:12]}")
+    return Gate("tag == version", "passed", f"{tag} is the tag of {workspace.version()} at HEAD")
+
+
+def same_bytes_as_dry_run(workspace: Workspace, built: Manifest) -> str:
+    """Compare the rebuild with the files the recorded dry run published."""
+    dry = next(
+        (r for r in dry_runs(workspace, built.version) if r.event.commit == built.commit), None
+    )
+    if dry is None:
+        raise GateError(
+            f"no successful dry run of {built.version} is recorded for commit {built.commit[:12]}",
+            hint="the tag gate should have stopped this: run tagship dry-run on that commit",
+        )
+    then = {f.name: f.sha256 for f in dry.event.files}
+    now = {f.name: f.sha256 for f in built.files}
+    differing = sorted(n for n in then.keys() | now.keys() if then.get(n) != now.get(n))
+    if not differing:
+        return f"byte-identical to dry run record {dry.seq}"
+    reasons = [known_unreproducible(built.build_backend, n) for n in differing]
+    known = next((r for r in reasons if r), None)
+    message = f"the rebuild differs from the dry run's files: {', '.join(differing)}"
+    if workspace.config.require_identical_rebuild:
+        raise GateError(
+            message + (f" ({known})" if known else ""),
+            hint="make the build reproducible, or set require-identical-rebuild = false "
+            "in [tool.tagship] if the backend cannot be",
+        )
+    return message + " (allowed: require-identical-rebuild = false)"
+
+
+def release(
+    pipeline: Pipeline,
+    workspace: Workspace,
+    options: FlowOptions,
+    *,
+    tag: str | None,
+    http: Http,
+    runner: Runner,
+    mask: Callable[[str], None],
+) -> None:
+    """Release the tagged commit to the production index."""
+    name = release_tag(workspace, tag)
+    index = workspace.config.index(options.index)
+    pipeline.gates([guarded("tag == version", lambda: tag_gate(workspace, name))])
+    built = build_step(pipeline, workspace, options.out_dir, runner)
+    pipeline.step(
+        "same bytes as the dry run",
+        lambda: same_bytes_as_dry_run(workspace, built()),
+        would="compare the files with the recorded dry run's hashes",
+    )
+    publish_wait_install(
+        pipeline,
+        workspace,
+        built,
+        options.out_dir,
+        index,
+        http=http,
+        runner=runner,
+        mask=mask,
+        installer=options.installer,
+        wait_timeout=options.wait_timeout,
+    )
+    _github_release(pipeline, workspace, name, built, options)
+    _docs_links(pipeline, workspace, name)
+
+
+def _github_release(
+    pipeline: Pipeline,
+    workspace: Workspace,
+    tag: str,
+    built: Callable[[], Manifest],
+    options: FlowOptions,
+) -> None:
+    env = workspace.env
+    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
+        pipeline.skip("GitHub Release", "GitHub not configured (no GITHUB_TOKEN)")
+        return
+
+    def publish_release_step() -> str:
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415
+        from tagship.adapters.ledger_store import ledger_head  # noqa: PLC0415
+        from tagship.core.manifest import MANIFEST_NAME  # noqa: PLC0415
+        from tagship.steps.github_release import publish_release  # noqa: PLC0415
+
+        client = GitHubClient.from_env(
+            env, workspace.config, command="release", permission="contents: write"
+        )
+        head = ledger_head(workspace.require_git())
+        done = publish_release(
+            workspace, client, tag, manifest=options.out_dir / MANIFEST_NAME, ledger_head=head
+        )
+        record(workspace, "github-release", built(), details={"url": done.release.html_url})
+        return f"{done.release.html_url}" + (" (already published)" if done.already else "")
+
+    pipeline.step("GitHub Release", publish_release_step, would=f"publish the draft release {tag}")
+
+
+def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
+    from tagship.flows.docs_links import apply_on_branch, plan_rewrites  # noqa: PLC0415
+    from tagship.steps.release_notes import previous_release_tag  # noqa: PLC0415
+
+    config = workspace.config
+    if not config.docs_files:
+        pipeline.skip("docs links", "no docs-files configured")
+        return
+    version = workspace.version()
+    previous = previous_release_tag(workspace, version)
+    if previous is None:
+        pipeline.skip("docs links", "no previous release to point away from")
+        return
+    from tagship.core.versions import version_from_tag  # noqa: PLC0415
+
+    old = (previous, str(version_from_tag(previous, config.tag_format)))
+    rewrites = plan_rewrites(workspace.root, config.docs_files, old, (tag, str(version)))
+    if not rewrites:
+        pipeline.skip("docs links", f"no reference to {previous} in {', '.join(config.docs_files)}")
+        return
+    branch = f"tagship/docs-{tag}"
+
+    def rewrite() -> str:
+        git = workspace.require_git()
+        sha = apply_on_branch(git, rewrites, branch, f"Point docs at {tag}")
+        return f"{len(rewrites)} file(s) on branch {branch} ({sha[:12]}), pushed: open a PR"
+
+    pipeline.step("docs links", rewrite, would=f"rewrite {len(rewrites)} file(s) on {branch}")

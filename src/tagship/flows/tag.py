@@ -1,0 +1,168 @@
+"""`tagship tag`: the gates of steps 2-6 of the policy, then the annotated tag, pushed.
+
+All gates are evaluated and shown; any closed gate stops the flow before anything is created.
+There is no --force: an official release passes every gate or does not happen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion
+
+from tagship.adapters.ledger_store import ledger_head
+from tagship.core.errors import ServiceError
+from tagship.core.ledger import Event, anchor_line
+from tagship.flows.gates import (
+    Gate,
+    checks_passed,
+    guarded,
+    head_pushed,
+    release_branch,
+    tree_clean,
+)
+from tagship.flows.publishing import simple_index
+from tagship.flows.record import dry_runs
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from packaging.version import Version
+
+    from tagship.adapters.http import Http
+    from tagship.adapters.process import Runner
+    from tagship.core.ledger import Record
+    from tagship.flows.gates import ChecksMode
+    from tagship.flows.pipeline import Pipeline
+    from tagship.workspace import Workspace
+
+
+def _file_version(name: str) -> Version | None:
+    try:
+        if name.endswith(".whl"):
+            return parse_wheel_filename(name)[1]
+        return parse_sdist_filename(name)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+
+
+def version_is_new(workspace: Workspace, http: Http, production: str) -> Gate:
+    git = workspace.require_git()
+    version, tag = workspace.version(), workspace.expected_tag()
+    if git.tag_target(tag) is not None:
+        return Gate("version is new", "failed", f"tag {tag} already exists: bump the version")
+    if tag in git.remote_tags():
+        return Gate("version is new", "failed", f"tag {tag} is already on origin: bump the version")
+    index = workspace.config.index(production)
+    page = simple_index(workspace, index, http).project(workspace.name)
+    released = [
+        f.filename for f in (page.files if page else ()) if _file_version(f.filename) == version
+    ]
+    if released:
+        return Gate(
+            "version is new", "failed", f"{version} is already on {production} ({released[0]})"
+        )
+    return Gate(
+        "version is new", "passed", f"{tag} is not tagged and {version} is not on {production}"
+    )
+
+
+def dry_run_recorded(workspace: Workspace) -> tuple[Gate, Record | None]:
+    version, head = str(workspace.version()), workspace.require_git().head_sha()
+    found = dry_runs(workspace, version)
+    match = next((r for r in found if r.event.commit == head), None)
+    if match is not None:
+        return Gate("dry run recorded", "passed", f"record {match.seq} at {match.time}"), match
+    if found:
+        other = (found[0].event.commit or "?")[:12]
+        why = f"the dry run of {version} was recorded for commit {other}, HEAD is {head[:12]}"
+        return Gate("dry run recorded", "failed", why + ": run tagship dry-run again"), None
+    why = f"no successful dry run recorded for {version}: run tagship dry-run first"
+    return Gate("dry run recorded", "failed", why), None
+
+
+def draft_exists(workspace: Workspace) -> Gate:
+    env = workspace.env
+    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
+        return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415
+
+    client = GitHubClient.from_env(
+        env, workspace.config, command="tag", permission="contents: read"
+    )
+    tag = workspace.expected_tag()
+    if any(r.draft and r.tag_name == tag for r in client.releases()):
+        return Gate("draft release", "passed", f"a draft release for {tag} exists")
+    return Gate(
+        "draft release", "failed", f"no draft release for {tag}: run tagship notes --github"
+    )
+
+
+def tag_release(
+    pipeline: Pipeline,
+    workspace: Workspace,
+    *,
+    http: Http,
+    runner: Runner,
+    checks: ChecksMode,
+    production: str,
+    build_dir: Path,
+) -> None:
+    """Evaluate every gate; when all pass, create and push the annotated tag and record it."""
+    found: list[Record | None] = [None]
+
+    def recorded() -> Gate:
+        gate, found[0] = dry_run_recorded(workspace)
+        return gate
+
+    pipeline.gates(
+        [
+            guarded("tree clean", lambda: tree_clean(workspace, build_dir)),
+            guarded("release branch", lambda: release_branch(workspace)),
+            guarded("HEAD pushed", lambda: head_pushed(workspace)),
+            guarded("version is new", lambda: version_is_new(workspace, http, production)),
+            guarded("required checks", lambda: checks_passed(workspace, runner, checks)),
+            guarded("dry run recorded", recorded),
+            guarded("draft release", lambda: draft_exists(workspace)),
+        ]
+    )
+    git = workspace.require_git()
+    tag = workspace.expected_tag()
+
+    def create() -> str:
+        dry = found[0]
+        digest = (dry.event.details.get("manifest-sha256", "") if dry else "") or "unknown"
+        head = ledger_head(git)
+        message = f"Release {tag}\n\ntagship-manifest-sha256: {digest}\n"
+        if head is not None:
+            message += anchor_line(head) + "\n"
+        git.create_tag(tag, message)
+        try:
+            git.push_tag(tag)
+        except ServiceError:
+            git.delete_tag(tag)  # nothing half-done: no local tag the remote lacks
+            raise
+        return f"{tag} at {git.head_sha()[:12]}, pushed to origin"
+
+    def remember() -> str:
+        from tagship.adapters.ledger_store import append_event  # noqa: PLC0415
+
+        event = Event(
+            kind="tag",
+            project=workspace.name,
+            version=str(workspace.version()),
+            tag=tag,
+            commit=git.head_sha(),
+            details={"dry-run-record": str(found[0].seq) if found[0] else ""},
+        )
+        saved = append_event(git, event, workspace.env)
+        return f"ledger record {saved.seq}"
+
+    pipeline.step("tag", create, would=f"create the annotated tag {tag} and push it")
+    pipeline.step("record", remember, would="append a tag record to the ledger")
