@@ -167,9 +167,12 @@ def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
         pipeline.skip("docs links", f"no reference to {previous} in {', '.join(config.docs_files)}")
         return
     branch = f"tagship/docs-{tag}"
+    git = workspace.require_git()
+    if git.branch_exists(branch) or git.remote_branch_exists(branch):
+        pipeline.skip("docs links", f"already rewritten on branch {branch} (an earlier run)")
+        return
 
     def rewrite() -> str:
-        git = workspace.require_git()
         sha = apply_on_branch(git, rewrites, branch, f"Point docs at {tag}")
         return f"{len(rewrites)} file(s) on branch {branch} ({sha[:12]}), pushed: open a PR"
 

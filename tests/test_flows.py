@@ -1,0 +1,279 @@
+"""The release flow as gated commands on real git repositories and real local indexes:
+dry-run -> tag -> release, and every gate that must stop it."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+import github_payloads as gh
+from conftest import git
+from faults import Fault, FaultProxy, serve
+from tagship.adapters.local_index import LocalIndex, running_index
+from tagship.adapters.process import run
+from tagship.flows.demo import ci_identity
+from tagship.flows.sample import SampleIndex, SampleRepo, create_sample
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytest_httpserver import HTTPServer
+
+    from conftest import Cli, CliResult
+
+pytestmark = pytest.mark.integration
+PASS = f"{sys.executable} -c pass"
+FAST_CHECKS = dict.fromkeys(
+    ("lint", "typecheck", "tests", "package-build", "docs-validation", "build-validation"), PASS
+)
+
+
+@dataclass(frozen=True)
+class World:
+    sample: SampleRepo
+    test_index: LocalIndex
+    prod_index: LocalIndex
+
+    @property
+    def path(self) -> str:
+        return str(self.sample.work)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    with (
+        running_index(tmp_path / "test-index") as test,
+        running_index(tmp_path / "prod-index") as prod,
+    ):
+        indexes = [
+            SampleIndex("testpypi", test.upload_url, test.simple_url),
+            SampleIndex("pypi", prod.upload_url, prod.simple_url),
+        ]
+        sample = create_sample(tmp_path / "sample", indexes=indexes, checks=FAST_CHECKS, runner=run)
+        git(sample.work, "config", "user.name", "Test Maintainer")
+        yield World(sample, test, prod)
+
+
+def _files(index: LocalIndex) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in index.directory.iterdir()
+        if p.is_file()
+    }
+
+
+def _bump(world: World, cli: Cli) -> None:
+    assert cli("-C", world.path, "bump", "minor", "--commit").code == 0
+    git(world.sample.work, "push", "--quiet", "origin", "main")
+
+
+def _ok(result: CliResult) -> CliResult:
+    assert result.code == 0, result.out + result.err
+    return result
+
+
+def _as_ci(world: World, monkeypatch: pytest.MonkeyPatch, tag: str) -> None:
+    sha = git(world.sample.work, "rev-parse", "HEAD")
+    for key, value in ci_identity({}, tag, sha).items():
+        monkeypatch.setenv(key, value)
+
+
+def _remote_tags(world: World) -> str:
+    return git(world.sample.work, "ls-remote", "--tags", "origin")
+
+
+def test_dry_run_tag_release_audit_and_rerun(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bump(world, cli)
+    dry = _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    assert "[passed] record: ledger record" in dry.out
+    assert len(_files(world.test_index)) == 2
+    tag = _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    assert "[passed] dry run recorded" in tag.out
+    assert "refs/tags/v0.2.0" in _remote_tags(world)
+    message = git(world.sample.work, "tag", "-l", "--format=%(contents)", "v0.2.0")
+    assert "tagship-manifest-sha256: " in message
+    assert "tagship-ledger-head: " in message
+    _as_ci(world, monkeypatch, "v0.2.0")
+    released = _ok(cli("-C", world.path, "release"))
+    assert "[passed] same bytes as the dry run: byte-identical" in released.out
+    assert "[passed] verify-install" in released.out
+    assert "[passed] docs links" in released.out
+    on_pypi = _files(world.prod_index)
+    assert on_pypi == _files(world.test_index)
+    rerun = _ok(cli("-C", world.path, "release"))
+    assert "0 uploaded, 2 already there" in rerun.out
+    assert _files(world.prod_index) == on_pypi
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    audit = cli("-C", world.path, "audit", "--index", "pypi")
+    assert audit.code == 0, audit.out + audit.err
+    assert _ok(cli("-C", world.path, "ledger", "verify")).code == 0
+
+
+def test_dirty_tree_stops_the_dry_run(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    (world.sample.work / "scratch.txt").write_text("wip")
+    result = cli("-C", world.path, "dry-run", "--checks", "local")
+    assert result.code == 1
+    assert "gate 'tree clean' is closed: uncommitted changes: scratch.txt" in result.err
+    assert _files(world.test_index) == {}
+
+
+def test_wrong_branch_stops_the_dry_run(world: World, cli: Cli) -> None:
+    git(world.sample.work, "switch", "--quiet", "feature/loud")
+    result = cli("-C", world.path, "dry-run", "--checks", "local")
+    assert result.code == 1
+    assert "on feature/loud, releases come from main or hotfix/*" in result.err
+
+
+def test_failing_checks_stop_the_dry_run(world: World, cli: Cli) -> None:
+    failing = f"checks.tests={sys.executable} -c 'raise SystemExit(1)'"
+    result = cli("-C", world.path, "--set", failing, "dry-run", "--checks", "local")
+    assert result.code == 1
+    assert "required checks" in result.err
+    assert "tests failed" in result.err
+    assert _files(world.test_index) == {}
+
+
+def test_tag_without_a_dry_run_creates_nothing(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    result = cli("-C", world.path, "tag", "--checks", "local")
+    assert result.code == 1
+    assert "no successful dry run recorded for 0.2.0" in result.err + result.out
+    assert git(world.sample.work, "tag", "-l", "v0.2.0") == ""
+    assert "v0.2.0" not in _remote_tags(world)
+
+
+def test_dry_run_of_another_commit_does_not_count(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    (world.sample.work / "README.md").write_text("# changed after the dry run\n")
+    git(world.sample.work, "commit", "--quiet", "-am", "late change")
+    git(world.sample.work, "push", "--quiet", "origin", "main")
+    result = cli("-C", world.path, "tag", "--checks", "local")
+    assert result.code == 1
+    assert "was recorded for commit" in result.out
+    assert git(world.sample.work, "tag", "-l", "v0.2.0") == ""
+
+
+def test_unpushed_head_and_released_version_close_the_tag_gates(world: World, cli: Cli) -> None:
+    # v0.1.0 is already tagged in the sample: tagging the same version again is refused
+    result = cli("-C", world.path, "tag", "--checks", "local")
+    assert result.code == 1
+    assert "[failed] version is new: tag v0.1.0 already exists" in result.out
+    assert cli("-C", world.path, "bump", "minor", "--commit").code == 0  # not pushed
+    unpushed = cli("-C", world.path, "tag", "--checks", "local", "--dry-run")
+    assert unpushed.code == 1
+    assert "[failed] HEAD pushed: origin/main is at" in unpushed.out
+
+
+def test_tag_already_on_the_remote(world: World, cli: Cli, tmp_path: Path) -> None:
+    _bump(world, cli)
+    other = tmp_path / "other-clone"
+    git(tmp_path, "clone", "--quiet", str(world.sample.origin), str(other))
+    git(other, "tag", "v0.2.0")
+    git(other, "push", "--quiet", "origin", "v0.2.0")
+    result = cli("-C", world.path, "tag", "--checks", "local")
+    assert result.code == 1
+    assert "tag v0.2.0 is already on origin" in result.out
+
+
+def test_release_refuses_a_rebuild_that_differs(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = (
+        "import tempfile, uuid\n"
+        "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n\n\n"
+        "class Stamp(BuildHookInterface):\n"
+        "    def initialize(self, version, build_data):\n"
+        "        path = tempfile.mkdtemp() + '/stamp.txt'\n"
+        "        open(path, 'w').write(uuid.uuid4().hex)\n"
+        "        build_data['force_include'][path] = 'demo_pkg/stamp.txt'\n"
+    )
+    work = world.sample.work
+    (work / "hatch_build.py").write_text(hook)
+    with (work / "pyproject.toml").open("a") as handle:
+        handle.write("\n[tool.hatch.build.targets.wheel.hooks.custom]\n")
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "-m", "an unreproducible wheel")
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+    refused = cli("-C", world.path, "release")
+    assert refused.code == 1
+    assert "the rebuild differs from the dry run's files: demo_pkg-0.2.0-py3-none-any.whl" in (
+        refused.err
+    )
+    assert _files(world.prod_index) == {}
+    allowed = cli("-C", world.path, "--set", "require-identical-rebuild=false", "release")
+    assert allowed.code == 0, allowed.err
+    assert "allowed: require-identical-rebuild = false" in allowed.out
+
+
+def test_unreachable_index_stops_with_exit_3(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "1")
+    _bump(world, cli)
+    dead = ("--set", "indexes.testpypi.simple-url=http://127.0.0.1:9/simple/")
+    result = cli("-C", world.path, *dead, "dry-run", "--checks", "local")
+    assert result.code == 3
+    assert len(result.err.splitlines()) == 1
+    assert "[failed] publish to testpypi" in result.out
+
+
+def test_release_killed_mid_publish_finishes_on_rerun(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+    monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "2")
+    monkeypatch.setenv("TAGSHIP_HTTP_BACKOFF", "0")
+    plan = {n: Fault("reset") for n in range(1, 10)}  # the first file lands, then the line dies
+    with serve(FaultProxy(world.prod_index.url, plan)) as proxy:
+        via = ("--set", f"indexes.pypi.upload-url={proxy.url}/")
+        first = cli("-C", world.path, *via, "release")
+        assert first.code == 3
+        assert "publish incomplete" in first.err
+        assert len(_files(world.prod_index)) == 1
+        proxy.plan.clear()
+        second = cli("-C", world.path, *via, "release")
+    assert second.code == 0, second.err
+    assert "1 uploaded, 1 already there" in second.out
+    assert _files(world.prod_index) == _files(world.test_index)
+
+
+def test_pending_checks_on_github_close_the_gate(
+    world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bump(world, cli)
+    sha = git(world.sample.work, "rev-parse", "HEAD")
+    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
+    repo = f"/repos/{gh.FULL}"
+    runs = [
+        gh.check_run(name, rid=n, sha=sha)
+        for n, name in enumerate(("lint", "typecheck", "package-build", "docs-validation"), 1)
+    ]
+    runs.append(gh.check_run("tests", "in_progress", rid=9, sha=sha))
+    httpserver.expect_request(f"{repo}/commits/{sha}/check-runs").respond_with_json(
+        gh.check_runs(*runs)
+    )
+    httpserver.expect_request(f"{repo}/commits/{sha}/statuses").respond_with_json([])
+    httpserver.expect_request(f"{repo}/releases").respond_with_json([])
+    result = cli("-C", world.path, "tag", "--checks", "github", "--dry-run")
+    assert result.code == 1
+    assert "[failed] required checks: tests pending, build-validation missing (GitHub)" in (
+        result.out
+    )
+    assert "[failed] draft release: no draft release for v0.2.0" in result.out
