@@ -9,6 +9,8 @@ import pytest
 
 from releases import make_release, write_release
 from servers import PypiServer, running_pypiserver, twine_upload
+from tagship.adapters.git import Git
+from tagship.adapters.ledger_store import read_ledger
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,6 +52,12 @@ def test_publish_then_rerun_skips_everything(
     waited = cli("-C", str(release.repo.path), "wait", "--index", "local", "--timeout", "5")
     assert waited.code == 0, waited.err
     assert "shows all 2 files" in waited.out
+    records = read_ledger(Git(release.repo.path)).records
+    assert [r.event.kind for r in records] == ["publish", "publish", "wait"]
+    assert {f.name: f.sha256 for f in records[0].event.files} == expected
+    assert records[0].event.details[release.manifest.sdist.name] == "uploaded"
+    assert records[1].event.details[release.manifest.sdist.name] == "already-there"
+    assert not records[0].actor.is_ci
 
 
 def test_a_file_with_other_bytes_on_the_index_stops_everything(

@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publish_cmd", "upload the manifest's files to an index, resumably"),
     "wait": ("wait_cmd", "wait until an index shows every manifest file"),
     "verify-install": ("verify_install_cmd", "install the release in a clean venv and check it"),
+    "dry-run": ("dry_run_cmd", "gate, build, publish to the test index, verify, record"),
+    "tag": ("tag_cmd", "check every release gate, then create and push the tag"),
+    "release": ("release_cmd", "in CI on the tag: rebuild, compare, publish, verify, release"),
     "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
     "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
     "doctor": ("doctor_cmd", "check workflows and Trusted Publishing setup before a release"),
@@ -37,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify-artifacts": ("verify_cmd", "check built files against the project and the manifest"),
     "ledger": ("ledger_cmd", "show or verify the hash-chained release ledger"),
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
+    "hotfix": ("hotfix_cmd", "start a patch branch from a release tag, or check it is finished"),
+    "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
 }
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130

@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.flows.publishing import simple_index, upload_credentials  # noqa: PLC0415
+    from tagship.flows.record import record  # noqa: PLC0415
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
     from tagship.steps.publish import publish, require_ci_for_official  # noqa: PLC0415
 
@@ -46,6 +47,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             auth=auth,
             on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
         )
+    if workspace.git is not None:
+        actions = {f.name: f.action for f in result.files}
+        record(workspace, "publish", manifest, index=index.name, details=actions)
     rows = [(f.name, f.action, f.sha256) for f in result.files]
     columns = ("file", "result", "sha256")
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)

@@ -24,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.config import credentials  # noqa: PLC0415
+    from tagship.flows.record import record  # noqa: PLC0415
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
     from tagship.steps.verify_install import InstallTarget, verify_install  # noqa: PLC0415
 
@@ -44,6 +45,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         smoke_command=config.smoke_command,
         installer=args.installer,
     )
+    if workspace.git is not None:
+        outcome = {"result": "ok" if report.ok else "failed"}
+        record(workspace, "verify-install", manifest, index=index.name, details=outcome)
     rows = [(c.name, "ok" if c.ok else "FAILED", c.detail) for c in report.checks]
     title = f"install {manifest.project}=={manifest.version} from {index.name} ({report.installer})"
     table(title, ("check", "result", "detail"), rows)

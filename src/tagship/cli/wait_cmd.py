@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.flows.publishing import simple_index  # noqa: PLC0415
+    from tagship.flows.record import record  # noqa: PLC0415
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
     from tagship.steps.wait import wait_visible  # noqa: PLC0415
 
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     with Http(policy_from_env(ctx.env)) as http:
         lookup = simple_index(workspace, index, http)
         result = wait_visible(manifest, lookup, index.name, timeout=args.timeout)
+    if workspace.git is not None:
+        record(workspace, "wait", manifest, index=index.name, details={"polls": str(result.polls)})
     line(
         f"{index.name} shows all {len(manifest.files)} files of {manifest.project} "
         f"{manifest.version} with the manifest's hashes ({result.polls} polls, "

@@ -55,6 +55,7 @@ def publish_wait_install(
 
     def wait() -> str:
         done = wait_visible(manifest(), lookup, index.name, timeout=wait_timeout)
+        record(workspace, "wait", manifest(), index=index.name, details={"polls": str(done.polls)})
         return f"visible after {done.polls} poll(s), {done.seconds:.1f} s"
 
     def install() -> str:
