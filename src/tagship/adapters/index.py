@@ -1,0 +1,139 @@
+"""Package indexes over HTTP: reading a project's files from the simple API.
+
+PEP 691 JSON when the index offers it (asked for with the Accept header), else PEP 503 HTML
+with `#sha256=` fragments and `data-yanked` (PEP 592). Every request goes through the shared
+HTTP chokepoint (adapters/http.py). The publish step may add uploading here, next to reading.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin
+
+from packaging.utils import canonicalize_name
+
+from tagship.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from tagship.adapters.http import Http
+    from tagship.core.config import Credentials
+
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """One file of a project on an index. `yanked` is None, or the reason ('' if none given)."""
+
+    filename: str
+    url: str
+    sha256: str | None
+    yanked: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """A project's simple-API page: its files, in the index's order."""
+
+    name: str
+    files: tuple[IndexFile, ...]
+
+
+def _yanked(value: Any) -> str | None:
+    if value is None or value is False:
+        return None
+    return value if isinstance(value, str) else ""
+
+
+def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
+    """A PEP 691 JSON project page."""
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise ServiceError(f"the index's JSON page of {name} has no file list")
+    files = []
+    try:
+        for raw in data["files"]:
+            hashes = raw.get("hashes") or {}
+            files.append(
+                IndexFile(
+                    raw["filename"],
+                    urljoin(base_url, raw["url"]),
+                    hashes.get("sha256"),
+                    _yanked(raw.get("yanked")),
+                )
+            )
+    except (KeyError, TypeError, AttributeError):
+        raise ServiceError(f"the index's JSON page of {name} has a malformed file entry") from None
+    return ProjectPage(name, tuple(files))
+
+
+# PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of
+# them ten times faster than html.parser (the audit of a large project reads them all)
+_ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _attributes(text: str) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        name, double, single, bare = match.groups()
+        value = double if double is not None else single if single is not None else bare
+        found[name.lower()] = None if value is None else html.unescape(value)
+    return found
+
+
+def parse_html_page(name: str, text: str, base_url: str) -> ProjectPage:
+    """A PEP 503 HTML project page (PEP 592 `data-yanked`, `#sha256=` fragments)."""
+    files = []
+    for match in _ANCHOR.finditer(text):
+        attrs = _attributes(match.group(1))
+        url, fragment = urldefrag(urljoin(base_url, attrs.get("href") or ""))
+        algorithm, _, digest = fragment.partition("=")
+        label = html.unescape(_TAG.sub("", match.group(2))).strip()
+        # the attribute marks a yank; its value, if any, is the reason
+        yanked = (attrs["data-yanked"] or "") if "data-yanked" in attrs else None
+        sha256 = digest if algorithm == "sha256" and digest else None
+        files.append(IndexFile(label or url.rsplit("/", 1)[-1], url, sha256, yanked))
+    return ProjectPage(name, tuple(files))
+
+
+class SimpleIndex:
+    """The simple API of one index (`simple_url` such as `https://pypi.org/simple/`).
+
+    Requests go through the shared `Http` chokepoint (retries, https-only off loopback)."""
+
+    def __init__(self, simple_url: str, http: Http, credentials: Credentials | None = None) -> None:
+        self.simple_url = simple_url.rstrip("/") + "/"
+        self._http = http
+        self._credentials = credentials
+
+    def project(self, name: str) -> ProjectPage | None:
+        """The project's files on the index, or None when the index does not know it."""
+        url = urljoin(self.simple_url, canonicalize_name(name) + "/")
+        auth = self._credentials
+        response = self._http.get(
+            url,
+            headers={"Accept": ACCEPT},
+            auth=(auth.username, auth.password) if auth is not None else None,
+        )
+        if response.status_code == 404:  # noqa: PLR2004
+            return None
+        if response.status_code != 200:  # noqa: PLR2004
+            raise ServiceError(
+                f"index {self.simple_url} answered HTTP {response.status_code} for {url}",
+                hint="check the index URL and the TAGSHIP_INDEX_<NAME>_* credentials",
+            )
+        base = str(response.url)
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if content_type == JSON_TYPE:
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                raise ServiceError(f"the index sent invalid JSON for {url}") from None
+            return parse_json_page(name, data, base)
+        return parse_html_page(name, response.text, base)

@@ -1,0 +1,92 @@
+"""`tagship audit`: every file on the index against the ledger, the tags and the branches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import emit_json, error_line, line, markdown_table, step_summary, table
+from tagship.core.errors import EXIT_INTEGRITY
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.core.audit import AuditReport, VersionReport
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", default="pypi", help="the configured index to audit")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+
+def _status(version: VersionReport) -> str:
+    if version.ok:
+        return "ok"
+    return ", ".join(sorted({f.kind for f in version.findings}))
+
+
+def _details(version: VersionReport) -> str:
+    parts = [f"{f.filename}: {f.detail}" if f.filename else f.detail for f in version.findings]
+    return "; ".join(parts + list(version.notes))
+
+
+def _summary(report: AuditReport) -> str:
+    bad = sum(not v.ok for v in report.versions)
+    files = sum(len(v.files) for v in report.versions)
+    return (
+        f"audit of {report.project} on {report.index}: {len(report.versions)} versions, "
+        f"{files} files, {bad} with findings"
+    )
+
+
+def as_markdown(report: AuditReport) -> str:
+    rows = [
+        (v.version, "ok" if v.ok else f"**{_status(v)}**", _details(v).replace("|", "\\|"))
+        for v in report.versions
+    ]
+    title = f"### tagship audit: {'ok' if report.ok else 'FINDINGS'}\n\n{_summary(report)}\n\n"
+    return title + markdown_table(("version", "status", "details"), rows)
+
+
+def as_dict(report: AuditReport) -> dict[str, object]:
+    return {
+        "project": report.project,
+        "index": report.index,
+        "ok": report.ok,
+        "ledger_problem": report.ledger_problem,
+        "versions": [
+            {
+                "version": v.version,
+                "status": _status(v),
+                "files": list(v.files),
+                "findings": [
+                    {"kind": f.kind, "file": f.filename, "detail": f.detail} for f in v.findings
+                ],
+                "notes": list(v.notes),
+            }
+            for v in report.versions
+        ],
+    }
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.steps.audit import audit_workspace  # noqa: PLC0415 - pulls in httpx
+
+    report = audit_workspace(ctx.workspace(), args.index)
+    markdown = as_markdown(report)
+    step_summary(ctx.env, markdown)
+    if args.format == "json":
+        emit_json(as_dict(report))
+    elif args.format == "markdown":
+        line(markdown.rstrip())
+    else:
+        rows = [(v.version, _status(v), _details(v)) for v in report.versions]
+        table(_summary(report), ("version", "status", "details"), rows)
+    if report.ok:
+        return 0
+    bad = sum(not v.ok for v in report.versions)
+    error_line(
+        f"audit found problems in {bad} of {len(report.versions)} versions on {report.index}",
+        "each listed file needs a CI publish record of a release tag on a release branch",
+    )
+    return EXIT_INTEGRITY

@@ -1,0 +1,72 @@
+"""`tagship ledger show|verify`: the release ledger on refs/tagship/ledger."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import emit_json, line, table
+from tagship.core.ledger import record_dict
+from tagship.steps.ledger_check import ledger_state, require_valid
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.core.ledger import Actor, Record
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = sub.add_parser("show", help="list the records (exit 4 if the chain is broken)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    sub.add_parser("verify", help="check the chain and every anchor; exit 4 at the first problem")
+
+
+def _actor(actor: Actor) -> str:
+    if actor.is_ci:
+        return f"{actor.repository or '?'} {actor.workflow or '?'} run {actor.run_id or '?'}"
+    return f"local {actor.user or '?'}@{actor.host or '?'}"
+
+
+def _row(record: Record) -> tuple[str, ...]:
+    event = record.event
+    files = f"{len(event.files)} files" if event.files else ""
+    return (
+        str(record.seq),
+        record.time[:19] + "Z",
+        event.kind,
+        event.version,
+        event.tag or "",
+        event.index or "",
+        files,
+        event.result,
+        _actor(record.actor),
+        record.hash[:12],
+    )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    git = ctx.workspace().require_git()
+    state = ledger_state(git)
+    if args.action == "verify":
+        require_valid(state)
+        head = state.head[:12] if state.head else "(empty)"
+        line(
+            f"ledger ok: {len(state.records)} records, head {head}, "
+            f"{len(state.anchors)} anchors checked"
+        )
+        return 0
+    if args.format == "json":
+        emit_json(
+            {
+                "head": state.head,
+                "records": [record_dict(r) for r in state.records],
+                "anchors": [{"source": a.source, "head": a.head} for a in state.anchors],
+                "problem": state.problem,
+            }
+        )
+    else:
+        columns = ("seq", "time", "kind", "version", "tag", "index", "files", "result", "actor")
+        table("release ledger", (*columns, "hash"), [_row(r) for r in state.records])
+    require_valid(state)
+    return 0
