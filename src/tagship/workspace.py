@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-
 from tagship.adapters.git import Git
 from tagship.adapters.process import Runner, run
 from tagship.core.config import Config, load_config

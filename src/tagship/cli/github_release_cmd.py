@@ -29,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.adapters.ledger_store import ledger_head  # noqa: PLC0415
+    from tagship.flows.record import record_tag_event  # noqa: PLC0415
     from tagship.steps.github_release import publish_release  # noqa: PLC0415
 
     workspace = ctx.workspace()
@@ -39,9 +41,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         permission="contents: write and pull-requests: read",
     )
     manifest = args.manifest if args.manifest is not None else workspace.root / DEFAULT_MANIFEST
-    # the ledger head joins here once the ledger lands (publish_release takes ledger_head)
-    result = publish_release(workspace, client, args.tag, manifest=manifest)
+    head = ledger_head(workspace.git) if workspace.git is not None else None
+    result = publish_release(workspace, client, args.tag, manifest=manifest, ledger_head=head)
     release = result.release
+    if workspace.git is not None and not result.already:
+        record_tag_event(workspace, "github-release", args.tag, details={"url": release.html_url})
     if result.already:
         line(f"release {release.tag_name} was already published: {release.html_url}")
         return 0

@@ -107,6 +107,11 @@ class Config:
     dependency_index: str = "https://pypi.org/simple/"
     smoke_command: str | None = None
     attestations: bool = True
+    # the release rebuild must equal the dry run's bytes; false only for backends that
+    # cannot build reproducibly (the release then says so)
+    require_identical_rebuild: bool = True
+    # files (globs) whose references to the previous release are rewritten after a release
+    docs_files: tuple[str, ...] = ()
     # where each effective value came from, by dotted TOML key
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -153,6 +158,8 @@ _TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "dependency-index": ("dependency_index", _str),
     "smoke-command": ("smoke_command", _str),
     "attestations": ("attestations", _bool),
+    "require-identical-rebuild": ("require_identical_rebuild", _bool),
+    "docs-files": ("docs_files", _str_list),
     "allow-top-level": ("allow_top_level", _str_list),
     "check-setup": ("check_setup", _str),
 }

@@ -71,5 +71,5 @@ def apply_on_branch(git: Git, rewrites: list[Rewrite], branch: str, message: str
         if branch_before is not None:
             git.switch(branch_before)
         else:
-            git.detach(head_before)  # CI checks out the tag detached; leave it so
+            git.switch(head_before, detach=True)  # CI checks out the tag detached; leave it so
     return sha

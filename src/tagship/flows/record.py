@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
+from tagship.core.versions import version_from_tag
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,6 +47,22 @@ def record(
         details={"manifest-sha256": manifest_digest(manifest), **(details or {})},
     )
     return append_event(workspace.require_git(), event, workspace.env)
+
+
+def record_tag_event(
+    workspace: Workspace, kind: str, tag: str, *, details: Mapping[str, str] | None = None
+) -> Record:
+    """Append an event about a release tag when no build manifest is at hand."""
+    git = workspace.require_git()
+    event = Event(
+        kind=kind,
+        project=workspace.name,
+        version=str(version_from_tag(tag, workspace.config.tag_format)),
+        tag=tag,
+        commit=git.tag_target(tag),
+        details=dict(details or {}),
+    )
+    return append_event(git, event, workspace.env)
 
 
 def ledger_records(workspace: Workspace) -> tuple[Record, ...]:

@@ -168,7 +168,7 @@ def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
         return
     branch = f"tagship/docs-{tag}"
     git = workspace.require_git()
-    if git.branch_exists(branch) or git.remote_branch_exists(branch):
+    if git.branch_exists(branch) or git.remote_ref_sha(f"refs/heads/{branch}") is not None:
         pipeline.skip("docs links", f"already rewritten on branch {branch} (an earlier run)")
         return
 

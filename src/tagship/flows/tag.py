@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion
 
 from tagship.adapters.ledger_store import ledger_head
 from tagship.core.errors import ServiceError
-from tagship.core.ledger import Event, anchor_line
+from tagship.core.ledger import anchor_line
 from tagship.flows.gates import (
     Gate,
     checks_passed,
@@ -28,7 +28,7 @@ from tagship.flows.gates import (
     tree_clean,
 )
 from tagship.flows.publishing import simple_index
-from tagship.flows.record import dry_runs
+from tagship.flows.record import dry_runs, record_tag_event
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -151,18 +151,9 @@ def tag_release(
         return f"{tag} at {git.head_sha()[:12]}, pushed to origin"
 
     def remember() -> str:
-        from tagship.adapters.ledger_store import append_event  # noqa: PLC0415
-
-        event = Event(
-            kind="tag",
-            project=workspace.name,
-            version=str(workspace.version()),
-            tag=tag,
-            commit=git.head_sha(),
-            details={"dry-run-record": str(found[0].seq) if found[0] else ""},
-        )
-        saved = append_event(git, event, workspace.env)
-        return f"ledger record {saved.seq}"
+        dry = found[0]
+        details = {"dry-run-record": str(dry.seq) if dry else ""}
+        return f"ledger record {record_tag_event(workspace, 'tag', tag, details=details).seq}"
 
     pipeline.step("tag", create, would=f"create the annotated tag {tag} and push it")
     pipeline.step("record", remember, would="append a tag record to the ledger")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.github import NotFoundError
 from tagship.core.errors import GateError, UsageError
+from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
 from tagship.core.versions import try_version_from_tag, version_from_tag
 from tagship.steps.release_notes import github_pulls, previous_release_tag
@@ -84,7 +85,8 @@ def publish_release(
     )
     footer = [] if since is None else [f"**Full changelog**: {since}...{tag}", ""]
     if ledger_head is not None:
-        footer.append(f"Ledger head: `{ledger_head}`")
+        # the anchor `tagship ledger verify` checks: a cut-off ledger tail cannot hide
+        footer.append(anchor_line(ledger_head))
     uploaded = False
     if manifest is not None and manifest.is_file():
         _attach(client, draft, manifest, tag)

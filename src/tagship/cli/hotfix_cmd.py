@@ -1,0 +1,89 @@
+"""`tagship hotfix start TAG | finish`: a patch branch from a release, and its way back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import line
+from tagship.core.errors import GateError, UsageError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.adapters.github import GitHubClient
+    from tagship.cli.context import Context
+    from tagship.steps.hotfix import HotfixStarted
+    from tagship.workspace import Workspace
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    start = sub.add_parser("start", help="branch hotfix/X.Y.Z+1 from a release tag, bump, record")
+    start.add_argument("tag", metavar="TAG", help="the release tag to fix, e.g. v1.2.3")
+    finish = sub.add_parser(
+        "finish", help="check the fix is on main and the notes name the fixed release"
+    )
+    finish.add_argument("--branch", help="the hotfix branch (default: the current branch)")
+    finish.add_argument(
+        "--notes", type=Path, metavar="FILE", help="check these release notes instead"
+    )
+
+
+def show_started(started: HotfixStarted) -> None:
+    line(f"created {started.branch} from {started.fixes}")
+    if started.bump_commit is not None:
+        line(f"bumped to {started.version}: {started.bump_commit[:12]}")
+    else:
+        line(f"the version comes from git tags: {started.tag} will release {started.version}")
+    line(f"recorded: ledger #{started.record.seq} hotfix of {started.fixes}")
+    if started.newer is not None:
+        line(
+            f"note: {started.newer} is a newer release line, so {started.tag} will not be "
+            "marked latest on GitHub"
+        )
+    line("next: apply the smallest safe fix, push the branch, run the required checks and")
+    line(f"      the TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish")
+
+
+def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
+    config = workspace.config
+    token = ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")
+    if not token or not config.github_owner or not config.github_repository:
+        return None  # offline: tag message or CHANGELOG
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+
+    return GitHubClient.from_env(
+        ctx.env, config, command="hotfix finish", permission="contents: read"
+    )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if args.action == "start":
+        from tagship.steps.hotfix import start_hotfix  # noqa: PLC0415
+
+        show_started(start_hotfix(ctx.workspace, args.tag))
+        return 0
+    from tagship.steps.hotfix_finish import finish_hotfix  # noqa: PLC0415
+
+    notes = None
+    if args.notes is not None:
+        try:
+            notes = args.notes.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.notes}: {exc.strerror}") from None
+    workspace = ctx.workspace()
+    result = finish_hotfix(
+        workspace, branch=args.branch, notes=notes, github=_github(ctx, workspace)
+    )
+    line(f"hotfix {result.branch}: {result.tag} fixes {result.fixes}")
+    for finding in result.findings:
+        line(f"  [{'ok' if finding.ok else 'FAIL'}] {finding.name}: {finding.detail}")
+    if result.record is not None:
+        line(f"recorded: ledger #{result.record.seq} hotfix finished")
+        return 0
+    failed = [f.name for f in result.findings if not f.ok]
+    raise GateError(
+        f"hotfix {result.branch} is not finished: {', '.join(failed)}",
+        hint=f"cherry-pick or merge the fix into main, and name {result.fixes} in the notes",
+    )
