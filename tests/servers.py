@@ -11,85 +11,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import socket
 import subprocess
 import sys
 import tarfile
-import time
-import urllib.request
 import zipfile
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+# the demo's own local index serves the tests too
+from tagship.adapters.local_index import LocalIndex as PypiServer
+from tagship.adapters.local_index import free_port
+from tagship.adapters.local_index import running_index as running_pypiserver
+
+__all__ = [
+    "PypiServer",
+    "free_port",
+    "make_sdist",
+    "make_wheel",
+    "running_pypiserver",
+    "twine_upload",
+]
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass(frozen=True)
-class PypiServer:
-    """A running pypiserver: upload by POST to `upload_url`, read at `simple_url`."""
-
-    url: str
-    directory: Path
-
-    @property
-    def simple_url(self) -> str:
-        return f"{self.url}/simple/"
-
-    @property
-    def upload_url(self) -> str:
-        return f"{self.url}/"  # pypiserver 2.4 takes uploads at / (/legacy/ answers 405)
-
-
-@contextmanager
-def running_pypiserver(directory: Path, timeout: float = 20.0) -> Iterator[PypiServer]:
-    """Start pypiserver without authentication and without a fallback to pypi.org."""
-    directory.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    args = [str(BIN / "pypi-server"), "run", "-p", str(port), "-i", "127.0.0.1"]
-    args += ["-a", ".", "-P", ".", "--disable-fallback", "--hash-algo", "sha256", str(directory)]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                stderr = process.stderr.read().decode() if process.stderr else ""
-                msg = f"pypiserver exited with {process.returncode}: {stderr[-2000:]}"
-                raise RuntimeError(msg)
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=1) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                msg = f"pypiserver did not answer on {url} within {timeout} s"
-                raise RuntimeError(msg)
-            time.sleep(0.1)
-        yield PypiServer(url, directory)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def _metadata(name: str, version: str) -> str:

@@ -28,6 +28,9 @@ def test_demo_runs_every_step(cli: Cli, tmp_path: Path) -> None:
         "7. release from CI",
         "8. audit",
         "ledger verify",
+        "rollback plan",
+        "rollback revert",
+        "hotfix start",
     ):
         assert f"[passed] {step}" in result.out
     assert "[failed]" not in result.out

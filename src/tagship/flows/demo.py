@@ -202,3 +202,37 @@ def _ci_release(
     pipeline.step("7. release from CI", publish, would="release to the local PyPI as CI would")
     pipeline.step("8. audit", audit, would="audit the production index against the ledger")
     pipeline.step("ledger verify", ledger, would="verify the ledger chain and its anchors")
+    _aftercare(pipeline, workspace)
+
+
+def _aftercare(pipeline: Pipeline, workspace: Workspace) -> None:
+    """A bad release's options: the runbook, a revert on main, a hotfix branch."""
+    from tagship.steps.hotfix import start_hotfix  # noqa: PLC0415
+    from tagship.steps.rollback_plan import rollback_plan  # noqa: PLC0415
+    from tagship.steps.rollback_revert import revert  # noqa: PLC0415
+
+    released = str(workspace.version())
+
+    def plan() -> str:
+        runbook = rollback_plan(workspace, released)
+        return f"{len(runbook.options)} options for {runbook.tag}: " + ", ".join(
+            o.title for o in runbook.options
+        )
+
+    def undo() -> str:
+        merge = _last_merge(workspace)
+        done = revert(workspace, [merge], push=True, version=released)
+        return f"reverted {merge[:12]} on {done.branch} as {done.commit[:12]}, pushed"
+
+    def hotfix() -> str:
+        started = start_hotfix(lambda: workspace, workspace.expected_tag())
+        return f"{started.branch} from {started.fixes}, version {started.version}"
+
+    pipeline.step("rollback plan", plan, would=f"print the runbook for {released}")
+    pipeline.step("rollback revert", undo, would="revert the merged pull request on main")
+    pipeline.step("hotfix start", hotfix, would="branch hotfix/X.Y.(Z+1) from the tag")
+
+
+def _last_merge(workspace: Workspace) -> str:
+    """The newest merged pull request on the branch: the sample's PR #1."""
+    return workspace.require_git().merge_commits(None)[-1][0]

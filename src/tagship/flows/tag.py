@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
-from packaging.version import InvalidVersion
-
 from tagship.adapters.ledger_store import ledger_head
+from tagship.core.audit import file_version
 from tagship.core.errors import ServiceError
 from tagship.core.ledger import anchor_line
 from tagship.flows.gates import (
@@ -33,23 +26,12 @@ from tagship.flows.record import dry_runs, record_tag_event
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from packaging.version import Version
-
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.ledger import Record
     from tagship.flows.gates import ChecksMode
     from tagship.flows.pipeline import Pipeline
     from tagship.workspace import Workspace
-
-
-def _file_version(name: str) -> Version | None:
-    try:
-        if name.endswith(".whl"):
-            return parse_wheel_filename(name)[1]
-        return parse_sdist_filename(name)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        return None
 
 
 def version_is_new(workspace: Workspace, http: Http, production: str) -> Gate:
@@ -62,7 +44,7 @@ def version_is_new(workspace: Workspace, http: Http, production: str) -> Gate:
     index = workspace.config.index(production)
     page = simple_index(workspace, index, http).project(workspace.name)
     released = [
-        f.filename for f in (page.files if page else ()) if _file_version(f.filename) == version
+        f.filename for f in (page.files if page else ()) if file_version(f.filename) == str(version)
     ]
     if released:
         return Gate(

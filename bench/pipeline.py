@@ -1,0 +1,130 @@
+"""One release, three ways, on one sample project and one local pypiserver, in one run:
+
+(a) tagship build + publish + wait + verify-install (verified, hashed, resumable, recorded)
+(b) the classic: python -m build, twine check, twine upload, python -m venv, pip install
+(c) the bare uv floor: uv build, uv publish, uv venv, uv pip install
+
+Each run releases a fresh version so nothing is skipped. Prints medians and the ratios a/b
+and a/c (target: a/c <= 1.25). Run: .venv/bin/python bench/pipeline.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tagship.adapters.local_index import LocalIndex, running_index
+from tagship.adapters.process import run as run_process
+from tagship.flows.sample import SampleIndex, create_sample
+
+BIN = Path(sys.executable).parent
+PASS = f"{sys.executable} -c pass"
+TARGET = 1.25
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        msg = f"{' '.join(argv)} failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}"
+        raise SystemExit(msg)
+
+
+def _set_version(work: Path, version: str, env: dict[str, str]) -> None:
+    pyproject = work / "pyproject.toml"
+    text = re.sub(
+        r'^version = ".*"$', f'version = "{version}"', pyproject.read_text(), flags=re.MULTILINE
+    )
+    pyproject.write_text(text)
+    _run(["git", "commit", "--quiet", "-am", f"version {version}"], work, env)
+
+
+def tagship(work: Path, out: Path) -> list[list[str]]:
+    cli = [str(BIN / "tagship"), "-C", str(work)]
+    where = ["--dir", str(out)]
+    return [
+        [*cli, "build", "--out", str(out)],
+        [*cli, "publish", "--to", "local", *where],
+        [*cli, "wait", "--index", "local", *where],
+        [*cli, "verify-install", "--index", "local", *where],
+    ]
+
+
+def classic(work: Path, out: Path, index: LocalIndex, name: str, version: str) -> list[list[str]]:
+    venv, twine, files = out / "venv", str(BIN / "twine"), f"{out}/*.whl {out}/*.tar.gz"
+    upload = f"{twine} upload --repository-url {index.upload_url} -u x -p x --disable-progress-bar"
+    return [
+        [sys.executable, "-m", "build", "--outdir", str(out), str(work)],
+        ["sh", "-c", f"{twine} check {files}"],
+        ["sh", "-c", f"{upload} {files}"],
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--index-url", index.simple_url,
+         f"{name}=={version}"],
+    ]  # fmt: skip
+
+
+def uv_floor(work: Path, out: Path, index: LocalIndex, name: str, version: str) -> list[list[str]]:
+    uv, venv = str(BIN / "uv"), out / "venv"
+    publish = f"{uv} publish --quiet --publish-url {index.upload_url} -u x -p x"
+    return [
+        [uv, "build", "--quiet", "--python", sys.executable, "--out-dir", str(out), str(work)],
+        ["sh", "-c", f"{publish} {out}/*.whl {out}/*.tar.gz"],
+        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+         "--index-url", index.simple_url, f"{name}=={version}"],
+    ]  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    with (
+        tempfile.TemporaryDirectory(prefix="tagship-bench-") as tmp,
+        running_index(Path(tmp) / "index") as index,
+    ):
+        base = Path(tmp)
+        env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        env = {k: v for k, v in env.items() if not k.startswith(("GITHUB_", "TAGSHIP_"))}
+        sample = create_sample(
+            base / "sample",
+            indexes=[SampleIndex("local", index.upload_url, index.simple_url)],
+            checks=dict.fromkeys(("lint", "tests"), PASS),
+            runner=run_process,
+        )
+        work, name = sample.work, "demo-pkg"
+        times: dict[str, list[float]] = {"a tagship": [], "b classic": [], "c uv floor": []}
+        serial = 0
+        for round_ in range(runs + 1):  # the first round warms caches and is not counted
+            for label, samples in times.items():
+                serial += 1
+                version = f"1.0.{serial}"
+                _set_version(work, version, env)
+                out = base / f"out-{serial}"
+                if label == "a tagship":
+                    steps = tagship(work, out)
+                elif label == "b classic":
+                    steps = classic(work, out, index, name, version)
+                else:
+                    steps = uv_floor(work, out, index, name, version)
+                start = time.perf_counter()
+                for argv in steps:
+                    _run(argv, work, env)
+                if round_:
+                    samples.append(time.perf_counter() - start)
+    medians = {label: statistics.median(values) for label, values in times.items()}
+    for label, value in medians.items():
+        print(f"{label:<11} median {value * 1000:7.0f} ms over {runs} runs")
+    a, b, c = medians.values()
+    print(f"a/b = {a / b:.2f}   a/c = {a / c:.2f} (target a/c <= {TARGET})")
+    return 0 if a / c <= TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

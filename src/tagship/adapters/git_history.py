@@ -1,0 +1,94 @@
+"""git for hotfixes and rollbacks: branches, reverts, cherry-picks and history queries."""
+
+from __future__ import annotations
+
+from tagship.adapters.git_base import GitBase
+from tagship.core.errors import ServiceError
+
+
+class GitHistory(GitBase):
+    """Branch and history operations; never rewrites published history."""
+
+    def commit_of(self, ref: str) -> str | None:
+        """The commit `ref` names, or None when it names none."""
+        done = self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        return done.stdout.strip() if done.ok else None
+
+    def branch_exists(self, branch: str) -> bool:
+        return self._run("show-ref", "--verify", "--quiet", f"refs/heads/{branch}").ok
+
+    def create_branch(self, branch: str, start: str) -> None:
+        """Create `branch` at `start` and check it out."""
+        self._out("switch", "--quiet", "--create", branch, start)
+
+    def switch(self, ref: str, *, detach: bool = False) -> None:
+        self._out("switch", "--quiet", *(["--detach"] if detach else []), ref)
+
+    def delete_branch(self, branch: str) -> None:
+        self._out("branch", "--quiet", "-D", branch)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        done = self._run("merge-base", "--is-ancestor", ancestor, descendant)
+        if done.returncode > 1:
+            raise ServiceError(f"git merge-base --is-ancestor failed: {done.tail(1)}")
+        return done.ok
+
+    def parent_count(self, sha: str) -> int:
+        return len(self._out("rev-list", "--parents", "-n", "1", sha).split()) - 1
+
+    def message(self, sha: str) -> str:
+        return self._out("log", "-1", "--format=%B", sha)
+
+    def changed_paths(self, sha: str) -> list[str]:
+        """The paths a (non-merge) commit changes."""
+        return self._out("diff-tree", "--no-commit-id", "--name-only", "-r", sha).splitlines()
+
+    def by_date(self, shas: list[str]) -> list[str]:
+        """The commits, newest commit date first."""
+        return self._out("rev-list", "--no-walk=sorted", *shas).split()
+
+    def revert_into_index(self, sha: str, *, mainline: int | None) -> str | None:
+        """Apply the inverse of `sha` to the index and tree, without committing: None when
+        it applied, else git's reason (the caller restores the tree with `discard_changes`)."""
+        parent = ["--mainline", str(mainline)] if mainline is not None else []
+        done = self._run("revert", "--no-commit", "--no-edit", *parent, sha)
+        return None if done.ok else done.tail(3)
+
+    def discard_changes(self) -> None:
+        """Abandon an unfinished revert: index and tree back to HEAD (untracked files kept)."""
+        self._run("revert", "--quit")  # forgets sequencer state, if any; fails when none
+        self._out("reset", "--quiet", "--hard", "HEAD")
+
+    def has_staged_changes(self) -> bool:
+        return not self._run("diff", "--cached", "--quiet").ok
+
+    def commit_staged(self, message: str) -> str:
+        """Commit what is in the index; returns the new HEAD sha."""
+        self._out("commit", "--quiet", "--no-verify", "--message", message)
+        return self.head_sha()
+
+    def push_branch(self, branch: str, remote: str = "origin") -> None:
+        """A plain (fast-forward only) push of `branch`; never forced."""
+        done = self._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        if not done.ok:
+            raise ServiceError(
+                f"pushing {branch} to {remote} failed: {done.tail(1)}",
+                hint=f"the commits are on your local {branch}; integrate the remote's "
+                f"changes (git pull --no-rebase) and push again",
+            )
+
+    def cherry(self, upstream: str, head: str, limit: str) -> list[tuple[bool, str]]:
+        """Commits in limit..head, each with True when an equivalent change (same patch id)
+        is already in `upstream` (git cherry)."""
+        out = self._out("cherry", upstream, head, limit)
+        return [(row[0] == "-", row[2:].strip()) for row in out.splitlines() if row[:1] in "+-"]
+
+    def log_messages(self, spec: str) -> list[tuple[str, str]]:
+        """(sha, full message) of every commit in `spec`, newest first."""
+        out = self._out("log", "--format=%H%x1f%B%x1e", spec)
+        found = []
+        for record in out.split("\x1e"):
+            sha, sep, message = record.strip("\n").partition("\x1f")
+            if sep:
+                found.append((sha, message))
+        return found

@@ -1,0 +1,131 @@
+"""git plumbing for refs outside branches and tags: the ledger's blobs, trees and commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tagship.adapters.git_base import GitBase
+from tagship.core.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    """A tag, the commit it points to, and its message (None for a lightweight tag)."""
+
+    name: str
+    commit: str
+    message: str | None
+
+
+class GitPlumbing(GitBase):
+    """Refs, objects and remote refs, by name."""
+
+    def ref_sha(self, ref: str) -> str | None:
+        """The object a ref points to, or None when it does not exist."""
+        done = self._run("rev-parse", "--verify", "--quiet", ref)
+        return done.stdout.strip() if done.ok else None
+
+    def read_blob(self, spec: str) -> str | None:
+        """The text of blob `spec` (e.g. `REF:path`), or None when there is none."""
+        done = self._run("cat-file", "blob", spec)
+        return done.stdout if done.ok else None
+
+    def write_blob(self, text: str) -> str:
+        done = self._runner(
+            ["git", "-C", str(self.root), "hash-object", "-w", "--stdin"], stdin=text
+        )
+        if not done.ok:
+            raise ServiceError(f"git hash-object failed: {done.tail(1)}")
+        return done.stdout.strip()
+
+    def write_tree(self, entries: dict[str, str]) -> str:
+        """A tree of regular files, name -> blob sha."""
+        listing = "".join(f"100644 blob {sha}\t{name}\n" for name, sha in sorted(entries.items()))
+        done = self._runner(["git", "-C", str(self.root), "mktree"], stdin=listing)
+        if not done.ok:
+            raise ServiceError(f"git mktree failed: {done.tail(1)}")
+        return done.stdout.strip()
+
+    def commit_tree(self, tree: str, parent: str | None, message: str) -> str:
+        """A commit object (not on any branch) by a fixed identity: CI clones often have none."""
+        args = ["-c", "user.name=tagship", "-c", "user.email=tagship@localhost"]
+        args += ["commit-tree", tree, "-m", message]
+        if parent is not None:
+            args += ["-p", parent]
+        return self._out(*args)
+
+    def update_ref(self, ref: str, new: str, old: str | None = None) -> bool:
+        """Point `ref` at `new`; with `old`, only if it still points there (False if not)."""
+        args = ["update-ref", ref, new]
+        if old is not None:
+            args.append(old)
+        return self._run(*args).ok
+
+    def remote_ref_sha(self, ref: str, remote: str = "origin") -> str | None:
+        """What `ref` points to on the remote (one cheap round trip), None when absent."""
+        done = self._run("ls-remote", remote, ref)
+        if not done.ok:
+            raise ServiceError(
+                f"cannot list {ref} on {remote!r}: {done.tail(1)}",
+                hint=f"check that {remote!r} exists and is reachable (git remote -v)",
+            )
+        for out in done.stdout.splitlines():
+            sha, _, name = out.partition("\t")
+            if name == ref:
+                return sha
+        return None
+
+    def fetch_ref(self, ref: str, into: str, remote: str = "origin") -> bool:
+        """Force local `into` to the remote's `ref`; False (and `into` deleted) when absent."""
+        done = self._run("fetch", "--quiet", "--no-tags", remote, f"+{ref}:{into}")
+        if done.ok:
+            return True
+        if "couldn't find remote ref" in done.stderr:
+            self._run("update-ref", "-d", into)
+            return False
+        raise ServiceError(
+            f"cannot fetch {ref} from {remote!r}: {done.tail(1)}",
+            hint=f"check that {remote!r} exists and is reachable (git remote -v)",
+        )
+
+    def push_ref(self, commit: str, ref: str, remote: str = "origin") -> str | None:
+        """Push `commit` to the remote's `ref` as a fast-forward: None when accepted,
+        else the rejection reason (the remote moved, or a lock was busy)."""
+        done = self._run("push", "--porcelain", "--quiet", remote, f"{commit}:{ref}")
+        if done.ok:
+            return None
+        for out in done.stdout.splitlines():
+            if out.startswith("!\t"):
+                return out.rsplit("\t", 1)[-1]
+        raise ServiceError(
+            f"pushing {ref} to {remote!r} failed: {done.tail(1)}",
+            hint=f"check that {remote!r} is reachable and that you may push to it",
+        )
+
+    def tag_records(self) -> list[TagRecord]:
+        """Every tag with the commit it points to and, for annotated tags, its message."""
+        fields = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objectname)"
+        out = self._out("for-each-ref", f"--format={fields}%00%(contents)%00%1e", "refs/tags")
+        found = []
+        for chunk in out.split("\x00\x1e"):
+            parts = chunk.lstrip("\n").split("\x00")
+            if len(parts) < 5:  # noqa: PLR2004 - the five fields of the format
+                continue
+            name, kind, sha, peeled, message = parts[:5]
+            annotated = kind == "tag"
+            found.append(
+                TagRecord(name, peeled if annotated else sha, message if annotated else None)
+            )
+        return found
+
+    def reachable_commits(self, patterns: list[str]) -> set[str]:
+        """Every commit reachable from the refs matching `patterns` (for-each-ref globs)."""
+        refs = self._out("for-each-ref", "--format=%(objectname)", *patterns).split()
+        if not refs:
+            return set()
+        done = self._runner(
+            ["git", "-C", str(self.root), "rev-list", "--stdin"], stdin="\n".join(refs) + "\n"
+        )
+        if not done.ok:
+            raise ServiceError(f"git rev-list failed: {done.tail(1)}")
+        return set(done.stdout.split())
