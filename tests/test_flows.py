@@ -277,3 +277,41 @@ def test_pending_checks_on_github_close_the_gate(
         result.out
     )
     assert "[failed] draft release: no draft release for v0.2.0" in result.out
+
+
+def test_the_generated_workflows_commands_release_the_same_way(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job steps of publish-testpypi.yml, then of publish-pypi.yml, one command each."""
+    _bump(world, cli)
+    path = ("-C", world.path)
+    for command in (
+        ("build",),
+        ("verify-artifacts",),
+        ("publish", "--to", "testpypi"),
+        ("wait", "--index", "testpypi"),
+        ("verify-install", "--index", "testpypi", "--record-dry-run"),
+    ):
+        _ok(cli(*path, *command))
+    _ok(cli(*path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+    _ok(cli(*path, "check-tag"))
+    _ok(cli(*path, "build", "--clean"))
+    same = _ok(cli(*path, "verify-artifacts", "--same-as-dry-run"))
+    assert "byte-identical to dry run record" in same.out
+    for command in (
+        ("publish", "--to", "pypi"),
+        ("wait", "--index", "pypi"),
+        ("verify-install", "--index", "pypi"),
+    ):
+        _ok(cli(*path, *command))
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    _ok(cli(*path, "audit", "--index", "pypi"))
+
+
+def test_same_as_dry_run_refuses_without_a_recorded_dry_run(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "build"))
+    result = cli("-C", world.path, "verify-artifacts", "--same-as-dry-run")
+    assert result.code == 1
+    assert "no successful dry run of 0.2.0 is recorded" in result.err

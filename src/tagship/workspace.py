@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.git import Git
+from tagship.adapters.git_base import github_actions_auth
 from tagship.adapters.process import Runner, run
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError
@@ -105,7 +106,7 @@ def open_workspace(
     pyproject = project_dir.resolve() / "pyproject.toml"
     data = load_toml(pyproject)
     try:
-        git: Git | None = Git.discover(pyproject.parent, runner)
+        git: Git | None = Git.discover(pyproject.parent, runner, github_actions_auth(env))
     except ConfigError:
         git = None
     origin = git.remote_url() if git is not None else None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tagship.adapters.git_history import GitHistory
 from tagship.adapters.git_plumbing import GitPlumbing
 from tagship.adapters.process import Runner, run
 from tagship.core.errors import ConfigError, GateError, ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _SHALLOW_HINT = (
     "fetch the full history and tags: git fetch --unshallow --tags "
@@ -29,7 +33,9 @@ class Git(GitPlumbing, GitHistory):
     """A git work tree: the one place that runs git (with git_plumbing and git_history)."""
 
     @classmethod
-    def discover(cls, path: Path, runner: Runner = run) -> Git:
+    def discover(
+        cls, path: Path, runner: Runner = run, env: Mapping[str, str] | None = None
+    ) -> Git:
         """The work tree containing `path`; ConfigError when there is none."""
         done = runner(["git", "-C", str(path), "rev-parse", "--show-toplevel"])
         if not done.ok:
@@ -37,7 +43,7 @@ class Git(GitPlumbing, GitHistory):
                 f"{path} is not inside a git repository",
                 hint="run tagship in a clone of the project (git init / git clone)",
             )
-        return cls(Path(done.stdout.strip()), runner)
+        return cls(Path(done.stdout.strip()), runner, env)
 
     # -- reading -----------------------------------------------------------------
 

@@ -93,6 +93,15 @@ def retry_after(response: httpx.Response, cap: float) -> float | None:
     return max(0.0, min(cap, seconds))
 
 
+def _plain_http_only(request: httpx.Request) -> None:
+    # a redirect from a loopback http index to https must not use the unverifying client
+    if request.url.scheme != "http":
+        raise ConfigError(
+            f"refusing to follow a redirect from plain http to {request.url}",
+            hint="configure the index's https:// address directly",
+        )
+
+
 class Http:
     """Sends requests, retrying connection errors, timeouts, 5xx and 429 (not other 4xx)."""
 
@@ -105,20 +114,34 @@ class Http:
         rng: Callable[[], float] = random.random,
         user_agent: str = "tagship",
     ) -> None:
-        import httpx  # noqa: PLC0415 - keep CLI start-up light
-
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
         self._rng = rng
-        self._client = httpx.Client(
-            transport=transport,
-            timeout=self.policy.timeout,
-            headers={"User-Agent": user_agent},
-            follow_redirects=True,
-        )
+        self._transport = transport
+        self._user_agent = user_agent
+        self._clients: dict[str, httpx.Client] = {}
+
+    def _client(self, scheme: str) -> httpx.Client:
+        """One client per scheme, made on first use: building the TLS context costs ~70 ms,
+        which a run that only talks plain http to a loopback index need not pay."""
+        import httpx  # noqa: PLC0415 - keep CLI start-up light
+
+        if scheme not in self._clients:
+            plain = scheme == "http"
+            self._clients[scheme] = httpx.Client(
+                transport=self._transport,
+                timeout=self.policy.timeout,
+                headers={"User-Agent": self._user_agent},
+                follow_redirects=True,
+                # no TLS happens on this client: the hook refuses any https request on it
+                verify=not plain,
+                event_hooks={"request": [_plain_http_only]} if plain else {},
+            )
+        return self._clients[scheme]
 
     def close(self) -> None:
-        self._client.close()
+        for client in self._clients.values():
+            client.close()
 
     def __enter__(self) -> Self:
         return self
@@ -136,7 +159,7 @@ class Http:
         while True:
             attempt += 1
             try:
-                response = self._client.request(method, url, **kwargs)
+                response = self._client(urlsplit(url).scheme).request(method, url, **kwargs)
             except httpx.TransportError as exc:
                 if attempt == attempts:
                     raise ServiceError(

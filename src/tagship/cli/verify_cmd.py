@@ -23,6 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dir", type=Path, default=None, metavar="DIR", help="build directory (default: dist/)"
     )
+    parser.add_argument(
+        "--same-as-dry-run",
+        action="store_true",
+        help="also require the files to be the bytes of the recorded dry run (the release job)",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -51,4 +56,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for dist in report.files:
         line(f"ok\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
+    if args.same_as_dry_run:
+        from tagship.flows.release import same_bytes_as_dry_run  # noqa: PLC0415 - reads the ledger
+
+        line(f"dry run\t{same_bytes_as_dry_run(workspace, load_manifest(directory))}")
     return 0

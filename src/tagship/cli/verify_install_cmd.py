@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import markdown_table, step_summary, table
+from tagship.cli.render import line, markdown_table, step_summary, table
 from tagship.core.errors import GateError
 
 if TYPE_CHECKING:
@@ -19,6 +19,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     parser.add_argument(
         "--installer", choices=("auto", "uv", "pip"), default="auto", help="auto prefers uv"
+    )
+    parser.add_argument(
+        "--record-dry-run",
+        action="store_true",
+        help="when every check passes, record the successful dry run (the TestPyPI workflow)",
     )
 
 
@@ -58,4 +63,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"verify-install failed at {failed.name}: {failed.detail}",
             hint="see the table above",
         )
+    if args.record_dry_run:
+        saved = record(workspace, "dry-run", manifest, index=index.name)
+        line(f"recorded the dry run of {manifest.version} at {manifest.commit[:12]}: {saved.seq}")
     return 0

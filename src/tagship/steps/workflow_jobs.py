@@ -30,6 +30,9 @@ PYTHON_VERSION = "3.12"
 RUNNER = "ubuntu-latest"
 ARTIFACT = "dist"
 READ: dict[str, Any] = {"contents": "read"}
+# jobs that append to the release ledger push refs/tagship/ledger with the job's own token
+LEDGER_WRITE = Commented("write", "append to the release ledger (refs/tagship/ledger)")
+JOB_TOKEN = "${{ github.token }}"  # noqa: S105 - an expression GitHub fills in, not a secret
 
 
 def install_tagship() -> str:
@@ -119,6 +122,9 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
     environment: dict[str, str] = {"name": publisher.environment or index.name}
     if index.simple_url.endswith("/simple/"):
         environment["url"] = index.simple_url.replace("/simple/", f"/project/{publisher.project}/")
+    # on the tag, the rebuild must be the dry run's bytes; the dry run records itself last
+    verify_build = "--same-as-dry-run" if publisher.on_tag else ""
+    record_dry_run = "" if publisher.on_tag else " --record-dry-run"
     jobs: dict[str, Any] = {
         "gate": _job("gate", READ, [*_setup(history=True, install=tools), gate_step]),
         "build": _job(
@@ -126,7 +132,11 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
             READ,
             [
                 *_setup(history=True, install=tools),
-                {"name": "Build and verify", "run": "tagship build\ntagship verify-artifacts\n"},
+                {
+                    "name": "Build and verify",
+                    "run": f"tagship build\ntagship verify-artifacts {verify_build}".rstrip()
+                    + "\n",
+                },
                 {
                     "name": "Keep the verified files",
                     "uses": ACTIONS["upload-artifact"],
@@ -138,27 +148,32 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
         "publish": _job(
             "publish",
             {
-                "contents": "read",
+                "contents": LEDGER_WRITE,
                 "id-token": Commented("write", "Trusted Publishing: the OIDC token PyPI trusts"),
             },
             [
                 *_setup(history=True, install=tools),
                 _download(),
-                {"name": f"Publish to {index.name}", "run": f"tagship publish --to {index.name}"},
+                {
+                    "name": f"Publish to {index.name}",
+                    "run": f"tagship publish --to {index.name}",
+                    "env": {"GITHUB_TOKEN": JOB_TOKEN, "TAGSHIP_ENVIRONMENT": environment["name"]},
+                },
             ],
             needs="build",
             environment=environment,
         ),
         "verify-install": _job(
             "verify-install",
-            READ,
+            {"contents": LEDGER_WRITE},
             [
                 *_setup(history=True, install=tools),
                 _download(),
                 {
                     "name": "Wait for the index, then install and check",
                     "run": f"tagship wait --index {index.name}\n"
-                    f"tagship verify-install --index {index.name}\n",
+                    f"tagship verify-install --index {index.name}{record_dry_run}\n",
+                    "env": {"GITHUB_TOKEN": JOB_TOKEN},
                 },
             ],
             needs="publish",
@@ -174,7 +189,7 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
                 {
                     "name": "Publish the GitHub Release",
                     "run": 'tagship github-release publish "$GITHUB_REF_NAME"',
-                    "env": {"GITHUB_TOKEN": "${{ github.token }}"},
+                    "env": {"GITHUB_TOKEN": JOB_TOKEN},
                 },
             ],
             needs="verify-install",
