@@ -136,12 +136,12 @@ def main() -> int:
                     samples.append(time.perf_counter() - start)
     medians = {label: statistics.median(values) for label, values in times.items()}
     for label, value in medians.items():
-        steps = " + ".join(
+        breakdown = " + ".join(
             f"{statistics.median(v) * 1000:.0f}"
             for (name, _), v in per_step.items()
             if name == label
         )
-        print(f"{label:<11} median {value * 1000:7.0f} ms over {runs} runs  (steps: {steps} ms)")
+        print(f"{label:<11} median {value * 1000:7.0f} ms over {runs} runs  (steps: {breakdown} ms)")
     a, a1, b, c = medians.values()
     print(f"a/b = {a / b:.2f}   a/c = {a / c:.2f}   a1/c = {a1 / c:.2f} (target <= {TARGET})")
     return 0 if a / c <= TARGET else 1

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import TYPE_CHECKING
 
 import pytest
 from werkzeug import Response
 
+from oidc import CLAIMS, github_actions, jwt
 from releases import make_release
 from tagship.core.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 
@@ -22,46 +22,23 @@ if TYPE_CHECKING:
 MINTED = "pypi-minted-secret-token-0123456789"
 
 
-def _jwt(claims: dict[str, object]) -> str:
-    def part(data: dict[str, object]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
-
-
-CLAIMS: dict[str, object] = {
-    "aud": "pypi",
-    "iss": "https://token.actions.githubusercontent.com",
-    "repository": "CharmAIOS/Charm",
-    "repository_owner": "CharmAIOS",
-    "job_workflow_ref": "CharmAIOS/Charm/.github/workflows/publish-pypi.yml@refs/tags/v1.0.0",
-    "environment": "pypi",
-    "ref": "refs/tags/v1.0.0",
-}
-
-
-def _github_actions(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> None:
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    monkeypatch.setenv("GITHUB_REPOSITORY", "CharmAIOS/Charm")
-    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token")
-    monkeypatch.setenv(
-        "ACTIONS_ID_TOKEN_REQUEST_URL", httpserver.url_for("/github-oidc?api-version=2.0")
-    )
-
-
 def _serve_oidc(httpserver: HTTPServer, claims: dict[str, object]) -> None:
     httpserver.expect_request("/_/oidc/audience").respond_with_json({"audience": "pypi"})
     httpserver.expect_request(
         "/github-oidc",
         query_string={"api-version": "2.0", "audience": "pypi"},
         headers={"Authorization": "bearer request-token"},
-    ).respond_with_json({"count": 1, "value": _jwt(claims)})
+    ).respond_with_json({"count": 1, "value": jwt(claims)})
 
 
 def _release(make_repo: MakeRepo, httpserver: HTTPServer) -> str:
     upload = httpserver.url_for("/legacy/")
     simple = httpserver.url_for("/simple/")
-    extra = f'[tool.tagship.indexes.pypi]\nupload-url = "{upload}"\nsimple-url = "{simple}"\n'
+    # attestations need Sigstore, out of reach here: test_attestations covers them
+    extra = (
+        "attestations = false\n"
+        f'[tool.tagship.indexes.pypi]\nupload-url = "{upload}"\nsimple-url = "{simple}"\n'
+    )
     release = make_release(
         make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", extra=extra
     )
@@ -71,7 +48,7 @@ def _release(make_repo: MakeRepo, httpserver: HTTPServer) -> str:
 def test_upload_with_a_minted_token(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _github_actions(monkeypatch, httpserver)
+    github_actions(monkeypatch, httpserver)
     _serve_oidc(httpserver, CLAIMS)
     exchanged: list[str] = []
 
@@ -112,7 +89,7 @@ def test_upload_with_a_minted_token(
 def test_invalid_publisher_names_the_claim_to_fix(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _github_actions(monkeypatch, httpserver)
+    github_actions(monkeypatch, httpserver)
     wrong: dict[str, object] = {
         **CLAIMS,
         "job_workflow_ref": "CharmAIOS/Charm/.github/workflows/release.yml@refs/tags/v1.0.0",
@@ -143,7 +120,7 @@ def test_invalid_publisher_names_the_claim_to_fix(
 def test_missing_id_token_permission(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _github_actions(monkeypatch, httpserver)
+    github_actions(monkeypatch, httpserver)
     monkeypatch.delenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
     httpserver.expect_request("/_/oidc/audience").respond_with_json({"audience": "pypi"})
     result = cli("-C", _release(make_repo, httpserver), "publish", "--to", "pypi")
@@ -154,7 +131,7 @@ def test_missing_id_token_permission(
 def test_index_without_trusted_publishing(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _github_actions(monkeypatch, httpserver)
+    github_actions(monkeypatch, httpserver)
     httpserver.expect_request("/_/oidc/audience").respond_with_data("nope", status=404)
     result = cli("-C", _release(make_repo, httpserver), "publish", "--to", "pypi")
     assert result.code == 3
@@ -177,7 +154,7 @@ def test_index_without_trusted_publishing(
 )
 def test_claim_mismatches(claims: dict[str, object], expected_fix: str) -> None:
     expected = Publisher("CharmAIOS", "Charm", "publish-pypi.yml", "pypi")
-    found = mismatches(publisher_from_claims(decode_claims(_jwt(claims))), expected)
+    found = mismatches(publisher_from_claims(decode_claims(jwt(claims))), expected)
     assert len(found) == 1
     assert found[0].startswith(expected_fix)
     assert mismatches(publisher_from_claims(CLAIMS), expected) == []

@@ -20,7 +20,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
-    from tagship.flows.publishing import simple_index, upload_credentials  # noqa: PLC0415
+    from tagship.flows.publishing import (  # noqa: PLC0415
+        attestations_for,
+        simple_index,
+        upload_credentials,
+    )
     from tagship.flows.record import record  # noqa: PLC0415
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
     from tagship.steps.publish import publish, require_ci_for_official  # noqa: PLC0415
@@ -37,6 +41,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     with Http(policy_from_env(ctx.env)) as http:
         auth = upload_credentials(workspace, index, http, mask)
+        attestations = attestations_for(workspace, index, manifest, directory)
         result = publish(
             manifest,
             directory,
@@ -45,6 +50,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             http=http,
             lookup=simple_index(workspace, index, http),
             auth=auth,
+            attestations=attestations,
             on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
         )
     if workspace.git is not None:

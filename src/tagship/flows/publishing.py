@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.index import SimpleIndex
 from tagship.core.claims import Publisher
@@ -11,9 +11,12 @@ from tagship.steps.publish import in_github_actions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from pathlib import Path
 
     from tagship.adapters.http import Http
     from tagship.core.config import IndexConfig
+    from tagship.core.manifest import Manifest
     from tagship.workspace import Workspace
 
 
@@ -38,6 +41,27 @@ def upload_credentials(
         mask(token)
         return Credentials("__token__", token)
     return credentials(index.name, workspace.env)
+
+
+def attestations_for(
+    workspace: Workspace,
+    index: IndexConfig,
+    manifest: Manifest,
+    directory: Path,
+    *,
+    signer_factory: Callable[[str], AbstractContextManager[Callable[[Path], dict[str, Any]]]]
+    | None = None,
+) -> dict[str, list[object]] | None:
+    """PEP 740 attestations for an official index in GitHub Actions (unless turned off with
+    `attestations = false`), one per file, signed as the job; None when none are due."""
+    if not (index.official and in_github_actions(workspace.env) and workspace.config.attestations):
+        return None
+    from tagship.adapters.attestations import sigstore_signer  # noqa: PLC0415
+    from tagship.adapters.trusted_publishing import github_oidc_token  # noqa: PLC0415
+
+    factory = signer_factory or sigstore_signer
+    with factory(github_oidc_token("sigstore")) as sign:
+        return {f.name: [sign(directory / f.name)] for f in manifest.files}
 
 
 def simple_index(workspace: Workspace, index: IndexConfig, http: Http) -> SimpleIndex:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.core.errors import GateError
-from tagship.flows.publishing import simple_index, upload_credentials
+from tagship.flows.publishing import attestations_for, simple_index, upload_credentials
 from tagship.flows.record import record
 from tagship.steps.publish import publish
 from tagship.steps.verify_install import InstallTarget, verify_install
@@ -46,7 +46,14 @@ def publish_wait_install(
         auth = upload_credentials(workspace, index, http, mask)
         built = manifest()
         result = publish(
-            built, directory, index, env=workspace.env, http=http, lookup=lookup, auth=auth
+            built,
+            directory,
+            index,
+            env=workspace.env,
+            http=http,
+            lookup=lookup,
+            auth=auth,
+            attestations=attestations_for(workspace, index, built, directory),
         )
         actions = {f.name: f.action for f in result.files}
         record(workspace, "publish", built, index=index.name, details=actions)
