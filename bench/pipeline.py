@@ -141,7 +141,7 @@ def main() -> int:
             for (name, _), v in per_step.items()
             if name == label
         )
-        print(f"{label:<11} median {value * 1000:7.0f} ms over {runs} runs  (steps: {breakdown} ms)")
+        print(f"{label:<11} median {value * 1000:7.0f} ms over {runs} runs ({breakdown} ms)")
     a, a1, b, c = medians.values()
     print(f"a/b = {a / b:.2f}   a/c = {a / c:.2f}   a1/c = {a1 / c:.2f} (target <= {TARGET})")
     return 0 if a / c <= TARGET else 1
