@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, policy_from_env
 from tagship.cli.flow_render import masker, run_flow
-from tagship.flows.dry_run import FlowOptions, dry_run
+from tagship.flows.dry_run import dry_run
+from tagship.flows.options import FlowOptions
 
 if TYPE_CHECKING:
     import argparse

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.local_index import running_index
 from tagship.core.errors import GateError
-from tagship.flows.dry_run import FlowOptions, dry_run
+from tagship.flows.dry_run import dry_run
 from tagship.flows.gates import checks_passed
+from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
 from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex, create_sample

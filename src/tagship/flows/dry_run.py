@@ -3,7 +3,6 @@ verify-install -> record. The record ties the commit, the version and the files'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.flows.gates import checks_passed, guarded, release_branch, tree_clean
@@ -18,21 +17,9 @@ if TYPE_CHECKING:
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.manifest import Manifest
-    from tagship.flows.gates import ChecksMode
+    from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
-    from tagship.steps.verify_install import Installer
     from tagship.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class FlowOptions:
-    """What the dry run and the release share."""
-
-    out_dir: Path
-    index: str
-    checks: ChecksMode = "auto"
-    installer: Installer = "auto"
-    wait_timeout: float = 600.0
 
 
 class Built:
@@ -83,16 +70,7 @@ def dry_run(
     )
     built = build_step(pipeline, workspace, options.out_dir, runner)
     publish_wait_install(
-        pipeline,
-        workspace,
-        built,
-        options.out_dir,
-        index,
-        http=http,
-        runner=runner,
-        mask=mask,
-        installer=options.installer,
-        wait_timeout=options.wait_timeout,
+        pipeline, workspace, built, options, index, http=http, runner=runner, mask=mask
     )
 
     def remember() -> str:

@@ -13,14 +13,13 @@ from tagship.steps.wait import wait_visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
+    from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
-    from tagship.steps.verify_install import Installer
     from tagship.workspace import Workspace
 
 
@@ -28,19 +27,18 @@ def publish_wait_install(
     pipeline: Pipeline,
     workspace: Workspace,
     manifest: Callable[[], Manifest],
-    directory: Path,
+    options: FlowOptions,
     index: IndexConfig,
     *,
     http: Http,
     runner: Runner,
     mask: Callable[[str], None],
-    installer: Installer,
-    wait_timeout: float,
 ) -> None:
     """Publish the built files to `index`, wait for them, prove they install; record each."""
     from tagship.core.config import credentials  # noqa: PLC0415
 
     lookup = simple_index(workspace, index, http)
+    directory = options.out_dir
 
     def upload() -> str:
         auth = upload_credentials(workspace, index, http, mask)
@@ -61,7 +59,7 @@ def publish_wait_install(
         return f"{sent} uploaded, {len(actions) - sent} already there, on {index.name}"
 
     def wait() -> str:
-        done = wait_visible(manifest(), lookup, index.name, timeout=wait_timeout)
+        done = wait_visible(manifest(), lookup, index.name, timeout=options.wait_timeout)
         record(workspace, "wait", manifest(), index=index.name, details={"polls": str(done.polls)})
         return f"visible after {done.polls} poll(s), {done.seconds:.1f} s"
 
@@ -80,7 +78,7 @@ def publish_wait_install(
             runner=runner,
             env=workspace.env,
             smoke_command=workspace.config.smoke_command,
-            installer=installer,
+            installer=options.installer,
         )
         outcome = "ok" if report.ok else "failed"
         record(workspace, "verify-install", built, index=index.name, details={"result": outcome})

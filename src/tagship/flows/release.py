@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.manifest import Manifest
-    from tagship.flows.dry_run import FlowOptions
+    from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
     from tagship.workspace import Workspace
 
@@ -100,16 +100,7 @@ def release(
         would="compare the files with the recorded dry run's hashes",
     )
     publish_wait_install(
-        pipeline,
-        workspace,
-        built,
-        options.out_dir,
-        index,
-        http=http,
-        runner=runner,
-        mask=mask,
-        installer=options.installer,
-        wait_timeout=options.wait_timeout,
+        pipeline, workspace, built, options, index, http=http, runner=runner, mask=mask
     )
     _github_release(pipeline, workspace, name, built, options)
     _docs_links(pipeline, workspace, name)

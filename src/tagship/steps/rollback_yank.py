@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
     canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
 )
 
 from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.core.audit import file_version
 from tagship.core.errors import GateError, UsageError
 from tagship.core.ledger import Event, FileEntry
 from tagship.steps.rollback_common import recordable
@@ -51,19 +48,11 @@ def management_url(index: IndexConfig, project: str, version: Version) -> str | 
     return f"https://{site}/manage/project/{canonicalize_name(project)}/release/{version}/"
 
 
-def file_version(filename: str) -> Version | None:
-    """The version a distribution file name carries, or None for other files."""
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        return None
-
-
 def version_files(index: SimpleIndex, project: str, version: Version) -> list[IndexFile]:
     page = index.project(project)
-    return [] if page is None else [f for f in page.files if file_version(f.filename) == version]
+    return (
+        [] if page is None else [f for f in page.files if file_version(f.filename) == str(version)]
+    )
 
 
 @dataclass(frozen=True)
