@@ -315,3 +315,18 @@ def test_same_as_dry_run_refuses_without_a_recorded_dry_run(world: World, cli: C
     result = cli("-C", world.path, "verify-artifacts", "--same-as-dry-run")
     assert result.code == 1
     assert "no successful dry run of 0.2.0 is recorded" in result.err
+
+
+def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+    result = _ok(cli("-C", world.path, "release", "--dry-run"))
+    assert "-Install it with `pip install demo-pkg==0.1.0` (tag v0.1.0)." in result.out
+    assert "+Install it with `pip install demo-pkg==0.2.0` (tag v0.2.0)." in result.out
+    assert "[would run] publish to pypi" in result.out
+    assert _files(world.prod_index) == {}
+    assert "tagship/docs-v0.2.0" not in git(world.sample.work, "branch", "--list")

@@ -138,7 +138,11 @@ def _github_release(
 
 
 def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
-    from tagship.flows.docs_links import apply_on_branch, plan_rewrites  # noqa: PLC0415
+    from tagship.flows.docs_links import (  # noqa: PLC0415
+        apply_on_branch,
+        plan_rewrites,
+        unified_diff,
+    )
     from tagship.steps.release_notes import previous_release_tag  # noqa: PLC0415
 
     config = workspace.config
@@ -167,4 +171,6 @@ def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
         sha = apply_on_branch(git, rewrites, branch, f"Point docs at {tag}")
         return f"{len(rewrites)} file(s) on branch {branch} ({sha[:12]}), pushed: open a PR"
 
-    pipeline.step("docs links", rewrite, would=f"rewrite {len(rewrites)} file(s) on {branch}")
+    diff = unified_diff(rewrites, workspace.root)
+    would = f"rewrite {len(rewrites)} file(s) on {branch}:\n{diff.rstrip()}"
+    pipeline.step("docs links", rewrite, would=would)
