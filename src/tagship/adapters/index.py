@@ -19,10 +19,13 @@ from packaging.utils import canonicalize_name
 from tagship.core.errors import ServiceError
 
 if TYPE_CHECKING:
+    import httpx
+
     from tagship.adapters.http import Http
     from tagship.core.config import Credentials
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+INTEGRITY_TYPE = "application/vnd.pypi.integrity.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
 
@@ -34,6 +37,7 @@ class IndexFile:
     url: str
     sha256: str | None
     yanked: str | None = None
+    provenance: str | None = None  # PEP 740: the URL of its provenance, when the index has one
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ def _yanked(value: Any) -> str | None:
     return value if isinstance(value, str) else ""
 
 
+def _provenance(value: Any, base_url: str) -> str | None:
+    # PEP 740: a URL, or null when the index has no provenance for the file
+    return urljoin(base_url, value) if isinstance(value, str) and value else None
+
+
 def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
     """A PEP 691 JSON project page."""
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
@@ -64,6 +73,7 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
                     urljoin(base_url, raw["url"]),
                     hashes.get("sha256"),
                     _yanked(raw.get("yanked")),
+                    _provenance(raw.get("provenance"), base_url),
                 )
             )
     except (KeyError, TypeError, AttributeError):
@@ -112,13 +122,12 @@ class SimpleIndex:
         self._http = http
         self._credentials = credentials
 
-    def project(self, name: str) -> ProjectPage | None:
-        """The project's files on the index, or None when the index does not know it."""
-        url = urljoin(self.simple_url, canonicalize_name(name) + "/")
+    def _get(self, url: str, accept: str) -> httpx.Response | None:
+        """The 200 response, None on 404, ServiceError on any other answer."""
         auth = self._credentials
         response = self._http.get(
             url,
-            headers={"Accept": ACCEPT},
+            headers={"Accept": accept},
             auth=(auth.username, auth.password) if auth is not None else None,
         )
         if response.status_code == 404:  # noqa: PLR2004
@@ -128,6 +137,14 @@ class SimpleIndex:
                 f"index {self.simple_url} answered HTTP {response.status_code} for {url}",
                 hint="check the index URL and the TAGSHIP_INDEX_<NAME>_* credentials",
             )
+        return response
+
+    def project(self, name: str) -> ProjectPage | None:
+        """The project's files on the index, or None when the index does not know it."""
+        url = urljoin(self.simple_url, canonicalize_name(name) + "/")
+        response = self._get(url, ACCEPT)
+        if response is None:
+            return None
         base = str(response.url)
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type == JSON_TYPE:
@@ -137,3 +154,11 @@ class SimpleIndex:
                 raise ServiceError(f"the index sent invalid JSON for {url}") from None
             return parse_json_page(name, data, base)
         return parse_html_page(name, response.text, base)
+
+    def provenance(self, file: IndexFile) -> bytes | None:
+        """The file's PEP 740 provenance document, unparsed (the audit judges it), or None
+        when the page names no provenance URL or the URL answers 404; no URL, no request."""
+        if file.provenance is None:
+            return None
+        response = self._get(file.provenance, f"{INTEGRITY_TYPE}, application/json;q=0.5")
+        return None if response is None else response.content

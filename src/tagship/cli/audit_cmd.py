@@ -33,10 +33,11 @@ def _details(version: VersionReport) -> str:
 def _summary(report: AuditReport) -> str:
     bad = sum(not v.ok for v in report.versions)
     files = sum(len(v.files) for v in report.versions)
-    return (
+    summary = (
         f"audit of {report.project} on {report.index}: {len(report.versions)} versions, "
         f"{files} files, {bad} with findings"
     )
+    return "; ".join((summary, *report.notes))
 
 
 def as_markdown(report: AuditReport) -> str:
@@ -54,6 +55,7 @@ def as_dict(report: AuditReport) -> dict[str, object]:
         "index": report.index,
         "ok": report.ok,
         "ledger_problem": report.ledger_problem,
+        "notes": list(report.notes),
         "versions": [
             {
                 "version": v.version,

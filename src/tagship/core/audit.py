@@ -7,6 +7,7 @@ release branches, and passes them in. A file is `ok` when some ledger `publish` 
 - names a tag that exists and still points to the record's commit,
 - whose version is the file's version,
 - and that commit is reachable from the release branch or a hotfix branch.
+When the caller checked the index's PEP 740 provenance, its findings join the file's.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ TAG_VERSION_DIFFERS = "tag-version-differs"
 NOT_ON_RELEASE_BRANCH = "not-on-release-branch"
 YANKED = "yanked"
 LEDGER_TAMPERED = "ledger-tampered"
+PROVENANCE_INVALID = "provenance-invalid"
+PROVENANCE_PUBLISHER_DIFFERS = "provenance-publisher-differs"
 UNKNOWN_VERSION = "(unknown)"
 _PLAIN = re.compile(r"(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*")  # a PEP 440 normal form
 
@@ -77,6 +80,7 @@ class AuditReport:
     index: str
     versions: tuple[VersionReport, ...]
     ledger_problem: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -206,8 +210,24 @@ def _check_file(
     return [Finding(f.kind, name, f.detail) for f in best or ()]
 
 
-def audit(project: str, index: str, files: Sequence[ListedFile], evidence: Evidence) -> AuditReport:
-    """Check every listed file against the evidence; one report per version."""
+def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, Sequence[Finding]]) -> str:
+    if not checked:
+        return "the index offers no PEP 740 provenance: no attestation was verified"
+    verified = sum(not found for found in checked.values())
+    return f"PEP 740 provenance: {verified} of {len(files)} files with verified attestations"
+
+
+def audit(
+    project: str,
+    index: str,
+    files: Sequence[ListedFile],
+    evidence: Evidence,
+    provenance: Mapping[str, Sequence[Finding]] | None = None,
+) -> AuditReport:
+    """Check every listed file against the evidence; one report per version.
+
+    `provenance`, when given, holds the findings of the provenance check of each file that
+    has provenance on the index (none: verified); None when provenance was not checked."""
     canonical = canonicalize_name(project)
     ledger = _Ledger(canonical, evidence.records)
     grouped: dict[str, list[ListedFile]] = {}
@@ -222,6 +242,11 @@ def audit(project: str, index: str, files: Sequence[ListedFile], evidence: Evide
         known = None if version == UNKNOWN_VERSION else version
         for file in listed:
             findings += _check_file(file, known, ledger, evidence)
+            if provenance:  # an index with no provenance at all gets one note for the report
+                if file.filename in provenance:
+                    findings += provenance[file.filename]
+                else:
+                    notes.append(f"{file.filename} has no PEP 740 provenance on the index")
             if file.yanked is not None:
                 reason = file.yanked or "no reason given"
                 if known is not None and known in ledger.yanks:
@@ -232,4 +257,5 @@ def audit(project: str, index: str, files: Sequence[ListedFile], evidence: Evide
         reports.append(
             VersionReport(version, tuple(f.filename for f in listed), tuple(findings), tuple(notes))
         )
-    return AuditReport(project, index, tuple(reports), evidence.ledger_problem)
+    report_notes = () if provenance is None or not files else (_provenance_note(files, provenance),)
+    return AuditReport(project, index, tuple(reports), evidence.ledger_problem, report_notes)
