@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"{len(report.findings)} finding(s); checked by tagship policy rules, {ran}")
     if not report.ok:
         raise GateError(
-            f"doctor found {len(report.findings)} problem(s) in the workflows",
+            f"doctor found {len(report.findings)} problem(s)",
             hint="fix each finding listed above",
         )
     return 0

@@ -13,6 +13,7 @@ from tagship.core.policy_rules import WORKFLOWS_DIR, Finding, check_policy, publ
 from tagship.core.pyproject import load_toml, table
 from tagship.core.versions import tag_for
 from tagship.core.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
+from tagship.steps import doctor_github
 
 if TYPE_CHECKING:
     from tagship.adapters.process import Runner
@@ -84,7 +85,8 @@ def _running_in(workspace: Workspace) -> tuple[str, str] | None:
 
 
 def doctor(workspace: Workspace, runner: Runner) -> DoctorReport:
-    """Policy rules, zizmor and (when installed) actionlint over .github/workflows."""
+    """Policy rules, zizmor and (when installed) actionlint over .github/workflows; with a
+    GitHub token, the repository's environments and branch protection too."""
     config = workspace.config
     owner, repository = _registered(workspace)
     expected = tuple(
@@ -114,5 +116,10 @@ def doctor(workspace: Workspace, runner: Runner) -> DoctorReport:
         runs.extend(
             [ToolRun("zizmor", ran=False, note=note), ToolRun("actionlint", ran=False, note=note)]
         )
+    # last, and only with a token: the checks above need no network
+    skipped = doctor_github.skipped_because(workspace)
+    if skipped is None:
+        findings.extend(doctor_github.github_findings(workspace))
+    runs.append(ToolRun(doctor_github.NAME, ran=skipped is None, note=skipped or ""))
     ordered = sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
     return DoctorReport(tuple(ordered), tuple(runs))
