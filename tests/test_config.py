@@ -11,10 +11,10 @@ from tagship.core.config import (
     REQUIRED_CHECKS,
     Config,
     credentials,
-    describe,
     github_repo_from_url,
     load_config,
 )
+from tagship.core.config_view import describe
 from tagship.core.errors import ConfigError
 from tagship.core.pyproject import load_toml
 

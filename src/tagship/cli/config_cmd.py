@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.cli.render import emit_json, table
-from tagship.core.config import describe
+from tagship.core.config_view import describe
 
 if TYPE_CHECKING:
     import argparse

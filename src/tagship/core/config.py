@@ -149,7 +149,7 @@ _TYPE_NAMES: dict[Callable[[Any], Any], str] = {
     _str_list: "a list of strings",
 }
 # TOML key -> (attribute of Config, converter returning None on a wrong type)
-_TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "tag-format": ("tag_format", _str),
     "release-branch": ("release_branch", _str),
     "hotfix-branches": ("hotfix_branches", _str),
@@ -163,11 +163,11 @@ _TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "allow-top-level": ("allow_top_level", _str_list),
     "check-setup": ("check_setup", _str),
 }
-_GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
     "repository": ("github_repository", _str),
 }
-_INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "upload-url": ("upload_url", _str),
     "simple-url": ("simple_url", _str),
     "environment": ("environment", _str),
@@ -225,13 +225,13 @@ def _index_entry(
         raise ConfigError(f"`{prefix}` in {path} must be a table")
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in _INDEX_KEYS:
-            raise _unknown(f"{prefix}.{key}", list(_INDEX_KEYS), path)
-        attr, converter = _INDEX_KEYS[key]
+        if key not in INDEX_KEYS:
+            raise _unknown(f"{prefix}.{key}", list(INDEX_KEYS), path)
+        attr, converter = INDEX_KEYS[key]
         values[attr] = _convert(f"{prefix}.{key}", value, converter, path, origin)
         sources[f"indexes.{name}.{key}"] = origin
     if base is None:
-        missing = [k for k in ("upload-url", "simple-url") if _INDEX_KEYS[k][0] not in values]
+        missing = [k for k in ("upload-url", "simple-url") if INDEX_KEYS[k][0] not in values]
         if missing:
             raise ConfigError(
                 f"index `{prefix}` in {path} needs {' and '.join(missing)}",
@@ -287,17 +287,17 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
     raw: Mapping[str, Any], origin: str, path: Path, values: dict[str, Any], sources: dict[str, str]
 ) -> None:
     for key, value in raw.items():
-        if key in _TOP_KEYS:
-            attr, converter = _TOP_KEYS[key]
+        if key in TOP_KEYS:
+            attr, converter = TOP_KEYS[key]
             values[attr] = _convert(f"tool.tagship.{key}", value, converter, path, origin)
             sources[key] = origin
         elif key == "github":
             if not isinstance(value, dict):
                 raise ConfigError(f"`tool.tagship.github` in {path} must be a table")
             for sub, subvalue in value.items():
-                if sub not in _GITHUB_KEYS:
-                    raise _unknown(f"tool.tagship.github.{sub}", list(_GITHUB_KEYS), path)
-                attr, converter = _GITHUB_KEYS[sub]
+                if sub not in GITHUB_KEYS:
+                    raise _unknown(f"tool.tagship.github.{sub}", list(GITHUB_KEYS), path)
+                attr, converter = GITHUB_KEYS[sub]
                 values[attr] = _convert(
                     f"tool.tagship.github.{sub}", subvalue, converter, path, origin
                 )
@@ -314,7 +314,7 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
         elif key == "checks":
             values["check_commands"] = _checks(value, path, origin, values, sources)
         else:
-            raise _unknown(f"tool.tagship.{key}", [*_TOP_KEYS, *_TABLES], path)
+            raise _unknown(f"tool.tagship.{key}", [*TOP_KEYS, *_TABLES], path)
 
 
 def load_config(
@@ -362,46 +362,3 @@ def credentials(index: str, env: Mapping[str, str]) -> Credentials | None:
 def credential_variables(index: str) -> tuple[str, str, str]:
     stem = "TAGSHIP_INDEX_" + index.upper().replace("-", "_")
     return f"{stem}_USERNAME", f"{stem}_PASSWORD", f"{stem}_TOKEN"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "(none)" if value is None else str(value)
-
-
-def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(key, value, source) rows of the effective config; secrets are never shown."""
-    rows: list[tuple[str, str, str]] = []
-    for key, (attr, _) in _TOP_KEYS.items():
-        value = getattr(config, attr)
-        rows.append((key, _shown(value), config.sources.get(key, DEFAULT)))
-    for key, (attr, _) in _GITHUB_KEYS.items():
-        value = getattr(config, attr)
-        rows.append(
-            (f"github.{key}", value or "(unknown)", config.sources.get(f"github.{key}", DEFAULT))
-        )
-    for name, command in config.check_commands.items():
-        rows.append((f"checks.{name}", command, config.sources.get(f"checks.{name}", DEFAULT)))
-    for name, index in config.indexes.items():
-        for key, (attr, _) in _INDEX_KEYS.items():
-            value = getattr(index, attr)
-            shown = _shown(value)
-            rows.append(
-                (
-                    f"indexes.{name}.{key}",
-                    shown,
-                    config.sources.get(f"indexes.{name}.{key}", DEFAULT),
-                )
-            )
-        present = [v for v in credential_variables(name) if env.get(v)]
-        rows.append(
-            (
-                f"indexes.{name}.credentials",
-                "set (hidden)" if present else "not set",
-                f"{ENVIRONMENT}: {', '.join(present)}" if present else ENVIRONMENT,
-            )
-        )
-    return rows

@@ -22,6 +22,13 @@ from tagship.flows.pipeline import Pipeline
 from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex, create_sample
 from tagship.flows.tag import tag_release
+from tagship.steps.audit import audit_workspace
+from tagship.steps.bump import bump_version
+from tagship.steps.hotfix import start_hotfix
+from tagship.steps.ledger_check import ledger_state, require_valid
+from tagship.steps.release_notes import local_notes
+from tagship.steps.rollback_plan import rollback_plan
+from tagship.steps.rollback_revert import revert
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:
@@ -108,8 +115,6 @@ def _maintainer_steps(
     runner: Runner,
     echo: Callable[[StepReport], None],
 ) -> None:
-    from tagship.steps.bump import bump_version  # noqa: PLC0415
-    from tagship.steps.release_notes import local_notes  # noqa: PLC0415
 
     git = workspace.require_git()
 
@@ -173,8 +178,6 @@ def _ci_release(
     runner: Runner,
     echo: Callable[[StepReport], None],
 ) -> None:
-    from tagship.steps.audit import audit_workspace  # noqa: PLC0415
-    from tagship.steps.ledger_check import ledger_state, require_valid  # noqa: PLC0415
 
     def in_ci() -> Workspace:
         git = workspace.require_git()
@@ -208,9 +211,6 @@ def _ci_release(
 
 def _aftercare(pipeline: Pipeline, workspace: Workspace) -> None:
     """A bad release's options: the runbook, a revert on main, a hotfix branch."""
-    from tagship.steps.hotfix import start_hotfix  # noqa: PLC0415
-    from tagship.steps.rollback_plan import rollback_plan  # noqa: PLC0415
-    from tagship.steps.rollback_revert import revert  # noqa: PLC0415
 
     released = str(workspace.version())
 

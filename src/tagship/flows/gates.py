@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from tagship.core.errors import TagshipError
+from tagship.steps.checks import github_checks, local_checks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,14 +79,13 @@ def head_pushed(workspace: Workspace) -> Gate:
 
 def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gate:
     """The required checks of HEAD: from GitHub (check runs and statuses) or run locally."""
-    from tagship.steps.checks import github_checks, local_checks  # noqa: PLC0415
 
     env = workspace.env
     use_github = mode == "github" or (
         mode == "auto" and bool(env.get("GITHUB_TOKEN") or env.get("GH_TOKEN"))
     )
     if use_github:
-        from tagship.adapters.github import GitHubClient  # noqa: PLC0415
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 
         client = GitHubClient.from_env(
             env, workspace.config, command="tag", permission="checks: read, statuses: read"

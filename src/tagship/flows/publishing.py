@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tagship.adapters.attestations import sigstore_signer
 from tagship.adapters.index import SimpleIndex
+from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.core.claims import Publisher
 from tagship.core.config import Credentials, credentials
 from tagship.steps.publish import in_github_actions
@@ -35,8 +37,6 @@ def upload_credentials(
 ) -> Credentials | None:
     """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
     if index.official and in_github_actions(workspace.env):
-        from tagship.adapters.trusted_publishing import mint_token  # noqa: PLC0415
-
         token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
         mask(token)
         return Credentials("__token__", token)
@@ -56,8 +56,6 @@ def attestations_for(
     `attestations = false`), one per file, signed as the job; None when none are due."""
     if not (index.official and in_github_actions(workspace.env) and workspace.config.attestations):
         return None
-    from tagship.adapters.attestations import sigstore_signer  # noqa: PLC0415
-    from tagship.adapters.trusted_publishing import github_oidc_token  # noqa: PLC0415
 
     factory = signer_factory or sigstore_signer
     with factory(github_oidc_token("sigstore")) as sign:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.core.config import credentials
 from tagship.core.errors import GateError
 from tagship.flows.publishing import attestations_for, simple_index, upload_credentials
 from tagship.flows.record import record
@@ -35,7 +36,6 @@ def publish_wait_install(
     mask: Callable[[str], None],
 ) -> None:
     """Publish the built files to `index`, wait for them, prove they install; record each."""
-    from tagship.core.config import credentials  # noqa: PLC0415
 
     lookup = simple_index(workspace, index, http)
     directory = options.out_dir

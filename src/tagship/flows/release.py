@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.adapters.ledger_store import ledger_head
 from tagship.core.errors import GateError, UsageError
-from tagship.core.versions import check_tag
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.core.versions import check_tag, version_from_tag
+from tagship.flows.docs_links import apply_on_branch, plan_rewrites, unified_diff
 from tagship.flows.dry_run import build_step
 from tagship.flows.gates import Gate, guarded
 from tagship.flows.publishing_steps import publish_wait_install
 from tagship.flows.record import dry_runs, record
+from tagship.steps.github_release import publish_release
+from tagship.steps.release_notes import previous_release_tag
 from tagship.steps.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
@@ -119,10 +124,7 @@ def _github_release(
         return
 
     def publish_release_step() -> str:
-        from tagship.adapters.github import GitHubClient  # noqa: PLC0415
-        from tagship.adapters.ledger_store import ledger_head  # noqa: PLC0415
-        from tagship.core.manifest import MANIFEST_NAME  # noqa: PLC0415
-        from tagship.steps.github_release import publish_release  # noqa: PLC0415
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 
         client = GitHubClient.from_env(
             env, workspace.config, command="release", permission="contents: write"
@@ -138,12 +140,6 @@ def _github_release(
 
 
 def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
-    from tagship.flows.docs_links import (  # noqa: PLC0415
-        apply_on_branch,
-        plan_rewrites,
-        unified_diff,
-    )
-    from tagship.steps.release_notes import previous_release_tag  # noqa: PLC0415
 
     config = workspace.config
     if not config.docs_files:
@@ -154,7 +150,6 @@ def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
     if previous is None:
         pipeline.skip("docs links", "no previous release to point away from")
         return
-    from tagship.core.versions import version_from_tag  # noqa: PLC0415
 
     old = (previous, str(version_from_tag(previous, config.tag_format)))
     rewrites = plan_rewrites(workspace.root, config.docs_files, old, (tag, str(version)))

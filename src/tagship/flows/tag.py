@@ -73,7 +73,7 @@ def draft_exists(workspace: Workspace) -> Gate:
     env = workspace.env
     if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
         return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 
     client = GitHubClient.from_env(
         env, workspace.config, command="tag", permission="contents: read"

@@ -1,0 +1,62 @@
+"""The effective configuration as rows for `tagship config`: value and source of each key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tagship.core.config import (
+    DEFAULT,
+    ENVIRONMENT,
+    GITHUB_KEYS,
+    INDEX_KEYS,
+    TOP_KEYS,
+    credential_variables,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tagship.core.config import Config
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "(none)" if value is None else str(value)
+
+
+def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(key, value, source) rows of the effective config; secrets are never shown."""
+    rows: list[tuple[str, str, str]] = []
+    for key, (attr, _) in TOP_KEYS.items():
+        value = getattr(config, attr)
+        rows.append((key, _shown(value), config.sources.get(key, DEFAULT)))
+    for key, (attr, _) in GITHUB_KEYS.items():
+        value = getattr(config, attr)
+        rows.append(
+            (f"github.{key}", value or "(unknown)", config.sources.get(f"github.{key}", DEFAULT))
+        )
+    for name, command in config.check_commands.items():
+        rows.append((f"checks.{name}", command, config.sources.get(f"checks.{name}", DEFAULT)))
+    for name, index in config.indexes.items():
+        for key, (attr, _) in INDEX_KEYS.items():
+            value = getattr(index, attr)
+            shown = _shown(value)
+            rows.append(
+                (
+                    f"indexes.{name}.{key}",
+                    shown,
+                    config.sources.get(f"indexes.{name}.{key}", DEFAULT),
+                )
+            )
+        present = [v for v in credential_variables(name) if env.get(v)]
+        rows.append(
+            (
+                f"indexes.{name}.credentials",
+                "set (hidden)" if present else "not set",
+                f"{ENVIRONMENT}: {', '.join(present)}" if present else ENVIRONMENT,
+            )
+        )
+    return rows
