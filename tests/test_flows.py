@@ -330,3 +330,46 @@ def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
     assert "[would run] publish to pypi" in result.out
     assert _files(world.prod_index) == {}
     assert "tagship/docs-v0.2.0" not in git(world.sample.work, "branch", "--list")
+
+
+def test_release_with_github_opens_the_docs_pull_request(
+    world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
+    repo = f"/repos/{gh.FULL}"
+    # the Release was published by an earlier attempt of the job: it is left as it is
+    httpserver.expect_request(f"{repo}/releases").respond_with_json([gh.release(1, "v0.2.0")])
+    pull_url = f"https://github.com/{gh.FULL}/pull/7"
+    httpserver.expect_request(f"{repo}/pulls", method="POST").respond_with_json(
+        {"html_url": pull_url, "number": 7}, status=201
+    )
+    released = _ok(cli("-C", world.path, "release"))
+    assert "(already published)" in released.out
+    assert f"[passed] docs pull request: {pull_url}" in released.out
+    (sent,) = [r.get_json() for r, _ in httpserver.log if r.method == "POST"]
+    assert (sent["head"], sent["base"], sent["title"]) == (
+        "tagship/docs-v0.2.0",
+        "main",
+        "Point docs at v0.2.0",
+    )
+    # a rerun of the job finds the branch and the open pull request instead of failing
+    httpserver.clear_all_handlers()
+    httpserver.expect_request(f"{repo}/releases").respond_with_json([gh.release(1, "v0.2.0")])
+    httpserver.expect_request(f"{repo}/pulls", method="POST").respond_with_json(
+        {"message": "Validation Failed", "errors": [{"message": "A pull request already exists"}]},
+        status=422,
+    )
+    httpserver.expect_request(
+        f"{repo}/pulls",
+        method="GET",
+        query_string={"head": f"{gh.OWNER}:tagship/docs-v0.2.0", "state": "open"},
+    ).respond_with_json([{"html_url": pull_url}])
+    rerun = _ok(cli("-C", world.path, "release"))
+    assert "[skipped] docs links: already rewritten on branch tagship/docs-v0.2.0" in rerun.out
+    assert f"[passed] docs pull request: {pull_url}" in rerun.out

@@ -291,6 +291,30 @@ class GitHubClient(GitHubSession):
 
     # -- workflow runs ---------------------------------------------------------------------
 
+    def open_pull(self, head: str, base: str, title: str, body: str) -> str:
+        """Open a pull request from branch `head` into `base` and return its URL; when one is
+        already open for `head` (a rerun), return that one's."""
+        try:
+            created = self._call(
+                f"opening a pull request from {head}",
+                "pull-requests: write",
+                lambda: self._gh.rest.pulls.create(
+                    self.owner, self.repo, head=head, base=base, title=title, body=body
+                ).json(),
+            )
+        except NotFoundError:  # GitHub answers 422 when a pull request for `head` exists
+            open_ones = self._call(
+                f"finding the pull request from {head}",
+                "pull-requests: read",
+                lambda: self._gh.rest.pulls.list(
+                    self.owner, self.repo, head=f"{self.owner}:{head}", state="open"
+                ).json(),
+            )
+            if not open_ones:
+                raise
+            return str(open_ones[0]["html_url"])
+        return str(created["html_url"])
+
     def workflow_runs(self, workflow: str, *, branch: str) -> list[WorkflowRun] | None:
         """Push-triggered runs of `workflow` (a file name) for `branch` (or tag), newest
         first; None when the workflow does not exist."""

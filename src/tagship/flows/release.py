@@ -160,12 +160,27 @@ def _docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
     git = workspace.require_git()
     if git.branch_exists(branch) or git.remote_ref_sha(f"refs/heads/{branch}") is not None:
         pipeline.skip("docs links", f"already rewritten on branch {branch} (an earlier run)")
+    else:
+
+        def rewrite() -> str:
+            sha = apply_on_branch(git, rewrites, branch, f"Point docs at {tag}")
+            return f"{len(rewrites)} file(s) on branch {branch} ({sha[:12]}), pushed"
+
+        diff = unified_diff(rewrites, workspace.root)
+        would = f"rewrite {len(rewrites)} file(s) on {branch}:\n{diff.rstrip()}"
+        pipeline.step("docs links", rewrite, would=would)
+    env = workspace.env
+    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
+        pipeline.skip("docs pull request", f"GitHub not configured: open it from {branch}")
         return
 
-    def rewrite() -> str:
-        sha = apply_on_branch(git, rewrites, branch, f"Point docs at {tag}")
-        return f"{len(rewrites)} file(s) on branch {branch} ({sha[:12]}), pushed: open a PR"
+    def open_pull() -> str:
+        from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 
-    diff = unified_diff(rewrites, workspace.root)
-    would = f"rewrite {len(rewrites)} file(s) on {branch}:\n{diff.rstrip()}"
-    pipeline.step("docs links", rewrite, would=would)
+        client = GitHubClient.from_env(
+            env, config, command="release", permission="pull-requests: write"
+        )
+        body = f"References to {previous} in the docs now point at {tag}, released by tagship."
+        return client.open_pull(branch, config.release_branch, f"Point docs at {tag}", body)
+
+    pipeline.step("docs pull request", open_pull, would=f"open a pull request from {branch}")
