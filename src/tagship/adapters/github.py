@@ -7,11 +7,14 @@ The HTTP details (retries, rate limits, errors naming the missing permission) li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.github_session import DEFAULT_API_URL, GitHubSession, NotFoundError
 from tagship.core.checks import CheckSignal, check_run_state, status_state
 from tagship.core.notes import MergedPull
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["DEFAULT_API_URL", "Asset", "GitHubClient", "NotFoundError", "Release", "WorkflowRun"]
 
@@ -69,6 +72,14 @@ def _release(raw: Any) -> Release:
 class GitHubClient(GitHubSession):
     """The REST calls tagship makes, each returning tagship's own values."""
 
+    def _pages(self, method: Any, **params: Any) -> Callable[[], list[Any]]:
+        """A request for every page of a listing of this repository (`map_func` picks the
+        items out of pages that wrap them)."""
+        rest = self._gh.rest
+        return lambda: list(
+            rest.paginate(method, owner=self.owner, repo=self.repo, per_page=_PER_PAGE, **params)
+        )
+
     # -- commits and checks ----------------------------------------------------------------
 
     def commit_sha(self, ref: str) -> str | None:
@@ -88,15 +99,8 @@ class GitHubClient(GitHubSession):
         runs = self._all(
             f"listing check runs of {sha[:12]}",
             "checks: read",
-            lambda: list(
-                rest.paginate(
-                    rest.checks.list_for_ref,
-                    map_func=lambda r: r.parsed_data.check_runs,
-                    owner=self.owner,
-                    repo=self.repo,
-                    ref=sha,
-                    per_page=_PER_PAGE,
-                )
+            self._pages(
+                rest.checks.list_for_ref, map_func=lambda r: r.parsed_data.check_runs, ref=sha
             ),
         )
         return [
@@ -116,15 +120,7 @@ class GitHubClient(GitHubSession):
         statuses = self._all(
             f"listing commit statuses of {sha[:12]}",
             "statuses: read",
-            lambda: list(
-                rest.paginate(
-                    rest.repos.list_commit_statuses_for_ref,
-                    owner=self.owner,
-                    repo=self.repo,
-                    ref=sha,
-                    per_page=_PER_PAGE,
-                )
-            ),
+            self._pages(rest.repos.list_commit_statuses_for_ref, ref=sha),
         )
         return [
             CheckSignal(
@@ -147,15 +143,7 @@ class GitHubClient(GitHubSession):
         labels: list[Any] | None = self._found(
             f"reading the labels of pull request #{number}",
             "pull-requests: read",
-            lambda: list(
-                rest.paginate(
-                    rest.issues.list_labels_on_issue,
-                    owner=self.owner,
-                    repo=self.repo,
-                    issue_number=number,
-                    per_page=_PER_PAGE,
-                )
-            ),
+            self._pages(rest.issues.list_labels_on_issue, issue_number=number),
         )
         return None if labels is None else [label.name for label in labels]
 
@@ -165,15 +153,10 @@ class GitHubClient(GitHubSession):
         commits = self._found(
             f"comparing {base}...{head}",
             "contents: read",
-            lambda: list(
-                rest.paginate(
-                    rest.repos.compare_commits,
-                    map_func=lambda r: r.parsed_data.commits,
-                    owner=self.owner,
-                    repo=self.repo,
-                    basehead=f"{base}...{head}",
-                    per_page=_PER_PAGE,
-                )
+            self._pages(
+                rest.repos.compare_commits,
+                map_func=lambda r: r.parsed_data.commits,
+                basehead=f"{base}...{head}",
             ),
         )
         return None if commits is None else [c.sha for c in commits]
@@ -184,15 +167,7 @@ class GitHubClient(GitHubSession):
         pulls = self._all(
             f"listing pull requests of commit {sha[:12]}",
             "pull-requests: read",
-            lambda: list(
-                rest.paginate(
-                    rest.repos.list_pull_requests_associated_with_commit,
-                    owner=self.owner,
-                    repo=self.repo,
-                    commit_sha=sha,
-                    per_page=_PER_PAGE,
-                )
-            ),
+            self._pages(rest.repos.list_pull_requests_associated_with_commit, commit_sha=sha),
         )
         return [
             MergedPull(
@@ -214,11 +189,7 @@ class GitHubClient(GitHubSession):
         raw = self._all(
             "listing releases",
             "contents: read",
-            lambda: list(
-                rest.paginate(
-                    rest.repos.list_releases, owner=self.owner, repo=self.repo, per_page=_PER_PAGE
-                )
-            ),
+            self._pages(rest.repos.list_releases),
         )
         return [_release(r) for r in raw]
 
