@@ -22,33 +22,33 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bump": ("bump_cmd", "rewrite the version: major, minor, patch, rc, release or X.Y.Z"),
     "check-tag": ("check_tag_cmd", "check that a tag is the release tag of the version"),
     "config": ("config_cmd", "show the effective configuration and where each value came from"),
+    "build": ("build_cmd", "build, verify and hash the sdist and wheel of HEAD"),
+    "verify-artifacts": ("verify_cmd", "check built files against the project and the manifest"),
     "publish": ("publish_cmd", "upload the manifest's files to an index, resumably"),
     "wait": ("wait_cmd", "wait until an index shows every manifest file"),
     "verify-install": ("verify_install_cmd", "install the release in a clean venv and check it"),
     "dry-run": ("dry_run_cmd", "gate, build, publish to the test index, verify, record"),
     "tag": ("tag_cmd", "check every release gate, then create and push the tag"),
     "release": ("release_cmd", "in CI on the tag: rebuild, compare, publish, verify, release"),
-    "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
-    "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
-    "doctor": ("doctor_cmd", "check workflows and Trusted Publishing setup before a release"),
     "checks": ("checks_cmd", "are the required checks green for a commit (GitHub, or --local)"),
     "label-check": ("label_check_cmd", "check that a pull request has exactly one release label"),
     "notes": ("notes_cmd", "release notes from PR labels; --github updates the draft release"),
     "github-release": ("github_release_cmd", "publish the draft GitHub Release of a tag"),
     "wait-workflow": ("wait_workflow_cmd", "wait for the publish workflow run of a tag"),
-    "build": ("build_cmd", "build, verify and hash the sdist and wheel of HEAD"),
-    "verify-artifacts": ("verify_cmd", "check built files against the project and the manifest"),
     "ledger": ("ledger_cmd", "show or verify the hash-chained release ledger"),
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
+    "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
+    "doctor": ("doctor_cmd", "check workflows and Trusted Publishing setup before a release"),
     "hotfix": ("hotfix_cmd", "start a patch branch from a release tag, or check it is finished"),
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
+    "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
 }
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    listing = "\n".join(f"  {name:<12} {text}" for name, (_, text) in COMMANDS.items())
+    listing = "\n".join(f"  {name:<17} {text}" for name, (_, text) in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="tagship",
         description="Repeatable, auditable, CI-driven releases of Python packages.",
