@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import is_ci, line, markdown_table, step_summary
+from tagship.cli.render import line, markdown_table, progress_display, step_summary
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.steps.build import BuildFailedError, build_artifacts
 from tagship.steps.verify import VerificationError
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Mapping
 
     from tagship.cli.context import Context
     from tagship.core.manifest import Manifest
@@ -39,28 +38,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="build frontend (default: uv when installed, else python -m build)",
     )
-
-
-@contextmanager
-def progress_display(env: Mapping[str, str]) -> Iterator[Callable[[str], None]]:
-    """A spinner on a terminal; plain lines in CI logs and pipes."""
-    if not sys.stderr.isatty() or is_ci(env):
-
-        def plain(text: str) -> None:
-            sys.stderr.write(f"tagship: {text}\n")
-
-        yield plain
-        return
-    from rich.console import Console  # noqa: PLC0415 - rich is slow to import
-
-    console = Console(stderr=True)
-    with console.status("starting") as status:
-
-        def show(text: str) -> None:
-            console.print(f"tagship: {text}", highlight=False, markup=False)
-            status.update(text)
-
-        yield show
 
 
 def show_manifest(manifest: Manifest, directory: Path, env: Mapping[str, str]) -> None:

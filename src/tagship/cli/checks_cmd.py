@@ -5,14 +5,20 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
+from tagship.cli.render import (
+    emit_json,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 from tagship.core.errors import GateError
 
 if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
-    from tagship.core.checks import CheckResult
     from tagship.steps.checks import ChecksReport
 
 PERMISSION = "checks: read and statuses: read"
@@ -31,16 +37,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _progress_start(index: int, total: int, name: str, command: str) -> None:
-    sys.stderr.write(f"[{index}/{total}] {name}: {command}\n")
-    sys.stderr.flush()
-
-
-def _progress_done(index: int, total: int, result: CheckResult, seconds: float) -> None:
-    sys.stderr.write(f"[{index}/{total}] {result.name}: {result.state.value} ({seconds:.1f} s)\n")
-    sys.stderr.flush()
-
-
 def _poll(report: ChecksReport) -> None:
     counts: dict[str, int] = {}
     for result in report.results:
@@ -56,9 +52,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     required = workspace.config.required_checks
     if args.local:
-        report = checks.local_checks(
-            workspace, ctx.runner, on_start=_progress_start, on_done=_progress_done
-        )
+        with progress_display(ctx.env) as show:
+            report = checks.local_checks(
+                workspace,
+                ctx.runner,
+                on_start=lambda i, n, name, command: show(f"[{i}/{n}] {name}: {command}"),
+                on_done=lambda i, n, result, seconds: show(
+                    f"[{i}/{n}] {result.name}: {result.state.value} ({seconds:.1f} s)"
+                ),
+            )
     else:
         from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
 

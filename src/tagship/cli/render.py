@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.errors import TagshipError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 
 def error_line(message: str, hint: str | None) -> None:
@@ -65,3 +66,25 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 def is_ci(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS") == "true" or bool(env.get("CI"))
+
+
+@contextmanager
+def progress_display(env: Mapping[str, str]) -> Iterator[Callable[[str], None]]:
+    """A spinner on a terminal; plain lines in CI logs and pipes."""
+    if not sys.stderr.isatty() or is_ci(env):
+
+        def plain(text: str) -> None:
+            sys.stderr.write(f"tagship: {text}\n")
+
+        yield plain
+        return
+    from rich.console import Console  # noqa: PLC0415 - rich is slow to import
+
+    console = Console(stderr=True)
+    with console.status("starting") as status:
+
+        def show(text: str) -> None:
+            console.print(f"tagship: {text}", highlight=False, markup=False)
+            status.update(text)
+
+        yield show
