@@ -220,3 +220,25 @@ def test_python_dash_m_entry_point(make_repo: MakeRepo) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "0.4.22\n")
+
+
+def test_status_when_origin_cannot_be_reached(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    repo = make_repo()
+    git(repo.path, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    result = cli("-C", str(repo.path), "status", "--format", "json")
+    assert result.code == 0, result.err
+    status = json.loads(result.out)
+    assert status["tag_remote"] is None
+    assert "cannot list tags of remote 'origin'" in status["remote_problem"]
+    table = cli("-C", str(repo.path), "status")
+    assert "tag on origin\tcannot list tags of remote 'origin'" in table.out
+
+
+def test_status_without_origin(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "pyproject.toml").write_text(STATIC_PYPROJECT)
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "add", "--all")
+    git(tmp_path, "commit", "--quiet", "-m", "one")
+    assert "tag on origin\tno origin remote" in cli("-C", str(tmp_path), "status").out

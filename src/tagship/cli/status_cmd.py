@@ -17,8 +17,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _yes_no(value: bool | None, none: str = "no remote") -> str:
-    return none if value is None else ("yes" if value else "no")
+def _yes_no(value: bool | None, unknown: str = "") -> str:
+    return unknown if value is None else ("yes" if value else "no")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("version", f"{status.version} ({status.version_source})"),
         ("expected tag", status.expected_tag),
         ("tag exists locally", _yes_no(status.tag_local)),
-        ("tag on origin", _yes_no(status.tag_remote)),
+        ("tag on origin", _yes_no(status.tag_remote, status.remote_problem or "")),
         ("branch", status.branch or "(detached HEAD)"),
         ("work tree", tree),
         ("last release tag", status.last_release_tag or "(none)"),

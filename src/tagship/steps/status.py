@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from tagship.core.errors import ServiceError
+
 if TYPE_CHECKING:
+    from tagship.adapters.git import Git
     from tagship.workspace import Workspace
 
 
@@ -18,7 +21,8 @@ class Status:
     version_source: str
     expected_tag: str
     tag_local: bool
-    tag_remote: bool | None  # None: no origin remote to ask
+    tag_remote: bool | None  # None: no origin remote, or it could not be reached
+    remote_problem: str | None  # why origin could not be asked
     branch: str | None
     clean: bool
     dirty_files: tuple[str, ...]
@@ -29,12 +33,22 @@ class Status:
         return asdict(self)
 
 
+def _on_origin(git: Git, tag: str) -> tuple[bool | None, str | None]:
+    """Whether origin has the tag; a status report degrades, not fails, when it is offline."""
+    if git.remote_url() is None:
+        return None, "no origin remote"
+    try:
+        return tag in git.remote_tags(), None
+    except ServiceError as exc:
+        return None, exc.message
+
+
 def project_status(workspace: Workspace) -> Status:
     git = workspace.require_git()
     git.head_sha()  # a repository without commits fails here, with a clear message
     version = workspace.version()
     tag = workspace.expected_tag()
-    has_origin = git.remote_url() is not None
+    tag_remote, remote_problem = _on_origin(git, tag)
     released = workspace.release_tags(merged_into="HEAD")
     last = released[-1][1] if released else None
     dirty = tuple(git.dirty_files())
@@ -44,7 +58,8 @@ def project_status(workspace: Workspace) -> Status:
         version_source=workspace.meta.source.where,
         expected_tag=tag,
         tag_local=git.tag_target(tag) is not None,
-        tag_remote=(tag in git.remote_tags()) if has_origin else None,
+        tag_remote=tag_remote,
+        remote_problem=remote_problem,
         branch=git.current_branch(),
         clean=not dirty,
         dirty_files=dirty,
