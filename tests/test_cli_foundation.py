@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -242,3 +243,31 @@ def test_status_without_origin(tmp_path: Path, cli: Cli) -> None:
     git(tmp_path, "add", "--all")
     git(tmp_path, "commit", "--quiet", "-m", "one")
     assert "tag on origin\tno origin remote" in cli("-C", str(tmp_path), "status").out
+
+
+def test_status_on_a_terminal_is_a_table_that_keeps_brackets(make_repo: MakeRepo) -> None:
+    """On a terminal the table is drawn by rich; "[project]" must not vanish as markup."""
+    repo = make_repo()
+    primary, replica = os.openpty()
+    with os.fdopen(primary, "rb", buffering=0) as reader:
+        done = subprocess.run(
+            [sys.executable, "-m", "tagship", "-C", str(repo.path), "status"],
+            stdout=replica,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+            check=False,
+        )
+        os.close(replica)
+        chunks = []
+        while True:
+            try:
+                chunk = reader.read(4096)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert done.returncode == 0, done.stderr
+    assert "┃" in shown or "│" in shown  # rich's box drawing, not tab-separated lines
+    assert "pyproject.toml [project].version" in shown

@@ -34,12 +34,14 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
         from rich.table import Table  # noqa: PLC0415
+        from rich.text import Text  # noqa: PLC0415
 
-        grid = Table(title=title)
+        # plain Text: a value such as "[project].version" is not rich markup
+        grid = Table(title=Text(title))
         for column in columns:
-            grid.add_column(column)
+            grid.add_column(Text(column))
         for row in rows:
-            grid.add_row(*row)
+            grid.add_row(*(Text(cell) for cell in row))
         Console().print(grid)
         return
     line(f"# {title}")
@@ -79,12 +81,13 @@ def progress_display(env: Mapping[str, str]) -> Iterator[Callable[[str], None]]:
         yield plain
         return
     from rich.console import Console  # noqa: PLC0415 - rich is slow to import
+    from rich.text import Text  # noqa: PLC0415
 
     console = Console(stderr=True)
     with console.status("starting") as status:
 
         def show(text: str) -> None:
             console.print(f"tagship: {text}", highlight=False, markup=False)
-            status.update(text)
+            status.update(Text(text))
 
         yield show
