@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from werkzeug import Response
 
@@ -71,3 +72,26 @@ def test_policy_from_environment() -> None:
     assert (policy.attempts, policy.timeout, policy.base_delay) == (2, 1.5, 0.5)
     with pytest.raises(ConfigError, match="TAGSHIP_HTTP_BACKOFF='-1'"):
         policy_from_env({"TAGSHIP_HTTP_BACKOFF": "-1"})
+
+
+def test_an_unreadable_retry_after_falls_back_to_backoff(httpserver: HTTPServer) -> None:
+    slept: list[float] = []
+    httpserver.expect_ordered_request("/odd").respond_with_data("", 503, {"Retry-After": "soon"})
+    httpserver.expect_ordered_request("/odd").respond_with_data("ok", 200)
+    with Http(RetryPolicy(attempts=2, base_delay=0.5), sleep=slept.append, rng=lambda: 1.0) as http:
+        assert http.get(httpserver.url_for("/odd")).text == "ok"
+    assert slept == [0.5]
+
+
+def test_an_https_answer_never_redirects_to_plain_http() -> None:
+    def transport_handler(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            return httpx.Response(302, headers={"Location": "http://127.0.0.1:1/simple/x/"})
+        return httpx.Response(200, text="downgraded")
+
+    transport = httpx.MockTransport(transport_handler)
+    with (
+        Http(RetryPolicy(attempts=1), transport=transport) as http,
+        pytest.raises(ConfigError, match="redirect from https"),
+    ):
+        http.get("https://index.example/simple/x/")

@@ -163,3 +163,29 @@ def test_bad_http_settings_are_config_errors(
     result = cli("-C", str(release.repo.path), "publish", "--to", "local")
     assert result.code == 2
     assert "TAGSHIP_HTTP_ATTEMPTS='zero'" in result.err
+
+
+def test_pypi_by_address_stays_official_whatever_the_config_says(
+    make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TAGSHIP_INDEX_PYPI_TOKEN", "pypi-not-a-token")
+    release = make_release(make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/")
+    path = str(release.repo.path)
+    declared_local = cli(
+        "-C", path, "--set", "indexes.pypi.official=false", "publish", "--to", "pypi"
+    )
+    assert declared_local.code == 1
+    assert "only allowed from GitHub Actions" in declared_local.err
+    renamed = cli(
+        "-C",
+        path,
+        "--set",
+        "indexes.mine.upload-url=https://upload.pypi.org/legacy/",
+        "--set",
+        "indexes.mine.simple-url=https://pypi.org/simple/",
+        "publish",
+        "--to",
+        "mine",
+    )
+    assert renamed.code == 1
+    assert "publishing to mine (an official index)" in renamed.err

@@ -99,3 +99,45 @@ def test_top_level_modules_of_a_wheel(tmp_path: Path) -> None:
         ("__pycache__/b.cpython-311.pyc", "x"),
     ]
     assert top_level_modules(record) == ["a", "b", "c"]
+
+
+def test_installed_code_sees_no_credential_and_no_other_index(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = make_release(make_repo, index.upload_url, index.simple_url, name="secret-pkg")
+    path = str(release.repo.path)
+    assert cli("-C", path, "publish", "--to", "local").code == 0
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_not_for_packages")
+    monkeypatch.setenv("TAGSHIP_INDEX_LOCAL_PASSWORD", "pw-not-for-packages")
+    smoke = "smoke-command=sh -c 'test -z \"$GITHUB_TOKEN$TAGSHIP_INDEX_LOCAL_PASSWORD\"'"
+    result = cli("-C", path, "--set", smoke, "verify-install", "--index", "local")
+    assert result.code == 0, result.out + result.err
+    assert "smoke command\tok" in result.out
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_find_links_in_the_environment_cannot_stand_in_for_the_index(
+    index: PypiServer,
+    make_repo: MakeRepo,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    installer: str,
+) -> None:
+    release = make_release(make_repo, index.upload_url, index.simple_url, name="local-only")
+    monkeypatch.setenv("UV_FIND_LINKS", str(release.dist))
+    monkeypatch.setenv("PIP_FIND_LINKS", str(release.dist))
+    result = cli(
+        "-C", str(release.repo.path), "verify-install", "--index", "local", "--installer", installer
+    )
+    assert result.code == 1
+    assert "verify-install failed at install" in result.err
+
+
+def test_a_wheel_missing_from_the_build_directory_is_an_integrity_error(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    release = make_release(make_repo, index.upload_url, index.simple_url, name="gone-pkg")
+    (release.dist / release.manifest.wheels[0].name).unlink()
+    result = cli("-C", str(release.repo.path), "verify-install", "--index", "local")
+    assert result.code == 4
+    assert "missing from" in result.err

@@ -88,7 +88,10 @@ def retry_after(response: httpx.Response, cap: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        when = email.utils.parsedate_to_datetime(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (ValueError, TypeError):
+            return None  # unreadable: the caller's own backoff applies
         seconds = when.timestamp() - time.time()
     return max(0.0, min(cap, seconds))
 
@@ -98,7 +101,17 @@ def _plain_http_only(request: httpx.Request) -> None:
     if request.url.scheme != "http":
         raise ConfigError(
             f"refusing to follow a redirect from plain http to {request.url}",
-            hint="configure the index's https:// address directly",
+            hint="configure the index's https:// address directly (a local pypiserver "
+            "redirects unknown projects to pypi.org unless started with --disable-fallback)",
+        )
+
+
+def _https_only(request: httpx.Request) -> None:
+    # a redirect must never downgrade an https exchange to plain http
+    if request.url.scheme != "https":
+        raise ConfigError(
+            f"refusing to follow a redirect from https to {request.url}",
+            hint="the index redirected to an insecure address; check its configuration",
         )
 
 
@@ -135,7 +148,7 @@ class Http:
                 follow_redirects=True,
                 # no TLS happens on this client: the hook refuses any https request on it
                 verify=not plain,
-                event_hooks={"request": [_plain_http_only]} if plain else {},
+                event_hooks={"request": [_plain_http_only if plain else _https_only]},
             )
         return self._clients[scheme]
 

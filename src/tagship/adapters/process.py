@@ -109,3 +109,31 @@ class Service:
             self._process.wait()
         if self._process.stderr is not None:
             self._process.stderr.close()
+
+
+# variables that carry credentials; code tagship does not control (build backends, the
+# project's checks, installed packages, smoke commands) never receives them
+_SECRETS = frozenset(
+    {
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "ACTIONS_RUNTIME_TOKEN",
+        "TWINE_USERNAME",
+        "TWINE_PASSWORD",
+        "UV_PUBLISH_TOKEN",
+        "UV_PUBLISH_USERNAME",
+        "UV_PUBLISH_PASSWORD",
+    }
+)
+_SECRET_PREFIXES = ("TAGSHIP_INDEX_", "GIT_CONFIG_")
+
+
+def without_secrets(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` less every credential tagship knows of (tokens, index passwords, git auth)."""
+    return {
+        name: value
+        for name, value in env.items()
+        if name not in _SECRETS and not name.startswith(_SECRET_PREFIXES)
+    }

@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.config import credentials  # noqa: PLC0415
     from tagship.flows.record import record  # noqa: PLC0415
-    from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
+    from tagship.steps.artifacts import check_manifest, load_manifest  # noqa: PLC0415
     from tagship.steps.verify_install import InstallTarget, verify_install  # noqa: PLC0415
 
     workspace = ctx.workspace()
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     index = config.index(args.index)
     directory = args.dir if args.dir.is_absolute() else workspace.root / args.dir
     manifest = load_manifest(directory)
+    check_manifest(directory, manifest)  # the wheel is read to check what got installed
     target = InstallTarget(
         index.name, index.simple_url, credentials(index.name, ctx.env), config.dependency_index
     )

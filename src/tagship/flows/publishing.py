@@ -9,7 +9,7 @@ from tagship.adapters.index import SimpleIndex
 from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.core.claims import Publisher
 from tagship.core.config import Credentials, credentials
-from tagship.steps.publish import in_github_actions
+from tagship.steps.publish import in_github_actions, is_official
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +36,7 @@ def upload_credentials(
     workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
 ) -> Credentials | None:
     """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
-    if index.official and in_github_actions(workspace.env):
+    if is_official(index) and in_github_actions(workspace.env):
         token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
         mask(token)
         return Credentials("__token__", token)
@@ -54,7 +54,8 @@ def attestations_for(
 ) -> dict[str, list[object]] | None:
     """PEP 740 attestations for an official index in GitHub Actions (unless turned off with
     `attestations = false`), one per file, signed as the job; None when none are due."""
-    if not (index.official and in_github_actions(workspace.env) and workspace.config.attestations):
+    official = is_official(index) and in_github_actions(workspace.env)
+    if not (official and workspace.config.attestations):
         return None
 
     factory = signer_factory or sigstore_signer

@@ -17,7 +17,7 @@ from packaging.utils import InvalidSdistFilename, InvalidWheelFilename
 from packaging.utils import parse_sdist_filename as _sdist_name
 from packaging.utils import parse_wheel_filename as _wheel_name
 
-from tagship.adapters.process import run
+from tagship.adapters.process import run, without_secrets
 from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME, Manifest
 from tagship.core.versions import tag_for, version_from_tag
@@ -95,7 +95,8 @@ def _previous_files(out_dir: Path, version: Version, *, clean: bool) -> list[Pat
 def _run_build(
     builder: Builder, workspace: Workspace, into: Path, *, epoch: int, runner: Runner, python: str
 ) -> None:
-    env = {**workspace.env, "SOURCE_DATE_EPOCH": str(epoch)}
+    # the backend runs the project's build code: it gets no credential
+    env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
     done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
     if not done.ok:
         output = "\n".join((done.stdout + "\n" + done.stderr).strip().splitlines()[-TAIL_LINES:])

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tagship.adapters.process import without_secrets
 from tagship.core.checks import (
     LABEL_CHECK,
     CheckResult,
@@ -126,7 +127,7 @@ def local_checks(
         done = runner(
             ["sh", "-c", command],
             cwd=workspace.root,
-            env=workspace.env,
+            env=without_secrets(workspace.env),  # the project's checks get no credential
             timeout=LOCAL_CHECK_TIMEOUT,
         )
         state = CheckState.PASSED if done.ok else CheckState.FAILED

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from tagship.core.config import credential_variables
 from tagship.core.errors import GateError, IntegrityError, ServiceError
@@ -61,9 +62,19 @@ def in_github_actions(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS") == "true"
 
 
+# PyPI and TestPyPI by address: declaring them `official = false` does not make them local
+OFFICIAL_HOSTS = frozenset({"pypi.org", "upload.pypi.org", "test.pypi.org"})
+
+
+def is_official(index: IndexConfig) -> bool:
+    """Declared official, or pointing at PyPI or TestPyPI whatever the declaration says."""
+    hosts = {urlsplit(url).hostname for url in (index.upload_url, index.simple_url)}
+    return index.official or bool(hosts & OFFICIAL_HOSTS)
+
+
 def require_ci_for_official(index: IndexConfig, env: Mapping[str, str]) -> None:
     """Official indexes (PyPI, TestPyPI) only take uploads from GitHub Actions."""
-    if index.official and not in_github_actions(env):
+    if is_official(index) and not in_github_actions(env):
         raise GateError(
             f"publishing to {index.name} (an official index) is only allowed from GitHub Actions",
             hint="push the release tag and let the publish workflow upload; "

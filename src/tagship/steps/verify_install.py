@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from packaging.metadata import parse_email
 
+from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
 from tagship.steps.builder import find_uv
 
@@ -117,16 +118,22 @@ class _Venv:
             raise ConfigError("uv is not installed", hint="install uv, or use --installer pip")
         bindir = root / ("Scripts" if sys.platform == "win32" else "bin")
         self.python = bindir / ("python.exe" if sys.platform == "win32" else "python")
-        # installers get no config files: pip's global config could add other indexes
+        # the installers see no configuration but ours (no config files, no other index or
+        # find-links from the environment) and no credential: packages and the smoke
+        # command run in here
+        kept = {
+            name: value
+            for name, value in without_secrets(env).items()
+            if not name.startswith(("PIP_", "UV_")) or name in ("PIP_CACHE_DIR", "UV_CACHE_DIR")
+        }
         self.env = {
-            **env,
+            **kept,
             "PIP_CONFIG_FILE": os.devnull,
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "UV_NO_CONFIG": "1",
             "VIRTUAL_ENV": str(root),
             "PATH": f"{bindir}{os.pathsep}{env.get('PATH', os.defpath)}",
         }
-        for name in ("UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_DEFAULT_INDEX"):
-            self.env.pop(name, None)
 
     @property
     def installer(self) -> str:
