@@ -13,6 +13,8 @@ import pytest
 import github_payloads as gh
 from conftest import git
 from faults import Fault, FaultProxy, serve
+from tagship.adapters.git import Git
+from tagship.adapters.ledger_store import read_ledger
 from tagship.adapters.local_index import LocalIndex, running_index
 from tagship.adapters.process import run
 from tagship.flows.demo import ci_identity
@@ -311,12 +313,52 @@ def test_the_generated_workflows_commands_release_the_same_way(
     _ok(cli(*path, "audit", "--index", "pypi"))
 
 
-def test_same_as_dry_run_refuses_without_a_recorded_dry_run(world: World, cli: Cli) -> None:
+def test_same_as_dry_run_refuses_a_commit_tagship_did_not_tag(world: World, cli: Cli) -> None:
     _bump(world, cli)
     _ok(cli("-C", world.path, "build"))
     result = cli("-C", world.path, "verify-artifacts", "--same-as-dry-run")
     assert result.code == 1
-    assert "no successful dry run of 0.2.0 is recorded" in result.err
+    assert "has no tag record in the ledger: it was not created by tagship tag" in result.err
+
+
+def test_a_tag_pushed_by_hand_from_a_feature_branch_is_not_released(
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = world.sample.work
+    git(work, "switch", "--quiet", "feature/loud")
+    _ok(cli("-C", world.path, "bump", "minor", "--commit"))
+    for command in (
+        ("build",),
+        ("publish", "--to", "testpypi"),
+        ("verify-install", "--index", "testpypi", "--record-dry-run"),
+    ):
+        _ok(cli("-C", world.path, *command))
+    git(work, "tag", "-a", "v0.2.0", "-m", "by hand")
+    git(work, "push", "--quiet", "origin", "feature/loud", "v0.2.0")
+    _as_ci(world, monkeypatch, "v0.2.0")
+    result = cli("-C", world.path, "release")
+    assert result.code == 1
+    assert "[failed] tagged by tagship" in result.out
+    assert _files(world.prod_index) == {}
+
+
+def test_an_official_release_needs_a_dry_run_made_in_ci(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    official = (
+        "--set",
+        f"indexes.real.upload-url={world.prod_index.upload_url}",
+        "--set",
+        f"indexes.real.simple-url={world.prod_index.simple_url}",
+        "--set",
+        "indexes.real.official=true",
+    )
+    result = cli(
+        "-C", world.path, *official, "verify-artifacts", "--same-as-dry-run", "--index", "real"
+    )
+    assert result.code == 1
+    assert "no successful dry run from CI of 0.2.0" in result.err
 
 
 def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
@@ -369,3 +411,22 @@ def test_release_with_github_opens_the_docs_pull_request(
     rerun = _ok(cli("-C", world.path, "release"))
     assert "[skipped] docs links: already rewritten on branch tagship/docs-v0.2.0" in rerun.out
     assert f"[passed] docs pull request: {pull_url}" in rerun.out
+
+
+def test_set_cannot_loosen_the_policy_of_an_official_release(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    official = ("--set", "indexes.pypi.official=true", "--set", "required-checks=[]")
+    result = cli("-C", world.path, *official, "tag", "--checks", "local")
+    assert result.code == 1
+    assert (
+        "[failed] policy as committed: --set indexes.pypi.official, required-checks" in result.out
+    )
+    assert git(world.sample.work, "tag", "-l", "v0.2.0") == ""
+
+
+def test_overrides_for_a_local_index_are_recorded(world: World, cli: Cli) -> None:
+    _bump(world, cli)
+    _ok(cli("-C", world.path, "--set", "required-checks=[]", "dry-run", "--checks", "local"))
+    records = read_ledger(Git(world.sample.work)).records
+    dry = [r for r in records if r.event.kind == "dry-run"]
+    assert dry[-1].event.details["command-line-overrides"] == "required-checks"

@@ -26,7 +26,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--same-as-dry-run",
         action="store_true",
-        help="also require the files to be the bytes of the recorded dry run (the release job)",
+        help="also require the tag's ledger record and the bytes of the recorded dry run "
+        "(the release job)",
+    )
+    parser.add_argument(
+        "--index", default="pypi", help="the production index, with --same-as-dry-run (pypi)"
     )
 
 
@@ -57,7 +61,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"ok\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
     if args.same_as_dry_run:
-        from tagship.flows.release import same_bytes_as_dry_run  # noqa: PLC0415 - reads the ledger
+        from tagship.flows.release import (  # noqa: PLC0415 - reads the ledger
+            releasable,
+            same_bytes_as_dry_run,
+        )
 
-        line(f"dry run\t{same_bytes_as_dry_run(workspace, load_manifest(directory))}")
+        built = load_manifest(directory)
+        production = workspace.config.index(args.index)
+        line(f"tag\t{releasable(workspace, built.tag, built.commit)}")
+        line(f"dry run\t{same_bytes_as_dry_run(workspace, built, production)}")
     return 0

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.flows.gates import checks_passed, guarded, release_branch, tree_clean
+from tagship.flows.gates import (
+    checks_passed,
+    guarded,
+    policy_as_committed,
+    release_branch,
+    tree_clean,
+)
 from tagship.flows.publishing_steps import publish_wait_install
 from tagship.flows.record import record
 from tagship.steps.build import build_artifacts
@@ -63,6 +69,7 @@ def dry_run(
     index = workspace.config.index(options.index)
     pipeline.gates(
         [
+            guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
             guarded("release branch", lambda: release_branch(workspace)),
             guarded("tree clean", lambda: tree_clean(workspace, options.out_dir)),
             guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),

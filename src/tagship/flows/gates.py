@@ -7,14 +7,17 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tagship.core.config import COMMAND_LINE
 from tagship.core.errors import TagshipError
 from tagship.steps.checks import github_checks, local_checks
+from tagship.steps.publish import is_official
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
     from tagship.adapters.process import Runner
+    from tagship.core.config import IndexConfig
     from tagship.workspace import Workspace
 
 Verdict = Literal["passed", "failed", "skipped"]
@@ -99,3 +102,20 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
         return Gate("required checks", "passed", f"all passed ({where})")
     bad = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
     return Gate("required checks", "failed", f"{bad} ({where})")
+
+
+def overrides(workspace: Workspace) -> list[str]:
+    """The config keys set with --set for this run."""
+    return sorted(k for k, source in workspace.config.sources.items() if source == COMMAND_LINE)
+
+
+def policy_as_committed(workspace: Workspace, target: IndexConfig) -> Gate:
+    """An official release follows the policy committed in pyproject.toml, not --set."""
+    changed = overrides(workspace)
+    if not changed:
+        return Gate("policy as committed", "passed", "no --set overrides")
+    if is_official(target):
+        why = f"--set {', '.join(changed)}: an official release follows the committed policy"
+        return Gate("policy as committed", "failed", why)
+    why = f"--set {', '.join(changed)} allowed for the non-official {target.name} (recorded)"
+    return Gate("policy as committed", "passed", why)

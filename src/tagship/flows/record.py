@@ -9,6 +9,7 @@ from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.versions import version_from_tag
+from tagship.flows.gates import overrides
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
     from tagship.workspace import Workspace
+
+
+def _overrides(workspace: Workspace) -> dict[str, str]:
+    """`--set` keys of this run, so a record says when the policy was not the committed one."""
+    keys = overrides(workspace)
+    return {"command-line-overrides": ", ".join(keys)} if keys else {}
 
 
 def manifest_digest(manifest: Manifest) -> str:
@@ -44,23 +51,33 @@ def record(
         commit=manifest.commit,
         index=index,
         files=file_entries(manifest),
-        details={"manifest-sha256": manifest_digest(manifest), **(details or {})},
+        details={
+            "manifest-sha256": manifest_digest(manifest),
+            **_overrides(workspace),
+            **(details or {}),
+        },
     )
     return append_event(workspace.require_git(), event, workspace.env)
 
 
 def record_tag_event(
-    workspace: Workspace, kind: str, tag: str, *, details: Mapping[str, str] | None = None
+    workspace: Workspace,
+    kind: str,
+    tag: str,
+    *,
+    commit: str | None = None,
+    details: Mapping[str, str] | None = None,
 ) -> Record:
-    """Append an event about a release tag when no build manifest is at hand."""
+    """Append an event about a release tag (at `commit`, default: where the tag points)
+    when no build manifest is at hand."""
     git = workspace.require_git()
     event = Event(
         kind=kind,
         project=workspace.name,
         version=str(version_from_tag(tag, workspace.config.tag_format)),
         tag=tag,
-        commit=git.tag_target(tag),
-        details=dict(details or {}),
+        commit=commit or git.tag_target(tag),
+        details={**_overrides(workspace), **(details or {})},
     )
     return append_event(git, event, workspace.env)
 

@@ -15,10 +15,12 @@ from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag, version_from_tag
 from tagship.flows.docs_links import apply_on_branch, plan_rewrites, unified_diff
 from tagship.flows.dry_run import build_step
-from tagship.flows.gates import Gate, guarded
+from tagship.flows.gates import Gate, guarded, policy_as_committed
 from tagship.flows.publishing_steps import publish_wait_install
-from tagship.flows.record import dry_runs, record
+from tagship.flows.record import dry_runs, ledger_records, record
+from tagship.steps.audit import release_ref_patterns
 from tagship.steps.github_release import publish_release
+from tagship.steps.publish import is_official
 from tagship.steps.release_notes import previous_release_tag
 from tagship.steps.reproduce import known_unreproducible
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
+    from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
     from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
@@ -57,16 +60,50 @@ def tag_gate(workspace: Workspace, tag: str) -> Gate:
     return Gate("tag == version", "passed", f"{tag} is the tag of {workspace.version()} at HEAD")
 
 
-def same_bytes_as_dry_run(workspace: Workspace, built: Manifest) -> str:
-    """Compare the rebuild with the files the recorded dry run published."""
-    dry = next(
-        (r for r in dry_runs(workspace, built.version) if r.event.commit == built.commit), None
-    )
-    if dry is None:
+def releasable(workspace: Workspace, tag: str, commit: str) -> str:
+    """The tag went through `tagship tag` (a ledger record) and its commit is on a release
+    branch: a tag pushed by hand, or from a feature branch, is not released."""
+    git = workspace.require_git()
+    tagged = [
+        r
+        for r in ledger_records(workspace)
+        if r.event.kind == "tag" and r.event.tag == tag and r.event.commit == commit
+    ]
+    if not tagged:
         raise GateError(
-            f"no successful dry run of {built.version} is recorded for commit {built.commit[:12]}",
-            hint="the tag gate should have stopped this: run tagship dry-run on that commit",
+            f"{tag} at {commit[:12]} has no tag record in the ledger: it was not created by "
+            "tagship tag",
+            hint="delete the tag and create it with tagship tag, which checks every gate",
         )
+    if commit not in git.reachable_commits(release_ref_patterns(workspace.config)):
+        config = workspace.config
+        raise GateError(
+            f"{commit[:12]} is not on {config.release_branch} or a {config.hotfix_branches} "
+            "branch (fetch them: actions/checkout with fetch-depth: 0)",
+            hint="release from the release branch or a hotfix branch",
+        )
+    return f"tag record {tagged[-1].seq}; {commit[:12]} is on a release branch"
+
+
+def same_bytes_as_dry_run(workspace: Workspace, built: Manifest, production: IndexConfig) -> str:
+    """Compare the rebuild with the files the recorded dry run published. For an official
+    production index, only a dry run made in CI to another index counts."""
+    official = is_official(production)
+    candidates = [
+        r
+        for r in dry_runs(workspace, built.version)
+        if r.event.commit == built.commit
+        and r.event.index != production.name
+        and (r.actor.is_ci or not official)
+    ]
+    if not candidates:
+        where = " from CI" if official else ""
+        raise GateError(
+            f"no successful dry run{where} of {built.version} is recorded for commit "
+            f"{built.commit[:12]}",
+            hint="run the TestPyPI dry run (publish-testpypi.yml) on that commit first",
+        )
+    dry = candidates[0]
     then = {f.name: f.sha256 for f in dry.event.files}
     now = {f.name: f.sha256 for f in built.files}
     differing = sorted(n for n in then.keys() | now.keys() if then.get(n) != now.get(n))
@@ -97,11 +134,22 @@ def release(
     """Release the tagged commit to the production index."""
     name = release_tag(workspace, tag)
     index = workspace.config.index(options.index)
-    pipeline.gates([guarded("tag == version", lambda: tag_gate(workspace, name))])
+    pipeline.gates(
+        [
+            guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
+            guarded("tag == version", lambda: tag_gate(workspace, name)),
+        ]
+    )
+    head = workspace.require_git().head_sha()
+    pipeline.step(
+        "tagged by tagship",
+        lambda: releasable(workspace, name, head),
+        would="require the ledger's tag record and a commit on a release branch",
+    )
     built = build_step(pipeline, workspace, options.out_dir, runner)
     pipeline.step(
         "same bytes as the dry run",
-        lambda: same_bytes_as_dry_run(workspace, built()),
+        lambda: same_bytes_as_dry_run(workspace, built(), index),
         would="compare the files with the recorded dry run's hashes",
     )
     publish_wait_install(

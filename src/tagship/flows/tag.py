@@ -17,6 +17,7 @@ from tagship.flows.gates import (
     checks_passed,
     guarded,
     head_pushed,
+    policy_as_committed,
     release_branch,
     tree_clean,
 )
@@ -105,6 +106,10 @@ def tag_release(
 
     pipeline.gates(
         [
+            guarded(
+                "policy as committed",
+                lambda: policy_as_committed(workspace, workspace.config.index(production)),
+            ),
             guarded("tree clean", lambda: tree_clean(workspace, build_dir)),
             guarded("release branch", lambda: release_branch(workspace)),
             guarded("HEAD pushed", lambda: head_pushed(workspace)),
@@ -117,6 +122,14 @@ def tag_release(
     git = workspace.require_git()
     tag = workspace.expected_tag()
 
+    def remember() -> str:
+        # recorded first, so the tag's anchor covers its own record and a pushed tag never
+        # lacks one; a failed push leaves a record of the attempt, and a rerun tags again
+        dry = found[0]
+        details = {"dry-run-record": str(dry.seq) if dry else ""}
+        saved = record_tag_event(workspace, "tag", tag, commit=git.head_sha(), details=details)
+        return f"ledger record {saved.seq}"
+
     def create() -> str:
         dry = found[0]
         digest = (dry.event.details.get("manifest-sha256", "") if dry else "") or "unknown"
@@ -128,14 +141,9 @@ def tag_release(
         try:
             git.push_tag(tag)
         except ServiceError:
-            git.delete_tag(tag)  # nothing half-done: no local tag the remote lacks
+            git.delete_tag(tag)  # no local tag that the remote lacks
             raise
         return f"{tag} at {git.head_sha()[:12]}, pushed to origin"
 
-    def remember() -> str:
-        dry = found[0]
-        details = {"dry-run-record": str(dry.seq) if dry else ""}
-        return f"ledger record {record_tag_event(workspace, 'tag', tag, details=details).seq}"
-
-    pipeline.step("tag", create, would=f"create the annotated tag {tag} and push it")
     pipeline.step("record", remember, would="append a tag record to the ledger")
+    pipeline.step("tag", create, would=f"create the annotated tag {tag} and push it")

@@ -123,7 +123,7 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
     if index.simple_url.endswith("/simple/"):
         environment["url"] = index.simple_url.replace("/simple/", f"/project/{publisher.project}/")
     # on the tag, the rebuild must be the dry run's bytes; the dry run records itself last
-    verify_build = "--same-as-dry-run" if publisher.on_tag else ""
+    verify_build = f"--same-as-dry-run --index {index.name}" if publisher.on_tag else ""
     record_dry_run = "" if publisher.on_tag else " --record-dry-run"
     jobs: dict[str, Any] = {
         "gate": _job("gate", READ, [*_setup(history=True, install=tools), gate_step]),
@@ -136,6 +136,8 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
                     "name": "Build and verify",
                     "run": f"tagship build\ntagship verify-artifacts {verify_build}".rstrip()
                     + "\n",
+                    # on the tag, the check reads the ledger from origin (private repos too)
+                    **({"env": {"GITHUB_TOKEN": JOB_TOKEN}} if publisher.on_tag else {}),
                 },
                 {
                     "name": "Keep the verified files",
