@@ -99,6 +99,15 @@ def test_bump_commit_needs_a_branch(make_repo: MakeRepo, cli: Cli) -> None:
     assert (repo.path / "pyproject.toml").read_text() == STATIC_PYPROJECT
 
 
+def test_bump_refuses_a_local_version(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = make_repo()
+    result = cli("-C", str(repo.path), "bump", "1.2.3+local")
+    assert result.code == 2
+    assert "version 1.2.3+local has a local part (+local); package indexes reject it" in result.err
+    assert result.err.count("\n") == 1
+    assert (repo.path / "pyproject.toml").read_text() == STATIC_PYPROJECT
+
+
 def test_config_command_shows_sources(make_repo: MakeRepo, cli: Cli) -> None:
     repo = make_repo()
     result = cli(

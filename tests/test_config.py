@@ -21,6 +21,8 @@ from tagship.core.pyproject import load_toml
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from conftest import Cli
+
 
 def _load(
     tmp_path: Path,
@@ -107,6 +109,7 @@ def test_unknown_index_is_explained(tmp_path: Path) -> None:
         ),
         ("[tool.tagship.github]\nowner = 1\n", r"`tool.tagship.github.owner`"),
         ("[tool.tagship]\ntag-format = 'release'\n", r"must hold \{version\} once"),
+        ("[tool.tagship]\ntag-format = 'v {version}'\n", r"'v \{version\}' makes tag names git"),
         ("[tool]\ntagship = 1\n", r"`tool.tagship` .* must be a table"),
     ],
 )
@@ -213,3 +216,27 @@ def test_command_line_overrides_one_key_of_an_index_declared_in_pyproject(tmp_pa
     )
     assert config.sources["indexes.local.upload-url"] == "command line"
     assert config.sources["indexes.local.simple-url"] == "pyproject"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("indexes=3", "`tool.tagship.indexes` given with --set on the command line must be a"),
+        ("github=x", "`tool.tagship.github` given with --set on the command line must be a"),
+        ("checks=1", "`tool.tagship.checks` given with --set on the command line must be a"),
+        ("indexes.new.official=true", "index `tool.tagship.indexes.new` given with --set"),
+        ("indexes.pypi=1", "`tool.tagship.indexes.pypi` given with --set on the command line"),
+        ("tag-fromat=x", "unknown key `tool.tagship.tag-fromat` given with --set on the"),
+        ("github.ownr=x", "unknown key `tool.tagship.github.ownr` given with --set on the"),
+        ("indexes.pypi.url=x", "unknown key `tool.tagship.indexes.pypi.url` given with --set"),
+    ],
+)
+def test_set_errors_blame_the_command_line(
+    tmp_path: Path, cli: Cli, override: str, message: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.0"\n')
+    result = cli("-C", str(tmp_path), "--set", override, "config")
+    assert result.code == 2, result.err
+    assert message in result.err
+    assert "pyproject.toml" not in result.err
+    assert result.err.count("\n") == 1

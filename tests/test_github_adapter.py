@@ -236,3 +236,22 @@ def test_from_env_reads_base_url_and_repository() -> None:
     env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "https://ghe.example.com/api/v3"}
     client = GitHubClient.from_env(env, config, command="notes", permission="contents: read")
     assert (client.full_name, client.base_url) == ("o/r", "https://ghe.example.com/api/v3")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://ghe.example.com/api/v3", "http://10.0.0.1/api", "ftp://127.0.0.1/"]
+)
+def test_token_never_goes_to_an_insecure_api_url(url: str) -> None:
+    config = Config(pyproject=Path("pyproject.toml"), github_owner="o", github_repository="r")
+    env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": url}
+    with pytest.raises(ConfigError, match=f"GitHub API URL: refusing insecure URL {url}") as info:
+        GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+    assert "GITHUB_API_URL" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_plain_http_is_allowed_on_loopback(host: str) -> None:
+    config = Config(pyproject=Path("pyproject.toml"), github_owner="o", github_repository="r")
+    env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": f"http://{host}:8080/api/"}
+    client = GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+    assert client.base_url == f"http://{host}:8080/api"

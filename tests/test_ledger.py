@@ -363,3 +363,52 @@ def test_deleted_ledger_ref_fails_the_anchor(make_repo: MakeRepo, cli: Cli) -> N
     assert (good.ok, len(good.records)) == (True, 5)
     git(repo.path, "push", "--quiet", "origin", LEDGER_REF)
     assert cli("-C", str(repo.path), "ledger", "verify").code == 0
+
+
+def test_local_records_reach_a_new_origin_with_the_next_append(
+    make_repo: MakeRepo, cli: Cli
+) -> None:
+    repo = make_repo()
+    git(repo.path, "remote", "remove", "origin")
+    g = Git(repo.path)
+    local = [append_event(g, publish_event(f"1.0.{n}"), {}) for n in range(5)]
+    git(repo.path, "remote", "add", "origin", str(repo.origin))
+    # before the append: the local records are the ledger, reported as not on origin
+    assert [r.hash for r in read_ledger(g).records] == [r.hash for r in local]
+    assert ledger_head(g) == local[-1].hash
+    shown = cli("-C", str(repo.path), "ledger", "show", "--format", "json")
+    assert shown.code == 4
+    assert len(json.loads(shown.out)["records"]) == 5
+    assert "the 5 records of the local ref are not on origin" in shown.err
+    record = append_event(g, publish_event("1.0.5"), CI_ENV)
+    assert (record.seq, record.prev) == (6, local[-1].hash)
+    assert len(ledger_lines(repo)) == 6
+    shown = cli("-C", str(repo.path), "ledger", "show", "--format", "json")
+    assert shown.code == 0, shown.err
+    assert [r["seq"] for r in json.loads(shown.out)["records"]] == [1, 2, 3, 4, 5, 6]
+    assert cli("-C", str(repo.path), "ledger", "verify").code == 0
+
+
+def test_a_broken_local_chain_is_not_pushed_to_a_new_origin(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    git(repo.path, "remote", "remove", "origin")
+    g = Git(repo.path)
+    append_event(g, publish_event("1.0.0"), {})
+    blob = g.write_blob(b"".join(line + b"\n" for line in chain(3)[1:]).decode())
+    g.update_ref(LEDGER_REF, g.commit_tree(g.write_tree({LEDGER_FILE: blob}), None, "cut"))
+    git(repo.path, "remote", "add", "origin", str(repo.origin))
+    with pytest.raises(IntegrityError, match="broken at record 1"):
+        append_event(g, publish_event("1.0.1"), CI_ENV)
+    assert git(repo.origin, "for-each-ref", LEDGER_REF) == ""  # nothing reached origin
+
+
+def test_local_records_missing_on_origin_are_never_dropped(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    git(repo.path, "remote", "remove", "origin")
+    g = Git(repo.path)
+    append_event(g, publish_event("1.0.0"), {})
+    git(repo.path, "remote", "add", "origin", str(repo.origin))
+    rewrite_ledger(repo, chain(2))  # meanwhile another chain was started on origin
+    with pytest.raises(IntegrityError, match="has records that origin's ledger lacks"):
+        append_event(g, publish_event("1.0.1"), CI_ENV)
+    assert ledger_lines(repo) == chain(2)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import MakeRepo, git
+from conftest import Cli, MakeRepo, git
 from tagship.core.errors import ConfigError, UsageError
 from tagship.steps.bump import bump_version
 from tagship.workspace import open_workspace
@@ -217,6 +217,15 @@ def test_shallow_clone_without_tags_is_explained(make_repo: MakeRepo, tmp_path: 
         ),
         ({"pyproject.toml": '[project]\nversion = "1.0"\n'}, "has no name"),
         (
+            {"pyproject.toml": '[project]\nname = "x"\nversion = 1\n'},
+            r"\[project\]\.version in .* must be a string, not an integer",
+        ),
+        (
+            {"pyproject.toml": '[project]\nname = ["x"]\nversion = "1.0"\n'},
+            r"\[project\]\.name in .* must be a string, not an array",
+        ),
+        ({"pyproject.toml": 'project = "x"\n'}, r"\[project\] in .* must be a table, not a string"),
+        (
             {"pyproject.toml": '[project]\nname = "x"\ndynamic = ["version"]\n'},
             "cannot tell where it comes from",
         ),
@@ -244,3 +253,12 @@ def test_invalid_pep440_version_names_the_file(tmp_path: Path) -> None:
     root = _project(tmp_path, {"pyproject.toml": '[project]\nname = "x"\nversion = "1.0-banana"\n'})
     with pytest.raises(ConfigError, match=r"invalid PEP 440 version '1.0-banana' in pyproject"):
         open_workspace(root, env={}).version()
+
+
+def test_version_file_that_is_not_utf8_is_a_config_error(tmp_path: Path, cli: Cli) -> None:
+    root = _project(tmp_path, {"pyproject.toml": SETUPTOOLS_FILE})
+    (root / "VERSION").write_bytes(b"1.0.0 \xff\xfe\n")
+    result = cli("-C", str(root), "version")
+    assert result.code == 2, result.err
+    assert f"the version file {root / 'VERSION'} is not valid UTF-8" in result.err
+    assert result.err.count("\n") == 1  # one line, no traceback

@@ -73,6 +73,48 @@ def test_invalid_tag_formats(fmt: str) -> None:
         validate_tag_format(fmt)
 
 
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "{version}}",
+        "v {version}",
+        "-{version}",
+        "/{version}",
+        "rel..{version}",
+        "{version}.",
+        "{version}/",
+        "rel//{version}",
+        "rel/.v{version}",
+        "{version}.lock",
+        "v{version}~1",
+        "v{version}:x",
+        "v{version}^",
+        "v{version}?",
+        "v{version}*",
+        "v@{version}",
+        "v\\{version}",
+        "vé{version}",
+    ],
+)
+def test_tag_formats_that_make_names_git_rejects(fmt: str) -> None:
+    with pytest.raises(ConfigError, match="makes tag names git rejects"):
+        validate_tag_format(fmt)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "tag"),
+    [
+        ("{version}", "1.2.3"),
+        ("v{version}", "v1.2.3"),
+        ("release/v{version}", "release/v1.2.3"),
+        ("my_pkg-{version}+final", "my_pkg-1.2.3+final"),
+        ("V.{version}", "V.1.2.3"),
+    ],
+)
+def test_tag_formats_git_accepts(fmt: str, tag: str) -> None:
+    assert tag_for(Version("1.2.3"), fmt) == tag
+
+
 def test_expected_tag_is_normalised() -> None:
     assert tag_for(Version("0.4.22-rc.1"), "v{version}") == "v0.4.22rc1"
 
@@ -110,6 +152,12 @@ def test_release_of_a_final_version_is_refused() -> None:
 def test_bump_never_goes_backwards(spec: str) -> None:
     with pytest.raises(UsageError, match="not after"):
         next_version(Version("0.4.22"), spec)
+
+
+def test_explicit_version_with_a_local_part_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"version 1\.2\.3\+local has a local part") as info:
+        next_version(Version("0.4.22"), "1.2.3+local")
+    assert "1.2.3" in (info.value.hint or "")
 
 
 def test_explicit_version_and_invalid_spec() -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from typing_extensions import Self
 
+from tagship.adapters.http import require_secure
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -53,7 +54,13 @@ class GitHubSession:
         from githubkit import GitHub  # noqa: PLC0415 - heavy; only commands that talk to GitHub
 
         self.owner, self.repo = owner, repository
-        self.base_url = base_url.rstrip("/")
+        try:
+            self.base_url = require_secure(base_url).rstrip("/")
+        except ConfigError as exc:
+            # the token would travel in clear text
+            raise ConfigError(
+                f"GitHub API URL: {exc.message}", hint="set GITHUB_API_URL to an https:// URL"
+            ) from None
         self._sleep, self._clock = sleep, clock
         self._attempts, self._max_wait = attempts, max_wait
         # our own bounded retry below replaces githubkit's; the HTTP cache would hide updates

@@ -9,6 +9,8 @@ API for the other steps (publish, tag, yank, rollback, GitHub Release):
 
 - `append_event(git, event, env) -> Record`: record an action that changed the world.
 - `read_ledger(git) -> ChainCheck`, `ledger_head(git) -> str | None`.
+- `local_only(git)`: origin has no ledger yet the local ref has records (appended before
+  origin existed); the next append pushes them first, never starting a second chain.
 
 Reading fetches origin's ledger into `refs/tagship/remotes/origin/ledger`, never over the local
 `refs/tagship/ledger`, which only moves forward onto a verified chain: a clone keeps its good
@@ -126,22 +128,39 @@ def _follow(git: Git, commit: str | None) -> None:
 
 
 def read_ledger(git: Git, *, remote: str | None = "origin") -> ChainCheck:
-    """The ledger as verified records: `remote`'s when the repository has that remote, else
-    the local ref. The result says where the chain breaks (`.problem`); it does not raise
-    for that. A verified remote ledger that extends the local ref fast-forwards it."""
+    """The ledger as verified records: `remote`'s when the repository has that remote and
+    it holds a ledger, else the local ref. The result says where the chain breaks
+    (`.problem`); it does not raise for that. A verified remote ledger that extends the
+    local ref fast-forwards it."""
     if remote is None or not _has_remote(git, remote):
         return _load(git, LEDGER_REF)[2]
     commit, _, check = _load(git, _sync(git, remote))
+    if commit is None:
+        # records appended before the remote existed: they are the ledger until the next
+        # append pushes them (`local_only` tells that origin lacks them)
+        return _load(git, LEDGER_REF)[2]
     if check.ok:
         _follow(git, commit)
     return check
+
+
+def local_only(git: Git, *, remote: str = "origin") -> bool:
+    """True when `remote` had no ledger at the last read while the local ref has records
+    (appended before the remote existed, or deleted on the remote): the next append pushes
+    them, `git push origin refs/tagship/ledger` does it now."""
+    return (
+        _has_remote(git, remote)
+        and git.ref_sha(_tracking(remote)) is None
+        and git.ref_sha(LEDGER_REF) is not None
+    )
 
 
 def ledger_head(git: Git, *, remote: str = "origin") -> str | None:
     """The hash of the last record (to anchor it), as last seen on `remote` (no fetch), or
     in the local ref without that remote; None for an empty ledger. Right after
     `append_event` it is the hash of the record just appended."""
-    ref = _tracking(remote) if _has_remote(git, remote) else LEDGER_REF
+    tracking = _tracking(remote)
+    ref = tracking if _has_remote(git, remote) and git.ref_sha(tracking) else LEDGER_REF
     return _load(git, ref)[2].head
 
 
@@ -178,13 +197,15 @@ def append_event(
     online = _has_remote(git, remote)
     reason = ""
     for attempt in range(attempts):
-        head_commit, text, check = _load(git, _sync(git, remote) if online else LEDGER_REF)
+        head_commit, text, check = _load(git, _base(git, remote) if online else LEDGER_REF)
         if check.problem is not None:
             raise IntegrityError(
                 f"the ledger is broken at record {check.problem.position}: "
                 f"{check.problem.message}; refusing to append",
                 hint="run `tagship ledger verify` and restore the ledger ref from a good copy",
             )
+        if online:
+            _keeps_local(git, remote, head_commit)
         last = check.records[-1] if check.records else None
         record = make_record(
             (last.seq + 1) if last else 1, clock(), last.hash if last else None, event, actor
@@ -208,6 +229,28 @@ def append_event(
         f"({reason})",
         hint=f"other jobs keep updating {LEDGER_REF}; rerun the step",
     )
+
+
+def _base(git: Git, remote: str) -> str:
+    """The ref an online append chains on: the remote's ledger, or the local ref while the
+    remote has none (its records then reach the remote with ours, never orphaned)."""
+    tracking = _sync(git, remote)
+    return tracking if git.ref_sha(tracking) is not None else LEDGER_REF
+
+
+def _keeps_local(git: Git, remote: str, head_commit: str | None) -> None:
+    # local records the remote's ledger lacks are refused rather than dropped (with no remote
+    # ledger, `_base` chains on the local ref: head_commit is then the local head)
+    local = git.ref_sha(LEDGER_REF)
+    if local is None or local == head_commit:
+        return
+    if head_commit is None or not git.is_ancestor(local, head_commit):
+        raise IntegrityError(
+            f"the local {LEDGER_REF} has records that {remote}'s ledger lacks; refusing to "
+            "append on top of a ledger that would drop them",
+            hint=f"compare with `tagship ledger show`; if the local copy is the good one: "
+            f"git push --force {remote} {LEDGER_REF}",
+        )
 
 
 def _commit(git: Git, parent: str | None, text: str, record: Record) -> str:

@@ -177,18 +177,23 @@ INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 _TABLES = ("indexes", "github", "checks")
 
 
-def _unknown(key: str, known: list[str], path: Path) -> ConfigError:
+def _where(path: Path, origin: str) -> str:
+    # errors blame where the value was written: the file, or a --set override
+    return f"in {path}" if origin == PYPROJECT else "given with --set on the command line"
+
+
+def _unknown(key: str, known: list[str], where: str) -> ConfigError:
     close = difflib.get_close_matches(key.rsplit(".", 1)[-1], known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(known))}"
-    return ConfigError(f"unknown key `{key}` in {path}", hint=hint)
+    return ConfigError(f"unknown key `{key}` {where}", hint=hint)
 
 
 def _convert(key: str, value: Any, converter: Callable[[Any], Any], path: Path, origin: str) -> Any:
     converted = converter(value)
     if converted is None:
-        where = path if origin == PYPROJECT else origin
         raise ConfigError(
-            f"`{key}` in {where} must be {_TYPE_NAMES[converter]}, got {type(value).__name__}"
+            f"`{key}` {_where(path, origin)} must be {_TYPE_NAMES[converter]}, "
+            f"got {type(value).__name__}"
         )
     return converted
 
@@ -222,11 +227,11 @@ def _index_entry(
 ) -> IndexConfig:
     prefix = f"tool.tagship.indexes.{name}"
     if not isinstance(raw, dict):
-        raise ConfigError(f"`{prefix}` in {path} must be a table")
+        raise ConfigError(f"`{prefix}` {_where(path, origin)} must be a table")
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in INDEX_KEYS:
-            raise _unknown(f"{prefix}.{key}", list(INDEX_KEYS), path)
+            raise _unknown(f"{prefix}.{key}", list(INDEX_KEYS), _where(path, origin))
         attr, converter = INDEX_KEYS[key]
         values[attr] = _convert(f"{prefix}.{key}", value, converter, path, origin)
         sources[f"indexes.{name}.{key}"] = origin
@@ -234,7 +239,7 @@ def _index_entry(
         missing = [k for k in ("upload-url", "simple-url") if INDEX_KEYS[k][0] not in values]
         if missing:
             raise ConfigError(
-                f"index `{prefix}` in {path} needs {' and '.join(missing)}",
+                f"index `{prefix}` {_where(path, origin)} needs {' and '.join(missing)}",
                 hint=f'add {missing[0]} = "http://..." under [{prefix}]',
             )
         return IndexConfig(name=name, **values)
@@ -275,7 +280,7 @@ def _checks(
     raw: Any, path: Path, origin: str, values: dict[str, Any], sources: dict[str, str]
 ) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise ConfigError(f"`tool.tagship.checks` in {path} must be a table")
+        raise ConfigError(f"`tool.tagship.checks` {_where(path, origin)} must be a table")
     commands = dict(values.get("check_commands", DEFAULT_CHECK_COMMANDS))
     for name, command in raw.items():
         commands[name] = _convert(f"tool.tagship.checks.{name}", command, _str, path, origin)
@@ -293,10 +298,11 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
             sources[key] = origin
         elif key == "github":
             if not isinstance(value, dict):
-                raise ConfigError(f"`tool.tagship.github` in {path} must be a table")
+                raise ConfigError(f"`tool.tagship.github` {_where(path, origin)} must be a table")
             for sub, subvalue in value.items():
                 if sub not in GITHUB_KEYS:
-                    raise _unknown(f"tool.tagship.github.{sub}", list(GITHUB_KEYS), path)
+                    where = _where(path, origin)
+                    raise _unknown(f"tool.tagship.github.{sub}", list(GITHUB_KEYS), where)
                 attr, converter = GITHUB_KEYS[sub]
                 values[attr] = _convert(
                     f"tool.tagship.github.{sub}", subvalue, converter, path, origin
@@ -304,7 +310,7 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
                 sources[f"github.{sub}"] = origin
         elif key == "indexes":
             if not isinstance(value, dict):
-                raise ConfigError(f"`tool.tagship.indexes` in {path} must be a table")
+                raise ConfigError(f"`tool.tagship.indexes` {_where(path, origin)} must be a table")
             indexes = dict(values["indexes"])
             for name, entry in value.items():
                 indexes[name] = _index_entry(
@@ -314,7 +320,7 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
         elif key == "checks":
             values["check_commands"] = _checks(value, path, origin, values, sources)
         else:
-            raise _unknown(f"tool.tagship.{key}", [*TOP_KEYS, *_TABLES], path)
+            raise _unknown(f"tool.tagship.{key}", [*TOP_KEYS, *_TABLES], _where(path, origin))
 
 
 def load_config(

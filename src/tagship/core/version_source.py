@@ -131,6 +131,12 @@ def _dynamic_source(
     )
 
 
+def _toml_type(value: object) -> str:
+    kinds = {bool: "a boolean", int: "an integer", float: "a float", list: "an array"}
+    kinds |= {dict: "a table", str: "a string"}
+    return next((k for t, k in kinds.items() if isinstance(value, t)), "a date or time")
+
+
 def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
     """Find the project's name and where its version lives."""
     backend = str(table(data, "build-system", pyproject).get("build-backend", ""))
@@ -147,13 +153,29 @@ def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
             hint="tagship needs [project] with name and version (or dynamic = ['version']): "
             "see https://packaging.python.org/en/latest/guides/writing-pyproject-toml/",
         )
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+    if not isinstance(project, dict):
+        raise ConfigError(
+            f"[project] in {pyproject} must be a table, not {_toml_type(project)}",
+            hint='write it as a [project] section with name = "your-package"',
+        )
+    if "name" not in project:
         raise ConfigError(f"[project] in {pyproject} has no name", hint='add name = "your-package"')
+    if not isinstance(project["name"], str):
+        raise ConfigError(
+            f"[project].name in {pyproject} must be a string, not {_toml_type(project['name'])}",
+            hint='write name = "your-package"',
+        )
     name = project["name"]
     dynamic = project.get("dynamic", [])
     if isinstance(project.get("version"), str):
         where = f"{pyproject.name} [project].version"
         return ProjectMeta(name, VersionSource("static", where, pyproject), backend)
+    if "version" in project:
+        raise ConfigError(
+            f"[project].version in {pyproject} must be a string, "
+            f"not {_toml_type(project['version'])}",
+            hint='quote it: version = "0.1.0"',
+        )
     if isinstance(dynamic, list) and "version" in dynamic:
         return ProjectMeta(name, _dynamic_source(data, pyproject, name, backend), backend)
     raise ConfigError(
@@ -167,6 +189,10 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read the version file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"the version file {path} is not valid UTF-8", hint="save it as UTF-8"
+        ) from None
 
 
 def _span(source: VersionSource, text: str) -> tuple[int, int]:

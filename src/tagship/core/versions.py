@@ -12,6 +12,7 @@ from tagship.core.errors import ConfigError, GateError, UsageError
 BumpPart = Literal["major", "minor", "patch", "rc", "release"]
 BUMP_PARTS: tuple[BumpPart, ...] = ("major", "minor", "patch", "rc", "release")
 _PLACEHOLDER = "{version}"
+_TAG_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
 
 
 def parse_version(text: str, *, where: str) -> Version:
@@ -26,11 +27,25 @@ def parse_version(text: str, *, where: str) -> Version:
 
 
 def validate_tag_format(tag_format: str) -> str:
-    """Return the tag format if it holds `{version}` exactly once, else raise."""
+    """Return the tag format if it holds `{version}` exactly once and makes tag names git
+    accepts (`git check-ref-format`), else raise."""
     if tag_format.count(_PLACEHOLDER) != 1 or "{" in tag_format.replace(_PLACEHOLDER, ""):
         raise ConfigError(
             f"tag-format {tag_format!r} must hold {_PLACEHOLDER} once and no other braces",
             hint='for example tag-format = "v{version}"',
+        )
+    # a normalised version starts and ends with a letter or digit: "0" stands for any
+    sample = tag_format.replace(_PLACEHOLDER, "0")
+    if (
+        _TAG_CHARS.fullmatch(sample) is None
+        or sample.startswith(("-", "/"))
+        or any(bad in sample for bad in ("..", "//", "/.", ".lock/"))
+        or sample.endswith((".", "/", ".lock"))
+    ):
+        raise ConfigError(
+            f"tag-format {tag_format!r} makes tag names git rejects",
+            hint="outside {version} use only letters, digits and . _ - / +; do not start with "
+            "- or /, nor write .., nor end with . or /",
         )
     return tag_format
 
@@ -144,6 +159,12 @@ def next_version(current: Version, spec: str) -> Version:
                 f"{spec!r} is neither a bump part nor a valid PEP 440 version",
                 hint=f"use one of {', '.join(BUMP_PARTS)} or a version such as 1.2.3",
             ) from None
+    if new.local is not None:
+        # check_tag would refuse it at release time: say so before the file changes
+        raise UsageError(
+            f"version {new} has a local part (+{new.local}); package indexes reject it",
+            hint=f"bump to {new.public} instead",
+        )
     if new <= current:
         raise UsageError(
             f"version {new} is not after the current version {current}",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tagship.adapters.ledger_store import LEDGER_REF, anchors, read_ledger
+from tagship.adapters.ledger_store import LEDGER_REF, anchors, local_only, read_ledger
 from tagship.core.errors import IntegrityError
-from tagship.core.ledger import check_anchors
+from tagship.core.ledger import ChainCheck, check_anchors
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,6 +41,13 @@ def ledger_state(
     found = (*anchors(git, tags), *extra_anchors)
     if check.problem is not None:
         problem = f"record {check.problem.position} of {LEDGER_REF}: {check.problem.message}"
+        return LedgerState(check.records, found, problem)
+    if local_only(git):
+        # records origin lacks: verified against origin's (empty) ledger, an anchor tells
+        # a deleted ledger; either way they are not published until pushed
+        missing = check_anchors(ChainCheck((), None), found)
+        unpushed = f"the {len(check.records)} records of the local ref are not on origin"
+        problem = unpushed if missing is None else missing.message
         return LedgerState(check.records, found, problem)
     missing = check_anchors(check, found)
     return LedgerState(check.records, found, None if missing is None else missing.message)
