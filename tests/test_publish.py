@@ -189,3 +189,27 @@ def test_pypi_by_address_stays_official_whatever_the_config_says(
     )
     assert renamed.code == 1
     assert "publishing to mine (an official index)" in renamed.err
+
+
+def test_a_pypiserver_with_fallback_takes_a_new_project(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    # pypiserver's default redirects projects it lacks to pypi.org: that means "not here yet"
+    with running_pypiserver(tmp_path / "fallback", fallback=True) as server:
+        release = make_release(make_repo, server.upload_url, server.simple_url)
+        result = cli("-C", str(release.repo.path), "publish", "--to", "local")
+        assert result.code == 0, result.err
+        assert result.out.count("uploaded: ") == 2
+        waited = cli("-C", str(release.repo.path), "wait", "--index", "local", "--timeout", "5")
+        assert waited.code == 0, waited.err
+
+
+def test_a_file_instead_of_a_build_directory_is_a_usage_error(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    release = make_release(make_repo, index.upload_url, index.simple_url)
+    result = cli(
+        "-C", str(release.repo.path), "publish", "--to", "local", "--dir", "pyproject.toml"
+    )
+    assert result.code == 2
+    assert "is not a directory" in result.err

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from packaging.utils import canonicalize_name
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tagship.adapters.http import Http
     from tagship.core.config import Credentials
 
+_MAX_REDIRECTS = 5
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 INTEGRITY_TYPE = "application/vnd.pypi.integrity.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
@@ -122,14 +123,29 @@ class SimpleIndex:
         self._http = http
         self._credentials = credentials
 
-    def _get(self, url: str, accept: str) -> httpx.Response | None:
-        """The 200 response, None on 404, ServiceError on any other answer."""
+    def _fetch(self, url: str, accept: str) -> httpx.Response:
         auth = self._credentials
-        response = self._http.get(
+        return self._http.get(
             url,
             headers={"Accept": accept},
             auth=(auth.username, auth.password) if auth is not None else None,
+            follow_redirects=False,  # followed by hand: only on the index's own host
         )
+
+    def _get(self, url: str, accept: str) -> httpx.Response | None:
+        """The 200 response, None on 404, ServiceError on any other answer."""
+        response = self._fetch(url, accept)
+        hops = 0
+        while response.is_redirect:
+            target = urljoin(url, response.headers.get("location", ""))
+            if urlsplit(target).netloc != urlsplit(url).netloc:
+                # e.g. pypiserver sends projects it lacks on to pypi.org: not on this index
+                return None
+            hops += 1
+            if hops > _MAX_REDIRECTS:
+                raise ServiceError(f"index {self.simple_url} redirects {url} in circles")
+            url = target
+            response = self._fetch(url, accept)
         if response.status_code == 404:  # noqa: PLR2004
             return None
         if response.status_code != 200:  # noqa: PLR2004

@@ -52,12 +52,16 @@ def _pypi_server() -> Path:
 
 
 @contextmanager
-def running_index(directory: Path, timeout: float = 20.0) -> Iterator[LocalIndex]:
-    """pypiserver without authentication or fallback to pypi.org, stopped on exit."""
+def running_index(
+    directory: Path, timeout: float = 20.0, *, fallback: bool = False
+) -> Iterator[LocalIndex]:
+    """pypiserver without authentication, stopped on exit; with `fallback`, projects it lacks
+    are redirected to pypi.org, as pypiserver does by default."""
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     args = [str(_pypi_server()), "run", "-p", str(port), "-i", "127.0.0.1", "-a", ".", "-P", "."]
-    args += ["--disable-fallback", "--hash-algo", "sha256", str(directory)]
+    args += [*([] if fallback else ["--disable-fallback"]), "--hash-algo", "sha256"]
+    args.append(str(directory))
     service = Service(args)
     url = f"http://127.0.0.1:{port}"
     probe = Http(RetryPolicy(attempts=1, timeout=1.0))

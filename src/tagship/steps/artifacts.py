@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
-from tagship.core.errors import GateError, IntegrityError
+from tagship.core.errors import GateError, IntegrityError, UsageError
 from tagship.core.manifest import MANIFEST_NAME, Kind, Manifest, ManifestFile
 
 if TYPE_CHECKING:
@@ -79,6 +79,10 @@ def manifest_entry(dist: DistFile) -> ManifestFile:
 
 def load_manifest(directory: Path) -> Manifest:
     """The manifest of a build directory; GateError when there is none."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(
+            f"{directory} is not a directory", hint="pass the build directory, e.g. --dir dist"
+        )
     path = directory / MANIFEST_NAME
     try:
         text = path.read_text(encoding="utf-8")
