@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.git import Git
 from tagship.adapters.git_base import github_actions_auth
 from tagship.adapters.process import Runner, run
 from tagship.core.config import Config, load_config
-from tagship.core.errors import ConfigError
+from tagship.core.errors import ConfigError, UsageError
 from tagship.core.pyproject import load_toml
 from tagship.core.version_source import ProjectMeta, detect, read_version_text
 from tagship.core.versions import (
@@ -59,17 +59,38 @@ class Workspace:
             return self._scm_version()
         return parse_version(read_version_text(source), where=source.where)
 
-    def _scm_version(self) -> Version:
+    def _pretend_variables(self) -> tuple[str, ...]:
         from packaging.utils import canonicalize_name  # noqa: PLC0415 - it pulls in packaging.tags
 
-        # the same overrides setuptools-scm and pdm honour, so CI pins agree with the build
+        # the overrides setuptools-scm (and so hatch-vcs) and pdm-backend honour
         dist = canonicalize_name(self.name).replace("-", "_").upper()
-        for var in (
+        return (
             f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{dist}",
             "SETUPTOOLS_SCM_PRETEND_VERSION",
             f"PDM_BUILD_SCM_VERSION_{dist}",
             "PDM_BUILD_SCM_VERSION",
-        ):
+        )
+
+    def releasing(self, version: str | None) -> Workspace:
+        """The workspace as it builds `version` before its tag exists: for a version from git
+        tags, the backends are told it (their pretend-version variables); None: unchanged."""
+        if version is None:
+            return self
+        if self.meta.source.kind != "scm":
+            raise UsageError(
+                f"--version is for versions that come from git tags; this one is in "
+                f"{self.meta.source.where}",
+                hint="bump it instead: tagship bump X.Y.Z --commit",
+            )
+        chosen = parse_version(version, where="--version")
+        if chosen.local is not None or chosen.is_devrelease:
+            raise UsageError(f"--version {chosen} is not a release version", hint="e.g. 1.4.0")
+        pinned = dict.fromkeys(self._pretend_variables(), str(chosen))
+        return replace(self, env={**self.env, **pinned})
+
+    def _scm_version(self) -> Version:
+        # the same overrides the backends honour, so CI pins agree with the build
+        for var in self._pretend_variables():
             if self.env.get(var):
                 return parse_version(self.env[var], where=f"environment variable {var}")
         git = self.require_git()

@@ -32,6 +32,14 @@ def add_flow_options(parser: argparse.ArgumentParser, index: str) -> None:
     parser.add_argument("--dry-run", action="store_true", help="report what would be done")
 
 
+def add_version_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        help="for a version that comes from git tags: the version about to be tagged",
+    )
+
+
 def flow_options(args: argparse.Namespace, workspace: Workspace) -> FlowOptions:
     out = args.dir if args.dir.is_absolute() else workspace.root / args.dir
     return FlowOptions(out, args.index, args.checks, args.installer, args.wait_timeout)
@@ -39,10 +47,11 @@ def flow_options(args: argparse.Namespace, workspace: Workspace) -> FlowOptions:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_flow_options(parser, "testpypi")
+    add_version_option(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    workspace = ctx.workspace()
+    workspace = ctx.workspace().releasing(args.version)
     options = flow_options(args, workspace)
 
     def body(pipeline: Pipeline) -> None:

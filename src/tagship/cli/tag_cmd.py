@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, policy_from_env
+from tagship.cli.dry_run_cmd import add_version_option
 from tagship.cli.flow_render import run_flow
 from tagship.flows.tag import tag_release
 
@@ -23,10 +24,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checks", choices=("auto", "github", "local"), default="auto")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     parser.add_argument("--dry-run", action="store_true", help="check the gates, create nothing")
+    add_version_option(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    workspace = ctx.workspace()
+    workspace = ctx.workspace().releasing(args.version)
 
     def body(pipeline: Pipeline) -> None:
         with Http(policy_from_env(ctx.env)) as http:

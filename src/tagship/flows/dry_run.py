@@ -10,6 +10,7 @@ from tagship.flows.gates import (
     guarded,
     policy_as_committed,
     release_branch,
+    release_version,
     tree_clean,
 )
 from tagship.flows.publishing_steps import publish_wait_install
@@ -70,6 +71,7 @@ def dry_run(
     pipeline.gates(
         [
             guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
+            guarded("release version", lambda: release_version(workspace)),
             guarded("release branch", lambda: release_branch(workspace)),
             guarded("tree clean", lambda: tree_clean(workspace, options.out_dir)),
             guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),

@@ -119,3 +119,16 @@ def policy_as_committed(workspace: Workspace, target: IndexConfig) -> Gate:
         return Gate("policy as committed", "failed", why)
     why = f"--set {', '.join(changed)} allowed for the non-official {target.name} (recorded)"
     return Gate("policy as committed", "passed", why)
+
+
+def release_version(workspace: Workspace) -> Gate:
+    """A version indexes accept: no local part (a version from git tags between tags has one)."""
+    version = workspace.version()
+    if version.local is None:
+        return Gate("release version", "passed", f"{version}")
+    hint = (
+        "pass --version X.Y.Z, the version you will tag"
+        if workspace.meta.source.kind == "scm"
+        else "remove the +local part"
+    )
+    return Gate("release version", "failed", f"{version} has a local part: {hint}")

@@ -19,6 +19,7 @@ from tagship.flows.gates import (
     head_pushed,
     policy_as_committed,
     release_branch,
+    release_version,
     tree_clean,
 )
 from tagship.flows.publishing import simple_index
@@ -110,6 +111,7 @@ def tag_release(
                 "policy as committed",
                 lambda: policy_as_committed(workspace, workspace.config.index(production)),
             ),
+            guarded("release version", lambda: release_version(workspace)),
             guarded("tree clean", lambda: tree_clean(workspace, build_dir)),
             guarded("release branch", lambda: release_branch(workspace)),
             guarded("HEAD pushed", lambda: head_pushed(workspace)),

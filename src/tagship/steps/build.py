@@ -164,6 +164,8 @@ def build_artifacts(
     with tempfile.TemporaryDirectory(prefix="tagship-build-") as tmp:
         staging = Path(tmp)
         build_into(staging)
+        if workspace.meta.source.kind == "scm" and version.local is not None:
+            version = _backend_dev_version(staging, version, commit)
         progress("verifying the artifacts")
         report = verify_artifacts(
             staging, workspace.name, version, allow_top_level=workspace.config.allow_top_level
@@ -197,9 +199,24 @@ def build_artifacts(
     return BuildResult(out_dir, manifest, final, True if reproducible else None)
 
 
+def _backend_dev_version(staging: Path, predicted: Version, commit: str) -> Version:
+    """Between tags, a version from git tags carries a local label the backend spells its own
+    way (7 or 9 hex digits of the commit, a `.dYYYYMMDD` for a dirty tree): adopt the built
+    one when it is the same dev release of this very commit."""
+    for dist in dist_files(staging):
+        built = _version_of(dist.name)
+        if built is None or built.public != predicted.public or built.local is None:
+            continue
+        label = built.local.split(".")[0]
+        if label.startswith("g") and len(label) > 4 and commit.startswith(label[1:]):  # noqa: PLR2004
+            return built
+    return predicted
+
+
 def _dirty_files(root: Path, dirty: list[str], out_dir: Path) -> list[str]:
-    """Uncommitted changes, except the build output directory itself."""
-    if not out_dir.is_relative_to(root):
-        return dirty
-    inside = out_dir.relative_to(root).as_posix() + "/"
-    return [f for f in dirty if not f.startswith(inside)]
+    """Uncommitted changes, except the build output directory itself and earlier tagship
+    build directories (recognised by their manifest)."""
+    skipped = [out_dir] if out_dir.is_relative_to(root) else []
+    skipped += [m.parent for m in root.glob(f"*/{MANIFEST_NAME}")]
+    prefixes = tuple(d.relative_to(root).as_posix() + "/" for d in skipped)
+    return [f for f in dirty if not f.startswith(prefixes)] if prefixes else dirty
