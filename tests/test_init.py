@@ -105,6 +105,20 @@ def test_config_block_is_added_and_other_bytes_kept(cli: Cli, charmos: Repo) -> 
     assert set(tagship["checks"]) == set(REQUIRED_CHECKS)
 
 
+def test_crlf_pyproject_keeps_its_bytes_and_line_endings(cli: Cli, charmos: Repo) -> None:
+    crlf = CHARMOS.replace("\n", "\r\n").encode()
+    (charmos.path / "pyproject.toml").write_bytes(crlf)
+    _init(cli, charmos)
+    after = (charmos.path / "pyproject.toml").read_bytes()
+    assert after.startswith(crlf)
+    assert b"[tool.tagship]\r\n" in after
+    assert after.count(b"\n") == after.count(b"\r\n")  # the added block is CRLF too
+    check = cli("-C", str(charmos.path), "init", "--check")
+    assert check.code == 0, check.out + check.err
+    _init(cli, charmos)
+    assert (charmos.path / "pyproject.toml").read_bytes() == after
+
+
 def test_existing_block_is_left_alone(cli: Cli, make_repo: MakeRepo) -> None:
     own = CHARMOS + '\n[tool.tagship]\nrelease-branch = "main"  # ours\n'
     repo = make_repo({"pyproject.toml": own})

@@ -199,3 +199,38 @@ def test_not_an_archive(project: Path) -> None:
     found = _problems(dist)
     assert any(p.startswith(f"{WHEEL}: not a readable zip file") for p in found)
     assert any(p.startswith(f"{SDIST}: not a readable .tar.gz file") for p in found)
+
+
+def test_a_wheel_without_a_wheel_file(project: Path, cli: Cli) -> None:
+    dist = project / "dist"
+    rewrite_wheel(
+        dist / WHEEL, lambda name, d: None if name.endswith("/WHEEL") else d, fix_record=True
+    )
+    (dist / MANIFEST_NAME).unlink()
+    assert _problems(dist) == [f"{WHEEL}: has no sample_hatch-0.1.0.dist-info/WHEEL"]
+    result = cli("-C", str(project), "verify-artifacts")
+    assert result.code == 1
+    assert "has no sample_hatch-0.1.0.dist-info/WHEEL" in result.err
+
+
+def test_wheel_file_tags_and_version_must_agree_with_the_file_name(project: Path) -> None:
+    dist = project / "dist"
+    (dist / MANIFEST_NAME).unlink()
+    py2 = dist / "sample_hatch-0.1.0-py2-none-any.whl"
+    (dist / WHEEL).rename(py2)
+    info = "sample_hatch-0.1.0.dist-info/WHEEL"
+    assert _problems(dist) == [
+        f"{py2.name}: {info} has Tag py3-none-any, but the file name says py2-none-any"
+    ]
+    rewrite_wheel(
+        py2,
+        lambda name, d: (
+            d.replace(b"Wheel-Version: 1.0", b"Wheel-Version: 2.0").replace(
+                b"Tag: py3-none-any", b"Tag: py2-none-any"
+            )
+            if name.endswith("/WHEEL")
+            else d
+        ),
+        fix_record=True,
+    )
+    assert _problems(dist) == [f"{py2.name}: {info} has Wheel-Version 2.0, expected 1.x"]

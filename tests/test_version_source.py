@@ -82,6 +82,34 @@ name = "poetry-pkg"
 version = '1.4.0'  # single-quoted on purpose
 """
 
+POETRY2_DYNAMIC = """\
+[build-system]
+requires = ["poetry-core>=2"]
+build-backend = "poetry.core.masonry.api"
+
+[project]
+name = "poetry-two"
+dynamic = ["version"]
+
+[tool.poetry]
+version = "0.7.0"
+"""
+SETUPTOOLS_FIND_WHERE = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "libpkg"
+dynamic = ["version"]
+
+[tool.setuptools.packages.find]
+where = ["lib"]
+
+[tool.setuptools.dynamic]
+version = {attr = "libpkg.__version__"}
+"""
+
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     for relative, text in files.items():
@@ -123,6 +151,15 @@ CASES = {
         "5.5.5",
     ),
     "poetry": ({"pyproject.toml": POETRY}, "pyproject.toml", "1.4.0"),
+    "poetry2-dynamic": ({"pyproject.toml": POETRY2_DYNAMIC}, "pyproject.toml", "0.7.0"),
+    "setuptools-find-where": (
+        {
+            "pyproject.toml": SETUPTOOLS_FIND_WHERE,
+            "lib/libpkg/__init__.py": '__version__ = "4.2.0"\n',
+        },
+        "lib/libpkg/__init__.py",
+        "4.2.0",
+    ),
 }
 
 
@@ -262,3 +299,60 @@ def test_version_file_that_is_not_utf8_is_a_config_error(tmp_path: Path, cli: Cl
     assert result.code == 2, result.err
     assert f"the version file {root / 'VERSION'} is not valid UTF-8" in result.err
     assert result.err.count("\n") == 1  # one line, no traceback
+
+
+@pytest.mark.parametrize(
+    ("files", "version_file"),
+    [
+        ({"pyproject.toml": '# c\n[project]\nname = "x"\nversion = "1.0.0"  # v\n'}, None),
+        (
+            {
+                "pyproject.toml": HATCH_PATH,
+                "src/hatch_path/__about__.py": '"""A."""\n__version__ = "1.0.0"\n',
+            },
+            "src/hatch_path/__about__.py",
+        ),
+    ],
+)
+def test_bump_keeps_crlf_line_endings(
+    tmp_path: Path, cli: Cli, files: dict[str, str], version_file: str | None
+) -> None:
+    for relative, text in files.items():
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.replace("\n", "\r\n").encode())
+    path = tmp_path / (version_file or "pyproject.toml")
+    before = path.read_bytes()
+    pyproject_before = (tmp_path / "pyproject.toml").read_bytes()
+    result = cli("-C", str(tmp_path), "bump", "minor")
+    assert result.code == 0, result.err
+    assert path.read_bytes() == before.replace(b"1.0.0", b"1.1.0", 1)
+    assert b"\r\n" in path.read_bytes()
+    if version_file is not None:
+        assert (tmp_path / "pyproject.toml").read_bytes() == pyproject_before
+
+
+def test_check_tag_names_where_a_dynamic_version_lives(
+    tmp_path: Path, make_repo: MakeRepo, cli: Cli
+) -> None:
+    root = _project(
+        tmp_path,
+        {"pyproject.toml": HATCH_PATH, "src/hatch_path/__about__.py": '__version__ = "1.2.0"\n'},
+    )
+    bad = cli("-C", str(root), "check-tag", "v1.3.0")
+    assert bad.code == 1
+    assert bad.err == (
+        "tagship: error: tag v1.3.0 does not match version 1.2.0 from hatch version path "
+        "src/hatch_path/__about__.py (expected tag v1.2.0) (hint: bump the version "
+        "(tagship bump) or tag the commit that carries it)\n"
+    )
+    pyproject = HATCH_PATH.replace('path = "src/hatch_path/__about__.py"', 'source = "vcs"')
+    repo = make_repo({"pyproject.toml": pyproject})
+    repo.tag("v1.2.0")
+    repo.commit("fix")
+    scm = cli("-C", str(repo.path), "check-tag", "v1.3.0")
+    assert scm.code == 1
+    assert "does not match version 1.2.1.dev1+g" in scm.err
+    assert "from hatch-vcs (git tags)" in scm.err
+    assert "tagship bump" not in scm.err
+    assert "commit you release" in scm.err

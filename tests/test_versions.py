@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from packaging.version import Version
 
 from tagship.core.errors import ConfigError, GateError, UsageError
+from tagship.core.version_source import VersionSource
 from tagship.core.versions import (
     bump,
     check_tag,
@@ -180,3 +183,26 @@ def test_scm_version_follows_guess_next_dev(
 ) -> None:
     last = Version(tag_version) if tag_version else None
     assert str(scm_version(last, distance, "abc1234")) == expected
+
+
+def test_mismatch_names_a_dynamic_source_and_its_hint() -> None:
+    about = VersionSource("file", "hatch version path src/p/__about__.py", Path("x"), "x")
+    with pytest.raises(GateError) as info:
+        check_tag("v1.3.0", Version("1.2.0"), "v{version}", about)
+    assert info.value.message == (
+        "tag v1.3.0 does not match version 1.2.0 from hatch version path src/p/__about__.py "
+        "(expected tag v1.2.0)"
+    )
+    assert "tagship bump" in (info.value.hint or "")
+    scm = VersionSource("scm", "hatch-vcs (git tags)")
+    with pytest.raises(GateError) as info:
+        check_tag("v1.3.0", Version("1.2.1.dev1+gabc"), "v{version}", scm)
+    assert "from hatch-vcs (git tags)" in info.value.message
+    assert "tagship bump" not in (info.value.hint or "")
+    assert "commit you release" in (info.value.hint or "")
+    static = VersionSource("static", "pyproject.toml [project].version", Path("pyproject.toml"))
+    with pytest.raises(GateError) as info:
+        check_tag("v0.4.23", Version("0.4.22"), "v{version}", static)
+    assert info.value.message == (
+        "tag v0.4.23 does not match pyproject version 0.4.22 (expected tag v0.4.22)"
+    )

@@ -103,7 +103,7 @@ class Git(GitPlumbing, GitHistory):
         done = self._run("ls-remote", "--tags", remote)
         if not done.ok:
             raise ServiceError(
-                f"cannot list tags of remote {remote!r}: {done.tail(1)}",
+                f"cannot list tags of remote {remote!r}: {done.reason()}",
                 hint=f"check that {remote!r} exists and is reachable (git remote -v)",
             )
         tags: dict[str, str] = {}
@@ -141,7 +141,7 @@ class Git(GitPlumbing, GitHistory):
         # unit and record separators: subjects and bodies may hold any printable text
         done = self._run("log", "--merges", "--reverse", "--format=%H%x1f%s%x1f%b%x1e", spec)
         if not done.ok:
-            raise ServiceError(f"git log {spec} failed: {done.tail(1)}")
+            raise ServiceError(f"git log {spec} failed: {done.reason()}")
         merges = []
         # raw output: str.strip() would count the separators as whitespace and eat them
         for record in done.stdout.split("\x1e"):
@@ -174,4 +174,4 @@ class Git(GitPlumbing, GitHistory):
     def push_tag(self, name: str, remote: str = "origin") -> None:
         done = self._run("push", remote, f"refs/tags/{name}")
         if not done.ok:
-            raise ServiceError(f"pushing tag {name} to {remote} failed: {done.tail(1)}")
+            raise ServiceError(f"pushing tag {name} to {remote} failed: {done.reason()}")

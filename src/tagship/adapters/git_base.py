@@ -50,7 +50,7 @@ class GitBase:
     def _out(self, *args: str) -> str:
         done = self._run(*args)
         if not done.ok:
-            raise ServiceError(f"git {' '.join(args)} failed: {done.tail(1)}")
+            raise ServiceError(f"git {' '.join(args)} failed: {done.reason()}")
         return done.stdout.strip()
 
     def head_sha(self, ref: str = "HEAD") -> str:

@@ -30,7 +30,7 @@ class GitHistory(GitBase):
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         done = self._run("merge-base", "--is-ancestor", ancestor, descendant)
         if done.returncode > 1:
-            raise ServiceError(f"git merge-base --is-ancestor failed: {done.tail(1)}")
+            raise ServiceError(f"git merge-base --is-ancestor failed: {done.reason()}")
         return done.ok
 
     def parent_count(self, sha: str) -> int:
@@ -72,7 +72,7 @@ class GitHistory(GitBase):
         done = self._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
         if not done.ok:
             raise ServiceError(
-                f"pushing {branch} to {remote} failed: {done.tail(1)}",
+                f"pushing {branch} to {remote} failed: {done.reason()}",
                 hint=f"the commits are on your local {branch}; integrate the remote's "
                 f"changes (git pull --no-rebase) and push again",
             )

@@ -35,7 +35,7 @@ class GitPlumbing(GitBase):
             ["git", "-C", str(self.root), "hash-object", "-w", "--stdin"], stdin=text
         )
         if not done.ok:
-            raise ServiceError(f"git hash-object failed: {done.tail(1)}")
+            raise ServiceError(f"git hash-object failed: {done.reason()}")
         return done.stdout.strip()
 
     def write_tree(self, entries: dict[str, str]) -> str:
@@ -43,7 +43,7 @@ class GitPlumbing(GitBase):
         listing = "".join(f"100644 blob {sha}\t{name}\n" for name, sha in sorted(entries.items()))
         done = self._runner(["git", "-C", str(self.root), "mktree"], stdin=listing)
         if not done.ok:
-            raise ServiceError(f"git mktree failed: {done.tail(1)}")
+            raise ServiceError(f"git mktree failed: {done.reason()}")
         return done.stdout.strip()
 
     def commit_tree(self, tree: str, parent: str | None, message: str) -> str:
@@ -66,7 +66,7 @@ class GitPlumbing(GitBase):
         done = self._run("ls-remote", remote, ref)
         if not done.ok:
             raise ServiceError(
-                f"cannot list {ref} on {remote!r}: {done.tail(1)}",
+                f"cannot list {ref} on {remote!r}: {done.reason()}",
                 hint=f"check that {remote!r} exists and is reachable (git remote -v)",
             )
         for out in done.stdout.splitlines():
@@ -84,7 +84,7 @@ class GitPlumbing(GitBase):
             self._run("update-ref", "-d", into)
             return False
         raise ServiceError(
-            f"cannot fetch {ref} from {remote!r}: {done.tail(1)}",
+            f"cannot fetch {ref} from {remote!r}: {done.reason()}",
             hint=f"check that {remote!r} exists and is reachable (git remote -v)",
         )
 
@@ -98,7 +98,7 @@ class GitPlumbing(GitBase):
             if out.startswith("!\t"):
                 return out.rsplit("\t", 1)[-1]
         raise ServiceError(
-            f"pushing {ref} to {remote!r} failed: {done.tail(1)}",
+            f"pushing {ref} to {remote!r} failed: {done.reason()}",
             hint=f"check that {remote!r} is reachable and that you may push to it",
         )
 
@@ -127,5 +127,5 @@ class GitPlumbing(GitBase):
             ["git", "-C", str(self.root), "rev-list", "--stdin"], stdin="\n".join(refs) + "\n"
         )
         if not done.ok:
-            raise ServiceError(f"git rev-list failed: {done.tail(1)}")
+            raise ServiceError(f"git rev-list failed: {done.reason()}")
         return set(done.stdout.split())

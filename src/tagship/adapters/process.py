@@ -31,6 +31,13 @@ class Completed:
         text = (self.stderr.strip() or self.stdout.strip()).splitlines()
         return "\n".join(text[-lines:])
 
+    def reason(self) -> str:
+        """The most telling line of the output: git puts `fatal:`/`error:` first, then advice."""
+        text = [line.strip() for line in (self.stderr.strip() or self.stdout.strip()).splitlines()]
+        text = [line for line in text if line]
+        telling = next((line for line in text if line.startswith(("fatal:", "error:"))), None)
+        return telling or (text[-1] if text else "")
+
 
 class Runner(Protocol):
     """Runs a command to completion; never through a shell."""

@@ -30,6 +30,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         tag = ref.removeprefix("refs/tags/")
     workspace = ctx.workspace()
     version = workspace.version()
-    check_tag(tag, version, workspace.config.tag_format)
+    check_tag(tag, version, workspace.config.tag_format, workspace.meta.source)
     line(f"tag {tag} matches version {version}")
     return 0

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
             )
     workspace = ctx.workspace()
-    text = workspace.config.pyproject.read_text(encoding="utf-8")
+    text = workflows.read_exact(workspace.config.pyproject)  # CRLF stays CRLF
     plan = workflows.plan(
         workspace.config,
         args.project or workspace.name,

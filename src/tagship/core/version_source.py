@@ -3,7 +3,7 @@
 Supports a static `[project].version`, and `dynamic = ["version"]` from hatch
 (`path`/`vcs`), pdm (`file`/`scm`), setuptools (`attr`/`file`), setuptools-scm and
 flit (the module's `__version__`); poetry's `[tool.poetry].version` for projects
-without a `[project]` table.
+without a `[project]` table, or poetry 2's dynamic version.
 """
 
 from __future__ import annotations
@@ -51,9 +51,11 @@ def _attr_pattern(attr: str) -> str:
     return rf"""^{re.escape(attr)}\s*(?::[^=\n]+)?=\s*(['"])v?(?P<version>[^'"\n]+)\1"""
 
 
-def _module_file(root: Path, module: str, package_dirs: dict[str, str]) -> Path | None:
+def _module_file(
+    root: Path, module: str, package_dirs: dict[str, str], where: tuple[str, ...] = ()
+) -> Path | None:
     parts = module.split(".")
-    bases = [package_dirs[""]] if "" in package_dirs else ["src", "."]
+    bases = [package_dirs[""]] if "" in package_dirs else [*where, "src", "."]
     if parts[0] in package_dirs:
         bases = [package_dirs[parts[0]]]
         parts = parts[1:]
@@ -77,7 +79,11 @@ def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> Vers
     if isinstance(spec, dict) and isinstance(spec.get("attr"), str):
         module, _, attr = spec["attr"].rpartition(".")
         dirs = table(data, "tool.setuptools", pyproject).get("package-dir", {})
-        path = _module_file(root, module, dirs if isinstance(dirs, dict) else {})
+        # `[tool.setuptools.packages.find] where = ["lib"]` puts the packages under lib/
+        found = table(data, "tool.setuptools", pyproject).get("packages", {})
+        where = found.get("find", {}).get("where", []) if isinstance(found, dict) else []
+        bases = tuple(str(w) for w in where) if isinstance(where, list) else ()
+        path = _module_file(root, module, dirs if isinstance(dirs, dict) else {}, bases)
         if path is None:
             raise _missing_module(module, pyproject)
         return VersionSource("file", f"setuptools attr {spec['attr']}", path, _attr_pattern(attr))
@@ -86,6 +92,17 @@ def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> Vers
         return VersionSource("file", f"setuptools file {files[0]}", root / str(files[0]))
     raise ConfigError(
         f"`tool.setuptools.dynamic.version` in {pyproject} must be {{attr}} or {{file}}"
+    )
+
+
+def _flit_source(data: dict[str, Any], pyproject: Path, name: str) -> VersionSource:
+    module_table = table(data, "tool.flit.module", pyproject)
+    module = str(module_table.get("name", name.replace("-", "_")))
+    path = _module_file(pyproject.parent, module, {})
+    if path is None:
+        raise _missing_module(module, pyproject)
+    return VersionSource(
+        "file", f"flit module {module}.__version__", path, _attr_pattern("__version__")
     )
 
 
@@ -116,18 +133,16 @@ def _dynamic_source(
         return _setuptools_source(setuptools_dynamic["version"], data, pyproject)
     if "setuptools_scm" in data.get("tool", {}) or any(r in requires for r in _SCM_REQUIRES):
         return VersionSource("scm", "setuptools-scm (git tags)")
+    poetry = table(data, "tool.poetry", pyproject)
+    if backend.startswith("poetry") and isinstance(poetry.get("version"), str):
+        # poetry 2 reads a dynamic version from [tool.poetry].version
+        return VersionSource("poetry", f"{pyproject.name} [tool.poetry].version", pyproject)
     if backend.startswith("flit_core"):
-        module_table = table(data, "tool.flit.module", pyproject)
-        module = str(module_table.get("name", name.replace("-", "_")))
-        path = _module_file(root, module, {})
-        if path is None:
-            raise _missing_module(module, pyproject)
-        return VersionSource(
-            "file", f"flit module {module}.__version__", path, _attr_pattern("__version__")
-        )
+        return _flit_source(data, pyproject, name)
     raise ConfigError(
         f"{pyproject} declares a dynamic version but tagship cannot tell where it comes from",
-        hint="supported: hatch path/vcs, pdm file/scm, setuptools attr/file, setuptools-scm, flit",
+        hint="supported: hatch path/vcs, pdm file/scm, setuptools attr/file, setuptools-scm, "
+        "flit, poetry",
     )
 
 
@@ -184,9 +199,12 @@ def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
     )
 
 
-def _read_text(path: Path) -> str:
+def read_exact(path: Path) -> str:
+    """The file's text with its line endings as they are (CRLF stays CRLF), so a rewrite
+    changes the version and nothing else."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
     except OSError as exc:
         raise ConfigError(f"cannot read the version file {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -218,7 +236,7 @@ def read_version_text(source: VersionSource) -> str:
         data = load_toml(path)
         node = data["project"] if source.kind == "static" else data["tool"]["poetry"]
         return str(node["version"])
-    text = _read_text(path)
+    text = read_exact(path)
     start, end = _span(source, text)
     return text[start:end]
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from packaging.version import InvalidVersion, Version
 
 from tagship.core.errors import ConfigError, GateError, UsageError
 
+if TYPE_CHECKING:
+    from tagship.core.version_source import VersionSource
+
 BumpPart = Literal["major", "minor", "patch", "rc", "release"]
 BUMP_PARTS: tuple[BumpPart, ...] = ("major", "minor", "patch", "rc", "release")
 _PLACEHOLDER = "{version}"
 _TAG_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
+_BUMP_HINT = "bump the version (tagship bump) or tag the commit that carries it"
 
 
 def parse_version(text: str, *, where: str) -> Version:
@@ -97,15 +101,25 @@ def same_release(a: Version, b: Version) -> bool:
     return str(a) == str(b)
 
 
-def check_tag(tag: str, version: Version, tag_format: str) -> None:
-    """Raise GateError unless `tag` is the release tag of `version`."""
+def check_tag(
+    tag: str, version: Version, tag_format: str, source: VersionSource | None = None
+) -> None:
+    """Raise GateError unless `tag` is the release tag of `version`.
+
+    `source` (where the version was read) words the message and the hint; None or a static
+    `[project].version` keeps the plain "pyproject version" wording.
+    """
     tag_version = version_from_tag(tag, tag_format)
     if not same_release(tag_version, version):
-        raise GateError(
-            f"tag {tag} does not match pyproject version {version} "
-            f"(expected tag {tag_for(version, tag_format)})",
-            hint="bump the version (tagship bump) or tag the commit that carries it",
-        )
+        expected = tag_for(version, tag_format)
+        if source is None or source.kind == "static":
+            found, hint = f"pyproject version {version}", _BUMP_HINT
+        elif source.kind == "scm":
+            found = f"version {version} from {source.where}"
+            hint = f"the version comes from git tags: push {tag} on the commit you release"
+        else:
+            found, hint = f"version {version} from {source.where}", _BUMP_HINT
+        raise GateError(f"tag {tag} does not match {found} (expected tag {expected})", hint=hint)
     if version.local is not None:
         raise GateError(
             f"version {version} has a local part (+{version.local}); package indexes reject it",

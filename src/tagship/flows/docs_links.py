@@ -36,7 +36,8 @@ def plan_rewrites(
     (old_tag, old_version), (new_tag, new_version) = old, new
     rewrites = []
     for path in sorted({p for pattern in globs for p in root.glob(pattern) if p.is_file()}):
-        before = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:  # keep CRLF as it is
+            before = handle.read()
         after = _replace(_replace(before, old_tag, new_tag), old_version, new_version)
         if after != before:
             rewrites.append(Rewrite(path, before, after))

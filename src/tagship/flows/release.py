@@ -50,7 +50,7 @@ def release_tag(workspace: Workspace, tag: str | None) -> str:
 
 
 def tag_gate(workspace: Workspace, tag: str) -> Gate:
-    check_tag(tag, workspace.version(), workspace.config.tag_format)
+    check_tag(tag, workspace.version(), workspace.config.tag_format, workspace.meta.source)
     git = workspace.require_git()
     target, head = git.tag_target(tag), git.head_sha()
     if target is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
 from tagship.core.errors import GateError
-from tagship.core.version_source import rewrite, writable_path
+from tagship.core.version_source import read_exact, rewrite, writable_path
 from tagship.core.versions import next_version
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool
     current = workspace.version()
     new = next_version(current, spec)
     path = writable_path(source)
-    updated = rewrite(source, path.read_text(encoding="utf-8"), str(new))
+    updated = rewrite(source, read_exact(path), str(new))
     if dry_run:
         return BumpResult(str(current), str(new), path, source.where, written=False, commit=None)
     git = workspace.require_git() if commit else None

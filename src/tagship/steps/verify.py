@@ -4,7 +4,8 @@ Every check is one `Problem`; `verify_artifacts` collects them all so a failing 
 shows everything at once. What is checked: one sdist and at least one wheel, file names
 normalised (PEP 427 / PEP 625), name and version in each file name and in its core metadata
 equal to the project's, metadata valid and complete with a long description that renders,
-the wheel's RECORD equal to its zip members and their hashes, no absolute or `..` paths, no
+the wheel's RECORD equal to its zip members and their hashes, its WHEEL file (Wheel-Version
+1.x, Tag lines equal to the file name's tags), no absolute or `..` paths, no
 stray top-level `tests`/`docs` in a wheel, and `pyproject.toml` plus `PKG-INFO` in the sdist.
 """
 
@@ -145,7 +146,7 @@ def _wheel_problems(
     dist: DistFile, name: str, version: Version, allowed: Iterable[str]
 ) -> tuple[list[str], str | None]:
     try:
-        parse_wheel_filename(dist.name)
+        _, _, _, file_tags = parse_wheel_filename(dist.name)
     except (InvalidWheelFilename, InvalidVersion) as exc:
         return [f"not a valid wheel file name: {exc}"], None
     stem = "-".join(dist.name[: -len(".whl")].split("-")[:2])
@@ -168,13 +169,31 @@ def _wheel_problems(
             f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
             for entry in sorted(top & STRAY_TOP_LEVEL - set(allowed))
         ]
-        generator = None
-        if f"{info}/WHEEL" in names:
-            wheel_file = wheel.read(f"{info}/WHEEL").decode("utf-8", "replace")
-            found = re.search(r"^Generator:\s*(.+)$", wheel_file, re.MULTILINE)
-            if found:
-                generator = re.sub(r"\s*\((.+)\)", r" \1", found[1].strip())
+        if f"{info}/WHEEL" not in names:
+            return [*problems, f"has no {info}/WHEEL"], None
+        wheel_file = wheel.read(f"{info}/WHEEL").decode("utf-8", "replace")
+    problems += _wheel_file_problems(wheel_file, {str(t) for t in file_tags}, info)
+    found = re.search(r"^Generator:\s*(.+)$", wheel_file, re.MULTILINE)
+    generator = re.sub(r"\s*\((.+)\)", r" \1", found[1].strip()) if found else None
     return problems, generator
+
+
+def _wheel_file_problems(wheel_file: str, file_tags: set[str], info: str) -> list[str]:
+    """The WHEEL file's spec version, and its Tag lines against the file name's tags
+    (installers pick a wheel by its file name but pip checks the Tag lines)."""
+    problems = []
+    found = re.search(r"^Wheel-Version:\s*(\S+)\s*$", wheel_file, re.MULTILINE)
+    if found is None:
+        problems.append(f"{info}/WHEEL has no Wheel-Version")
+    elif found[1].split(".")[0] != "1":
+        problems.append(f"{info}/WHEEL has Wheel-Version {found[1]}, expected 1.x")
+    tags = {m.strip() for m in re.findall(r"^Tag:\s*(.+)$", wheel_file, re.MULTILINE)}
+    if tags != file_tags:
+        problems.append(
+            f"{info}/WHEEL has Tag {', '.join(sorted(tags)) or '(none)'}, "
+            f"but the file name says {', '.join(sorted(file_tags))}"
+        )
+    return problems
 
 
 def _sdist_problems(dist: DistFile, name: str, version: Version) -> list[str]:

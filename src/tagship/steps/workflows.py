@@ -173,7 +173,15 @@ def with_config_block(text: str, config: Config, *, pin_github: bool = False) ->
             github["owner"] = config.github_owner
         if github.get("repository") != config.github_repository:
             github["repository"] = config.github_repository
-    return document.as_string()
+    return _same_line_endings(text, document.as_string())
+
+
+def _same_line_endings(original: str, updated: str) -> str:
+    """`updated` with CRLF line endings when `original` uses them throughout: tomlkit keeps
+    the old lines' endings but writes the lines it adds with LF."""
+    if "\r\n" not in original or original.count("\n") != original.count("\r\n"):
+        return updated
+    return updated.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def drift(init_plan: InitPlan, root: Path) -> list[Drift]:
@@ -181,8 +189,9 @@ def drift(init_plan: InitPlan, root: Path) -> list[Drift]:
     found = []
     for generated in init_plan.files:
         target = root / generated.path
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != generated.text:
+        current = read_exact(target) if target.exists() else ""
+        # line endings alone are no drift (a CRLF checkout of a generated workflow)
+        if current.replace("\r\n", "\n") != generated.text.replace("\r\n", "\n"):
             diff = difflib.unified_diff(
                 current.splitlines(keepends=True),
                 generated.text.splitlines(keepends=True),
@@ -202,3 +211,9 @@ def write(init_plan: InitPlan, root: Path) -> list[str]:
         text = next(f.text for f in init_plan.files if f.path == entry.path)
         write_atomic(target, text)
     return [entry.path for entry in changed]
+
+
+def read_exact(path: Path) -> str:
+    """The file's text with its line endings kept (no newline translation)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
