@@ -245,3 +245,22 @@ def test_a_check_command_must_be_text(cli: Cli, make_repo: MakeRepo) -> None:
     assert result.code == 2
     assert "`tool.tagship.checks.lint`" in result.err
     assert "must be a string" in result.err
+
+
+def test_a_version_from_git_tags_gets_a_version_input_for_the_dry_run(
+    make_repo: MakeRepo, cli: Cli
+) -> None:
+    pyproject = (
+        '[build-system]\nrequires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "charmos"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n'
+        '[tool.tagship.github]\nowner = "CharmAIOS"\nrepository = "Charm"\n'
+    )
+    repo = make_repo({"pyproject.toml": pyproject}, name="scm")
+    assert cli("-C", str(repo.path), "init").code == 0
+    dry_run = (repo.path / ".github" / "workflows" / "publish-testpypi.yml").read_text()
+    assert "inputs:\n      version:" in dry_run
+    assert "SETUPTOOLS_SCM_PRETEND_VERSION: ${{ inputs.version }}" in dry_run
+    release = (repo.path / ".github" / "workflows" / "publish-pypi.yml").read_text()
+    assert "inputs.version" not in release
+    doctor = cli("-C", str(repo.path), "doctor")
+    assert doctor.code == 0, doctor.out + doctor.err

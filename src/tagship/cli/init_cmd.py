@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         text,
         owner=args.owner,
         repository=args.repo,
+        scm_version=workspace.meta.source.kind == "scm",
     )
     if args.check:
         drifted = workflows.drift(plan, workspace.root)

@@ -111,7 +111,22 @@ def _branch_gate(config: Config, index: str) -> str:
     )
 
 
-def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig) -> dict[str, Any]:
+def _build_env(publisher: TrustedPublisher, *, scm_version: bool) -> dict[str, Any]:
+    if publisher.on_tag:
+        # on the tag, the check reads the ledger from origin (private repos too)
+        return {"env": {"GITHUB_TOKEN": JOB_TOKEN}}
+    if scm_version:
+        # the version input goes to the backends as their pretend version, never into run:
+        version = "${{ inputs.version }}"
+        return {
+            "env": {"SETUPTOOLS_SCM_PRETEND_VERSION": version, "PDM_BUILD_SCM_VERSION": version}
+        }
+    return {}
+
+
+def publish_jobs(
+    config: Config, publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool = False
+) -> dict[str, Any]:
     """gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
     tools = install_tagship()
     gate_step = (
@@ -136,8 +151,7 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
                     "name": "Build and verify",
                     "run": f"tagship build\ntagship verify-artifacts {verify_build}".rstrip()
                     + "\n",
-                    # on the tag, the check reads the ledger from origin (private repos too)
-                    **({"env": {"GITHUB_TOKEN": JOB_TOKEN}} if publisher.on_tag else {}),
+                    **_build_env(publisher, scm_version=scm_version),
                 },
                 {
                     "name": "Keep the verified files",
@@ -199,7 +213,18 @@ def publish_jobs(config: Config, publisher: TrustedPublisher, index: IndexConfig
     return jobs
 
 
-def publish_triggers(config: Config, publisher: TrustedPublisher) -> dict[str, Any]:
+def publish_triggers(
+    config: Config, publisher: TrustedPublisher, *, scm_version: bool = False
+) -> dict[str, Any]:
     if publisher.on_tag:
         return {"push": {"tags": [tag_glob(config.tag_format)]}}
+    if scm_version:
+        # between tags a version from git tags is a dev version indexes refuse: the dry run
+        # builds the version about to be tagged
+        version = {
+            "description": "the version about to be tagged (X.Y.Z)",
+            "required": True,
+            "type": "string",
+        }
+        return {"workflow_dispatch": {"inputs": {"version": version}}}
     return {"workflow_dispatch": {}}

@@ -65,6 +65,7 @@ def plan(
     *,
     owner: str | None = None,
     repository: str | None = None,
+    scm_version: bool = False,
 ) -> InitPlan:
     """Build every file from the config; the same inputs always give the same bytes."""
     config = replace(
@@ -78,14 +79,14 @@ def plan(
         index = config.index(publisher.index)
         workflow = {
             "name": f"Publish to {index.name}",
-            "on": jobs.publish_triggers(config, publisher),
+            "on": jobs.publish_triggers(config, publisher, scm_version=scm_version),
             "permissions": {},
             # one run per version at a time: two publishes of one version never race
             "concurrency": {
                 "group": f"publish-{index.name}-${{{{ github.ref_name }}}}",
                 "cancel-in-progress": False,
             },
-            "jobs": jobs.publish_jobs(config, publisher, index),
+            "jobs": jobs.publish_jobs(config, publisher, index, scm_version=scm_version),
         }
         files.append(GeneratedFile(f"{WORKFLOWS_DIR}/{publisher.workflow}", dump(workflow, HEADER)))
     pinned = owner is not None or repository is not None
