@@ -264,3 +264,18 @@ def test_a_version_from_git_tags_gets_a_version_input_for_the_dry_run(
     assert "inputs.version" not in release
     doctor = cli("-C", str(repo.path), "doctor")
     assert doctor.code == 0, doctor.out + doctor.err
+
+
+def test_init_warns_when_the_backend_cannot_rebuild_the_same_sdist(
+    make_repo: MakeRepo, cli: Cli
+) -> None:
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "charmos"\nversion = "0.4.22"\n'
+        '[tool.tagship.github]\nowner = "CharmAIOS"\nrepository = "Charm"\n'
+    )
+    repo = make_repo({"pyproject.toml": pyproject}, name="st")
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 0
+    assert "note: setuptools sdists ignore SOURCE_DATE_EPOCH" in result.out
+    assert "require-identical-rebuild = false" in result.out

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError
 from tagship.steps import workflows
+from tagship.steps.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
     import argparse
@@ -79,4 +80,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ["environment", "protection"],
         [[e.name, e.protection] for e in plan.environments],
     )
+    why = known_unreproducible(workspace.meta.backend, "sdist.tar.gz")
+    if why and workspace.config.require_identical_rebuild:
+        line(
+            f"note: {why}: the release's rebuild will differ from the dry run and be refused; "
+            "make the build reproducible, or set require-identical-rebuild = false"
+        )
     return 0
