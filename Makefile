@@ -4,18 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck pytest bench clean
+.PHONY: test demo lint typecheck pytest bench bytecode clean
 
+# Installed with bytecode, as pip installs by default (uv does not): with
+# PYTHONDONTWRITEBYTECODE set, as on CI machines, every start would compile from source.
 $(STAMP): pyproject.toml Makefile
 	@if command -v uv >/dev/null 2>&1; then \
 		uv venv --quiet --allow-existing --python $(PYTHON) $(VENV); \
-		uv pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+		uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	else \
 		$(PYTHON) -m venv $(VENV); \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check uv; \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	fi
 	@touch $(STAMP)
+
+# the editable install's own sources, compiled again whenever one changed
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q src
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -24,15 +30,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: bytecode
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-demo: $(STAMP)
+demo: bytecode
 	$(BIN)/tagship demo
 
-bench: $(STAMP)
+bench: bytecode
 	$(BIN)/python bench/cli_start.py
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/pipeline.py

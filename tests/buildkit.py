@@ -121,6 +121,7 @@ def isolated(home: Path, cache: Path) -> Iterator[None]:
             "XDG_CONFIG_HOME": str(home / ".config"),
             "UV_CACHE_DIR": str(cache / "uv"),
             "PIP_CACHE_DIR": str(cache / "pip"),
+            "XDG_CACHE_HOME": str(cache / "xdg"),
             "GIT_CONFIG_GLOBAL": str(gitconfig),
             "GIT_CONFIG_NOSYSTEM": "1",
         }.items():

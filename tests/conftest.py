@@ -43,6 +43,8 @@ def _isolated_environment(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("UV_CACHE_DIR", str(shared_cache / "uv"))
     monkeypatch.setenv("PIP_CACHE_DIR", str(shared_cache / "pip"))
+    # reused build environments are shared by the run, as by one user's builds
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache / "xdg"))
     gitconfig = home / ".gitconfig"
     gitconfig.write_text(
         "[user]\n\tname = Test Maintainer\n\temail = maintainer@example.invalid\n"

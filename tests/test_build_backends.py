@@ -43,6 +43,7 @@ def test_build_writes_a_manifest_of_verified_files(
     assert manifest.source_date_epoch == int(git(sample.root, "log", "-1", "--format=%ct"))
     assert not manifest.dirty
     assert manifest.builder.startswith("uv ")
+    assert manifest.builder.endswith(", reused build environment")  # no extra requirements
     assert manifest.build_backend == BACKEND_ENTRY[backend]
     assert manifest.backend_version.split()[0] == sample.generator
     assert sorted(f.kind for f in manifest.files) == ["sdist", "wheel"]

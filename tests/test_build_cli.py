@@ -93,10 +93,23 @@ def test_uncommitted_changes_are_refused(make_repo: MakeRepo, cli: Cli) -> None:
     assert _manifest(repo)["dirty"] is True
 
 
-def test_missing_backend_shows_its_output(make_repo: MakeRepo, cli: Cli) -> None:
+def test_missing_backend(make_repo: MakeRepo, cli: Cli) -> None:
     pyproject = HATCH_FILES["pyproject.toml"].replace("hatchling.build", "no_such_backend")
     repo = _hatch(make_repo, **{"pyproject.toml": pyproject})
     result = cli("-C", str(repo.path), "build")
+    assert result.code == 1
+    assert result.err.splitlines()[-1] == (
+        "tagship: error: the build backend 'no_such_backend' cannot be imported "
+        "(Cannot import 'no_such_backend') "
+        "(hint: check [build-system] build-backend and requires (and backend-path))"
+    )
+    assert not (repo.path / "dist").exists()
+
+
+def test_missing_backend_shows_the_output_of_uv(make_repo: MakeRepo, cli: Cli) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"].replace("hatchling.build", "no_such_backend")
+    repo = _hatch(make_repo, **{"pyproject.toml": pyproject})
+    result = cli("-C", str(repo.path), "build", "--builder", "uv")
     assert result.code == 1
     assert "tagship: error: building sample-hatch failed (uv exited" in result.err
     assert "no_such_backend" in result.err

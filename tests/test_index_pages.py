@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from packaging.utils import canonicalize_name
 
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.index import ACCEPT, JSON_TYPE, SimpleIndex, parse_html_page
@@ -13,6 +14,7 @@ from tagship.core.audit import Evidence, audit, file_version
 from tagship.core.config import Credentials
 from tagship.core.errors import ServiceError
 from tagship.core.ledger import Actor, Event, FileEntry, make_record
+from tagship.core.names import normalized_name
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
 HTML = f"""<!DOCTYPE html><html><body>
@@ -140,3 +142,10 @@ def test_html_page_in_other_spellings() -> None:
     assert first.url == "https://example.invalid/f/sample_pkg-2.0.tar.gz?x=1&y=2"
     assert (first.filename, first.sha256, first.yanked) == ("sample_pkg-2.0.tar.gz", SHA_A, "old")
     assert (second.filename, second.sha256, second.yanked) == ("sample_pkg-2.1.tar.gz", None, None)
+
+
+@pytest.mark.parametrize(
+    "name", ["demo-pkg", "Demo_Pkg", "zope.interface", "A__B--c..D", "charmos", "Foo-._Bar9"]
+)
+def test_normalized_names_are_those_of_packaging(name: str) -> None:
+    assert normalized_name(name) == canonicalize_name(name)

@@ -10,6 +10,7 @@ from tagship.adapters.git_base import github_actions_auth
 from tagship.adapters.process import Runner, run
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError, UsageError
+from tagship.core.names import normalized_name
 from tagship.core.pyproject import load_toml
 from tagship.core.version_source import ProjectMeta, detect, read_version_text
 from tagship.core.versions import (
@@ -60,10 +61,8 @@ class Workspace:
         return parse_version(read_version_text(source), where=source.where)
 
     def _pretend_variables(self) -> tuple[str, ...]:
-        from packaging.utils import canonicalize_name  # noqa: PLC0415 - it pulls in packaging.tags
-
         # the overrides setuptools-scm (and so hatch-vcs) and pdm-backend honour
-        dist = canonicalize_name(self.name).replace("-", "_").upper()
+        dist = normalized_name(self.name).replace("-", "_").upper()
         return (
             f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{dist}",
             "SETUPTOOLS_SCM_PRETEND_VERSION",

@@ -25,6 +25,15 @@ class GitPlumbing(GitBase):
         done = self._run("rev-parse", "--verify", "--quiet", ref)
         return done.stdout.strip() if done.ok else None
 
+    def refs(self, prefix: str) -> dict[str, str]:
+        """Every ref under `prefix` (e.g. `refs/tagship/`) -> the object it points to."""
+        out = self._out("for-each-ref", "--format=%(refname) %(objectname)", prefix)
+        found = {}
+        for line in out.splitlines():
+            name, _, sha = line.partition(" ")
+            found[name] = sha
+        return found
+
     def read_blob(self, spec: str) -> str | None:
         """The text of blob `spec` (e.g. `REF:path`), or None when there is none."""
         done = self._run("cat-file", "blob", spec)
@@ -60,6 +69,13 @@ class GitPlumbing(GitBase):
         if old is not None:
             args.append(old)
         return self._run(*args).ok
+
+    def update_refs(self, updates: list[tuple[str, str, str]]) -> bool:
+        """(ref, new, old) updates in one transaction: all of them, or none when a ref no
+        longer points at its `old` (forty zeros: must not exist yet)."""
+        lines = "".join(f"update {ref} {new} {old}\n" for ref, new, old in updates)
+        argv = ["git", "-C", str(self.root), "update-ref", "--stdin"]
+        return self._runner(argv, env=self._env, stdin=lines).ok
 
     def remote_ref_sha(self, ref: str, remote: str = "origin") -> str | None:
         """What `ref` points to on the remote (one cheap round trip), None when absent."""

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from packaging.utils import canonicalize_name
-
 from tagship.core.errors import ServiceError
+from tagship.core.names import normalized_name
 
 if TYPE_CHECKING:
     import httpx
@@ -157,7 +156,7 @@ class SimpleIndex:
 
     def project(self, name: str) -> ProjectPage | None:
         """The project's files on the index, or None when the index does not know it."""
-        url = urljoin(self.simple_url, canonicalize_name(name) + "/")
+        url = urljoin(self.simple_url, normalized_name(name) + "/")
         response = self._get(url, ACCEPT)
         if response is None:
             return None

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 LEDGER_REF = "refs/tagship/ledger"
 LEDGER_FILE = "ledger.jsonl"
 ATTEMPTS = 12
+_REFS = "refs/tagship/"
+_ABSENT = "0" * 40  # as the old value of a ref update: the ref must not exist yet
 _BACKOFF_BASE = 0.05  # seconds; doubled per attempt, full jitter, capped
 _BACKOFF_CAP = 2.0
 
@@ -99,15 +101,7 @@ def _tracking(remote: str) -> str:
 def _load(git: Git, ref: str) -> tuple[str | None, str, ChainCheck]:
     """(head commit, stored text, verified chain) of a ledger ref."""
     commit = git.ref_sha(ref)
-    if commit is None:
-        return None, "", ChainCheck((), None)
-    text = git.read_blob(f"{commit}:{LEDGER_FILE}")
-    if text is None:
-        raise IntegrityError(
-            f"{LEDGER_REF} at {commit[:12]} holds no {LEDGER_FILE}: not a tagship ledger",
-            hint=f"inspect it with: git show {commit}",
-        )
-    return commit, text, verify_chain(split_lines(text.encode()))
+    return (commit, *_load_commit(git, commit))
 
 
 def _sync(git: Git, remote: str) -> str:
@@ -124,7 +118,7 @@ def _follow(git: Git, commit: str | None) -> None:
     # the local ref moves only forward, onto a verified chain that contains it
     local = git.ref_sha(LEDGER_REF)
     if commit is not None and local != commit and (local is None or git.is_ancestor(local, commit)):
-        git.update_ref(LEDGER_REF, commit, local or "0" * 40)
+        git.update_ref(LEDGER_REF, commit, local or _ABSENT)
 
 
 def read_ledger(git: Git, *, remote: str | None = "origin") -> ChainCheck:
@@ -195,9 +189,19 @@ def append_event(
     tries raises ServiceError, and nothing is left half-done either way."""
     actor = actor_from_env(env, git)
     online = _has_remote(git, remote)
+    tracking = _tracking(remote)
     reason = ""
     for attempt in range(attempts):
-        head_commit, text, check = _load(git, _base(git, remote) if online else LEDGER_REF)
+        refs = git.refs(_REFS)
+        # the first try trusts the last fetched copy: a stale one only costs a rejected push,
+        # after which every try asks the remote first
+        synced = online and (attempt > 0 or tracking not in refs)
+        if synced:
+            _sync(git, remote)
+            refs = git.refs(_REFS)
+        base = tracking if online and tracking in refs else LEDGER_REF
+        head_commit, local = refs.get(base), refs.get(LEDGER_REF)
+        text, check = _load_commit(git, head_commit)
         if check.problem is not None:
             raise IntegrityError(
                 f"the ledger is broken at record {check.problem.position}: "
@@ -205,23 +209,28 @@ def append_event(
                 hint="run `tagship ledger verify` and restore the ledger ref from a good copy",
             )
         if online:
-            _keeps_local(git, remote, head_commit)
+            _keeps_local(git, remote, head_commit, local)
         last = check.records[-1] if check.records else None
         record = make_record(
             (last.seq + 1) if last else 1, clock(), last.hash if last else None, event, actor
         )
         commit = _commit(git, head_commit, text, record)
         if not online:
-            if git.update_ref(LEDGER_REF, commit, head_commit or "0" * 40):
+            if git.update_ref(LEDGER_REF, commit, head_commit or _ABSENT):
                 return record
             reason = "the local ledger ref changed meanwhile"
         else:
             rejected = git.push_ref(commit, LEDGER_REF, remote)
             if rejected is None:
-                git.update_ref(_tracking(remote), commit)
-                _follow(git, commit)
+                # the local ref follows in the same transaction: it is an ancestor (checked)
+                moved = [(tracking, commit, refs.get(tracking) or _ABSENT)]
+                if not git.update_refs([*moved, (LEDGER_REF, commit, local or _ABSENT)]):
+                    git.update_ref(tracking, commit)
+                    _follow(git, commit)
                 return record
             reason = rejected
+            if not synced:
+                continue
         # full jitter keeps competing CI jobs from retrying in lockstep
         sleep(random.uniform(0, min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt)))  # noqa: S311
     raise ServiceError(
@@ -231,17 +240,22 @@ def append_event(
     )
 
 
-def _base(git: Git, remote: str) -> str:
-    """The ref an online append chains on: the remote's ledger, or the local ref while the
-    remote has none (its records then reach the remote with ours, never orphaned)."""
-    tracking = _sync(git, remote)
-    return tracking if git.ref_sha(tracking) is not None else LEDGER_REF
+def _load_commit(git: Git, commit: str | None) -> tuple[str, ChainCheck]:
+    """(stored text, verified chain) of the ledger at `commit`."""
+    if commit is None:
+        return "", ChainCheck((), None)
+    text = git.read_blob(f"{commit}:{LEDGER_FILE}")
+    if text is None:
+        raise IntegrityError(
+            f"{LEDGER_REF} at {commit[:12]} holds no {LEDGER_FILE}: not a tagship ledger",
+            hint=f"inspect it with: git show {commit}",
+        )
+    return text, verify_chain(split_lines(text.encode()))
 
 
-def _keeps_local(git: Git, remote: str, head_commit: str | None) -> None:
+def _keeps_local(git: Git, remote: str, head_commit: str | None, local: str | None) -> None:
     # local records the remote's ledger lacks are refused rather than dropped (with no remote
-    # ledger, `_base` chains on the local ref: head_commit is then the local head)
-    local = git.ref_sha(LEDGER_REF)
+    # ledger, the append chains on the local ref: head_commit is then the local head)
     if local is None or local == head_commit:
         return
     if head_commit is None or not git.is_ancestor(local, head_commit):

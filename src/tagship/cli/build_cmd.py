@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.render import line, markdown_table, progress_display, step_summary
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.build import BuildFailedError, build_artifacts
+from tagship.steps.build import build_artifacts
+from tagship.steps.builder import BuildFailedError
 from tagship.steps.verify import VerificationError
 
 if TYPE_CHECKING:

@@ -110,6 +110,9 @@ class Config:
     # the release rebuild must equal the dry run's bytes; false only for backends that
     # cannot build reproducibly (the release then says so)
     require_identical_rebuild: bool = True
+    # `build` reuses a build environment per requirement set for a day (steps/build_env.py);
+    # false: a fresh isolated environment for every build
+    reuse_build_env: bool = True
     # files (globs) whose references to the previous release are rewritten after a release
     docs_files: tuple[str, ...] = ()
     # where each effective value came from, by dotted TOML key
@@ -159,6 +162,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "smoke-command": ("smoke_command", _str),
     "attestations": ("attestations", _bool),
     "require-identical-rebuild": ("require_identical_rebuild", _bool),
+    "reuse-build-env": ("reuse_build_env", _bool),
     "docs-files": ("docs_files", _str_list),
     "allow-top-level": ("allow_top_level", _str_list),
     "check-setup": ("check_setup", _str),

@@ -6,6 +6,7 @@ the build and its verification (and, with `reproducible`, the second build) succ
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -22,7 +23,15 @@ from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME, Manifest
 from tagship.core.versions import tag_for, version_from_tag
 from tagship.steps.artifacts import DistFile, dist_files, manifest_entry, write_manifest
-from tagship.steps.builder import BUILD_TIMEOUT, BuilderChoice, select_builder
+from tagship.steps.build_env import build_system, reused_environment
+from tagship.steps.builder import (
+    BUILD_TIMEOUT,
+    BuilderChoice,
+    build_failure,
+    build_with_hooks,
+    can_run_hooks,
+    select_builder,
+)
 from tagship.steps.reproduce import compare_builds, known_unreproducible
 from tagship.steps.verify import VerifyReport, verify_artifacts
 
@@ -32,10 +41,11 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from tagship.adapters.process import Runner
+    from tagship.steps.build_env import BuildSystem
     from tagship.steps.builder import Builder
     from tagship.workspace import Workspace
 
-TAIL_LINES = 15
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,14 +56,6 @@ class BuildResult:
     manifest: Manifest
     report: VerifyReport
     reproducible: bool | None  # None: not checked
-
-
-class BuildFailedError(GateError):
-    """The backend failed; `output` holds the last lines it printed."""
-
-    def __init__(self, message: str, output: str) -> None:
-        super().__init__(message, hint="the backend's last lines of output are shown above")
-        self.output = output
 
 
 def expected_version(workspace: Workspace) -> Version:
@@ -92,23 +94,47 @@ def _previous_files(out_dir: Path, version: Version, *, clean: bool) -> list[Pat
     return [d.path for d in present] + ([manifest] if manifest.exists() else [])
 
 
+def _reused_environment(
+    choice: BuilderChoice, chosen: Builder, workspace: Workspace, runner: Runner, python: str
+) -> tuple[Path, BuildSystem] | None:
+    """The reused build environment `auto` builds in, when uv can make one."""
+    if choice != "auto" or chosen.name != "uv" or not workspace.config.reuse_build_env:
+        return None
+    if not can_run_hooks():
+        return None
+    system = build_system(workspace.root / "pyproject.toml")
+    env = without_secrets(workspace.env)
+    uv = Path(chosen.command[0])
+    return reused_environment(system, uv=uv, python=python, env=env, runner=runner), system
+
+
 def _run_build(
-    builder: Builder, workspace: Workspace, into: Path, *, epoch: int, runner: Runner, python: str
-) -> None:
+    builder: Builder,
+    workspace: Workspace,
+    into: Path,
+    *,
+    epoch: int,
+    runner: Runner,
+    python: str,
+    reused: tuple[Path, BuildSystem] | None,
+) -> str:
+    """Build into `into`; returns what built it."""
     # the backend runs the project's build code: it gets no credential
     env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
+    if reused is not None:
+        kept, system = reused
+        name = workspace.name
+        if build_with_hooks(kept, system, workspace.root, into, name=name, env=env, runner=runner):
+            return f"{builder.version}, reused build environment"
+        log.info("%s asks for more build requirements: building in a fresh one", system.backend)
     done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
     if not done.ok:
-        output = "\n".join((done.stdout + "\n" + done.stderr).strip().splitlines()[-TAIL_LINES:])
-        last = output.splitlines()[-1].strip() if output else "no output"
-        raise BuildFailedError(
-            f"building {workspace.name} failed ({builder.name} exited {done.returncode}): {last}",
-            output,
-        )
+        raise build_failure(workspace.name, builder.name, done)
+    return builder.version
 
 
 def _reproduce(
-    first: Path, names: list[str], build_again: Callable[[Path], None], backend: str
+    first: Path, names: list[str], build_again: Callable[[Path], object], backend: str
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="tagship-rebuild-") as second:
         build_again(Path(second))
@@ -155,15 +181,18 @@ def build_artifacts(
     version = expected_version(workspace)
     replaced = _previous_files(out_dir, version, clean=clean)
     chosen = select_builder(builder, workspace.env, runner, python)
-
-    def build_into(into: Path) -> None:
-        _run_build(chosen, workspace, into, epoch=epoch, runner=runner, python=python)
-
     progress(f"building {workspace.name} {version} with {chosen.version}")
+    reused = _reused_environment(builder, chosen, workspace, runner, python)
+
+    def build_into(into: Path) -> str:
+        return _run_build(
+            chosen, workspace, into, epoch=epoch, runner=runner, python=python, reused=reused
+        )
+
     # staged outside the work tree, so no backend can pick a half-written file into an sdist
     with tempfile.TemporaryDirectory(prefix="tagship-build-") as tmp:
         staging = Path(tmp)
-        build_into(staging)
+        built_by = build_into(staging)
         if workspace.meta.source.kind == "scm" and version.local is not None:
             version = _backend_dev_version(staging, version, commit)
         progress("verifying the artifacts")
@@ -182,7 +211,7 @@ def build_artifacts(
             commit=commit,
             dirty=bool(dirty),
             source_date_epoch=epoch,
-            builder=chosen.version,
+            builder=built_by,
             build_backend=workspace.meta.backend,
             backend_version=report.generator or "unknown",
             files=tuple(manifest_entry(d) for d in built),

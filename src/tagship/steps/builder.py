@@ -1,23 +1,52 @@
-"""The build frontend: uv when it is installed, PyPA `build` otherwise; both isolate the backend."""
+"""The build frontend: uv when it is installed, PyPA `build` otherwise; both isolate the backend.
+
+`auto` with uv runs the PEP 517 hooks itself in a reused build environment (build_env.py),
+each hook in a fresh process as PEP 517 asks, and falls back to `uv build` when the backend
+wants requirements beyond `[build-system] requires`.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
+import tarfile
+import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from tagship.adapters.process import Completed, Runner
+    from tagship.steps.build_env import BuildSystem
 
 BuilderChoice = Literal["auto", "uv", "build"]
 BUILD_TIMEOUT = 1800.0  # a backend compiling extensions can take long; a hang should not
+TAIL_LINES = 15
+log = logging.getLogger(__name__)
+
+
+class BuildFailedError(GateError):
+    """The backend failed; `output` holds the last lines it printed."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message, hint="the backend's last lines of output are shown above")
+        self.output = output
+
+
+def build_failure(project: str, frontend: str, done: Completed) -> BuildFailedError:
+    """The error for a build command that exited non-zero, with its last lines of output."""
+    output = "\n".join((done.stdout + "\n" + done.stderr).strip().splitlines()[-TAIL_LINES:])
+    last = output.splitlines()[-1].strip() if output else "no output"
+    return BuildFailedError(
+        f"building {project} failed ({frontend} exited {done.returncode}): {last}", output
+    )
 
 
 @dataclass(frozen=True)
@@ -76,3 +105,81 @@ def select_builder(
             hint="pip install uv (or: pip install build)",
         )
     return Builder("build", (python, "-m", "build"), _first_words(done, 2))
+
+
+def can_run_hooks() -> bool:
+    """Unpacking an sdist safely needs tarfile's `data` filter (3.10.12+, 3.11.4+)."""
+    return hasattr(tarfile, "data_filter")
+
+
+def build_with_hooks(
+    python: Path,
+    system: BuildSystem,
+    project: Path,
+    into: Path,
+    *,
+    name: str,
+    env: Mapping[str, str],
+    runner: Runner,
+) -> bool:
+    """Build the sdist of `project`, then the wheel from that sdist, into `into` with the
+    backend installed for `python`. False, leaving `into` empty, when the backend asks for
+    requirements beyond `system.requires`: the build then needs a fresh environment."""
+    import pyproject_hooks  # noqa: PLC0415 - only builds need it
+
+    def call(
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+    ) -> None:
+        environment = {**env, **(extra_environ or {})}
+        where = Path(cwd) if cwd else None
+        done = runner(list(cmd), cwd=where, env=environment, timeout=BUILD_TIMEOUT)
+        if not done.ok:
+            raise build_failure(name, system.backend, done)
+
+    def caller(root: Path) -> pyproject_hooks.BuildBackendHookCaller:
+        return pyproject_hooks.BuildBackendHookCaller(
+            str(root), system.backend, list(system.backend_path) or None, call, str(python)
+        )
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            built = _sdist_then_wheel(caller, project, into)
+    except pyproject_hooks.BackendUnavailable as error:
+        raise GateError(
+            f"the build backend {system.backend!r} cannot be imported "
+            f"({str(error).splitlines()[0]})",
+            hint="check [build-system] build-backend and requires (and backend-path)",
+        ) from None
+    except (pyproject_hooks.HookMissing, pyproject_hooks.UnsupportedOperation) as error:
+        raise GateError(
+            f"the build backend {system.backend!r} cannot build this project ({error!r})",
+            hint="use a PEP 517 backend that builds both an sdist and a wheel",
+        ) from None
+    for warning in caught:
+        log.warning("%s: %s", system.backend, warning.message)
+    if not built:
+        for leftover in into.iterdir():
+            leftover.unlink()
+    return built
+
+
+def _sdist_then_wheel(caller: Callable[[Path], Any], project: Path, into: Path) -> bool:
+    source = caller(project)
+    if source.get_requires_for_build_sdist():
+        return False
+    sdist = into / source.build_sdist(str(into))
+    with tempfile.TemporaryDirectory(prefix="tagship-sdist-") as tmp:
+        with tarfile.open(sdist) as archive:
+            archive.extractall(tmp, filter="data")
+        tops = list(Path(tmp).iterdir())
+        if len(tops) != 1 or not tops[0].is_dir():
+            raise GateError(
+                f"{sdist.name} does not hold exactly one top-level directory",
+                hint="an sdist unpacks to {name}-{version}/: check the backend's sdist settings",
+            )
+        unpacked = caller(tops[0])
+        if unpacked.get_requires_for_build_wheel():
+            return False
+        unpacked.build_wheel(str(into))
+    return True

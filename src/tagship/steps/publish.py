@@ -13,9 +13,7 @@ from urllib.parse import urlsplit
 
 from tagship.core.config import credential_variables
 from tagship.core.errors import GateError, IntegrityError, ServiceError
-from tagship.core.upload_form import upload_fields
 from tagship.steps.artifacts import check_manifest
-from tagship.steps.dist_metadata import read_core_metadata
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -119,6 +117,10 @@ def _upload_one(
     auth: Credentials | None,
     attestations: list[object] | None,
 ) -> httpx.Response:
+    # packaging.metadata is slow to import and only uploads need it (`wait` imports this module)
+    from tagship.core.upload_form import upload_fields  # noqa: PLC0415
+    from tagship.steps.dist_metadata import read_core_metadata  # noqa: PLC0415
+
     fields = upload_fields(read_core_metadata(path, entry.kind), entry, attestations)
     return http.request(
         "POST",

@@ -14,14 +14,15 @@ import io
 import os
 import shlex
 import sys
+import sysconfig
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
-
-from packaging.metadata import parse_email
 
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
@@ -155,6 +156,19 @@ class _Venv:
             env = {**self.env, "PIP_INDEX_URL": index_url}
         return self.runner([*argv, *args], env=env, cwd=self.root.parent)
 
+    def site_packages(self) -> Path:
+        """Where the venv installs pure-Python packages."""
+        # the venv runs this very interpreter, so its scheme names the directory without
+        # starting it; asking the venv is the fallback
+        scheme = "venv" if "venv" in sysconfig.get_scheme_names() else None
+        scheme = scheme or ("nt" if os.name == "nt" else "posix_prefix")
+        where = {"base": str(self.root), "platbase": str(self.root)}
+        guess = Path(sysconfig.get_path("purelib", scheme, vars=where))
+        if guess.is_dir():
+            return guess
+        code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        return Path(self.python_run(code).stdout.strip())
+
     def python_run(self, code: str, *args: str) -> Completed:
         return self.runner(
             [str(self.python), "-c", code, *args], env=self.env, cwd=self.root.parent
@@ -215,9 +229,7 @@ def _run_checks(
     checks.append(Check("install", done.ok, where if done.ok else f"{where}: {done.tail(1)}"))
     if not done.ok:
         return checks
-    site = Path(
-        venv.python_run("import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
-    )
+    site = venv.site_packages()
     wheel = _installed_wheel(manifest, directory, site)
     checks.append(
         Check(
@@ -233,17 +245,22 @@ def _run_checks(
     record = wheel_record(directory / wheel.name)
     checks.append(_dependencies(venv, directory / wheel.name, target))
     checks.append(_files_match(record, site))
-    checks.append(_imports(venv, top_level_modules(record)))
-    if smoke_command:
-        checks.append(_smoke(venv, smoke_command))
+    # two fresh interpreters that only read the venv: side by side, one start-up is hidden
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        imported = pool.submit(_imports, venv, top_level_modules(record))
+        smoked = pool.submit(_smoke, venv, smoke_command) if smoke_command else None
+        checks.append(imported.result())
+        if smoked is not None:
+            checks.append(smoked.result())
     return checks
 
 
 def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
     with zipfile.ZipFile(wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
-        raw, _ = parse_email(archive.read(name))
-    requires = raw.get("requires_dist", [])
+        # only the headers: packaging.metadata is slow to import and adds nothing here
+        headers = BytesHeaderParser().parsebytes(archive.read(name))
+    requires = headers.get_all("Requires-Dist") or []
     if not requires:
         return Check("dependencies", ok=True, detail="none declared")
     done = venv.install(list(requires), target.dependency_index)

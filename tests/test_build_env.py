@@ -1,0 +1,178 @@
+"""The reused build environment: shared by builds, replaced after a day, never a shortcut
+around a backend's extra requirements, and building the same bytes as a fresh environment."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from buildkit import SAMPLES
+from tagship.core.errors import ConfigError
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.steps.build_env import (
+    LEGACY_BACKEND,
+    LEGACY_REQUIRES,
+    MARKER,
+    REUSE_SECONDS,
+    BuildSystem,
+    build_system,
+    env_key,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli, MakeRepo, Repo
+
+pytestmark = pytest.mark.integration
+
+HATCH_FILES = {".gitignore": "dist/\nout/\n", **SAMPLES["hatchling"][0]}
+REUSED = ", reused build environment"
+# an in-tree backend (backend-path) that asks for one more requirement to build a wheel
+EXTRA_BACKEND = """\
+from hatchling.build import *  # noqa: F403
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return ["tomli-w"]
+"""
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of this test's own, so it sees only the environments it made."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("TAGSHIP_CACHE_DIR", str(root))
+    return root
+
+
+def _manifest(directory: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((directory / MANIFEST_NAME).read_text())
+    return data
+
+
+def _environments(cache: Path) -> list[Path]:
+    return sorted((cache / "build-envs").glob("[!.]*"))
+
+
+def _build(cli: Cli, repo: Repo, *args: str, out: str = "dist") -> dict[str, object]:
+    result = cli("-C", str(repo.path), "build", "--out", str(repo.path / out), *args)
+    assert result.code == 0, result.err
+    return _manifest(repo.path / out)
+
+
+def test_builds_share_one_environment_and_match_a_fresh_build(
+    make_repo: MakeRepo, cli: Cli, cache: Path
+) -> None:
+    repo = make_repo(HATCH_FILES)
+    first = _build(cli, repo)
+    assert str(first["builder"]).endswith(REUSED)
+    (venv,) = _environments(cache)
+    marker = (venv / MARKER).read_text()
+    assert json.loads(marker)["requires"] == ["hatchling"]
+    assert _build(cli, repo, "--clean") == first
+    assert _environments(cache) == [venv]
+    assert (venv / MARKER).read_text() == marker  # reused, not rebuilt
+    fresh = _build(cli, repo, "--builder", "uv", out="out")
+    assert not str(fresh["builder"]).endswith(REUSED)
+    assert fresh["files"] == first["files"]  # byte for byte what a fresh environment builds
+
+
+def test_an_environment_older_than_a_day_is_replaced_then_deleted(
+    make_repo: MakeRepo, cli: Cli, cache: Path
+) -> None:
+    repo = make_repo(HATCH_FILES)
+    _build(cli, repo)
+    (venv,) = _environments(cache)
+    key = venv.name.rsplit("-", 1)[0]
+    stale = venv.with_name(f"{key}-{int(time.time() - 2 * REUSE_SECONDS - 60)}")
+    venv.rename(stale)
+    facts = json.loads((stale / MARKER).read_text())
+    facts["created"] = time.time() - REUSE_SECONDS - 60
+    (stale / MARKER).write_text(json.dumps(facts))
+    assert str(_build(cli, repo, "--clean")["builder"]).endswith(REUSED)
+    (replacement,) = _environments(cache)  # a new one; the stale one is gone
+    assert replacement != stale
+    assert json.loads((replacement / MARKER).read_text())["created"] > facts["created"]
+
+
+def test_a_backend_asking_for_more_requirements_builds_in_a_fresh_environment(
+    make_repo: MakeRepo, cli: Cli, cache: Path
+) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"].replace(
+        'build-backend = "hatchling.build"',
+        'build-backend = "extra_backend"\nbackend-path = ["."]',
+    )
+    assert "backend-path" in pyproject
+    repo = make_repo(
+        {**HATCH_FILES, "pyproject.toml": pyproject, "extra_backend.py": EXTRA_BACKEND}
+    )
+    manifest = _build(cli, repo)
+    assert str(manifest["builder"]).startswith("uv ")
+    assert not str(manifest["builder"]).endswith(REUSED)
+    assert len(_environments(cache)) == 1  # made for the sdist, which needed nothing more
+
+
+def test_reuse_build_env_false_builds_fresh_every_time(
+    make_repo: MakeRepo, cli: Cli, cache: Path
+) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"] + "\n[tool.tagship]\nreuse-build-env = false\n"
+    repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject})
+    assert not str(_build(cli, repo)["builder"]).endswith(REUSED)
+    assert _environments(cache) == []
+
+
+def test_requirements_that_cannot_be_installed(make_repo: MakeRepo, cli: Cli, cache: Path) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"].replace(
+        'requires = ["hatchling"]', 'requires = ["hatchling", "tagship-test-no-such-package"]'
+    )
+    assert "no-such-package" in pyproject
+    repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject})
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 1
+    last = result.err.splitlines()[-1]
+    assert last.startswith(
+        "tagship: error: cannot install the build requirements "
+        "(hatchling, tagship-test-no-such-package): "
+    )
+    assert "Traceback" not in result.err
+    assert _environments(cache) == []
+    assert list((cache / "build-envs").iterdir()) == []  # no half-made environment left
+
+
+def test_a_build_system_of_the_wrong_shape(make_repo: MakeRepo, cli: Cli, cache: Path) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"].replace(
+        'requires = ["hatchling"]', 'requires = "hatchling"'
+    )
+    repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject})
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 2
+    assert "`build-system.requires` in " in result.err
+    assert "must be a list of strings" in result.err
+    assert _environments(cache) == []
+
+
+def test_build_system_defaults(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    legacy = BuildSystem(LEGACY_REQUIRES, LEGACY_BACKEND, ())
+    assert build_system(pyproject) == legacy  # no pyproject.toml at all
+    pyproject.write_text("[project]\nname = 'x'\n")
+    assert build_system(pyproject) == legacy
+    pyproject.write_text("[build-system]\nrequires = ['flit_core>=3.9']\n")
+    assert build_system(pyproject) == BuildSystem(("flit_core>=3.9",), LEGACY_BACKEND, ())
+    pyproject.write_text("[build-system]\nrequires = []\nbuild-backend = 3\n")
+    with pytest.raises(ConfigError, match=r"build-backend` in .* must be a module name"):
+        build_system(pyproject)
+
+
+def test_environment_keys() -> None:
+    python = sys.executable
+    key = env_key(("hatchling",), python, {})
+    assert env_key(("hatchling",), python, {"HOME": "/elsewhere"}) == key
+    assert env_key(("hatchling", "hatch-vcs"), python, {}) != key
+    # another index may resolve other packages; its address is hashed, never stored
+    assert env_key(("hatchling",), python, {"UV_INDEX_URL": "https://mirror/simple"}) != key
