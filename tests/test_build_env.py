@@ -32,10 +32,9 @@ pytestmark = pytest.mark.integration
 
 HATCH_FILES = {".gitignore": "dist/\nout/\n", **SAMPLES["hatchling"][0]}
 REUSED = ", reused build environment"
-# an in-tree backend (backend-path) that asks for one more requirement to build a wheel
-EXTRA_BACKEND = """\
-from hatchling.build import *  # noqa: F403
-
+# an in-tree backend (backend-path), and one that asks for one more requirement for a wheel
+IN_TREE_BACKEND = "from hatchling.build import *  # noqa: F403\n"
+EXTRA_REQUIREMENT = """
 
 def get_requires_for_build_wheel(config_settings=None):
     return ["tomli-w"]
@@ -100,20 +99,24 @@ def test_an_environment_older_than_a_day_is_replaced_then_deleted(
     assert json.loads((replacement / MARKER).read_text())["created"] > facts["created"]
 
 
-def test_a_backend_asking_for_more_requirements_builds_in_a_fresh_environment(
-    make_repo: MakeRepo, cli: Cli, cache: Path
+@pytest.mark.parametrize(
+    ("backend", "reused"),
+    [(IN_TREE_BACKEND, True), (IN_TREE_BACKEND + EXTRA_REQUIREMENT, False)],
+    ids=["in-tree-backend", "asking-for-more"],
+)
+def test_in_tree_backends_and_backends_asking_for_more(
+    make_repo: MakeRepo, cli: Cli, cache: Path, backend: str, *, reused: bool
 ) -> None:
     pyproject = HATCH_FILES["pyproject.toml"].replace(
         'build-backend = "hatchling.build"',
-        'build-backend = "extra_backend"\nbackend-path = ["."]',
+        'build-backend = "tree_backend"\nbackend-path = ["."]',
     )
     assert "backend-path" in pyproject
-    repo = make_repo(
-        {**HATCH_FILES, "pyproject.toml": pyproject, "extra_backend.py": EXTRA_BACKEND}
-    )
-    manifest = _build(cli, repo)
-    assert str(manifest["builder"]).startswith("uv ")
-    assert not str(manifest["builder"]).endswith(REUSED)
+    repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject, "tree_backend.py": backend})
+    builder = str(_build(cli, repo)["builder"])
+    assert builder.startswith("uv ")
+    # asking for more, the wheel is built by `uv build` in a fresh environment instead
+    assert builder.endswith(REUSED) is reused
     assert len(_environments(cache)) == 1  # made for the sdist, which needed nothing more
 
 

@@ -122,6 +122,11 @@ class Config:
     def project_dir(self) -> Path:
         return self.pyproject.parent
 
+    @property
+    def overridden(self) -> list[str]:
+        """The keys set with --set for this run."""
+        return sorted(k for k, source in self.sources.items() if source == COMMAND_LINE)
+
     def index(self, name: str) -> IndexConfig:
         try:
             return self.indexes[name]

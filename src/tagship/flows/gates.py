@@ -7,7 +7,6 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tagship.core.config import COMMAND_LINE
 from tagship.core.errors import TagshipError
 from tagship.steps.checks import github_checks, local_checks
 from tagship.steps.publish import is_official
@@ -104,14 +103,9 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
     return Gate("required checks", "failed", f"{bad} ({where})")
 
 
-def overrides(workspace: Workspace) -> list[str]:
-    """The config keys set with --set for this run."""
-    return sorted(k for k, source in workspace.config.sources.items() if source == COMMAND_LINE)
-
-
 def policy_as_committed(workspace: Workspace, target: IndexConfig) -> Gate:
     """An official release follows the policy committed in pyproject.toml, not --set."""
-    changed = overrides(workspace)
+    changed = workspace.config.overridden
     if not changed:
         return Gate("policy as committed", "passed", "no --set overrides")
     if is_official(target):

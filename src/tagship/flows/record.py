@@ -9,7 +9,6 @@ from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.versions import version_from_tag
-from tagship.flows.gates import overrides
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 def _overrides(workspace: Workspace) -> dict[str, str]:
     """`--set` keys of this run, so a record says when the policy was not the committed one."""
-    keys = overrides(workspace)
+    keys = workspace.config.overridden
     return {"command-line-overrides": ", ".join(keys)} if keys else {}
 
 

@@ -14,6 +14,7 @@ import sys
 import tarfile
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -164,22 +165,32 @@ def build_with_hooks(
     return built
 
 
+def _unpack(sdist: Path, into: Path) -> Path:
+    with tarfile.open(sdist) as archive:
+        archive.extractall(into, filter="data")
+    tops = list(into.iterdir())
+    if len(tops) != 1 or not tops[0].is_dir():
+        raise GateError(
+            f"{sdist.name} does not hold exactly one top-level directory",
+            hint="an sdist unpacks to {name}-{version}/: check the backend's sdist settings",
+        )
+    return tops[0]
+
+
 def _sdist_then_wheel(caller: Callable[[Path], Any], project: Path, into: Path) -> bool:
     source = caller(project)
     if source.get_requires_for_build_sdist():
         return False
     sdist = into / source.build_sdist(str(into))
     with tempfile.TemporaryDirectory(prefix="tagship-sdist-") as tmp:
-        with tarfile.open(sdist) as archive:
-            archive.extractall(tmp, filter="data")
-        tops = list(Path(tmp).iterdir())
-        if len(tops) != 1 or not tops[0].is_dir():
-            raise GateError(
-                f"{sdist.name} does not hold exactly one top-level directory",
-                hint="an sdist unpacks to {name}-{version}/: check the backend's sdist settings",
-            )
-        unpacked = caller(tops[0])
-        if unpacked.get_requires_for_build_wheel():
-            return False
-        unpacked.build_wheel(str(into))
+        # the wheel's requirements are asked of one pristine copy of the sdist while another
+        # builds: one hook's start-up hidden, and neither sees the other's side effects
+        # (setuptools writes egg-info); the wheel counts only if nothing more was required
+        asked, building = _unpack(sdist, Path(tmp) / "a"), _unpack(sdist, Path(tmp) / "b")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            requires = pool.submit(caller(asked).get_requires_for_build_wheel)
+            wheel = pool.submit(caller(building).build_wheel, str(into))
+            if requires.result():
+                return False  # the wheel built without them does not count, nor its failure
+            wheel.result()
     return True
