@@ -113,7 +113,10 @@ def test_in_tree_backends_and_backends_asking_for_more(
     )
     assert "backend-path" in pyproject
     repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject, "tree_backend.py": backend})
-    builder = str(_build(cli, repo)["builder"])
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 0, result.err
+    assert ("asks for more build requirements: building in a fresh one" in result.err) is not reused
+    builder = str(_manifest(repo.path / "dist")["builder"])
     assert builder.startswith("uv ")
     # asking for more, the wheel is built by `uv build` in a fresh environment instead
     assert builder.endswith(REUSED) is reused
@@ -127,6 +130,19 @@ def test_reuse_build_env_false_builds_fresh_every_time(
     repo = make_repo({**HATCH_FILES, "pyproject.toml": pyproject})
     assert not str(_build(cli, repo)["builder"]).endswith(REUSED)
     assert _environments(cache) == []
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_not_the_build(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("TAGSHIP_CACHE_DIR", str(blocker / "cache"))
+    repo = make_repo(HATCH_FILES)
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 0, result.err
+    assert "tagship: no reused build environment (" in result.err
+    assert not str(_manifest(repo.path / "dist")["builder"]).endswith(REUSED)
 
 
 def test_requirements_that_cannot_be_installed(make_repo: MakeRepo, cli: Cli, cache: Path) -> None:

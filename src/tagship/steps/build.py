@@ -6,7 +6,6 @@ the build and its verification (and, with `reproducible`, the second build) succ
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
 import tempfile
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from tagship.steps.build_env import BuildSystem
     from tagship.steps.builder import Builder
     from tagship.workspace import Workspace
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,13 @@ def _previous_files(out_dir: Path, version: Version, *, clean: bool) -> list[Pat
 
 
 def _reused_environment(
-    choice: BuilderChoice, chosen: Builder, workspace: Workspace, runner: Runner, python: str
+    choice: BuilderChoice,
+    chosen: Builder,
+    workspace: Workspace,
+    *,
+    runner: Runner,
+    python: str,
+    progress: Callable[[str], None],
 ) -> tuple[Path, BuildSystem] | None:
     """The reused build environment `auto` builds in, when uv can make one."""
     if choice != "auto" or chosen.name != "uv" or not workspace.config.reuse_build_env:
@@ -105,7 +108,12 @@ def _reused_environment(
     system = build_system(workspace.root / "pyproject.toml")
     env = without_secrets(workspace.env)
     uv = Path(chosen.command[0])
-    return reused_environment(system, uv=uv, python=python, env=env, runner=runner), system
+    try:
+        return reused_environment(system, uv=uv, python=python, env=env, runner=runner), system
+    except OSError as error:
+        # a read-only or full cache costs speed, never the build
+        progress(f"no reused build environment ({error}): building in a fresh one")
+        return None
 
 
 def _run_build(
@@ -117,6 +125,7 @@ def _run_build(
     runner: Runner,
     python: str,
     reused: tuple[Path, BuildSystem] | None,
+    progress: Callable[[str], None],
 ) -> str:
     """Build into `into`; returns what built it."""
     # the backend runs the project's build code: it gets no credential
@@ -124,9 +133,11 @@ def _run_build(
     if reused is not None:
         kept, system = reused
         name = workspace.name
-        if build_with_hooks(kept, system, workspace.root, into, name=name, env=env, runner=runner):
+        if build_with_hooks(
+            kept, system, workspace.root, into, name=name, env=env, runner=runner, notice=progress
+        ):
             return f"{builder.version}, reused build environment"
-        log.info("%s asks for more build requirements: building in a fresh one", system.backend)
+        progress(f"{system.backend} asks for more build requirements: building in a fresh one")
     done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
     if not done.ok:
         raise build_failure(workspace.name, builder.name, done)
@@ -182,11 +193,20 @@ def build_artifacts(
     replaced = _previous_files(out_dir, version, clean=clean)
     chosen = select_builder(builder, workspace.env, runner, python)
     progress(f"building {workspace.name} {version} with {chosen.version}")
-    reused = _reused_environment(builder, chosen, workspace, runner, python)
+    reused = _reused_environment(
+        builder, chosen, workspace, runner=runner, python=python, progress=progress
+    )
 
     def build_into(into: Path) -> str:
         return _run_build(
-            chosen, workspace, into, epoch=epoch, runner=runner, python=python, reused=reused
+            chosen,
+            workspace,
+            into,
+            epoch=epoch,
+            runner=runner,
+            python=python,
+            reused=reused,
+            progress=progress,
         )
 
     # staged outside the work tree, so no backend can pick a half-written file into an sdist

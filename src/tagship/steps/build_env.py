@@ -159,7 +159,7 @@ def reused_environment(
 ) -> Path:
     """The Python of a ready build environment holding `system.requires`, created when there
     is none younger than REUSE_SECONDS. Raises GateError when the requirements cannot be
-    installed (the installer's last line says why)."""
+    installed (the installer's last line says why), OSError when the cache is not writable."""
     root = cache_root(env) / "build-envs"
     key = env_key(system.requires, python, env)
     now = clock()
@@ -187,13 +187,10 @@ def reused_environment(
         (staging / MARKER).write_text(json.dumps(facts), encoding="utf-8")
         try:
             staging.rename(venv)
-        except OSError as error:
+        except OSError:
             # another build published an environment of the same second first: use it
             if not _usable(venv, now):
-                raise GateError(
-                    f"cannot create the build environment {venv}: {error.strerror}",
-                    hint=f"check that {root} is writable, or set TAGSHIP_CACHE_DIR",
-                ) from None
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _retire(root, key, now)

@@ -7,7 +7,6 @@ wants requirements beyond `[build-system] requires`.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 BuilderChoice = Literal["auto", "uv", "build"]
 BUILD_TIMEOUT = 1800.0  # a backend compiling extensions can take long; a hang should not
 TAIL_LINES = 15
-log = logging.getLogger(__name__)
 
 
 class BuildFailedError(GateError):
@@ -122,10 +120,12 @@ def build_with_hooks(
     name: str,
     env: Mapping[str, str],
     runner: Runner,
+    notice: Callable[[str], None],
 ) -> bool:
     """Build the sdist of `project`, then the wheel from that sdist, into `into` with the
-    backend installed for `python`. False, leaving `into` empty, when the backend asks for
-    requirements beyond `system.requires`: the build then needs a fresh environment."""
+    backend installed for `python`; the backend's warnings go to `notice`. False, leaving
+    `into` empty, when the backend asks for requirements beyond `system.requires`: the build
+    then needs a fresh environment."""
     import pyproject_hooks  # noqa: PLC0415 - only builds need it
 
     def call(
@@ -158,7 +158,7 @@ def build_with_hooks(
             hint="use a PEP 517 backend that builds both an sdist and a wheel",
         ) from None
     for warning in caught:
-        log.warning("%s: %s", system.backend, warning.message)
+        notice(f"warning from {system.backend}: {warning.message}")
     if not built:
         for leftover in into.iterdir():
             leftover.unlink()
