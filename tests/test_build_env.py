@@ -123,6 +123,39 @@ def test_in_tree_backends_and_backends_asking_for_more(
     assert len(_environments(cache)) == 1  # made for the sdist, which needed nothing more
 
 
+UNSAFE_SDIST_BACKEND = """\
+import io
+import tarfile
+
+from hatchling.build import *  # noqa: F403
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    name = "sample_hatch-0.1.0.tar.gz"
+    with tarfile.open(f"{sdist_directory}/{name}", "w:gz") as archive:
+        member = tarfile.TarInfo("../escaped.txt")
+        member.size = 2
+        archive.addfile(member, io.BytesIO(b"hi"))
+    return name
+"""
+
+
+def test_an_sdist_that_would_unpack_outside_its_directory(make_repo: MakeRepo, cli: Cli) -> None:
+    pyproject = HATCH_FILES["pyproject.toml"].replace(
+        'build-backend = "hatchling.build"',
+        'build-backend = "tree_backend"\nbackend-path = ["."]',
+    )
+    files = {**HATCH_FILES, "pyproject.toml": pyproject, "tree_backend.py": UNSAFE_SDIST_BACKEND}
+    repo = make_repo(files)
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 1
+    assert result.err.splitlines()[-1].startswith(
+        "tagship: error: the backend built an sdist that cannot be unpacked safely: "
+        "sample_hatch-0.1.0.tar.gz: "
+    )
+    assert not (repo.path / "dist").exists()
+
+
 def test_reuse_build_env_false_builds_fresh_every_time(
     make_repo: MakeRepo, cli: Cli, cache: Path
 ) -> None:

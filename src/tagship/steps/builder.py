@@ -166,8 +166,14 @@ def build_with_hooks(
 
 
 def _unpack(sdist: Path, into: Path) -> Path:
-    with tarfile.open(sdist) as archive:
-        archive.extractall(into, filter="data")
+    try:
+        with tarfile.open(sdist) as archive:
+            archive.extractall(into, filter="data")
+    except tarfile.TarError as error:  # the data filter refuses links out, devices, ...
+        raise GateError(
+            f"the backend built an sdist that cannot be unpacked safely: {sdist.name}: {error}",
+            hint="check what the backend puts into the sdist (links, absolute paths)",
+        ) from None
     tops = list(into.iterdir())
     if len(tops) != 1 or not tops[0].is_dir():
         raise GateError(
