@@ -37,7 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--builder",
         choices=("auto", "uv", "build"),
         default="auto",
-        help="build frontend (default: uv when installed, else python -m build)",
+        help="build frontend. auto (default): with uv, a reused build environment (fresh "
+        "`uv build` when reuse-build-env = false), else python -m build; uv: always a fresh "
+        "`uv build`; build: python -m build",
     )
 
 
