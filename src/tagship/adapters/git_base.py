@@ -44,8 +44,8 @@ class GitBase:
         self._runner = runner
         self._env = env  # None: git inherits this process's environment
 
-    def _run(self, *args: str) -> Completed:
-        return self._runner(["git", "-C", str(self.root), *args], env=self._env)
+    def _run(self, *args: str, stdin: str | None = None) -> Completed:
+        return self._runner(["git", "-C", str(self.root), *args], env=self._env, stdin=stdin)
 
     def _out(self, *args: str) -> str:
         done = self._run(*args)

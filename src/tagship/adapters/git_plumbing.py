@@ -40,9 +40,7 @@ class GitPlumbing(GitBase):
         return done.stdout if done.ok else None
 
     def write_blob(self, text: str) -> str:
-        done = self._runner(
-            ["git", "-C", str(self.root), "hash-object", "-w", "--stdin"], stdin=text
-        )
+        done = self._run("hash-object", "-w", "--stdin", stdin=text)
         if not done.ok:
             raise ServiceError(f"git hash-object failed: {done.reason()}")
         return done.stdout.strip()
@@ -50,7 +48,7 @@ class GitPlumbing(GitBase):
     def write_tree(self, entries: dict[str, str]) -> str:
         """A tree of regular files, name -> blob sha."""
         listing = "".join(f"100644 blob {sha}\t{name}\n" for name, sha in sorted(entries.items()))
-        done = self._runner(["git", "-C", str(self.root), "mktree"], stdin=listing)
+        done = self._run("mktree", stdin=listing)
         if not done.ok:
             raise ServiceError(f"git mktree failed: {done.reason()}")
         return done.stdout.strip()
@@ -74,8 +72,7 @@ class GitPlumbing(GitBase):
         """(ref, new, old) updates in one transaction: all of them, or none when a ref no
         longer points at its `old` (forty zeros: must not exist yet)."""
         lines = "".join(f"update {ref} {new} {old}\n" for ref, new, old in updates)
-        argv = ["git", "-C", str(self.root), "update-ref", "--stdin"]
-        return self._runner(argv, env=self._env, stdin=lines).ok
+        return self._run("update-ref", "--stdin", stdin=lines).ok
 
     def remote_ref_sha(self, ref: str, remote: str = "origin") -> str | None:
         """What `ref` points to on the remote (one cheap round trip), None when absent."""
@@ -139,9 +136,7 @@ class GitPlumbing(GitBase):
         refs = self._out("for-each-ref", "--format=%(objectname)", *patterns).split()
         if not refs:
             return set()
-        done = self._runner(
-            ["git", "-C", str(self.root), "rev-list", "--stdin"], stdin="\n".join(refs) + "\n"
-        )
+        done = self._run("rev-list", "--stdin", stdin="\n".join(refs) + "\n")
         if not done.ok:
             raise ServiceError(f"git rev-list failed: {done.reason()}")
         return set(done.stdout.split())

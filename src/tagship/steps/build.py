@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from tagship.adapters.process import Runner
-    from tagship.steps.build_env import BuildSystem
+    from tagship.steps.build_env import BuildEnvironment
     from tagship.steps.builder import Builder
     from tagship.workspace import Workspace
 
@@ -99,7 +99,7 @@ def _reused_environment(
     runner: Runner,
     python: str,
     progress: Callable[[str], None],
-) -> tuple[Path, BuildSystem] | None:
+) -> BuildEnvironment | None:
     """The reused build environment `auto` builds in, when uv can make one."""
     if choice != "auto" or chosen.name != "uv" or not workspace.config.reuse_build_env:
         return None
@@ -109,7 +109,7 @@ def _reused_environment(
     env = without_secrets(workspace.env)
     uv = Path(chosen.command[0])
     try:
-        return reused_environment(system, uv=uv, python=python, env=env, runner=runner), system
+        return reused_environment(system, uv=uv, python=python, env=env, runner=runner)
     except OSError as error:
         # a read-only or full cache costs speed, never the build
         progress(f"no reused build environment ({error}): building in a fresh one")
@@ -124,20 +124,20 @@ def _run_build(
     epoch: int,
     runner: Runner,
     python: str,
-    reused: tuple[Path, BuildSystem] | None,
+    reused: BuildEnvironment | None,
     progress: Callable[[str], None],
 ) -> str:
     """Build into `into`; returns what built it."""
     # the backend runs the project's build code: it gets no credential
     env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
     if reused is not None:
-        kept, system = reused
         name = workspace.name
         if build_with_hooks(
-            kept, system, workspace.root, into, name=name, env=env, runner=runner, notice=progress
+            reused, workspace.root, into, name=name, env=env, runner=runner, notice=progress
         ):
             return f"{builder.version}, reused build environment"
-        progress(f"{system.backend} asks for more build requirements: building in a fresh one")
+        backend = reused.system.backend
+        progress(f"{backend} asks for more build requirements: building in a fresh one")
     done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
     if not done.ok:
         raise build_failure(workspace.name, builder.name, done)

@@ -66,6 +66,14 @@ class BuildSystem:
     backend_path: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class BuildEnvironment:
+    """A ready reused build environment: its Python and the build system it holds."""
+
+    python: Path
+    system: BuildSystem
+
+
 def build_system(pyproject: Path) -> BuildSystem:
     """The `[build-system]` table of `pyproject`; a wrong type is a ConfigError."""
     table = load_toml(pyproject).get("build-system") if pyproject.is_file() else None
@@ -122,18 +130,16 @@ def _python_in(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
 
 
-def _usable(venv: Path, now: float) -> bool:
-    try:
-        made = json.loads((venv / MARKER).read_text(encoding="utf-8"))["created"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    fresh = isinstance(made, (int, float)) and 0 <= now - made < REUSE_SECONDS
-    return fresh and _python_in(venv).exists()
-
-
 def _made_at(venv: Path) -> int:
+    """When the environment was made: the stamp its directory is named with."""
     stamp = venv.name.rsplit("-", 1)[-1]
     return int(stamp) if stamp.isdigit() else 0
+
+
+def _usable(venv: Path, now: float) -> bool:
+    # the marker is written last before the directory is published: it means complete
+    fresh = 0 <= now - _made_at(venv) < REUSE_SECONDS
+    return fresh and (venv / MARKER).is_file() and _python_in(venv).exists()
 
 
 def _retire(root: Path, key: str, now: float) -> None:
@@ -156,8 +162,8 @@ def reused_environment(
     env: Mapping[str, str],
     runner: Runner,
     clock: Callable[[], float] = time.time,
-) -> Path:
-    """The Python of a ready build environment holding `system.requires`, created when there
+) -> BuildEnvironment:
+    """A ready build environment holding `system.requires`, created when there
     is none younger than REUSE_SECONDS. Raises GateError when the requirements cannot be
     installed (the installer's last line says why), OSError when the cache is not writable."""
     root = cache_root(env) / "build-envs"
@@ -165,7 +171,7 @@ def reused_environment(
     now = clock()
     for venv in sorted(root.glob(f"{key}-*"), key=_made_at, reverse=True):
         if _usable(venv, now):
-            return _python_in(venv)
+            return BuildEnvironment(_python_in(venv), system)
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".new-{uuid.uuid4().hex}"
     venv = root / f"{key}-{int(now)}"
@@ -194,4 +200,4 @@ def reused_environment(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _retire(root, key, now)
-    return _python_in(venv)
+    return BuildEnvironment(_python_in(venv), system)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from tagship.adapters.process import Completed, Runner
-    from tagship.steps.build_env import BuildSystem
+    from tagship.steps.build_env import BuildEnvironment
 
 BuilderChoice = Literal["auto", "uv", "build"]
 BUILD_TIMEOUT = 1800.0  # a backend compiling extensions can take long; a hang should not
@@ -112,8 +112,7 @@ def can_run_hooks() -> bool:
 
 
 def build_with_hooks(
-    python: Path,
-    system: BuildSystem,
+    environment: BuildEnvironment,
     project: Path,
     into: Path,
     *,
@@ -123,10 +122,12 @@ def build_with_hooks(
     notice: Callable[[str], None],
 ) -> bool:
     """Build the sdist of `project`, then the wheel from that sdist, into `into` with the
-    backend installed for `python`; the backend's warnings go to `notice`. False, leaving
-    `into` empty, when the backend asks for requirements beyond `system.requires`: the build
-    then needs a fresh environment."""
+    backend of `environment`; the backend's warnings go to `notice`. False, leaving `into`
+    empty, when the backend asks for requirements beyond the environment's: the build then
+    needs a fresh environment."""
     import pyproject_hooks  # noqa: PLC0415 - only builds need it
+
+    system = environment.system
 
     def call(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
@@ -139,7 +140,11 @@ def build_with_hooks(
 
     def caller(root: Path) -> pyproject_hooks.BuildBackendHookCaller:
         return pyproject_hooks.BuildBackendHookCaller(
-            str(root), system.backend, list(system.backend_path) or None, call, str(python)
+            str(root),
+            system.backend,
+            list(system.backend_path) or None,
+            call,
+            str(environment.python),
         )
 
     try:
