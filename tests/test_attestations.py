@@ -17,8 +17,8 @@ from oidc import CLAIMS, github_actions, jwt
 from releases import make_release
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.index import SimpleIndex
-from tagship.flows.publishing import attestations_for
 from tagship.steps.publish import publish
+from tagship.steps.publishing import attestations_for
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

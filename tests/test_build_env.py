@@ -13,6 +13,7 @@ import pytest
 from buildkit import SAMPLES
 from tagship.core.errors import ConfigError
 from tagship.core.manifest import MANIFEST_NAME
+from tagship.core.pyproject import loads
 from tagship.steps.build_env import (
     LEGACY_BACKEND,
     LEGACY_REQUIRES,
@@ -211,14 +212,12 @@ def test_a_build_system_of_the_wrong_shape(make_repo: MakeRepo, cli: Cli, cache:
 def test_build_system_defaults(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     legacy = BuildSystem(LEGACY_REQUIRES, LEGACY_BACKEND, ())
-    assert build_system(pyproject) == legacy  # no pyproject.toml at all
-    pyproject.write_text("[project]\nname = 'x'\n")
-    assert build_system(pyproject) == legacy
-    pyproject.write_text("[build-system]\nrequires = ['flit_core>=3.9']\n")
-    assert build_system(pyproject) == BuildSystem(("flit_core>=3.9",), LEGACY_BACKEND, ())
-    pyproject.write_text("[build-system]\nrequires = []\nbuild-backend = 3\n")
+    assert build_system(loads("[project]\nname = 'x'\n"), pyproject) == legacy
+    flit = loads("[build-system]\nrequires = ['flit_core>=3.9']\n")
+    assert build_system(flit, pyproject) == BuildSystem(("flit_core>=3.9",), LEGACY_BACKEND, ())
+    wrong = loads("[build-system]\nrequires = []\nbuild-backend = 3\n")
     with pytest.raises(ConfigError, match=r"build-backend` in .* must be a module name"):
-        build_system(pyproject)
+        build_system(wrong, pyproject)
 
 
 def test_environment_keys() -> None:

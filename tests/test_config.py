@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tagship.adapters.project_files import load_pyproject
 from tagship.core.config import (
     BUILTIN_INDEXES,
     REQUIRED_CHECKS,
@@ -16,7 +17,6 @@ from tagship.core.config import (
 )
 from tagship.core.config_view import describe
 from tagship.core.errors import ConfigError
-from tagship.core.pyproject import load_toml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,7 +34,9 @@ def _load(
 ) -> Config:
     path = tmp_path / "pyproject.toml"
     path.write_text(f'[project]\nname = "x"\nversion = "1.0"\n{tool}')
-    return load_config(path, load_toml(path), env=env or {}, overrides=overrides, origin_url=origin)
+    return load_config(
+        path, load_pyproject(path), env=env or {}, overrides=overrides, origin_url=origin
+    )
 
 
 def test_defaults_are_the_charmos_policy(tmp_path: Path) -> None:

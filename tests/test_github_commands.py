@@ -83,10 +83,29 @@ def test_checks_wait_until_settled(cli: Cli, repo: Repo, github: HTTPServer) -> 
     github.expect_request(runs).respond_with_json(
         gh.check_runs(gh.check_run("lint", rid=1), gh.check_run("tests", rid=2))
     )
-    result = cli("-C", str(repo.path), "checks", "--wait", "--interval", "0")
+    result = cli("-C", str(repo.path), "checks", "--wait", "--interval", "0.01")
     assert result.code == 0, result.err
     assert "1 pending" in result.err  # the first poll, reported on stderr
     assert "all 3 required checks passed" in result.out
+
+
+def test_checks_wait_times_out_naming_what_is_pending(
+    cli: Cli, repo: Repo, github: HTTPServer
+) -> None:
+    _serve_checks(github, [gh.check_run("lint", rid=1), gh.check_run("tests", "queued", rid=2)], [])
+    result = cli(
+        "-C", str(repo.path), "checks", "--wait", "--timeout", "0.05", "--interval", "0.01"
+    )
+    assert result.code == 3  # a timeout, as for every wait; not a failed check (1)
+    assert result.out == ""
+    *progress, error = result.err.splitlines()
+    assert progress
+    assert all(text.startswith("checks of aaaaaaaaaaaa: ") for text in progress)
+    assert error.startswith("tagship: error: timed out after 0.05 s (")
+    assert error.endswith(
+        "required checks of main (aaaaaaaaaaaa) not settled: tests pending, docs missing "
+        "(hint: rerun later, or with a longer --timeout (it was 0.05 s))"
+    )
 
 
 def test_checks_unknown_ref(cli: Cli, repo: Repo, github: HTTPServer) -> None:

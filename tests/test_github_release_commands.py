@@ -267,7 +267,7 @@ def test_wait_workflow_until_done(cli: Cli, repo: Repo, github: HTTPServer) -> N
             gh.workflow_run(41, "v0.5.0"),
         )
     )  # fmt: skip
-    result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--interval", "0")
+    result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--interval", "0.01")
     assert result.code == 0, result.err
     assert result.out == (
         f"publish-pypi.yml for v0.5.0 succeeded: https://github.com/{gh.FULL}/actions/runs/41\n"
@@ -286,8 +286,11 @@ def test_wait_workflow_failed_run(cli: Cli, repo: Repo, github: HTTPServer) -> N
 def test_wait_workflow_times_out(cli: Cli, repo: Repo, github: HTTPServer) -> None:
     github.expect_request(RUNS).respond_with_json(gh.workflow_runs())
     result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--timeout", "0")
-    assert result.code == 1
-    assert "did not finish within 0 s (no run started)" in result.err
+    assert result.code == 3
+    assert result.err == (
+        "tagship: error: timed out after 0 s (1 poll(s)): publish-pypi.yml for v0.5.0 has not "
+        "finished (no run started) (hint: rerun later, or with a longer --timeout (it was 0 s))\n"
+    )
 
 
 def test_wait_workflow_unknown_workflow(cli: Cli, repo: Repo, github: HTTPServer) -> None:

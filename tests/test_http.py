@@ -72,6 +72,27 @@ def test_policy_from_environment() -> None:
     assert (policy.attempts, policy.timeout, policy.base_delay) == (2, 1.5, 0.5)
     with pytest.raises(ConfigError, match="TAGSHIP_HTTP_BACKOFF='-1'"):
         policy_from_env({"TAGSHIP_HTTP_BACKOFF": "-1"})
+    assert policy_from_env({"TAGSHIP_HTTP_BACKOFF": "0"}).base_delay == 0  # retry at once
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "wanted"),
+    [
+        ("TAGSHIP_HTTP_TIMEOUT", "nan", "a number of seconds > 0"),
+        ("TAGSHIP_HTTP_TIMEOUT", "inf", "a number of seconds > 0"),
+        ("TAGSHIP_HTTP_TIMEOUT", "0", "a number of seconds > 0"),  # every try would time out
+        ("TAGSHIP_HTTP_TIMEOUT", "1e12", "a number of seconds > 0"),  # past what sockets take
+        ("TAGSHIP_HTTP_BACKOFF", "nan", "a number of seconds >= 0"),
+        ("TAGSHIP_HTTP_BACKOFF", "-inf", "a number of seconds >= 0"),
+        ("TAGSHIP_HTTP_ATTEMPTS", "0", "a whole number >= 1"),
+        ("TAGSHIP_HTTP_ATTEMPTS", "2.5", "a whole number >= 1"),
+    ],
+)
+def test_unusable_http_settings_name_the_variable(variable: str, value: str, wanted: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        policy_from_env({variable: value})
+    assert info.value.message.startswith(f"{variable}={value!r} is not {wanted}")
+    assert info.value.hint == f"fix or unset {variable}"
 
 
 def test_an_unreadable_retry_after_falls_back_to_backoff(httpserver: HTTPServer) -> None:

@@ -169,7 +169,7 @@ def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
         with_token = [j for j, job in jobs.items() if "id-token" in job["permissions"]]
         assert with_token == ["publish"]
         assert jobs["publish"]["environment"]["name"] == index
-        assert jobs["publish"]["steps"][-1]["run"] == f"tagship publish --to {index}"
+        assert jobs["publish"]["steps"][-1]["run"] == f"tagship publish --index {index}"
         assert jobs["build"]["needs"] == "gate"
         assert "cache" not in text
         assert f"tagship=={__version__}" in text
@@ -191,8 +191,10 @@ def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
     assert pypi[True] == {"push": {"tags": ["v*"]}}  # PyYAML reads the `on` key as YAML 1.1
     assert "tagship check-tag" in pypi["jobs"]["gate"]["steps"][-1]["run"]
     release = pypi["jobs"]["github-release"]
-    assert release["permissions"] == {"contents": "write"}
-    assert 'tagship github-release publish "$GITHUB_REF_NAME"' in release["steps"][-1]["run"]
+    assert release["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = [step.get("run", "") for step in release["steps"]]
+    assert 'tagship github-release publish "$GITHUB_REF_NAME"' in runs
+    assert 'tagship docs-links "$GITHUB_REF_NAME"' in runs
     testpypi = _workflow(charmos, "publish-testpypi.yml")
     assert testpypi[True] == {"workflow_dispatch": {}}
     assert "github-release" not in testpypi["jobs"]

@@ -125,9 +125,10 @@ def test_a_yank_that_does_not_happen_times_out_with_the_intent_kept(
 ) -> None:
     _serve(httpserver, FlippingIndex(flip_after=None))
     code, _, err = _yank(cli, repo, "--timeout", "0.2")
-    assert code == 1
-    assert "2 file(s) of sample-pkg 1.2.3 on local are not yanked after 0 s" in err
-    assert "the intent is recorded" in err
+    assert code == 3, err
+    assert "timed out after 0.2 s" in err
+    assert "2 file(s) of sample-pkg 1.2.3 on local are not yanked" in err
+    assert "(the intent is recorded); rerun later, or with a longer --timeout (it was 0.2 s)" in err
     assert [r.event.result for r in records(repo.path)] == ["intent"]
     # rerunning while waiting does not record the same intent twice
     code, out, _ = _yank(cli, repo, "--no-wait")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
 
 from conftest import Cli, MakeRepo, git
+from tagship.adapters.project_files import read_pyproject
 from tagship.core.errors import ConfigError, UsageError
 from tagship.steps.bump import bump_version
+from tagship.steps.status import project_status
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:
@@ -356,3 +359,30 @@ def test_check_tag_names_where_a_dynamic_version_lives(
     assert "from hatch-vcs (git tags)" in scm.err
     assert "tagship bump" not in scm.err
     assert "commit you release" in scm.err
+
+
+def test_status_reads_pyproject_once(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    reads: list[Path] = []
+
+    def counted(path: Path) -> str:
+        reads.append(path)
+        return read_pyproject(path)
+
+    workspace = open_workspace(repo.path, env={}, read=counted)
+    (repo.path / "pyproject.toml").unlink()  # a second read would now fail
+    status = project_status(workspace)
+    assert (status.version, status.expected_tag) == ("0.4.22", "v0.4.22")
+    assert reads == [repo.path.resolve() / "pyproject.toml"]
+
+
+def test_a_version_file_is_read_once_and_bump_updates_it(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"pyproject.toml": SETUPTOOLS_FILE, "VERSION": "3.0.0\n"})
+    workspace = open_workspace(root, env={})
+    assert str(workspace.version()) == "3.0.0"
+    (root / "VERSION").write_text("garbage\n")  # not read again: the run keeps its version
+    assert workspace.expected_tag() == "v3.0.0"
+    (root / "VERSION").write_text("3.0.0\n")
+    bump_version(workspace, "minor", commit=False, dry_run=False)
+    # the workspace and its copies report what bump wrote
+    assert str(replace(workspace, env={"CI": "true"}).version()) == "3.1.0"

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.git import Git
 from tagship.adapters.git_base import github_actions_auth
 from tagship.adapters.process import Runner, run
+from tagship.adapters.project_files import load_pyproject, read_exact, read_pyproject
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.names import normalized_name
-from tagship.core.pyproject import load_toml
-from tagship.core.version_source import ProjectMeta, detect, read_version_text
+from tagship.core.version_source import (
+    ProjectMeta,
+    declared_version,
+    detect,
+    version_in,
+    writable_path,
+)
 from tagship.core.versions import (
     parse_version,
     scm_version,
@@ -22,10 +29,17 @@ from tagship.core.versions import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from pathlib import Path
+    from collections.abc import Callable, Mapping
 
     from packaging.version import Version
+
+
+@dataclass
+class _Memo:
+    """What the workspace derived from the project's files, shared with its copies (they
+    differ in the environment only, which no file-held value depends on)."""
+
+    version: Version | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,9 @@ class Workspace:
     meta: ProjectMeta
     git: Git | None
     env: Mapping[str, str]
+    # pyproject.toml as parsed when the workspace was opened: nothing parses it again
+    pyproject_data: Mapping[str, Any] = field(repr=False)
+    _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -54,11 +71,23 @@ class Workspace:
         return self.git
 
     def version(self) -> Version:
-        """The project's version, read where it lives."""
+        """The project's version, read where it lives: from a file once, from git tags on
+        every call (a flow creates tags, and `releasing` pins the version in `env`)."""
         source = self.meta.source
         if source.kind == "scm":
             return self._scm_version()
-        return parse_version(read_version_text(source), where=source.where)
+        if self._memo.version is None:
+            if source.kind in ("static", "poetry"):
+                text = declared_version(source, self.pyproject_data)
+            else:
+                text = version_in(source, read_exact(writable_path(source)))
+            self._memo.version = parse_version(text, where=source.where)
+        return self._memo.version
+
+    def version_rewritten(self, version: Version) -> None:
+        """`bump` rewrote the version where it lives: this workspace and its copies now
+        report `version` (the file is not read again)."""
+        self._memo.version = version
 
     def _pretend_variables(self) -> tuple[str, ...]:
         # the overrides setuptools-scm (and so hatch-vcs) and pdm-backend honour
@@ -121,14 +150,16 @@ def open_workspace(
     env: Mapping[str, str],
     overrides: tuple[str, ...] = (),
     runner: Runner = run,
+    read: Callable[[Path], str] = read_pyproject,
 ) -> Workspace:
-    """Load the project at `project_dir` (its pyproject.toml) and its git work tree, if any."""
+    """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
+    git work tree, if any."""
     pyproject = project_dir.resolve() / "pyproject.toml"
-    data = load_toml(pyproject)
+    data = load_pyproject(pyproject, read)
     try:
         git: Git | None = Git.discover(pyproject.parent, runner, github_actions_auth(env))
     except ConfigError:
         git = None
     origin = git.remote_url() if git is not None else None
     config = load_config(pyproject, data, env=env, overrides=overrides, origin_url=origin)
-    return Workspace(config, detect(data, pyproject), git, env)
+    return Workspace(config, detect(data, pyproject, is_file=Path.is_file), git, env, data)

@@ -1,1 +1,2 @@
-"""Adapters: the only places that talk to processes, git, HTTP and package indexes."""
+"""Adapters: the only places that talk to processes, git, HTTP and package indexes, or read
+the project's files and built archives."""

@@ -65,7 +65,7 @@ class AlembicDatabase:
             return call()
         except caught as exc:
             text = f"Alembic failed to {what}: {exc}".splitlines()[0]
-            raise ServiceError(text, hint="see the migration's log output above") from None
+            raise ServiceError(text, hint="see the migration's log output above") from exc
 
     def current(self) -> str | None:
         """The database's revision (None: empty); UsageError when it has several heads."""

@@ -30,11 +30,11 @@ def sigstore_signer(identity_token: str) -> Iterator[Callable[[Path], dict[str, 
     try:
         context = SigningContext.from_trust_config(ClientTrustConfig.production())
         identity = IdentityToken(identity_token)
-    except Exception as exc:  # noqa: BLE001 - sigstore raises many kinds; all mean "cannot sign"
+    except Exception as exc:  # sigstore raises many kinds; all mean "cannot sign"
         raise ServiceError(
             f"cannot set up Sigstore signing: {exc}",
             hint="set attestations = false in [tool.tagship] to publish without attestations",
-        ) from None
+        ) from exc
     with context.signer(identity, cache=True) as signer:
 
         def sign(path: Path) -> dict[str, Any]:

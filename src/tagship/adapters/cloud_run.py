@@ -109,12 +109,12 @@ class CloudRunAdmin:
         try:
             services = run_v2.ServicesClient(**made)
             revisions = run_v2.RevisionsClient(**made)
-        except Exception as exc:  # noqa: BLE001 - google.auth's DefaultCredentialsError and kin
+        except Exception as exc:  # google.auth's DefaultCredentialsError and kin
             raise ConfigError(
                 f"cannot set up the Cloud Run client: {type(exc).__name__}: {exc}".splitlines()[0],
                 hint="provide Google credentials: gcloud auth application-default login, "
                 "GOOGLE_APPLICATION_CREDENTIALS, or google-github-actions/auth in a workflow",
-            ) from None
+            ) from exc
         return cls(run_v2, exceptions, services, revisions)
 
     def _call(self, what: str, call: Callable[[], Any]) -> Any:
@@ -132,7 +132,7 @@ class CloudRunAdmin:
             ) from None
         except (self._exc.GoogleAPIError, self._exc.RetryError, TimeoutError) as exc:
             text = f"Cloud Run failed on {what}: {type(exc).__name__}: {exc}".splitlines()[0]
-            raise ServiceError(text, hint="check the service in the console, then rerun") from None
+            raise ServiceError(text, hint="check the service in the console, then rerun") from exc
 
     def service(self, name: str) -> ServiceState:
         raw = self._call(f"service {name}", lambda: self._services.get_service(name=name))

@@ -6,6 +6,7 @@ import base64
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import Runner, run
+from tagship.core.ci_env import github_token, in_github_actions
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -20,8 +21,8 @@ def github_actions_auth(env: Mapping[str, str]) -> dict[str, str] | None:
     job's server authenticate with it. Checkouts keep no credentials
     (`persist-credentials: false`), and this passes the token through the environment, so it
     is never written to .git/config or shown in a process's arguments. None elsewhere."""
-    token = env.get("GITHUB_TOKEN")
-    if env.get("GITHUB_ACTIONS") != "true" or not token:
+    token = github_token(env)
+    if not in_github_actions(env) or token is None:
         return None
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from typing_extensions import Self
 
 from tagship.adapters.http import require_secure
+from tagship.core.ci_env import github_token
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -84,8 +85,8 @@ class GitHubSession:
         **kw: Any,
     ) -> Self:
         """A client for the configured repository; ConfigError naming what is missing."""
-        token = env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")
-        if not token:
+        token = github_token(env)
+        if token is None:
             raise ConfigError(
                 f"tagship {command} needs a GitHub token: set GITHUB_TOKEN or GH_TOKEN",
                 hint=f"in a workflow: env GITHUB_TOKEN: ${{{{ github.token }}}} with "
@@ -138,7 +139,7 @@ class GitHubSession:
                     raise ServiceError(
                         f"cannot reach GitHub at {self.base_url} while {what}: {cause}",
                         hint="check the network and GITHUB_API_URL",
-                    ) from None
+                    ) from exc
                 self._sleep(min(2.0 ** (attempt - 1), self._max_wait))
             except ValidationError as exc:
                 raise ServiceError(

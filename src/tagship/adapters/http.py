@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -45,20 +46,35 @@ _POLICY_VARIABLES = {
 }
 
 
+def _attempts(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{raw!r} is not a whole number >= 1")
+    return value
+
+
 def policy_from_env(env: Mapping[str, str]) -> RetryPolicy:
-    """The default policy, tuned by TAGSHIP_HTTP_ATTEMPTS, _BACKOFF (s) and _TIMEOUT (s)."""
+    """The default policy, tuned by TAGSHIP_HTTP_ATTEMPTS, _BACKOFF (s) and _TIMEOUT (s).
+
+    ConfigError (exit 2) naming the variable for a value that is not usable: durations are
+    checked as the command line's are (nan or inf would hang or crash a request).
+    """
     values: dict[str, Any] = {}
     for variable, attribute in _POLICY_VARIABLES.items():
         raw = env.get(variable)
         if raw is None:
             continue
         try:
-            value = int(raw) if attribute == "attempts" else float(raw)
-        except ValueError:
-            value = -1
-        if value < (1 if attribute == "attempts" else 0):
-            raise ConfigError(f"{variable}={raw!r} is not a valid {attribute.replace('_', ' ')}")
-        values[attribute] = value
+            if attribute == "attempts":
+                values[attribute] = _attempts(raw)
+            else:
+                # a per-try timeout of 0 would fail every request; no delay between tries is fine
+                values[attribute] = seconds(raw, positive=attribute == "timeout")
+        except ValueError as exc:
+            raise ConfigError(f"{variable}={exc}", hint=f"fix or unset {variable}") from None
     return RetryPolicy(**values)
 
 
@@ -179,7 +195,7 @@ class Http:
                         f"{method} {url} failed after {attempts} attempts: "
                         f"{type(exc).__name__}: {exc}".rstrip(": "),
                         hint="check that the server is up and reachable, then rerun",
-                    ) from None
+                    ) from exc
                 self._sleep(self.policy.backoff(attempt, self._rng))
                 continue
             if response.status_code in RETRY_STATUSES and attempt < attempts:

@@ -28,6 +28,7 @@ import time
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from tagship.core.ci_env import in_github_actions
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.ledger import (
     GITHUB_ACTIONS,
@@ -60,7 +61,7 @@ _BACKOFF_CAP = 2.0
 def actor_from_env(env: Mapping[str, str], git: Git | None = None) -> Actor:
     """The actor of a record. GitHub Actions is recognised by GITHUB_ACTIONS=true; only
     names and ids are taken from the environment, never a token."""
-    if env.get("GITHUB_ACTIONS") == "true":
+    if in_github_actions(env):
         workflow_ref = env.get("GITHUB_WORKFLOW_REF") or None
         # owner/repo/.github/workflows/publish-pypi.yml@refs/tags/v1.2.3 -> publish-pypi.yml
         workflow = workflow_ref.split("@", 1)[0].rsplit("/", 1)[-1] if workflow_ref else None

@@ -6,6 +6,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
+from tagship.core.config import CREDENTIAL_PREFIX
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -122,8 +124,7 @@ class Service:
 # project's checks, installed packages, smoke commands) never receives them
 _SECRETS = frozenset(
     {
-        "GITHUB_TOKEN",
-        "GH_TOKEN",
+        *GITHUB_TOKEN_VARIABLES,
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
         "ACTIONS_ID_TOKEN_REQUEST_URL",
         "ACTIONS_RUNTIME_TOKEN",
@@ -134,7 +135,7 @@ _SECRETS = frozenset(
         "UV_PUBLISH_PASSWORD",
     }
 )
-_SECRET_PREFIXES = ("TAGSHIP_INDEX_", "GIT_CONFIG_")
+_SECRET_PREFIXES = (CREDENTIAL_PREFIX, "GIT_CONFIG_")
 
 
 def without_secrets(env: Mapping[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
 from tagship.core.errors import ServiceError
 from tagship.core.policy_rules import WORKFLOWS_DIR, Finding
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 # zizmor exits 10 + the highest severity found (unknown .. high) with --format json
 _ZIZMOR_FINDINGS = range(10, 15)
 # a token would switch zizmor to online audits that call GitHub: doctor stays offline
-_TOKENS = ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")
+_TOKENS = (*GITHUB_TOKEN_VARIABLES, "ZIZMOR_GITHUB_TOKEN")
 _TIMEOUT = 120.0
 
 

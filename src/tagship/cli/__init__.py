@@ -7,13 +7,13 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from tagship import __version__
-from tagship.core.errors import TagshipError
+from tagship.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, TagshipError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 # name -> (module under tagship.cli, one-line help); the module is imported only when run
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "label-check": ("label_check_cmd", "check that a pull request has exactly one release label"),
     "notes": ("notes_cmd", "release notes from PR labels; --github updates the draft release"),
     "github-release": ("github_release_cmd", "publish the draft GitHub Release of a tag"),
+    "docs-links": ("docs_links_cmd", "point the docs at a release, on a branch, with a PR"),
     "wait-workflow": ("wait_workflow_cmd", "wait for the publish workflow run of a tag"),
     "ledger": ("ledger_cmd", "show or verify the hash-chained release ledger"),
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
@@ -43,17 +44,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
     "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
 }
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in the one-line form of every other error, exit 2 (subcommands too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"tagship: error: {self.prog}: {message} (hint: see {self.prog} --help)\n")
 
 
 def _top_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {name:<17} {text}" for name, (_, text) in COMMANDS.items())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tagship",
         description="Repeatable, auditable, CI-driven releases of Python packages.",
         epilog=f"commands:\n{listing}\n\nexit codes: 0 ok, 1 gate failed, 2 usage or config, "
-        "3 external service, 4 integrity",
+        "3 external service, 4 integrity, 70 internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tagship {__version__}")
@@ -76,9 +82,11 @@ def _top_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tagship; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
     top = _top_parser().parse_args(argv)
+    env = dict(os.environ)
     try:
-        return _dispatch(top)
+        return _dispatch(top, env)
     except TagshipError as exc:
         if top.debug:
             raise
@@ -89,24 +97,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("tagship: interrupted\n")
         return EXIT_INTERRUPTED
-    except Exception as exc:  # one line for the unexpected too; --debug shows the traceback
+    except Exception as exc:  # one line for the unexpected too; the traceback goes to a log
         if top.debug:
             raise
-        sys.stderr.write(
-            f"tagship: internal error: {type(exc).__name__}: {exc} "
-            "(rerun with --debug for the traceback, and please report it)\n"
-        )
+        from tagship.cli.render import internal_error  # noqa: PLC0415 - keep start-up light
+
+        internal_error(exc, argv, env)
         return EXIT_INTERNAL
 
 
-def _dispatch(top: argparse.Namespace) -> int:
+def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
     module_name, text = COMMANDS[top.command]
     module = importlib.import_module(f"tagship.cli.{module_name}")
-    parser = argparse.ArgumentParser(prog=f"tagship {top.command}", description=text)
+    parser = _Parser(prog=f"tagship {top.command}", description=text)
     module.configure(parser)
     args = parser.parse_args(top.args)
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
 
-    ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=dict(os.environ))
+    ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=env)
     code: int = module.run(args, ctx)
     return code

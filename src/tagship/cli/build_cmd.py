@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.context import in_project
+from tagship.cli.flow_render import one_step
 from tagship.cli.render import line, markdown_table, progress_display, step_summary
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.build import build_artifacts
+from tagship.core.release_plan import BUILD
+from tagship.steps.build import build_artifacts, built_summary
 from tagship.steps.builder import BuildFailedError
 from tagship.steps.verify import VerificationError
 
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--out", type=Path, default=None, metavar="DIR", help="output directory (default: dist/)"
+        "--out", type=Path, default=Path("dist"), metavar="DIR", help="output directory (dist)"
     )
     parser.add_argument(
         "--clean", action="store_true", help="remove build output of other versions from DIR"
@@ -67,18 +70,22 @@ def show_problems(error: VerificationError | BuildFailedError) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
-    out = args.out if args.out is not None else workspace.root / "dist"
+    out = in_project(workspace, args.out)
     with progress_display(ctx.env) as progress:
         try:
-            result = build_artifacts(
-                workspace,
-                out,
-                clean=args.clean,
-                reproducible=args.reproducible,
-                allow_dirty=args.allow_dirty,
-                builder=args.builder,
-                runner=ctx.runner,
-                progress=progress,
+            result = one_step(
+                BUILD,
+                lambda: build_artifacts(
+                    workspace,
+                    out,
+                    clean=args.clean,
+                    reproducible=args.reproducible,
+                    allow_dirty=args.allow_dirty,
+                    builder=args.builder,
+                    runner=ctx.runner,
+                    progress=progress,
+                ),
+                built_summary,
             )
         except (VerificationError, BuildFailedError) as error:
             show_problems(error)

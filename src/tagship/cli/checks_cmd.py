@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_wait_options
 from tagship.cli.render import (
     emit_json,
     line,
@@ -27,10 +28,7 @@ PERMISSION = "checks: read and statuses: read"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", help="branch, tag or sha (default: the release branch)")
     parser.add_argument("--wait", action="store_true", help="poll until every check settled")
-    parser.add_argument(
-        "--timeout", type=float, default=1800.0, metavar="SECONDS", help="for --wait"
-    )
-    parser.add_argument("--interval", type=float, default=15.0, metavar="SECONDS", help="polling")
+    add_wait_options(parser, timeout=1800.0, interval=15.0)
     parser.add_argument(
         "--local", action="store_true", help="run the configured check commands here instead"
     )
@@ -46,14 +44,15 @@ def _poll(report: ChecksReport) -> None:
     sys.stderr.flush()
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
+    """The required checks, run here (--local) or as GitHub reports them (--wait: settled)."""
     from tagship.steps import checks  # noqa: PLC0415 - only when the command runs
 
     workspace = ctx.workspace()
     required = workspace.config.required_checks
     if args.local:
         with progress_display(ctx.env) as show:
-            report = checks.local_checks(
+            return checks.local_checks(
                 workspace,
                 ctx.runner,
                 on_start=lambda i, n, name, command: show(f"[{i}/{n}] {name}: {command}"),
@@ -61,19 +60,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                     f"[{i}/{n}] {result.name}: {result.state.value} ({seconds:.1f} s)"
                 ),
             )
-    else:
-        from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
 
-        client = GitHubClient.from_env(
-            ctx.env, workspace.config, command="checks", permission=PERMISSION
+    client = GitHubClient.from_env(
+        ctx.env, workspace.config, command="checks", permission=PERMISSION
+    )
+    ref = args.ref or workspace.config.release_branch
+    if args.wait:
+        return checks.wait_for_checks(
+            client, ref, required, timeout=args.timeout, interval=args.interval, on_poll=_poll
         )
-        ref = args.ref or workspace.config.release_branch
-        if args.wait:
-            report = checks.wait_for_checks(
-                client, ref, required, timeout=args.timeout, interval=args.interval, on_poll=_poll
-            )
-        else:
-            report = checks.github_checks(client, ref, required)
+    return checks.github_checks(client, ref, required)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    report = _collect(args, ctx)
     rows = [(r.name, r.state.value, r.detail, r.url) for r in report.results]
     if args.format == "json":
         emit_json(

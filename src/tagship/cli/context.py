@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+def in_project(workspace: Workspace, path: Path) -> Path:
+    """A path option: relative paths are relative to the project directory (-C)."""
+    return path if path.is_absolute() else workspace.root / path
+
+
 @dataclass(frozen=True)
 class Context:
     """The command line's global options and the process environment."""

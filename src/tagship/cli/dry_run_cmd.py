@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, policy_from_env
+from tagship.cli.context import in_project
 from tagship.cli.flow_render import masker, run_flow
+from tagship.cli.options import seconds
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 
@@ -28,7 +30,13 @@ def add_flow_options(parser: argparse.ArgumentParser, index: str) -> None:
         help="where required checks come from (auto: GitHub with a token, else run locally)",
     )
     parser.add_argument("--installer", choices=("auto", "uv", "pip"), default="auto")
-    parser.add_argument("--wait-timeout", type=float, default=600.0, metavar="S")
+    parser.add_argument(
+        "--wait-timeout",
+        type=seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long the wait step waits for the index, exit 3 (default 600)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report what would be done")
 
 
@@ -41,8 +49,9 @@ def add_version_option(parser: argparse.ArgumentParser) -> None:
 
 
 def flow_options(args: argparse.Namespace, workspace: Workspace) -> FlowOptions:
-    out = args.dir if args.dir.is_absolute() else workspace.root / args.dir
-    return FlowOptions(out, args.index, args.checks, args.installer, args.wait_timeout)
+    return FlowOptions(
+        in_project(workspace, args.dir), args.index, args.checks, args.installer, args.wait_timeout
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -3,9 +3,10 @@ GitHub Actions step summary); a failed flow shows the table before its one-line 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from tagship.cli.render import is_ci, line, markdown_table, step_summary, table
+from tagship.cli.render import line, markdown_table, step_summary, table
+from tagship.core.ci_env import in_github_actions
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from tagship.flows.pipeline import FlowReport, StepReport
 
 COLUMNS = ("step", "status", "detail", "time")
+T = TypeVar("T")
 
 
 def _rows(report: FlowReport) -> list[tuple[str, str, str, str]]:
@@ -39,16 +41,24 @@ def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], 
         body(pipeline)
     except FlowFailedError as failed:
         show(ctx, failed.report)
-        raise failed.cause from None
+        raise failed.cause from failed.cause.__cause__
     show(ctx, pipeline.report())
     return 0
+
+
+def one_step(name: str, action: Callable[[], T], summary: Callable[[T], str]) -> T:
+    """A single command: a one-step pipeline over its step's function, shown as it ends."""
+    try:
+        return Pipeline(name, on_step=_live).step(name, action, summary)
+    except FlowFailedError as failed:
+        raise failed.cause from failed.cause.__cause__
 
 
 def masker(ctx: Context) -> Callable[[str], None]:
     """Tell GitHub Actions to hide a secret in every log line from now on."""
 
     def mask(secret: str) -> None:
-        if is_ci(ctx.env):
+        if in_github_actions(ctx.env):
             line(f"::add-mask::{secret}")
 
     return mask

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.context import in_project
+from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
 
 if TYPE_CHECKING:
@@ -22,30 +24,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     publish.add_argument(
         "--manifest",
         type=Path,
+        default=DEFAULT_MANIFEST,
         metavar="FILE",
         help=f"attached when it exists (default: {DEFAULT_MANIFEST} in the project)",
     )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
-    from tagship.adapters.ledger_store import ledger_head  # noqa: PLC0415
-    from tagship.flows.record import record_tag_event  # noqa: PLC0415
-    from tagship.steps.github_release import publish_release  # noqa: PLC0415
+    from tagship.core.release_plan import GITHUB_RELEASE  # noqa: PLC0415
+    from tagship.steps.github_release import (  # noqa: PLC0415 - heavy import
+        release_on_github,
+        released_summary,
+    )
 
     workspace = ctx.workspace()
-    client = GitHubClient.from_env(
-        ctx.env,
-        workspace.config,
-        command="github-release publish",
-        permission="contents: write and pull-requests: read",
+    manifest = in_project(workspace, args.manifest)
+    result = one_step(
+        GITHUB_RELEASE, lambda: release_on_github(workspace, args.tag, manifest), released_summary
     )
-    manifest = args.manifest if args.manifest is not None else workspace.root / DEFAULT_MANIFEST
-    head = ledger_head(workspace.git) if workspace.git is not None else None
-    result = publish_release(workspace, client, args.tag, manifest=manifest, ledger_head=head)
     release = result.release
-    if workspace.git is not None and not result.already:
-        record_tag_event(workspace, "github-release", args.tag, details={"url": release.html_url})
     if result.already:
         line(f"release {release.tag_name} was already published: {release.html_url}")
         return 0

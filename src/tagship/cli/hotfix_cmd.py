@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.render import line
+from tagship.core.ci_env import github_token
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ def show_started(started: HotfixStarted) -> None:
 
 def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
     config = workspace.config
-    token = ctx.env.get("GITHUB_TOKEN") or ctx.env.get("GH_TOKEN")
-    if not token or not config.github_owner or not config.github_repository:
+    if github_token(ctx.env) is None or not config.github_owner or not config.github_repository:
         return None  # offline: tag message or CHANGELOG
     from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tagship.cli.context import in_project
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 
@@ -101,15 +102,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.notes import render_markdown  # noqa: PLC0415
     from tagship.core.versions import tag_for  # noqa: PLC0415
 
-    if args.output is not None and not args.output.parent.is_dir():
-        raise UsageError(f"directory {args.output.parent} does not exist", hint="create it first")
     workspace = ctx.workspace()
+    output = None if args.output is None else in_project(workspace, args.output)
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"directory {output.parent} does not exist", hint="create it first")
     notes, draft = _collect(args, ctx, workspace)
     markdown = render_markdown(notes)
-    if args.output is not None:
+    if output is not None:
         from tagship.adapters.files import write_atomic  # noqa: PLC0415
 
-        write_atomic(args.output, markdown)
+        write_atomic(output, markdown)
     if args.format == "json":
         next_version = notes.next_version
         next_tag = tag_for(next_version, workspace.config.tag_format) if next_version else None
@@ -118,8 +120,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     line(_summary(notes))
     for problem in notes.problems:
         line(f"warning: {problem}")
-    if args.output is not None:
-        line(f"wrote {args.output}")
+    if output is not None:
+        line(f"wrote {output}")
     elif not args.github:
         line("")
         line(markdown.rstrip())

@@ -7,6 +7,8 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.context import in_project
+from tagship.cli.options import add_wait_options
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 
@@ -31,8 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     yank.add_argument("version", metavar="VERSION")
     yank.add_argument("--reason", required=True, help="why (shown to pip users)")
     yank.add_argument("--index", default="pypi", help="the index (default: pypi)")
-    yank.add_argument("--timeout", type=float, default=900.0, help="seconds to wait (900)")
-    yank.add_argument("--interval", type=float, default=15.0, help="seconds between polls (15)")
+    add_wait_options(yank, timeout=900.0, interval=15.0)
     yank.add_argument("--no-wait", action="store_true", help="only record the intent")
     cloud = sub.add_parser("cloud-run", help="move 100%% of Cloud Run traffic to a revision")
     cloud.add_argument("--service", required=True)
@@ -89,11 +90,9 @@ def _revert(args: argparse.Namespace, ctx: Context) -> int:
 def _yank(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415
     from tagship.core.versions import parse_version  # noqa: PLC0415
-    from tagship.flows.publishing import simple_index  # noqa: PLC0415
+    from tagship.steps.publishing import simple_index  # noqa: PLC0415
     from tagship.steps.rollback_yank import record_intent, wait_yanked  # noqa: PLC0415
 
-    if args.timeout < 0 or args.interval <= 0:
-        raise UsageError("--timeout must be >= 0 and --interval > 0")
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")
     index = workspace.config.index(args.index)
@@ -167,7 +166,7 @@ def _migrate(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.rollback_migrate import migrate  # noqa: PLC0415
 
     workspace = ctx.workspace()
-    ini = args.config if args.config.is_absolute() else workspace.root / args.config
+    ini = in_project(workspace, args.config)
     result = migrate(
         workspace,
         AlembicDatabase(ini),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, policy_from_env
+from tagship.cli.context import in_project
 from tagship.cli.dry_run_cmd import add_version_option
 from tagship.cli.flow_render import run_flow
 from tagship.flows.tag import tag_release
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--production", default="pypi", help="the index the version must not be on yet"
+        "--index",
+        "--production",
+        dest="index",
+        default="pypi",
+        help="the production index the version must not be on yet (default pypi)",
     )
     parser.add_argument("--checks", choices=("auto", "github", "local"), default="auto")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
@@ -38,8 +43,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 http=http,
                 runner=ctx.runner,
                 checks=args.checks,
-                production=args.production,
-                build_dir=args.dir if args.dir.is_absolute() else workspace.root / args.dir,
+                production=args.index,
+                build_dir=in_project(workspace, args.dir),
             )
 
     return run_flow(ctx, "tag", args.dry_run, body)

@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.build_cmd import show_problems
+from tagship.cli.context import in_project
+from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
 from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME
+from tagship.core.release_plan import SAME_BYTES, TAGGED
 from tagship.steps.artifacts import check_manifest, load_manifest
 from tagship.steps.build import expected_version
 from tagship.steps.verify import VerificationError, verify_artifacts
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--dir", type=Path, default=None, metavar="DIR", help="build directory (default: dist/)"
+        "--dir", type=Path, default=Path("dist"), metavar="DIR", help="build directory (dist)"
     )
     parser.add_argument(
         "--same-as-dry-run",
@@ -36,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
-    directory = args.dir if args.dir is not None else workspace.root / "dist"
+    directory = in_project(workspace, args.dir)
     version = expected_version(workspace)
     has_manifest = (directory / MANIFEST_NAME).is_file()
     if has_manifest:
@@ -61,13 +64,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"ok\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
     if args.same_as_dry_run:
-        from tagship.flows.release import (  # noqa: PLC0415 - reads the ledger
+        from tagship.steps.release_checks import (  # noqa: PLC0415 - reads the ledger
             releasable,
             same_bytes_as_dry_run,
         )
 
         built = load_manifest(directory)
         production = workspace.config.index(args.index)
-        line(f"tag\t{releasable(workspace, built.tag, built.commit)}")
-        line(f"dry run\t{same_bytes_as_dry_run(workspace, built, production)}")
+        one_step(TAGGED, lambda: releasable(workspace, built.tag, built.commit), str)
+        one_step(SAME_BYTES, lambda: same_bytes_as_dry_run(workspace, built, production), str)
     return 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import line, markdown_table, step_summary, table
+from tagship.cli.context import in_project
+from tagship.cli.flow_render import one_step
+from tagship.cli.render import markdown_table, step_summary, table
 from tagship.core.errors import GateError
 
 if TYPE_CHECKING:
@@ -28,32 +30,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.core.config import credentials  # noqa: PLC0415
-    from tagship.flows.record import record  # noqa: PLC0415
+    from tagship.core.release_plan import RECORD, VERIFY_INSTALL  # noqa: PLC0415
     from tagship.steps.artifacts import check_manifest, load_manifest  # noqa: PLC0415
-    from tagship.steps.verify_install import InstallTarget, verify_install  # noqa: PLC0415
+    from tagship.steps.release_steps import (  # noqa: PLC0415
+        install_release,
+        installed_summary,
+        record_dry_run,
+        recorded_summary,
+    )
 
     workspace = ctx.workspace()
-    config = workspace.config
-    index = config.index(args.index)
-    directory = args.dir if args.dir.is_absolute() else workspace.root / args.dir
+    index = workspace.config.index(args.index)
+    directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
     check_manifest(directory, manifest)  # the wheel is read to check what got installed
-    target = InstallTarget(
-        index.name, index.simple_url, credentials(index.name, ctx.env), config.dependency_index
+    report = one_step(
+        VERIFY_INSTALL,
+        lambda: install_release(
+            workspace, manifest, directory, index, runner=ctx.runner, installer=args.installer
+        ),
+        installed_summary,
     )
-    report = verify_install(
-        manifest,
-        directory,
-        target,
-        runner=ctx.runner,
-        env=ctx.env,
-        smoke_command=config.smoke_command,
-        installer=args.installer,
-    )
-    if workspace.git is not None:
-        outcome = {"result": "ok" if report.ok else "failed"}
-        record(workspace, "verify-install", manifest, index=index.name, details=outcome)
     rows = [(c.name, "ok" if c.ok else "FAILED", c.detail) for c in report.checks]
     title = f"install {manifest.project}=={manifest.version} from {index.name} ({report.installer})"
     table(title, ("check", "result", "detail"), rows)
@@ -65,6 +62,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             hint="see the table above",
         )
     if args.record_dry_run:
-        saved = record(workspace, "dry-run", manifest, index=index.name)
-        line(f"recorded the dry run of {manifest.version} at {manifest.commit[:12]}: {saved.seq}")
+        one_step(RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_wait_options
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 
@@ -18,8 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workflow", metavar="FILE", help="workflow file (default: the pypi index's workflow)"
     )
-    parser.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS")
-    parser.add_argument("--interval", type=float, default=15.0, metavar="SECONDS")
+    add_wait_options(parser, timeout=3600.0, interval=15.0)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

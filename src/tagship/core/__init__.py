@@ -1,1 +1,1 @@
-"""Pure core: release policy, version rules and errors. No I/O beyond reading files."""
+"""Pure core: release policy, version rules and errors. No I/O: adapters read what it parses."""

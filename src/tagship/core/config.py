@@ -20,6 +20,8 @@ DEFAULT = "default"
 PYPROJECT = "pyproject"
 ENVIRONMENT = "environment"
 COMMAND_LINE = "command line"
+# index credentials live in TAGSHIP_INDEX_<NAME>_* variables (credential_variables)
+CREDENTIAL_PREFIX = "TAGSHIP_INDEX_"
 
 REQUIRED_CHECKS = (
     "lint",
@@ -364,16 +366,16 @@ def load_config(
 
 def credentials(index: str, env: Mapping[str, str]) -> Credentials | None:
     """Credentials of an index from TAGSHIP_INDEX_<NAME>_USERNAME / _PASSWORD or _TOKEN."""
-    stem = "TAGSHIP_INDEX_" + index.upper().replace("-", "_")
-    token = env.get(f"{stem}_TOKEN")
-    if token:
-        return Credentials(env.get(f"{stem}_USERNAME") or "__token__", token)
-    password = env.get(f"{stem}_PASSWORD")
-    if password:
-        return Credentials(env.get(f"{stem}_USERNAME", ""), password)
+    username, password, token = credential_variables(index)
+    if env.get(token):
+        return Credentials(env.get(username) or "__token__", env[token])
+    if env.get(password):
+        return Credentials(env.get(username, ""), env[password])
     return None
 
 
 def credential_variables(index: str) -> tuple[str, str, str]:
-    stem = "TAGSHIP_INDEX_" + index.upper().replace("-", "_")
+    """The names of an index's username, password and token variables: the one place they
+    are spelled (every one starts with CREDENTIAL_PREFIX)."""
+    stem = CREDENTIAL_PREFIX + index.upper().replace("-", "_")
     return f"{stem}_USERNAME", f"{stem}_PASSWORD", f"{stem}_TOKEN"

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_USAGE = 2
 EXIT_SERVICE = 3
 EXIT_INTEGRITY = 4
+EXIT_INTERNAL = 70  # an unexpected exception: a bug (EX_SOFTWARE of sysexits.h)
+EXIT_INTERRUPTED = 130
 
 
 class TagshipError(Exception):
-    """Base of every user-facing failure: a one-line message and an optional hint."""
+    """Base of every user-facing failure: a one-line message and an optional hint.
 
-    exit_code: ClassVar[int] = EXIT_USAGE
+    Each subclass sets its exit code; `exit_code=` overrides it for one error, e.g. one that
+    wraps another and exits as the wrapped one would."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    exit_code: int = EXIT_USAGE  # not a ClassVar: an instance may carry its own
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, exit_code: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
 class GateError(TagshipError):

@@ -1,4 +1,5 @@
-"""Reading a project's pyproject.toml, with errors that name the file and the line."""
+"""Parsing a project's pyproject.toml (read by adapters/project_files.py), with errors that
+name the file and the line."""
 
 from __future__ import annotations
 
@@ -25,17 +26,8 @@ def loads(text: str) -> dict[str, Any]:
     return data
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a missing or malformed file is a ConfigError naming it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"no pyproject.toml at {path}",
-            hint="run tagship in the project's root directory, or pass --project DIR",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse the TOML text of the file at `path`; malformed TOML is a ConfigError naming it."""
     try:
         return loads(text)
     except TOMLDecodeError as exc:

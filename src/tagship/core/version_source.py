@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from tagship.core.errors import ConfigError, UsageError
-from tagship.core.pyproject import load_toml, table
+from tagship.core.pyproject import table
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from pathlib import Path
+
+    IsFile = Callable[[Path], bool]  # asks the file system: core reads nothing itself
 
 SourceKind = Literal["static", "file", "scm", "poetry"]
 
@@ -52,7 +55,11 @@ def _attr_pattern(attr: str) -> str:
 
 
 def _module_file(
-    root: Path, module: str, package_dirs: dict[str, str], where: tuple[str, ...] = ()
+    root: Path,
+    module: str,
+    package_dirs: dict[str, str],
+    is_file: IsFile,
+    where: tuple[str, ...] = (),
 ) -> Path | None:
     parts = module.split(".")
     bases = [package_dirs[""]] if "" in package_dirs else [*where, "src", "."]
@@ -62,7 +69,7 @@ def _module_file(
     for base in bases:
         stem = root.joinpath(base, *parts)
         for candidate in (stem / "__init__.py", stem.with_suffix(".py")):
-            if parts and candidate.is_file():
+            if parts and is_file(candidate):
                 return candidate
     return None
 
@@ -74,7 +81,9 @@ def _missing_module(module: str, pyproject: Path) -> ConfigError:
     )
 
 
-def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> VersionSource:
+def _setuptools_source(
+    spec: Any, data: dict[str, Any], pyproject: Path, is_file: IsFile
+) -> VersionSource:
     root = pyproject.parent
     if isinstance(spec, dict) and isinstance(spec.get("attr"), str):
         module, _, attr = spec["attr"].rpartition(".")
@@ -83,7 +92,7 @@ def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> Vers
         found = table(data, "tool.setuptools", pyproject).get("packages", {})
         where = found.get("find", {}).get("where", []) if isinstance(found, dict) else []
         bases = tuple(str(w) for w in where) if isinstance(where, list) else ()
-        path = _module_file(root, module, dirs if isinstance(dirs, dict) else {}, bases)
+        path = _module_file(root, module, dirs if isinstance(dirs, dict) else {}, is_file, bases)
         if path is None:
             raise _missing_module(module, pyproject)
         return VersionSource("file", f"setuptools attr {spec['attr']}", path, _attr_pattern(attr))
@@ -95,10 +104,12 @@ def _setuptools_source(spec: Any, data: dict[str, Any], pyproject: Path) -> Vers
     )
 
 
-def _flit_source(data: dict[str, Any], pyproject: Path, name: str) -> VersionSource:
+def _flit_source(
+    data: dict[str, Any], pyproject: Path, name: str, is_file: IsFile
+) -> VersionSource:
     module_table = table(data, "tool.flit.module", pyproject)
     module = str(module_table.get("name", name.replace("-", "_")))
-    path = _module_file(pyproject.parent, module, {})
+    path = _module_file(pyproject.parent, module, {}, is_file)
     if path is None:
         raise _missing_module(module, pyproject)
     return VersionSource(
@@ -107,7 +118,7 @@ def _flit_source(data: dict[str, Any], pyproject: Path, name: str) -> VersionSou
 
 
 def _dynamic_source(
-    data: dict[str, Any], pyproject: Path, name: str, backend: str
+    data: dict[str, Any], pyproject: Path, name: str, backend: str, is_file: IsFile
 ) -> VersionSource:
     root = pyproject.parent
     requires = " ".join(str(r) for r in table(data, "build-system", pyproject).get("requires", []))
@@ -130,7 +141,7 @@ def _dynamic_source(
             "file", f"pdm version file {pdm['path']}", root / pdm["path"], _PDM_PATTERN
         )
     if "version" in setuptools_dynamic:
-        return _setuptools_source(setuptools_dynamic["version"], data, pyproject)
+        return _setuptools_source(setuptools_dynamic["version"], data, pyproject, is_file)
     if "setuptools_scm" in data.get("tool", {}) or any(r in requires for r in _SCM_REQUIRES):
         return VersionSource("scm", "setuptools-scm (git tags)")
     poetry = table(data, "tool.poetry", pyproject)
@@ -138,7 +149,7 @@ def _dynamic_source(
         # poetry 2 reads a dynamic version from [tool.poetry].version
         return VersionSource("poetry", f"{pyproject.name} [tool.poetry].version", pyproject)
     if backend.startswith("flit_core"):
-        return _flit_source(data, pyproject, name)
+        return _flit_source(data, pyproject, name, is_file)
     raise ConfigError(
         f"{pyproject} declares a dynamic version but tagship cannot tell where it comes from",
         hint="supported: hatch path/vcs, pdm file/scm, setuptools attr/file, setuptools-scm, "
@@ -152,8 +163,9 @@ def _toml_type(value: object) -> str:
     return next((k for t, k in kinds.items() if isinstance(value, t)), "a date or time")
 
 
-def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
-    """Find the project's name and where its version lives."""
+def detect(data: dict[str, Any], pyproject: Path, *, is_file: IsFile) -> ProjectMeta:
+    """Find the project's name and where its version lives (`is_file` finds the module
+    holding it)."""
     backend = str(table(data, "build-system", pyproject).get("build-backend", ""))
     project = data.get("project")
     if project is None:
@@ -161,7 +173,7 @@ def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
         if isinstance(poetry.get("name"), str) and isinstance(poetry.get("version"), str):
             where = f"{pyproject.name} [tool.poetry].version"
             return ProjectMeta(poetry["name"], VersionSource("poetry", where, pyproject), backend)
-        legacy = any((pyproject.parent / f).exists() for f in ("setup.py", "setup.cfg"))
+        legacy = any(is_file(pyproject.parent / f) for f in ("setup.py", "setup.cfg"))
         raise ConfigError(
             f"{pyproject} has no [project] table"
             + (" (the metadata lives in setup.py/setup.cfg)" if legacy else ""),
@@ -192,25 +204,12 @@ def detect(data: dict[str, Any], pyproject: Path) -> ProjectMeta:
             hint='quote it: version = "0.1.0"',
         )
     if isinstance(dynamic, list) and "version" in dynamic:
-        return ProjectMeta(name, _dynamic_source(data, pyproject, name, backend), backend)
+        source = _dynamic_source(data, pyproject, name, backend, is_file)
+        return ProjectMeta(name, source, backend)
     raise ConfigError(
         f"[project] in {pyproject} has no version and does not declare it dynamic",
         hint='add version = "0.1.0" or dynamic = ["version"] with a version source',
     )
-
-
-def read_exact(path: Path) -> str:
-    """The file's text with its line endings as they are (CRLF stays CRLF), so a rewrite
-    changes the version and nothing else."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the version file {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"the version file {path} is not valid UTF-8", hint="save it as UTF-8"
-        ) from None
 
 
 def _span(source: VersionSource, text: str) -> tuple[int, int]:
@@ -229,14 +228,15 @@ def _span(source: VersionSource, text: str) -> tuple[int, int]:
     return match.start("version"), match.end("version")
 
 
-def read_version_text(source: VersionSource) -> str:
-    """The version string where it lives now (not yet validated as PEP 440)."""
-    path = writable_path(source)
-    if source.kind in ("static", "poetry"):
-        data = load_toml(path)
-        node = data["project"] if source.kind == "static" else data["tool"]["poetry"]
-        return str(node["version"])
-    text = read_exact(path)
+def declared_version(source: VersionSource, data: Mapping[str, Any]) -> str:
+    """The version string of a static or poetry source, from the parsed pyproject.toml
+    (`detect` checked that it is a string)."""
+    node = data["project"] if source.kind == "static" else data["tool"]["poetry"]
+    return str(node["version"])
+
+
+def version_in(source: VersionSource, text: str) -> str:
+    """The version string inside `text`, the file of a file source (not yet validated)."""
     start, end = _span(source, text)
     return text[start:end]
 

@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.local_index import running_index
+from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
 from tagship.core.errors import GateError
 from tagship.flows.dry_run import dry_run
-from tagship.flows.gates import checks_passed
 from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
 from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex, create_sample
 from tagship.flows.tag import tag_release
 from tagship.steps.audit import audit_workspace
-from tagship.steps.bump import bump_version
+from tagship.steps.bump import BumpResult, bump_version
+from tagship.steps.gates import checks_passed
 from tagship.steps.hotfix import start_hotfix
 from tagship.steps.ledger_check import ledger_state, require_valid
 from tagship.steps.release_notes import local_notes
@@ -45,7 +46,9 @@ _LEAKY = ("GITHUB_", "ACTIONS_", "TAGSHIP_", "RUNNER_")
 
 def _clean_env(env: Mapping[str, str]) -> dict[str, str]:
     return {
-        k: v for k, v in env.items() if not k.startswith(_LEAKY) and k not in ("GH_TOKEN", "CI")
+        k: v
+        for k, v in env.items()
+        if not k.startswith(_LEAKY) and k not in (*GITHUB_TOKEN_VARIABLES, "CI")
     }
 
 
@@ -91,20 +94,20 @@ def run_demo(
                 indexes[name] = SampleIndex(name, server.upload_url, server.simple_url)
             return ", ".join(f"{n} at {i.simple_url}" for n, i in indexes.items())
 
-        pipeline.step("local indexes", start, would="start pypiservers for TestPyPI and PyPI")
-        found: list[Workspace] = []
+        pipeline.step("local indexes", start, str)
 
-        def sample() -> str:
+        def sample() -> Workspace:
             repo = create_sample(base / "sample", indexes=list(indexes.values()), runner=runner)
-            found.append(open_workspace(repo.work, env=env, runner=runner))
-            return f"{repo.work} (origin {repo.origin}); PR #1 merged with release:minor"
+            return open_workspace(repo.work, env=env, runner=runner)
 
-        pipeline.step("1. merged PR", sample, would="create the sample package and its origin")
-        if pipeline.dry_run:
-            return
+        def sampled(workspace: Workspace) -> str:
+            origin = workspace.require_git().remote_url()
+            return f"{workspace.root} (origin {origin}); PR #1 merged with release:minor"
+
+        workspace = pipeline.step("1. merged PR", sample, sampled)
         http = stack.enter_context(Http(RetryPolicy(attempts=3, base_delay=0.2, timeout=30)))
-        _maintainer_steps(pipeline, found[0], http=http, runner=runner, echo=echo)
-        _ci_release(pipeline, found[0], http=http, runner=runner, echo=echo)
+        bumped = _maintainer_steps(pipeline, workspace, http=http, runner=runner, echo=echo)
+        _ci_release(pipeline, bumped, http=http, runner=runner, echo=echo)
 
 
 def _maintainer_steps(
@@ -114,8 +117,8 @@ def _maintainer_steps(
     http: Http,
     runner: Runner,
     echo: Callable[[StepReport], None],
-) -> None:
-
+) -> Workspace:
+    """Steps 2 to 6 as the maintainer runs them; returns the project as bumped."""
     git = workspace.require_git()
 
     def checks() -> str:
@@ -129,13 +132,13 @@ def _maintainer_steps(
         pulls = "; ".join(f"#{p.number} {p.title}" for s in drafted.sections for p in s.pulls)
         return f"draft notes since {drafted.since}: {pulls}; next version {drafted.next_version}"
 
-    def bump() -> str:
+    def bump() -> BumpResult:
         drafted = local_notes(workspace)
         if drafted.next_version is None:
             raise GateError("the release notes hold no change to release")
         done = bump_version(workspace, str(drafted.next_version), commit=True, dry_run=False)
         git.push_branch(git.require_branch())
-        return f"{done.old} -> {done.new}, committed and pushed"
+        return done
 
     def flow(name: str, body: Callable[[Pipeline], None]) -> Callable[[], str]:
         def action() -> str:
@@ -148,22 +151,24 @@ def _maintainer_steps(
         return action
 
     options = FlowOptions(workspace.root / "dist", "testpypi", "local", wait_timeout=30)
-    pipeline.step("2. required checks", checks, would="run the required checks locally")
-    pipeline.step("3. release notes", notes, would="draft notes from merged PRs")
-    pipeline.step("4. bump version", bump, would="bump to the suggested version")
+    pipeline.step("2. required checks", checks, str)
+    pipeline.step("3. release notes", notes, str)
+    pipeline.step("4. bump version", bump, lambda d: f"{d.old} -> {d.new}, committed and pushed")
+    bumped = open_workspace(workspace.root, env=workspace.env, runner=runner)
     dry = flow(
         "dry-run",
-        lambda p: dry_run(p, workspace, options, http=http, runner=runner, mask=print_nothing),
+        lambda p: dry_run(p, bumped, options, http=http, runner=runner, mask=print_nothing),
     )
-    pipeline.step("5. TestPyPI dry run", dry, would="dry run to the local TestPyPI")
+    pipeline.step("5. TestPyPI dry run", dry, str)
     tag = flow(
         "tag",
         lambda p: tag_release(
-            p, workspace, http=http, runner=runner, checks="local", production="pypi",
+            p, bumped, http=http, runner=runner, checks="local", production="pypi",
             build_dir=options.out_dir,
         ),
     )  # fmt: skip
-    pipeline.step("6. tag", tag, would="check every gate, create and push the tag")
+    pipeline.step("6. tag", tag, str)
+    return bumped
 
 
 def print_nothing(_: str) -> None:
@@ -203,9 +208,9 @@ def _ci_release(
         state = require_valid(ledger_state(workspace.require_git()))
         return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
 
-    pipeline.step("7. release from CI", publish, would="release to the local PyPI as CI would")
-    pipeline.step("8. audit", audit, would="audit the production index against the ledger")
-    pipeline.step("ledger verify", ledger, would="verify the ledger chain and its anchors")
+    pipeline.step("7. release from CI", publish, str)
+    pipeline.step("8. audit", audit, str)
+    pipeline.step("ledger verify", ledger, str)
     _aftercare(pipeline, workspace)
 
 
@@ -229,9 +234,9 @@ def _aftercare(pipeline: Pipeline, workspace: Workspace) -> None:
         started = start_hotfix(lambda: workspace, workspace.expected_tag())
         return f"{started.branch} from {started.fixes}, version {started.version}"
 
-    pipeline.step("rollback plan", plan, would=f"print the runbook for {released}")
-    pipeline.step("rollback revert", undo, would="revert the merged pull request on main")
-    pipeline.step("hotfix start", hotfix, would="branch hotfix/X.Y.(Z+1) from the tag")
+    pipeline.step("rollback plan", plan, str)
+    pipeline.step("rollback revert", undo, str)
+    pipeline.step("hotfix start", hotfix, str)
 
 
 def _last_merge(workspace: Workspace) -> str:

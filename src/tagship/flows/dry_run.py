@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.flows.gates import (
+from tagship.core import release_plan as plan
+from tagship.flows.publishing_tail import build, publish_wait_install
+from tagship.steps.gates import (
     checks_passed,
     guarded,
     policy_as_committed,
@@ -13,48 +15,16 @@ from tagship.flows.gates import (
     release_version,
     tree_clean,
 )
-from tagship.flows.publishing_steps import publish_wait_install
-from tagship.flows.record import record
-from tagship.steps.build import build_artifacts
+from tagship.steps.release_steps import record_dry_run, recorded_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
-    from tagship.core.manifest import Manifest
     from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
     from tagship.workspace import Workspace
-
-
-class Built:
-    """The manifest of this run's build, once the build step has run."""
-
-    def __init__(self) -> None:
-        self._manifest: Manifest | None = None
-
-    def set(self, manifest: Manifest) -> None:
-        self._manifest = manifest
-
-    def __call__(self) -> Manifest:
-        if self._manifest is None:
-            raise RuntimeError("the build step has not run")  # a bug in the flow's order
-        return self._manifest
-
-
-def build_step(pipeline: Pipeline, workspace: Workspace, out_dir: Path, runner: Runner) -> Built:
-    built = Built()
-
-    def build() -> str:
-        result = build_artifacts(workspace, out_dir, clean=True, runner=runner)
-        built.set(result.manifest)
-        names = ", ".join(f.name for f in result.manifest.files)
-        return f"{names} (verified, SOURCE_DATE_EPOCH {result.manifest.source_date_epoch})"
-
-    pipeline.step("build and verify", build, would=f"build the sdist and wheel into {out_dir}")
-    return built
 
 
 def dry_run(
@@ -77,13 +47,12 @@ def dry_run(
             guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),
         ]
     )
-    built = build_step(pipeline, workspace, options.out_dir, runner)
+    steps = plan.dry_run_steps(index.name)
+    if pipeline.dry_run:
+        pipeline.would((s.name, s.would) for s in steps[1:])
+        return
+    manifest = build(pipeline, workspace, options, runner)
     publish_wait_install(
-        pipeline, workspace, built, options, index, http=http, runner=runner, mask=mask
+        pipeline, workspace, manifest, options, index, http=http, runner=runner, mask=mask
     )
-
-    def remember() -> str:
-        saved = record(workspace, "dry-run", built(), index=index.name)
-        return f"ledger record {saved.seq}: {built().version} at {built().commit[:12]}"
-
-    pipeline.step("record", remember, would="append a dry-run record to the ledger")
+    pipeline.step(plan.RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary)

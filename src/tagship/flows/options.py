@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tagship.flows.gates import ChecksMode
+    from tagship.steps.gates import ChecksMode
     from tagship.steps.verify_install import Installer
 
 

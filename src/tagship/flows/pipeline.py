@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from tagship.core.errors import GateError, TagshipError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
-    from tagship.flows.gates import Gate
+    from tagship.steps.gates import Gate
 
 Status = Literal["passed", "failed", "skipped", "would run"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,15 @@ class FlowFailedError(TagshipError):
     """A step failed: the cause's message and exit code, plus the report so far."""
 
     def __init__(self, report: FlowReport, cause: TagshipError) -> None:
-        super().__init__(cause.message, cause.hint)
+        super().__init__(cause.message, cause.hint, exit_code=cause.exit_code)
         self.report = report
         self.cause = cause
-        self.exit_code = cause.exit_code  # type: ignore[misc]  # the cause decides the exit code
 
 
 @dataclass
 class Pipeline:
-    """Runs steps in order; with `dry_run`, only says what each would do."""
+    """Runs steps in order, each handing its typed result to the next; with `dry_run`, the
+    flow shows its gates and then only says what each later step would do."""
 
     name: str
     dry_run: bool = False
@@ -66,18 +67,24 @@ class Pipeline:
     def report(self) -> FlowReport:
         return FlowReport(self.name, tuple(self._steps))
 
-    def step(self, name: str, action: Callable[[], str], *, would: str) -> None:
-        """Run `action` (returning a one-line detail) unless this is a dry run."""
+    def step(self, name: str, action: Callable[[], T], summary: Callable[[T], str]) -> T:
+        """Run `action`; its result goes back to the flow, `summary` of it into the report."""
         if self.dry_run:
-            self._add(StepReport(name, "would run", would))
-            return
+            raise RuntimeError(f"step {name!r} run in a dry run")  # a bug in the flow
         started = self.clock()
         try:
-            detail = action()
+            result = action()
+            detail = summary(result)
         except TagshipError as exc:
             self._add(StepReport(name, "failed", exc.message, self.clock() - started))
             raise FlowFailedError(self.report(), exc) from exc
         self._add(StepReport(name, "passed", detail, self.clock() - started))
+        return result
+
+    def would(self, steps: Iterable[tuple[str, str]]) -> None:
+        """Show what each (name, what it would do) step would do, running none of them."""
+        for name, would in steps:
+            self._add(StepReport(name, "would run", would))
 
     def gates(self, gates: Sequence[Gate]) -> None:
         """Show every gate; stop the flow (exit 1) when any is closed."""
@@ -95,8 +102,3 @@ class Pipeline:
 
     def skip(self, name: str, why: str) -> None:
         self._add(StepReport(name, "skipped", why))
-
-    def fail(self, name: str, error: TagshipError) -> None:
-        """Record a failure found outside a step (a gate table) and stop the flow."""
-        self._add(StepReport(name, "failed", error.message))
-        raise FlowFailedError(self.report(), error)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
 from tagship.core.audit import file_version
-from tagship.core.errors import ServiceError
+from tagship.core.ci_env import github_token
+from tagship.core.errors import ServiceError, TagshipError
 from tagship.core.ledger import anchor_line
-from tagship.flows.gates import (
+from tagship.steps.gates import (
     Gate,
     checks_passed,
     guarded,
@@ -22,8 +23,8 @@ from tagship.flows.gates import (
     release_version,
     tree_clean,
 )
-from tagship.flows.publishing import simple_index
-from tagship.flows.record import dry_runs, record_tag_event
+from tagship.steps.publishing import simple_index
+from tagship.steps.record import dry_runs, record_tag_event
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.ledger import Record
-    from tagship.flows.gates import ChecksMode
     from tagship.flows.pipeline import Pipeline
+    from tagship.steps.gates import ChecksMode
     from tagship.workspace import Workspace
 
 
@@ -73,7 +74,7 @@ def dry_run_recorded(workspace: Workspace) -> tuple[Gate, Record | None]:
 
 def draft_exists(workspace: Workspace) -> Gate:
     env = workspace.env
-    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
+    if github_token(env) is None:
         return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
     from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 
@@ -99,12 +100,10 @@ def tag_release(
     build_dir: Path,
 ) -> None:
     """Evaluate every gate; when all pass, create and push the annotated tag and record it."""
-    found: list[Record | None] = [None]
-
-    def recorded() -> Gate:
-        gate, found[0] = dry_run_recorded(workspace)
-        return gate
-
+    try:
+        dry_gate, dry = dry_run_recorded(workspace)
+    except TagshipError as exc:  # a gate whose evaluation failed is a closed gate
+        dry_gate, dry = Gate("dry run recorded", "failed", exc.message), None
     pipeline.gates(
         [
             guarded(
@@ -117,35 +116,43 @@ def tag_release(
             guarded("HEAD pushed", lambda: head_pushed(workspace)),
             guarded("version is new", lambda: version_is_new(workspace, http, production)),
             guarded("required checks", lambda: checks_passed(workspace, runner, checks)),
-            guarded("dry run recorded", recorded),
+            dry_gate,
             guarded("draft release", lambda: draft_exists(workspace)),
         ]
     )
-    git = workspace.require_git()
     tag = workspace.expected_tag()
+    if pipeline.dry_run:
+        pipeline.would(
+            [("record", "append a tag record to the ledger"),
+             ("tag", f"create the annotated tag {tag} and push it")]
+        )  # fmt: skip
+        return
+    pipeline.step(
+        "record", lambda: record_tag(workspace, tag, dry), lambda r: f"ledger record {r.seq}"
+    )
+    pipeline.step("tag", lambda: create_tag(workspace, tag, dry), str)
 
-    def remember() -> str:
-        # recorded first, so the tag's anchor covers its own record and a pushed tag never
-        # lacks one; a failed push leaves a record of the attempt, and a rerun tags again
-        dry = found[0]
-        details = {"dry-run-record": str(dry.seq) if dry else ""}
-        saved = record_tag_event(workspace, "tag", tag, commit=git.head_sha(), details=details)
-        return f"ledger record {saved.seq}"
 
-    def create() -> str:
-        dry = found[0]
-        digest = (dry.event.details.get("manifest-sha256", "") if dry else "") or "unknown"
-        head = ledger_head(git)
-        message = f"Release {tag}\n\ntagship-manifest-sha256: {digest}\n"
-        if head is not None:
-            message += anchor_line(head) + "\n"
-        git.create_tag(tag, message)
-        try:
-            git.push_tag(tag)
-        except ServiceError:
-            git.delete_tag(tag)  # no local tag that the remote lacks
-            raise
-        return f"{tag} at {git.head_sha()[:12]}, pushed to origin"
+def record_tag(workspace: Workspace, tag: str, dry_run: Record | None) -> Record:
+    """Recorded before the tag, so the tag's anchor covers its own record and a pushed tag
+    never lacks one; a failed push leaves a record of the attempt, and a rerun tags again."""
+    details = {"dry-run-record": str(dry_run.seq) if dry_run else ""}
+    commit = workspace.require_git().head_sha()
+    return record_tag_event(workspace, "tag", tag, commit=commit, details=details)
 
-    pipeline.step("record", remember, would="append a tag record to the ledger")
-    pipeline.step("tag", create, would=f"create the annotated tag {tag} and push it")
+
+def create_tag(workspace: Workspace, tag: str, dry_run: Record | None) -> str:
+    """The annotated tag naming the dry run's manifest and the ledger's head, pushed."""
+    git = workspace.require_git()
+    digest = (dry_run.event.details.get("manifest-sha256", "") if dry_run else "") or "unknown"
+    head = ledger_head(git)
+    message = f"Release {tag}\n\ntagship-manifest-sha256: {digest}\n"
+    if head is not None:
+        message += anchor_line(head) + "\n"
+    git.create_tag(tag, message)
+    try:
+        git.push_tag(tag)
+    except ServiceError:
+        git.delete_tag(tag)  # no local tag that the remote lacks
+        raise
+    return f"{tag} at {git.head_sha()[:12]}, pushed to origin"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
+from tagship.core.build_output import dist_kind, is_build_output
 from tagship.core.errors import GateError, IntegrityError, UsageError
 from tagship.core.manifest import MANIFEST_NAME, Kind, Manifest, ManifestFile
 
@@ -37,24 +38,28 @@ class Digest:
     blake2b_256: str
 
 
-def kind_of(name: str) -> Kind | None:
-    if name.endswith(".whl"):
-        return "wheel"
-    if name.endswith(".tar.gz"):
-        return "sdist"
-    return None
-
-
 def dist_files(directory: Path) -> list[DistFile]:
     """Every visible file of `directory` but the manifest, sorted by name.
 
     Hidden files (uv's `.gitignore`) and subdirectories are not build output.
     """
     return [
-        DistFile(path, kind_of(path.name))
+        DistFile(path, dist_kind(path.name))
         for path in sorted(directory.iterdir())
         if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST_NAME
     ]
+
+
+def release_changes(root: Path, dirty: list[str], out_dir: Path | None) -> list[str]:
+    """The uncommitted changes (`dirty`, relative to the work tree `root`) that change the
+    release: the build output directory and earlier tagship build directories (recognised by
+    their manifest) are build output, not changes."""
+    root = root.resolve()
+    directories = [m.parent for m in root.glob(f"*/{MANIFEST_NAME}")]
+    if out_dir is not None:
+        directories.append(out_dir.resolve())
+    inside = [d.relative_to(root).as_posix() for d in directories if d.is_relative_to(root)]
+    return [path for path in dirty if not is_build_output(path, inside)]
 
 
 def hash_file(path: Path) -> Digest:

@@ -21,7 +21,13 @@ from tagship.adapters.process import run, without_secrets
 from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME, Manifest
 from tagship.core.versions import tag_for, version_from_tag
-from tagship.steps.artifacts import DistFile, dist_files, manifest_entry, write_manifest
+from tagship.steps.artifacts import (
+    DistFile,
+    dist_files,
+    manifest_entry,
+    release_changes,
+    write_manifest,
+)
 from tagship.steps.build_env import build_system, reused_environment
 from tagship.steps.builder import (
     BUILD_TIMEOUT,
@@ -53,6 +59,11 @@ class BuildResult:
     manifest: Manifest
     report: VerifyReport
     reproducible: bool | None  # None: not checked
+
+
+def built_summary(result: BuildResult) -> str:
+    names = ", ".join(f.name for f in result.manifest.files)
+    return f"{names} (verified, SOURCE_DATE_EPOCH {result.manifest.source_date_epoch})"
 
 
 def expected_version(workspace: Workspace) -> Version:
@@ -105,7 +116,7 @@ def _reused_environment(
         return None
     if not can_run_hooks():
         return None
-    system = build_system(workspace.root / "pyproject.toml")
+    system = build_system(workspace.pyproject_data, workspace.config.pyproject)
     env = without_secrets(workspace.env)
     uv = Path(chosen.command[0])
     try:
@@ -182,7 +193,7 @@ def build_artifacts(
     git = workspace.require_git()
     out_dir = out_dir.resolve()
     commit, epoch = git.head_sha(), git.commit_time()
-    dirty = _dirty_files(git.root.resolve(), git.dirty_files(), out_dir)
+    dirty = release_changes(git.root, git.dirty_files(), out_dir)
     if dirty and not allow_dirty:
         raise GateError(
             f"the work tree has uncommitted changes ({', '.join(dirty[:3])}): "
@@ -260,12 +271,3 @@ def _backend_dev_version(staging: Path, predicted: Version, commit: str) -> Vers
         if label.startswith("g") and len(label) > 4 and commit.startswith(label[1:]):  # noqa: PLR2004
             return built
     return predicted
-
-
-def _dirty_files(root: Path, dirty: list[str], out_dir: Path) -> list[str]:
-    """Uncommitted changes, except the build output directory itself and earlier tagship
-    build directories (recognised by their manifest)."""
-    skipped = [out_dir] if out_dir.is_relative_to(root) else []
-    skipped += [m.parent for m in root.glob(f"*/{MANIFEST_NAME}")]
-    prefixes = tuple(d.relative_to(root).as_posix() + "/" for d in skipped)
-    return [f for f in dirty if not f.startswith(prefixes)] if prefixes else dirty

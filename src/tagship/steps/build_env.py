@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.core.errors import ConfigError, GateError
-from tagship.core.pyproject import load_toml
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from typing import Any
 
     from tagship.adapters.process import Runner
 
@@ -74,9 +74,10 @@ class BuildEnvironment:
     system: BuildSystem
 
 
-def build_system(pyproject: Path) -> BuildSystem:
-    """The `[build-system]` table of `pyproject`; a wrong type is a ConfigError."""
-    table = load_toml(pyproject).get("build-system") if pyproject.is_file() else None
+def build_system(data: Mapping[str, Any], pyproject: Path) -> BuildSystem:
+    """The `[build-system]` table of `data`, the parsed `pyproject`; a wrong type is a
+    ConfigError."""
+    table = data.get("build-system")
     if table is None:
         return BuildSystem(LEGACY_REQUIRES, LEGACY_BACKEND, ())
     requires = table.get("requires", list(LEGACY_REQUIRES))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tarfile
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from tagship.adapters.archives import UnreadableArchiveError, can_unpack_safely, unpack_sdist
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
@@ -107,8 +107,8 @@ def select_builder(
 
 
 def can_run_hooks() -> bool:
-    """Unpacking an sdist safely needs tarfile's `data` filter (3.10.12+, 3.11.4+)."""
-    return hasattr(tarfile, "data_filter")
+    """The wheel is built from the unpacked sdist, which must unpack safely."""
+    return can_unpack_safely()
 
 
 def build_with_hooks(
@@ -172,11 +172,11 @@ def build_with_hooks(
 
 def _unpack(sdist: Path, into: Path) -> Path:
     try:
-        with tarfile.open(sdist) as archive:
-            archive.extractall(into, filter="data")
-    except tarfile.TarError as error:  # the data filter refuses links out, devices, ...
+        unpack_sdist(sdist, into)
+    except UnreadableArchiveError as error:  # the data filter refuses links out, devices, ...
         raise GateError(
-            f"the backend built an sdist that cannot be unpacked safely: {sdist.name}: {error}",
+            f"the backend built an sdist that cannot be unpacked safely: {sdist.name}: "
+            f"{error.cause}",
             hint="check what the backend puts into the sdist (links, absolute paths)",
         ) from None
     tops = list(into.iterdir())

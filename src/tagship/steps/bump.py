@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
+from tagship.adapters.project_files import read_exact
 from tagship.core.errors import GateError
-from tagship.core.version_source import read_exact, rewrite, writable_path
+from tagship.core.version_source import rewrite, writable_path
 from tagship.core.versions import next_version
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool
     current = workspace.version()
     new = next_version(current, spec)
     path = writable_path(source)
+    # read again, exactly: the rewrite keeps every other byte of the file as it is now
     updated = rewrite(source, read_exact(path), str(new))
     if dry_run:
         return BumpResult(str(current), str(new), path, source.where, written=False, commit=None)
@@ -45,5 +47,6 @@ def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool
                 hint="commit or stash them first, or bump without --commit",
             )
     write_atomic(path, updated)
+    workspace.version_rewritten(new)
     sha = git.commit_paths([path], f"Bump version to {new}") if git is not None else None
     return BumpResult(str(current), str(new), path, source.where, written=True, commit=sha)

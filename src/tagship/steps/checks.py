@@ -16,6 +16,7 @@ from tagship.core.checks import (
     settled,
 )
 from tagship.core.errors import UsageError
+from tagship.core.polling import Pending, poll
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -75,20 +76,27 @@ def wait_for_checks(
     clock: Callable[[], float] = time.monotonic,
     on_poll: Callable[[ChecksReport], None] | None = None,
 ) -> ChecksReport:
-    """Poll until every check settled or `timeout` seconds passed; returns the last report.
+    """Poll until every check settled: the verdict cannot change any more. PollTimeoutError
+    (exit 3), naming the checks still pending or missing, after `timeout` seconds.
 
     The ref is resolved once: a branch that moves meanwhile does not change the commit.
     """
     sha = resolve_ref(client, ref)
-    deadline = clock() + timeout
-    while True:
+
+    def probe() -> ChecksReport | Pending:
         report = github_checks(client, ref, required, sha=sha)
         if on_poll is not None:
             on_poll(report)
-        remaining = deadline - clock()
-        if settled(report.results) or remaining <= 0:
+        if settled(report.results):
             return report
-        sleep(min(interval, remaining))
+        waiting = ", ".join(
+            f"{r.name} {r.state.value}"
+            for r in report.results
+            if r.state in (CheckState.PENDING, CheckState.MISSING)
+        )
+        return Pending(f"required checks of {ref} ({sha[:12]}) not settled: {waiting}")
+
+    return poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value
 
 
 def local_checks(

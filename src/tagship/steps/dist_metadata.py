@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
 from typing import TYPE_CHECKING
 
+from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel
 from tagship.core.errors import IntegrityError
 
 if TYPE_CHECKING:
@@ -16,10 +15,10 @@ if TYPE_CHECKING:
 
 def _metadata_bytes(path: Path, kind: Kind) -> bytes | None:
     if kind == "wheel":
-        with zipfile.ZipFile(path) as wheel:
+        with open_wheel(path) as wheel:
             name = next((n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")), None)
             return None if name is None else wheel.read(name)
-    with tarfile.open(path, "r:gz") as sdist:
+    with open_sdist(path) as sdist:
         # PKG-INFO at the top of the sdist's one directory, not a vendored one deeper down
         member = next(
             (
@@ -37,7 +36,7 @@ def read_core_metadata(path: Path, kind: Kind) -> bytes:
     """The raw metadata of a distribution file; IntegrityError when it has none."""
     try:
         raw = _metadata_bytes(path, kind)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError):
+    except UnreadableArchiveError:
         raw = None
     if raw is None:
         raise IntegrityError(

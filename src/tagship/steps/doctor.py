@@ -10,7 +10,7 @@ from packaging.version import Version
 from tagship.adapters import zizmor as tools
 from tagship.core.config import github_repo_from_url
 from tagship.core.policy_rules import WORKFLOWS_DIR, Finding, check_policy, publishers
-from tagship.core.pyproject import load_toml, table
+from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
 from tagship.core.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
 from tagship.steps import doctor_github
@@ -67,7 +67,7 @@ def load_workflows(workspace: Workspace) -> tuple[list[Workflow], list[Finding]]
 def _registered(workspace: Workspace) -> tuple[str | None, str | None]:
     """The repository the trusted publisher names: [tool.tagship.github], else the config's."""
     config = workspace.config
-    declared = table(load_toml(config.pyproject), "tool.tagship.github", config.pyproject)
+    declared = table(dict(workspace.pyproject_data), "tool.tagship.github", config.pyproject)
     owner, repository = declared.get("owner"), declared.get("repository")
     if isinstance(owner, str) and isinstance(repository, str):
         return owner, repository

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.adapters.github_settings import Denied, RepoSettings
+from tagship.core.ci_env import github_token
 from tagship.core.policy_rules import Finding, publishers
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ NO_REPO = "cannot tell which GitHub repository this is"
 def skipped_because(workspace: Workspace) -> str | None:
     """Why the GitHub checks cannot run here, or None when they can."""
     env, config = workspace.env, workspace.config
-    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN")):
+    if github_token(env) is None:
         return NO_TOKEN
     if not config.github_owner or not config.github_repository:
         return NO_REPO

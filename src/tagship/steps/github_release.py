@@ -6,11 +6,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tagship.adapters.github import NotFoundError
+from tagship.adapters.github import GitHubClient, NotFoundError
+from tagship.adapters.ledger_store import ledger_head
 from tagship.core.errors import GateError, UsageError
 from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
+from tagship.core.polling import Pending, poll
 from tagship.core.versions import try_version_from_tag, version_from_tag
+from tagship.steps.record import record_tag_event
 from tagship.steps.release_notes import github_pulls, previous_release_tag
 
 if TYPE_CHECKING:
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
     from packaging.version import Version
 
-    from tagship.adapters.github import GitHubClient, Release, WorkflowRun
+    from tagship.adapters.github import Release, WorkflowRun
     from tagship.workspace import Workspace
 
 
@@ -107,6 +110,26 @@ def publish_release(
     return Published(published, latest, uploaded)
 
 
+def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> Published:
+    """Publish the draft GitHub Release of `tag` with the job's token, anchored to the
+    ledger's head, and record it (a rerun finds it published and records nothing)."""
+    client = GitHubClient.from_env(
+        workspace.env,
+        workspace.config,
+        command="github-release publish",
+        permission="contents: write and pull-requests: read",
+    )
+    head = ledger_head(workspace.git) if workspace.git is not None else None
+    done = publish_release(workspace, client, tag, manifest=manifest, ledger_head=head)
+    if workspace.git is not None and not done.already:
+        record_tag_event(workspace, "github-release", tag, details={"url": done.release.html_url})
+    return done
+
+
+def released_summary(done: Published) -> str:
+    return done.release.html_url + (" (already published)" if done.already else "")
+
+
 def _attach(client: GitHubClient, draft: Release, manifest: Path, tag: str) -> None:
     # a rerun replaces the asset: GitHub refuses a second asset of the same name
     for asset in draft.assets:
@@ -128,10 +151,10 @@ def wait_for_workflow(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> WorkflowRun:
-    """The finished newest push run of `workflow` for `tag`; GateError when none finished
-    within `timeout` seconds."""
-    deadline = clock() + timeout
-    while True:
+    """The finished newest push run of `workflow` for `tag`; PollTimeoutError (exit 3) when none
+    finished within `timeout` seconds."""
+
+    def probe() -> WorkflowRun | Pending:
         runs = client.workflow_runs(workflow, branch=tag)
         if runs is None:
             raise UsageError(
@@ -140,11 +163,7 @@ def wait_for_workflow(
             )
         if runs and runs[0].status == "completed":
             return runs[0]
-        remaining = deadline - clock()
-        if remaining <= 0:
-            where = f"still {runs[0].status}: {runs[0].html_url}" if runs else "no run started"
-            raise GateError(
-                f"{workflow} for {tag} did not finish within {timeout:.0f} s ({where})",
-                hint="rerun later, or raise --timeout",
-            )
-        sleep(min(interval, remaining))
+        where = f"still {runs[0].status}: {runs[0].html_url}" if runs else "no run started"
+        return Pending(f"{workflow} for {tag} has not finished ({where})")
+
+    return poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from tagship.core.ci_env import in_github_actions
 from tagship.core.config import credential_variables
 from tagship.core.errors import GateError, IntegrityError, ServiceError
 from tagship.steps.artifacts import check_manifest
@@ -54,10 +55,6 @@ class PublishIncompleteError(ServiceError):
             + ", ".join(pending),
             hint="rerun the same command: files already there are skipped",
         )
-
-
-def in_github_actions(env: Mapping[str, str]) -> bool:
-    return env.get("GITHUB_ACTIONS") == "true"
 
 
 # PyPI and TestPyPI by address: declaring them `official = false` does not make them local
@@ -172,7 +169,7 @@ def publish(
                 attestations=(attestations or {}).get(entry.name),
             )
         except ServiceError as exc:
-            raise PublishIncompleteError(exc.message, done, pending) from None
+            raise PublishIncompleteError(exc.message, done, pending) from exc
         record(
             _outcome(
                 response,

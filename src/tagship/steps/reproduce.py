@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
-import tarfile
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from tagship.adapters.archives import open_sdist, open_wheel
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,7 +47,7 @@ def _digest(data: bytes | None) -> str:
 
 
 def _tar_difference(name: str, first: Path, second: Path) -> Difference:
-    with tarfile.open(first, "r:gz") as a, tarfile.open(second, "r:gz") as b:
+    with open_sdist(first) as a, open_sdist(second) as b:
         left, right = a.getmembers(), b.getmembers()
         if [m.name for m in left] != [m.name for m in right]:
             return _list_difference(name, [m.name for m in left], [m.name for m in right])
@@ -75,7 +75,7 @@ def _tar_difference(name: str, first: Path, second: Path) -> Difference:
 
 
 def _zip_difference(name: str, first: Path, second: Path) -> Difference:
-    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+    with open_wheel(first) as a, open_wheel(second) as b:
         left, right = a.infolist(), b.infolist()
         if [i.filename for i in left] != [i.filename for i in right]:
             names = ([i.filename for i in left], [i.filename for i in right])

@@ -17,8 +17,9 @@ from packaging.utils import (
 
 from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.audit import file_version
-from tagship.core.errors import GateError, UsageError
+from tagship.core.errors import UsageError
 from tagship.core.ledger import Event, FileEntry
+from tagship.core.polling import Pending, poll
 from tagship.steps.rollback_common import recordable
 
 if TYPE_CHECKING:
@@ -147,23 +148,27 @@ def wait_yanked(
     clock: Callable[[], float] = time.monotonic,
 ) -> YankObserved:
     """Poll the simple API until every file of `version` shows as yanked; record that.
-    GateError when it does not happen within `timeout` seconds."""
-    deadline = clock() + timeout
-    while True:
+    PollTimeoutError (exit 3) when it does not happen within `timeout` seconds."""
+    url = management_url(index, workspace.name, version)
+
+    def probe() -> list[IndexFile] | Pending:
         files = version_files(search, workspace.name, version)
         pending = [f.filename for f in files if f.yanked is None]
         if files and not pending:
-            break
-        remaining = deadline - clock()
-        if remaining <= 0:
-            url = management_url(index, workspace.name, version)
-            raise GateError(
-                f"{len(pending)} file(s) of {workspace.name} {version} on {index.name} are not "
-                f"yanked after {timeout:.0f} s ({', '.join(pending[:3])})",
-                hint=(f"yank it at {url}, then " if url else "")
-                + "rerun tagship rollback yank to record it (the intent is recorded)",
-            )
-        sleep(min(interval, remaining))
+            return files
+        what = (
+            f"{len(pending)} file(s) of {workspace.name} {version} on {index.name} are not "
+            f"yanked ({', '.join(pending[:3])})"
+            if files
+            else f"{index.name} lists no file of {workspace.name} {version} any more"
+        )
+        return Pending(
+            what,
+            hint=(f"yank it at {url}, then " if url else "")
+            + "rerun tagship rollback yank to record it (the intent is recorded)",
+        )
+
+    files = poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value
     git = workspace.require_git()
     published = _published(git, workspace.name, version, index.name)
     reasons = tuple(sorted({f.yanked for f in files if f.yanked}))

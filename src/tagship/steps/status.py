@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.errors import ServiceError
+from tagship.core.versions import tag_for
 
 if TYPE_CHECKING:
     from tagship.adapters.git import Git
@@ -47,7 +48,7 @@ def project_status(workspace: Workspace) -> Status:
     git = workspace.require_git()
     git.head_sha()  # a repository without commits fails here, with a clear message
     version = workspace.version()
-    tag = workspace.expected_tag()
+    tag = tag_for(version, workspace.config.tag_format)
     tag_remote, remote_problem = _on_origin(git, tag)
     released = workspace.release_tags(merged_into="HEAD")
     last = released[-1][1] if released else None

@@ -16,8 +16,6 @@ import csv
 import hashlib
 import io
 import re
-import tarfile
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,11 +28,13 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel
 from tagship.core.errors import GateError
 from tagship.steps.artifacts import DistFile, dist_files
 from tagship.steps.metadata_check import metadata_problems
 
 if TYPE_CHECKING:
+    import zipfile
     from collections.abc import Iterable
     from pathlib import Path
 
@@ -152,26 +152,25 @@ def _wheel_problems(
     stem = "-".join(dist.name[: -len(".whl")].split("-")[:2])
     problems = _filename_problems(stem, name, version)
     try:
-        wheel = zipfile.ZipFile(dist.path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        return [*problems, f"not a readable zip file: {exc}"], None
-    with wheel:
-        names = wheel.namelist()
-        problems += [f"unsafe member path {n!r}" for n in names if unsafe_path(n)]
-        info = f"{stem}.dist-info"
-        if f"{info}/METADATA" not in names or f"{info}/RECORD" not in names:
-            return [*problems, f"has no {info}/METADATA and RECORD"], None
-        problems += metadata_problems(wheel.read(f"{info}/METADATA"), "METADATA", name, version)
-        problems += _record_problems(wheel, f"{info}/RECORD")
-        top = {n.split("/", 1)[0] for n in names if "/" in n}
-        problems += [
-            f"installs a top-level {entry!r} package into site-packages "
-            f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
-            for entry in sorted(top & STRAY_TOP_LEVEL - set(allowed))
-        ]
-        if f"{info}/WHEEL" not in names:
-            return [*problems, f"has no {info}/WHEEL"], None
-        wheel_file = wheel.read(f"{info}/WHEEL").decode("utf-8", "replace")
+        with open_wheel(dist.path) as wheel:
+            names = wheel.namelist()
+            problems += [f"unsafe member path {n!r}" for n in names if unsafe_path(n)]
+            info = f"{stem}.dist-info"
+            if f"{info}/METADATA" not in names or f"{info}/RECORD" not in names:
+                return [*problems, f"has no {info}/METADATA and RECORD"], None
+            problems += metadata_problems(wheel.read(f"{info}/METADATA"), "METADATA", name, version)
+            problems += _record_problems(wheel, f"{info}/RECORD")
+            top = {n.split("/", 1)[0] for n in names if "/" in n}
+            problems += [
+                f"installs a top-level {entry!r} package into site-packages "
+                f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
+                for entry in sorted(top & STRAY_TOP_LEVEL - set(allowed))
+            ]
+            if f"{info}/WHEEL" not in names:
+                return [*problems, f"has no {info}/WHEEL"], None
+            wheel_file = wheel.read(f"{info}/WHEEL").decode("utf-8", "replace")
+    except UnreadableArchiveError as exc:
+        return [*problems, exc.reason], None
     problems += _wheel_file_problems(wheel_file, {str(t) for t in file_tags}, info)
     found = re.search(r"^Generator:\s*(.+)$", wheel_file, re.MULTILINE)
     generator = re.sub(r"\s*\((.+)\)", r" \1", found[1].strip()) if found else None
@@ -204,7 +203,7 @@ def _sdist_problems(dist: DistFile, name: str, version: Version) -> list[str]:
     stem = dist.name[: -len(".tar.gz")]
     problems = _filename_problems(stem, name, version)
     try:
-        with tarfile.open(dist.path, "r:gz") as tar:
+        with open_sdist(dist.path) as tar:
             members = tar.getmembers()
             problems += [f"unsafe member path {m.name!r}" for m in members if unsafe_path(m.name)]
             problems += [
@@ -223,8 +222,8 @@ def _sdist_problems(dist: DistFile, name: str, version: Version) -> list[str]:
             handle = tar.extractfile(pkg_info) if pkg_info is not None else None
             if handle is not None:
                 problems += metadata_problems(handle.read(), "PKG-INFO", name, version)
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        problems.append(f"not a readable .tar.gz file: {exc}")
+    except UnreadableArchiveError as exc:
+        problems.append(exc.reason)
     return problems
 
 

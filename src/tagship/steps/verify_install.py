@@ -16,7 +16,6 @@ import shlex
 import sys
 import sysconfig
 import tempfile
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from tagship.adapters.archives import open_wheel
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
 from tagship.steps.builder import find_uv
@@ -79,7 +79,7 @@ def _with_credentials(url: str, credentials: Credentials | None) -> str:
 
 def wheel_record(path: Path) -> list[tuple[str, str]]:
     """(path, sha256=...) rows of a wheel's RECORD, the RECORD itself left out."""
-    with zipfile.ZipFile(path) as wheel:
+    with open_wheel(path) as wheel:
         name = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD"))
         rows = csv.reader(io.StringIO(wheel.read(name).decode("utf-8")))
         return [(row[0], row[1]) for row in rows if row and row[0] != name and row[1]]
@@ -256,7 +256,7 @@ def _run_checks(
 
 
 def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
-    with zipfile.ZipFile(wheel) as archive:
+    with open_wheel(wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         # only the headers: packaging.metadata is slow to import and adds nothing here
         headers = BytesHeaderParser().parsebytes(archive.read(name))

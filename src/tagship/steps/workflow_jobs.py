@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tagship import __version__
+from tagship.core.release_plan import (
+    ReleaseStep,
+    dry_run_steps,
+    jobs_in_order,
+    release_steps,
+)
 from tagship.core.versions import tag_glob
 from tagship.core.yaml_text import Commented
 
@@ -121,95 +127,89 @@ def _build_env(publisher: TrustedPublisher, *, scm_version: bool) -> dict[str, A
         return {
             "env": {"SETUPTOOLS_SCM_PRETEND_VERSION": version, "PDM_BUILD_SCM_VERSION": version}
         }
-    return {}
+    return {"env": {}}
+
+
+def _environment(publisher: TrustedPublisher, index: IndexConfig) -> dict[str, str]:
+    environment = {"name": publisher.environment or index.name}
+    if index.simple_url.endswith("/simple/"):
+        environment["url"] = index.simple_url.replace("/simple/", f"/project/{publisher.project}/")
+    return environment
+
+
+def _job_shapes(
+    publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool
+) -> dict[str, dict[str, Any]]:
+    """What each job holds besides its steps' commands: permissions, environment, the files."""
+    environment = _environment(publisher, index)
+    return {
+        "gate": {"permissions": READ, "env": {}},
+        "build": {"permissions": READ, **_build_env(publisher, scm_version=scm_version)},
+        "publish": {
+            "permissions": {
+                "contents": LEDGER_WRITE,
+                "id-token": Commented("write", "Trusted Publishing: the OIDC token PyPI trusts"),
+            },
+            "env": {"GITHUB_TOKEN": JOB_TOKEN, "TAGSHIP_ENVIRONMENT": environment["name"]},
+            "environment": environment,
+        },
+        "verify-install": {
+            "permissions": {"contents": LEDGER_WRITE},
+            "env": {"GITHUB_TOKEN": JOB_TOKEN},
+        },
+        "github-release": {
+            "permissions": {
+                "contents": Commented("write", "publish the draft GitHub Release; docs branch"),
+                "pull-requests": Commented("write", "the docs links pull request"),
+            },
+            "env": {"GITHUB_TOKEN": JOB_TOKEN},
+        },
+    }
+
+
+def declared_steps(
+    config: Config, publisher: TrustedPublisher, index: str
+) -> tuple[ReleaseStep, ...]:
+    """The flow this workflow runs: `tagship release` on the tag, else `tagship dry-run`."""
+    if publisher.on_tag:
+        return release_steps(index)
+    return dry_run_steps(index, _branch_gate(config, index))
 
 
 def publish_jobs(
     config: Config, publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool = False
 ) -> dict[str, Any]:
-    """gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
-    tools = install_tagship()
-    gate_step = (
-        {"name": "Tag matches the version", "run": 'tagship check-tag "$GITHUB_REF_NAME"'}
-        if publisher.on_tag
-        else {"name": "Release or hotfix branch", "run": _branch_gate(config, index.name)}
-    )
-    environment: dict[str, str] = {"name": publisher.environment or index.name}
-    if index.simple_url.endswith("/simple/"):
-        environment["url"] = index.simple_url.replace("/simple/", f"/project/{publisher.project}/")
-    # on the tag, the rebuild must be the dry run's bytes; the dry run records itself last
-    verify_build = f"--same-as-dry-run --index {index.name}" if publisher.on_tag else ""
-    record_dry_run = "" if publisher.on_tag else " --record-dry-run"
-    jobs: dict[str, Any] = {
-        "gate": _job("gate", READ, [*_setup(history=True, install=tools), gate_step]),
-        "build": _job(
-            "build",
-            READ,
-            [
-                *_setup(history=True, install=tools),
-                {
-                    "name": "Build and verify",
-                    "run": f"tagship build\ntagship verify-artifacts {verify_build}".rstrip()
-                    + "\n",
-                    **_build_env(publisher, scm_version=scm_version),
-                },
+    """One job per stage of the declared flow, in its order, each running its steps' commands:
+    gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
+    steps = declared_steps(config, publisher, index.name)
+    shapes = _job_shapes(publisher, index, scm_version=scm_version)
+    jobs: dict[str, Any] = {}
+    previous: str | None = None
+    for name in jobs_in_order(steps):
+        shape = shapes[name]
+        env = shape.get("env", {})
+        commands = [
+            {"name": s.name, "run": s.run, **({"env": env} if env else {})}
+            for s in steps
+            if s.job == name and s.run
+        ]
+        body = [*_setup(history=True, install=install_tagship())]
+        if name not in ("gate", "build"):
+            body.append(_download())
+        body.extend(commands)
+        if name == "build":
+            body.append(
                 {
                     "name": "Keep the verified files",
                     "uses": ACTIONS["upload-artifact"],
                     "with": {"name": ARTIFACT, "path": "dist/", "if-no-files-found": "error"},
-                },
-            ],
-            needs="gate",
-        ),
-        "publish": _job(
-            "publish",
-            {
-                "contents": LEDGER_WRITE,
-                "id-token": Commented("write", "Trusted Publishing: the OIDC token PyPI trusts"),
-            },
-            [
-                *_setup(history=True, install=tools),
-                _download(),
-                {
-                    "name": f"Publish to {index.name}",
-                    "run": f"tagship publish --to {index.name}",
-                    "env": {"GITHUB_TOKEN": JOB_TOKEN, "TAGSHIP_ENVIRONMENT": environment["name"]},
-                },
-            ],
-            needs="build",
-            environment=environment,
-        ),
-        "verify-install": _job(
-            "verify-install",
-            {"contents": LEDGER_WRITE},
-            [
-                *_setup(history=True, install=tools),
-                _download(),
-                {
-                    "name": "Wait for the index, then install and check",
-                    "run": f"tagship wait --index {index.name}\n"
-                    f"tagship verify-install --index {index.name}{record_dry_run}\n",
-                    "env": {"GITHUB_TOKEN": JOB_TOKEN},
-                },
-            ],
-            needs="publish",
-        ),
-    }
-    if publisher.on_tag:
-        jobs["github-release"] = _job(
-            "github-release",
-            {"contents": Commented("write", "publish the draft GitHub Release")},
-            [
-                *_setup(history=True, install=tools),
-                _download(),
-                {
-                    "name": "Publish the GitHub Release",
-                    "run": 'tagship github-release publish "$GITHUB_REF_NAME"',
-                    "env": {"GITHUB_TOKEN": JOB_TOKEN},
-                },
-            ],
-            needs="verify-install",
-        )
+                }
+            )
+        extra: dict[str, Any] = {"needs": previous} if previous else {}
+        if "environment" in shape:
+            extra["environment"] = shape["environment"]
+        jobs[name] = _job(name, shape["permissions"], body, **extra)
+        previous = name
     return jobs
 
 

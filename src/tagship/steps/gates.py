@@ -7,7 +7,9 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tagship.core.ci_env import github_token
 from tagship.core.errors import TagshipError
+from tagship.steps.artifacts import release_changes
 from tagship.steps.checks import github_checks, local_checks
 from tagship.steps.publish import is_official
 
@@ -41,12 +43,8 @@ def guarded(name: str, check: Callable[[], Gate]) -> Gate:
 
 def tree_clean(workspace: Workspace, build_dir: Path | None = None) -> Gate:
     git = workspace.require_git()
-    dirty = git.dirty_files()
-    inside = build_dir is not None and build_dir.resolve().is_relative_to(git.root.resolve())
-    if build_dir is not None and inside:
-        # the build output is not a change to the release (build_artifacts ignores it too)
-        skip = build_dir.resolve().relative_to(git.root.resolve()).as_posix() + "/"
-        dirty = [d for d in dirty if not (d.rstrip("/") + "/").startswith(skip)]
+    # the build output is not a change to the release: the rule build_artifacts follows
+    dirty = release_changes(git.root, git.dirty_files(), build_dir)
     if dirty:
         shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")  # noqa: PLR2004
         return Gate("tree clean", "failed", f"uncommitted changes: {shown}")
@@ -83,9 +81,7 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
     """The required checks of HEAD: from GitHub (check runs and statuses) or run locally."""
 
     env = workspace.env
-    use_github = mode == "github" or (
-        mode == "auto" and bool(env.get("GITHUB_TOKEN") or env.get("GH_TOKEN"))
-    )
+    use_github = mode == "github" or (mode == "auto" and github_token(env) is not None)
     if use_github:
         from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
 

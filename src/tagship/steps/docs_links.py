@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
+from tagship.core.versions import version_from_tag
+from tagship.steps.release_notes import previous_release_tag
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.git import Git
+    from tagship.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,57 @@ def apply_on_branch(git: Git, rewrites: list[Rewrite], branch: str, message: str
         else:
             git.switch(head_before, detach=True)  # CI checks out the tag detached; leave it so
     return sha
+
+
+@dataclass(frozen=True)
+class DocsPlan:
+    """The docs rewrite of a release: from the previous release's tag to this one's."""
+
+    tag: str
+    previous: str
+    branch: str
+    rewrites: tuple[Rewrite, ...]
+    pushed_before: bool  # an earlier run of the release already pushed the branch
+
+    def diff(self, root: Path) -> str:
+        return unified_diff(list(self.rewrites), root)
+
+
+def plan_docs_links(workspace: Workspace, tag: str) -> DocsPlan | str:
+    """What the release rewrites in `docs-files`, or why there is nothing to rewrite."""
+    config = workspace.config
+    if not config.docs_files:
+        return "no docs-files configured"
+    version = workspace.version()
+    previous = previous_release_tag(workspace, version)
+    if previous is None:
+        return "no previous release to point away from"
+    old = (previous, str(version_from_tag(previous, config.tag_format)))
+    rewrites = plan_rewrites(workspace.root, config.docs_files, old, (tag, str(version)))
+    if not rewrites:
+        return f"no reference to {previous} in {', '.join(config.docs_files)}"
+    branch = f"tagship/docs-{tag}"
+    git = workspace.require_git()
+    pushed = git.branch_exists(branch) or git.remote_ref_sha(f"refs/heads/{branch}") is not None
+    return DocsPlan(tag, previous, branch, tuple(rewrites), pushed)
+
+
+def rewrite_docs(workspace: Workspace, plan: DocsPlan) -> str:
+    """Commit the rewrites on the plan's branch and push it; returns the commit."""
+    return apply_on_branch(
+        workspace.require_git(), list(plan.rewrites), plan.branch, f"Point docs at {plan.tag}"
+    )
+
+
+def open_docs_pull(workspace: Workspace, plan: DocsPlan) -> str:
+    """Open (or find) the pull request of the plan's branch; returns its URL."""
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
+
+    config = workspace.config
+    client = GitHubClient.from_env(
+        workspace.env, config, command="release", permission="pull-requests: write"
+    )
+    body = (
+        f"References to {plan.previous} in the docs now point at {plan.tag}, released by tagship."
+    )
+    return client.open_pull(plan.branch, config.release_branch, f"Point docs at {plan.tag}", body)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from tagship.adapters.attestations import sigstore_signer
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
+from tagship.core.ci_env import in_github_actions
 from tagship.core.claims import Publisher
 from tagship.core.config import Credentials, credentials
-from tagship.steps.publish import in_github_actions, is_official
+from tagship.steps.publish import is_official
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -1,0 +1,28 @@
+"""`tagship docs-links TAG`: point the docs at the release, on a branch, with a pull request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.cli.flow_render import run_flow
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.flows.pipeline import Pipeline
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tag", metavar="TAG", help="the release tag the docs should name")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.flows.release import docs_links  # noqa: PLC0415
+
+    workspace = ctx.workspace()
+
+    def body(pipeline: Pipeline) -> None:
+        docs_links(pipeline, workspace, args.tag)
+
+    return run_flow(ctx, "docs-links", dry_run=False, body=body)

@@ -1,0 +1,44 @@
+"""Option types shared by the commands that wait: argparse refuses a bad value (exit 2)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tagship.core.durations import seconds as checked_seconds
+
+
+def seconds(text: str) -> float:
+    """argparse `type=` for a timeout: a number of seconds >= 0 (nan and inf refused)."""
+    try:
+        return checked_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_seconds(text: str) -> float:
+    """argparse `type=` for a polling interval: a number of seconds > 0."""
+    try:
+        return checked_seconds(text, positive=True)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_wait_options(
+    parser: argparse.ArgumentParser, *, timeout: float, interval: float | None = None
+) -> None:
+    """`--timeout` (and `--interval`, when the command polls at a fixed pace), with defaults."""
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=timeout,
+        metavar="SECONDS",
+        help=f"give up after this long, exit 3 (default {timeout:g})",
+    )
+    if interval is not None:
+        parser.add_argument(
+            "--interval",
+            type=positive_seconds,
+            default=interval,
+            metavar="SECONDS",
+            help=f"between polls (default {interval:g})",
+        )

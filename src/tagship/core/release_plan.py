@@ -1,0 +1,109 @@
+"""The release's steps, declared once: the flows run them in this order and `init` writes the
+publish workflows' jobs from the same declaration, so `tagship release` and publish-pypi.yml
+(or `tagship dry-run` and publish-testpypi.yml) cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# the names the flows show in their tables; the workflows name their steps the same
+GATES = "gates"
+BUILD = "build and verify"
+TAGGED = "tagged by tagship"
+SAME_BYTES = "same bytes as the dry run"
+PUBLISH = "publish"
+WAIT = "wait"
+VERIFY_INSTALL = "verify-install"
+RECORD = "record"
+GITHUB_RELEASE = "GitHub Release"
+DOCS_LINKS = "docs links"
+DOCS_PULL = "docs pull request"
+
+TAG_REF = '"$GITHUB_REF_NAME"'  # the pushed tag, passed to run: through the environment
+
+
+@dataclass(frozen=True)
+class ReleaseStep:
+    """One step of a release flow, where the workflow runs it, and the command that does.
+
+    `run` is the command line a workflow job runs for this step alone; None when the step is
+    done by the same command as the step before it (a command may finish two steps).
+    """
+
+    name: str
+    job: str
+    run: str | None
+    would: str
+
+
+def publish_name(index: str) -> str:
+    return f"{PUBLISH} to {index}"
+
+
+BUILD_STEP = ReleaseStep(BUILD, "build", "tagship build", "build the sdist and wheel, verify them")
+
+
+def _publish_wait_install(index: str, install_flags: str = "") -> tuple[ReleaseStep, ...]:
+    """The steps both flows take once the files are built and verified."""
+    return (
+        ReleaseStep(
+            publish_name(index),
+            "publish",
+            f"tagship publish --index {index}",
+            f"upload the files to {index}",
+        ),
+        ReleaseStep(
+            WAIT, "verify-install", f"tagship wait --index {index}", f"poll {index} for the files"
+        ),
+        ReleaseStep(
+            VERIFY_INSTALL,
+            "verify-install",
+            f"tagship verify-install --index {index}{install_flags}",
+            f"install from {index} in a clean virtual environment",
+        ),
+    )
+
+
+def dry_run_steps(index: str, branch_gate: str = "") -> tuple[ReleaseStep, ...]:
+    """`tagship dry-run`, and the jobs of the test index's publish workflow; `branch_gate`
+    is the workflow's check that it runs from a release or hotfix branch."""
+    return (
+        ReleaseStep(GATES, "gate", branch_gate, "check the release gates"),
+        BUILD_STEP,
+        *_publish_wait_install(index, " --record-dry-run"),
+        ReleaseStep(RECORD, "verify-install", None, "append a dry-run record to the ledger"),
+    )
+
+
+def release_steps(index: str) -> tuple[ReleaseStep, ...]:
+    """`tagship release`, and the jobs of the production index's publish workflow."""
+    return (
+        ReleaseStep(GATES, "gate", f"tagship check-tag {TAG_REF}", "check the tag is the version"),
+        BUILD_STEP,
+        ReleaseStep(
+            TAGGED,
+            "build",
+            f"tagship verify-artifacts --same-as-dry-run --index {index}",
+            "require the ledger's tag record and a commit on a release branch",
+        ),
+        ReleaseStep(SAME_BYTES, "build", None, "compare the files with the dry run's hashes"),
+        *_publish_wait_install(index),
+        ReleaseStep(
+            GITHUB_RELEASE,
+            "github-release",
+            f"tagship github-release publish {TAG_REF}",
+            "publish the draft GitHub Release",
+        ),
+        ReleaseStep(
+            DOCS_LINKS,
+            "github-release",
+            f"tagship docs-links {TAG_REF}",
+            "point the docs at the new release, on a branch of their own",
+        ),
+        ReleaseStep(DOCS_PULL, "github-release", None, "open a pull request from that branch"),
+    )
+
+
+def jobs_in_order(steps: tuple[ReleaseStep, ...]) -> list[str]:
+    """The workflow's jobs, in the order their first step comes in the flow."""
+    return list(dict.fromkeys(s.job for s in steps))

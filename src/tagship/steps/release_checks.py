@@ -1,0 +1,91 @@
+"""What makes a tag releasable: the tag being released, its ledger record and branch, and the
+rebuild's bytes against the recorded dry run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagship.core.errors import GateError, UsageError
+from tagship.steps.audit import release_ref_patterns
+from tagship.steps.publish import is_official
+from tagship.steps.record import dry_runs, ledger_records
+from tagship.steps.reproduce import known_unreproducible
+
+if TYPE_CHECKING:
+    from tagship.core.config import IndexConfig
+    from tagship.core.manifest import Manifest
+    from tagship.workspace import Workspace
+
+
+def release_tag(workspace: Workspace, tag: str | None) -> str:
+    """The tag being released: given, or the one GitHub Actions checked out."""
+    if tag:
+        return tag
+    ref = workspace.env.get("GITHUB_REF", "")
+    if ref.startswith("refs/tags/"):
+        return ref.removeprefix("refs/tags/")
+    raise UsageError(
+        "no tag to release: pass --tag or run on a tag push (GITHUB_REF=refs/tags/...)",
+        hint="tagship release runs in publish-pypi.yml on the tag",
+    )
+
+
+def releasable(workspace: Workspace, tag: str, commit: str) -> str:
+    """The tag went through `tagship tag` (a ledger record) and its commit is on a release
+    branch: a tag pushed by hand, or from a feature branch, is not released."""
+    git = workspace.require_git()
+    tagged = [
+        r
+        for r in ledger_records(workspace)
+        if r.event.kind == "tag" and r.event.tag == tag and r.event.commit == commit
+    ]
+    if not tagged:
+        raise GateError(
+            f"{tag} at {commit[:12]} has no tag record in the ledger: it was not created by "
+            "tagship tag",
+            hint="delete the tag and create it with tagship tag, which checks every gate",
+        )
+    if commit not in git.reachable_commits(release_ref_patterns(workspace.config)):
+        config = workspace.config
+        raise GateError(
+            f"{commit[:12]} is not on {config.release_branch} or a {config.hotfix_branches} "
+            "branch (fetch them: actions/checkout with fetch-depth: 0)",
+            hint="release from the release branch or a hotfix branch",
+        )
+    return f"tag record {tagged[-1].seq}; {commit[:12]} is on a release branch"
+
+
+def same_bytes_as_dry_run(workspace: Workspace, built: Manifest, production: IndexConfig) -> str:
+    """Compare the rebuild with the files the recorded dry run published. For an official
+    production index, only a dry run made in CI to another index counts."""
+    official = is_official(production)
+    candidates = [
+        r
+        for r in dry_runs(workspace, built.version)
+        if r.event.commit == built.commit
+        and r.event.index != production.name
+        and (r.actor.is_ci or not official)
+    ]
+    if not candidates:
+        where = " from CI" if official else ""
+        raise GateError(
+            f"no successful dry run{where} of {built.version} is recorded for commit "
+            f"{built.commit[:12]}",
+            hint="run the TestPyPI dry run (publish-testpypi.yml) on that commit first",
+        )
+    dry = candidates[0]
+    then = {f.name: f.sha256 for f in dry.event.files}
+    now = {f.name: f.sha256 for f in built.files}
+    differing = sorted(n for n in then.keys() | now.keys() if then.get(n) != now.get(n))
+    if not differing:
+        return f"byte-identical to dry run record {dry.seq}"
+    reasons = [known_unreproducible(built.build_backend, n) for n in differing]
+    known = next((r for r in reasons if r), None)
+    message = f"the rebuild differs from the dry run's files: {', '.join(differing)}"
+    if workspace.config.require_identical_rebuild:
+        raise GateError(
+            message + (f" ({known})" if known else ""),
+            hint="make the build reproducible, or set require-identical-rebuild = false "
+            "in [tool.tagship] if the backend cannot be",
+        )
+    return message + " (allowed: require-identical-rebuild = false)"
