@@ -13,6 +13,7 @@ where the time goes. Target: 10k releases in under 1 s, growing linearly.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import hashlib
 import http.server
@@ -30,6 +31,7 @@ from tagship.adapters.http import Http
 from tagship.adapters.index import JSON_TYPE, SimpleIndex
 from tagship.adapters.ledger_store import LEDGER_FILE, LEDGER_REF
 from tagship.core.audit import audit
+from tagship.core.index_url import UPLOAD_URL
 from tagship.core.ledger import Actor, Event, FileEntry, anchor_line, make_record
 from tagship.steps.audit import audit_workspace, gather_evidence
 from tagship.workspace import open_workspace
@@ -92,9 +94,11 @@ def _ledger(git: Git, versions: list[str], commits: list[str]) -> str:
     lines, prev = [], None
     for seq, (version, commit) in enumerate(zip(versions, commits, strict=True), start=1):
         event = Event(
-            "publish", NAME, version, f"v{version}", commit, "bench", _files(version)
+            "publish", NAME, version, f"v{version}", commit, "bench", _files(version),
+            details={UPLOAD_URL: "http://127.0.0.1:1/"},
         )  # fmt: skip
-        record = make_record(seq, "2026-01-01T00:00:00Z", prev, event, ACTOR)
+        actor = dataclasses.replace(ACTOR, ref=f"refs/tags/v{version}", sha=commit)
+        record = make_record(seq, "2026-01-01T00:00:00Z", prev, event, actor)
         lines.append(record.line().decode() + "\n")
         prev = record.hash
     tree = git.write_tree({LEDGER_FILE: git.write_blob("".join(lines))})
@@ -182,7 +186,7 @@ def _timed_phases(root: Path) -> dict[str, float]:
     times["index page"] = time.perf_counter() - start
     assert page is not None  # noqa: S101 - a bench sanity check
     start = time.perf_counter()
-    report = audit(NAME, "bench", page.files, evidence)
+    report = audit(NAME, index, page.files, evidence)
     times["rules"] = time.perf_counter() - start
     assert report.ok, [v for v in report.versions if not v.ok][:3]  # noqa: S101
     return times

@@ -40,6 +40,8 @@ def _isolated_environment(
         if name.startswith(_SCRUBBED_PREFIXES) or name in _SCRUBBED:
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
+    # init asks no index for its lock unless a test serves one (tests/test_install_lock.py)
+    monkeypatch.setenv("TAGSHIP_OFFLINE", "1")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("UV_CACHE_DIR", str(shared_cache / "uv"))
     monkeypatch.setenv("PIP_CACHE_DIR", str(shared_cache / "pip"))

@@ -46,16 +46,17 @@ def user(login: str = "octocat", uid: int = 1) -> dict[str, Any]:
     }
 
 
-def minimal_repository() -> dict[str, Any]:
-    base = f"{API}/repos/{FULL}"
+def minimal_repository(full: str = FULL) -> dict[str, Any]:
+    base = f"{API}/repos/{full}"
+    owner, name = full.split("/")
     repo: dict[str, Any] = {
         "id": 1296269,
         "node_id": "R_1",
-        "name": NAME,
-        "full_name": FULL,
-        "owner": user(OWNER, 2),
+        "name": name,
+        "full_name": full,
+        "owner": user(owner, 2),
         "private": False,
-        "html_url": f"{WEB}/{FULL}",
+        "html_url": f"{WEB}/{full}",
         "description": "the Charm SDK",
         "fork": False,
         "url": base,
@@ -336,17 +337,28 @@ def workflow_run(
     conclusion: str | None = "success",
     *,
     created_at: str = T0,
+    sha: str = "d" * 40,
+    workflow: str = "publish-pypi.yml",
+    event: str = "push",
+    attempt: int = 1,
+    full: str = FULL,
 ) -> dict[str, Any]:
-    base = f"{API}/repos/{FULL}/actions/runs/{rid}"
+    """A workflow run as `GET /repos/{owner}/{repo}/actions/runs/{id}` answers (and listings
+    hold): `tag` is its head_branch, the branch or tag name without refs/."""
+    base = f"{API}/repos/{full}/actions/runs/{rid}"
     return {
         "id": rid,
         "name": "Publish to PyPI",
         "node_id": f"WFR_{rid}",
+        "check_suite_id": rid,
+        "check_suite_node_id": f"CS_{rid}",
         "head_branch": tag,
-        "head_sha": "d" * 40,
-        "path": ".github/workflows/publish-pypi.yml",
+        "head_sha": sha,
+        "path": f".github/workflows/{workflow}",
         "run_number": rid,
-        "event": "push",
+        "run_attempt": attempt,
+        "referenced_workflows": [],
+        "event": event,
         "status": status,
         "conclusion": conclusion if status == "completed" else None,
         "workflow_id": 7,
@@ -355,16 +367,21 @@ def workflow_run(
         "pull_requests": [],
         "created_at": created_at,
         "updated_at": created_at,
+        "actor": user(),
+        "triggering_actor": user(),
+        "run_started_at": created_at,
         "jobs_url": f"{base}/jobs",
         "logs_url": f"{base}/logs",
-        "check_suite_url": f"{API}/repos/{FULL}/check-suites/{rid}",
+        "check_suite_url": f"{API}/repos/{full}/check-suites/{rid}",
         "artifacts_url": f"{base}/artifacts",
         "cancel_url": f"{base}/cancel",
         "rerun_url": f"{base}/rerun",
-        "workflow_url": f"{API}/repos/{FULL}/actions/workflows/7",
+        "previous_attempt_url": f"{base}/attempts/{attempt - 1}" if attempt > 1 else None,
+        "workflow_url": f"{API}/repos/{full}/actions/workflows/7",
         "head_commit": None,
-        "repository": minimal_repository(),
-        "head_repository": minimal_repository(),
+        "repository": minimal_repository(full),
+        "head_repository": minimal_repository(full),
+        "head_repository_id": 1296269,
         "display_title": f"release {tag}",
     }
 

@@ -37,7 +37,8 @@ BIN = Path(sys.executable).parent
 
 
 def _metadata(name: str, version: str) -> str:
-    return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\n\n"
+    # a long description too: publishing verifies the files as `verify-artifacts` does
+    return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\n\nA test.\n"
 
 
 def make_wheel(directory: Path, name: str, version: str, payload: str = "") -> Path:

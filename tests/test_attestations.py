@@ -19,6 +19,7 @@ from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.index import SimpleIndex
 from tagship.steps.publish import publish
 from tagship.steps.publishing import attestations_for
+from tagship.steps.verify import Expected
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def test_official_upload_from_ci_carries_one_attestation_per_file(
             release.manifest,
             release.dist,
             index,
+            expected=Expected(workspace.name, workspace.version()),
             env=workspace.env,
             http=http,
             lookup=SimpleIndex(index.simple_url, http),

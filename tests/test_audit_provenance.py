@@ -26,10 +26,11 @@ from tagship.adapters.http import Http
 from tagship.adapters.index import INTEGRITY_TYPE, JSON_TYPE, SimpleIndex
 from tagship.adapters.ledger_store import append_event
 from tagship.adapters.provenance import ExpectedPublisher
+from tagship.core.index_url import index_details
 from tagship.core.ledger import Event, FileEntry, anchor_line
 from tagship.steps.audit import audit_workspace
 from tagship.workspace import open_workspace
-from test_ledger import CI_ENV
+from test_audit_identity import ci_env
 
 if TYPE_CHECKING:
     from pypi_attestations import Attestation
@@ -49,7 +50,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _project(make_repo: MakeRepo, httpserver: HTTPServer, workflow: bool = True) -> Repo:
+def provenance_project(
+    make_repo: MakeRepo,
+    httpserver: HTTPServer,
+    workflow: bool = True,
+    record_workflow: str = WORKFLOW,
+) -> Repo:
+    """A project whose ledger records the publish of 1.0.0 by `record_workflow` in GitHub
+    Actions (no token: the run itself is not looked up)."""
     config = (
         '\n[tool.tagship.github]\nowner = "Owner"\nrepository = "repo"\n'
         f'\n[tool.tagship.indexes.local]\nsimple-url = "{httpserver.url_for("/simple/")}"\n'
@@ -60,14 +68,29 @@ def _project(make_repo: MakeRepo, httpserver: HTTPServer, workflow: bool = True)
     commit = repo.commit("release 1.0.0")
     repo.push("main")
     files = tuple(FileEntry(name, 10, _sha(name)) for name in (SDIST, WHEEL))
-    event = Event("publish", "sample-pkg", "1.0.0", tag="v1.0.0", commit=commit, files=files)
-    record = append_event(Git(repo.path), event, CI_ENV)
+    index = open_workspace(repo.path, env={}).config.index("local")
+    event = Event(
+        "publish",
+        "sample-pkg",
+        "1.0.0",
+        tag="v1.0.0",
+        commit=commit,
+        index="local",
+        files=files,
+        details=index_details(index),
+    )
+    env = ci_env(
+        commit,
+        GITHUB_REPOSITORY="Owner/repo",
+        GITHUB_WORKFLOW_REF=f"Owner/repo/.github/workflows/{record_workflow}@refs/tags/v1.0.0",
+    )
+    record = append_event(Git(repo.path), event, env)
     git(repo.path, "tag", "-a", "v1.0.0", "-m", f"v1.0.0\n\n{anchor_line(record.hash)}")
     repo.push("refs/tags/v1.0.0")
     return repo
 
 
-def _serve(httpserver: HTTPServer, provenance: dict[str, bytes | None]) -> None:
+def serve_provenance(httpserver: HTTPServer, provenance: dict[str, bytes | None]) -> None:
     """The project's JSON page; a file in `provenance` gets a URL (None there: it answers 404)."""
     files: list[dict[str, Any]] = []
     for name in (SDIST, WHEEL):
@@ -137,7 +160,9 @@ def _attestation(name: str, digest: str) -> dict[str, Any]:
     }
 
 
-def _provenance(name: str, repository: str = "owner/repo", workflow: str = WORKFLOW) -> bytes:
+def provenance_document(
+    name: str, repository: str = "owner/repo", workflow: str = WORKFLOW
+) -> bytes:
     publisher = {"kind": "GitHub", "repository": repository, "workflow": workflow}
     bundle = {"publisher": publisher, "attestations": [_attestation(name, _sha(name))]}
     return json.dumps({"version": 1, "attestation_bundles": [bundle]}).encode()
@@ -151,7 +176,7 @@ def _audit(repo: Repo, verify: Any = None) -> AuditReport:
 
 
 def test_json_page_names_provenance_and_the_index_serves_it(httpserver: HTTPServer) -> None:
-    _serve(httpserver, {SDIST: b'{"version": 1}', WHEEL: None})
+    serve_provenance(httpserver, {SDIST: b'{"version": 1}', WHEEL: None})
     with Http() as http:
         index = SimpleIndex(httpserver.url_for("/simple/"), http)
         page = index.project("sample-pkg")
@@ -169,13 +194,16 @@ def test_json_page_names_provenance_and_the_index_serves_it(httpserver: HTTPServ
 def test_invalid_and_foreign_provenance_fail_the_audit(
     make_repo: MakeRepo, httpserver: HTTPServer, cli: Cli
 ) -> None:
-    repo = _project(make_repo, httpserver)
-    _serve(httpserver, {SDIST: _provenance(SDIST), WHEEL: _provenance(WHEEL, "someone/else")})
+    repo = provenance_project(make_repo, httpserver)
+    serve_provenance(
+        httpserver,
+        {SDIST: provenance_document(SDIST), WHEEL: provenance_document(WHEEL, "someone/else")},
+    )
     result = cli("-C", str(repo.path), "audit", "--index", "local", "--format", "json")
     assert result.code == 4
     (version,) = json.loads(result.out)["versions"]
     assert version["status"] == "provenance-invalid, provenance-publisher-differs"
-    invalid, differs = version["findings"]
+    invalid, unlike_record, differs = version["findings"]
     # the real offline Sigstore verifier rejects the self-signed attestation, and says why
     assert invalid["file"] == SDIST
     assert invalid["detail"].startswith("attestation 1 does not verify: Verification failed:")
@@ -186,6 +214,31 @@ def test_invalid_and_foreign_provenance_fail_the_audit(
         "detail": f"attested by someone/else (workflow {WORKFLOW}), "
         f"expected Owner/repo (workflow {WORKFLOW})",
     }
+    assert unlike_record == {
+        "kind": "provenance-publisher-differs",
+        "file": WHEEL,
+        "detail": f"attested by someone/else (workflow {WORKFLOW}), but record #1 names a run "
+        f"of Owner/repo (workflow {WORKFLOW})",
+    }
+
+
+def test_attestation_publisher_must_be_the_records_run(
+    make_repo: MakeRepo, httpserver: HTTPServer
+) -> None:
+    # the attestations are the configured publisher's, the record claims another workflow
+    repo = provenance_project(make_repo, httpserver, record_workflow="other.yml")
+    serve_provenance(
+        httpserver, {SDIST: provenance_document(SDIST), WHEEL: provenance_document(WHEEL)}
+    )
+    (version,) = _audit(repo, Recorder(None)).versions
+    assert {(f.kind, f.filename) for f in version.findings} == {
+        ("provenance-publisher-differs", SDIST),
+        ("provenance-publisher-differs", WHEEL),
+    }
+    assert version.findings[0].detail == (
+        f"attested by owner/repo (workflow {WORKFLOW}), but record #1 names a run of "
+        "Owner/repo (workflow other.yml)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -212,24 +265,26 @@ def test_invalid_and_foreign_provenance_fail_the_audit(
 def test_malformed_provenance_is_a_finding_not_a_crash(
     make_repo: MakeRepo, httpserver: HTTPServer, document: bytes, reason: str
 ) -> None:
-    repo = _project(make_repo, httpserver)
-    _serve(httpserver, {SDIST: document})
+    repo = provenance_project(make_repo, httpserver)
+    serve_provenance(httpserver, {SDIST: document})
     (version,) = _audit(repo).versions
     (finding,) = version.findings
     assert (finding.kind, finding.filename) == ("provenance-invalid", SDIST)
     assert finding.detail.startswith(reason)
-    assert version.notes == (f"{WHEEL} has no PEP 740 provenance on the index",)
+    assert version.notes[1:] == (f"{WHEEL} has no PEP 740 provenance on the index",)
 
 
 def test_index_without_provenance_is_a_note_and_costs_no_request(
     make_repo: MakeRepo, httpserver: HTTPServer, cli: Cli
 ) -> None:
-    repo = _project(make_repo, httpserver)
-    _serve(httpserver, {})
+    repo = provenance_project(make_repo, httpserver)
+    serve_provenance(httpserver, {})
     result = cli("-C", str(repo.path), "audit", "--index", "local", "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert data["notes"] == ["the index offers no PEP 740 provenance: no attestation was verified"]
+    assert data["notes"][1:] == [
+        "the index offers no PEP 740 provenance: no attestation was verified"
+    ]
     assert data["versions"][0]["status"] == "ok"
     assert [request.path for request, _ in httpserver.log] == ["/simple/sample-pkg/"]
 
@@ -252,8 +307,10 @@ class Recorder:
 def test_verifier_gets_the_configured_publisher_and_the_file(
     make_repo: MakeRepo, httpserver: HTTPServer
 ) -> None:
-    repo = _project(make_repo, httpserver)
-    _serve(httpserver, {SDIST: _provenance(SDIST), WHEEL: _provenance(WHEEL)})
+    repo = provenance_project(make_repo, httpserver)
+    serve_provenance(
+        httpserver, {SDIST: provenance_document(SDIST), WHEEL: provenance_document(WHEEL)}
+    )
     verified = Recorder(None)
     report = _audit(repo, verified)
     expected = ExpectedPublisher("Owner/repo", WORKFLOW, "release")
@@ -262,8 +319,11 @@ def test_verifier_gets_the_configured_publisher_and_the_file(
         (WHEEL, expected, WHEEL, _sha(WHEEL)),
     ]
     assert report.ok
-    assert report.versions[0].notes == ()
-    assert report.notes == ("PEP 740 provenance: 2 of 2 files with verified attestations",)
+    assert report.versions[0].notes == ("CI identity not verified (no token)",)
+    assert report.notes == (
+        "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)",
+        "PEP 740 provenance: 2 of 2 files with verified attestations",
+    )
 
     report = _audit(repo, Recorder("signature does not match"))
     assert not report.ok
@@ -271,14 +331,14 @@ def test_verifier_gets_the_configured_publisher_and_the_file(
         ("provenance-invalid", name, "attestation 1 does not verify: signature does not match")
         for name in (SDIST, WHEEL)
     ]
-    assert report.notes == ("PEP 740 provenance: 0 of 2 files with verified attestations",)
+    assert report.notes[1:] == ("PEP 740 provenance: 0 of 2 files with verified attestations",)
 
 
 def test_provenance_without_a_configured_workflow_cannot_pass(
     make_repo: MakeRepo, httpserver: HTTPServer
 ) -> None:
-    repo = _project(make_repo, httpserver, workflow=False)
-    _serve(httpserver, {SDIST: _provenance(SDIST)})
+    repo = provenance_project(make_repo, httpserver, workflow=False)
+    serve_provenance(httpserver, {SDIST: provenance_document(SDIST)})
     never = Recorder(None)
     (version,) = _audit(repo, never).versions
     assert never.calls == []

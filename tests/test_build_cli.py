@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,11 +18,10 @@ from buildkit import README_MD, SAMPLES
 from conftest import git
 from tagship.core.errors import ConfigError, GateError
 from tagship.core.manifest import MANIFEST_NAME
+from tagship.steps.build_tree import RETIRE_SECONDS
 from tagship.steps.builder import find_uv, select_builder
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import Cli, MakeRepo, Repo
 
 pytestmark = pytest.mark.integration
@@ -91,6 +96,107 @@ def test_uncommitted_changes_are_refused(make_repo: MakeRepo, cli: Cli) -> None:
     result = cli("-C", str(repo.path), "build", "--allow-dirty")
     assert result.code == 0, result.err
     assert _manifest(repo)["dirty"] is True
+    # a trial build is of the work tree as it is
+    with tarfile.open(repo.path / "dist" / SDIST) as sdist:
+        readme = sdist.extractfile("sample_hatch-0.1.0/README.md")
+        assert readme is not None
+        assert b"More." in readme.read()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def _members(directory: Path) -> list[str]:
+    names: list[str] = []
+    for path in directory.iterdir():
+        if path.name.endswith(".tar.gz"):
+            with tarfile.open(path) as sdist:
+                names += sdist.getnames()
+        elif path.name.endswith(".whl"):
+            with zipfile.ZipFile(path) as wheel:
+                names += wheel.namelist()
+    return names
+
+
+def test_a_build_leaves_the_work_tree_as_it_was(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    """setuptools writes egg-info into the tree it builds and packs every module it finds
+    there: it builds a checkout of HEAD instead, in the cache."""
+    ignored = "dist/\nlocal_*.py\n"
+    repo = make_repo({**SAMPLES["setuptools"][0], ".gitignore": ignored})
+    repo.write("dist/old.txt", "an earlier build's leftover")
+    repo.write("src/sample_setuptools/local_settings.py", "SECRET = 1\n")
+    before = _tree(repo.path)
+    out = tmp_path / "out"
+    result = cli("-C", str(repo.path), "build", "--out", str(out))
+    assert result.code == 0, result.err
+    assert _tree(repo.path) == before
+    assert git(repo.path, "status", "--porcelain") == ""
+    # the checkout it built, kept for the next build, is in the cache
+    checkout = git(repo.path, "worktree", "list", "--porcelain").split("\n\n")[1]
+    assert checkout.startswith(f"worktree {os.environ['XDG_CACHE_HOME']}/tagship/projects/")
+    assert "detached" in checkout
+    members = _members(out)
+    assert any(m.endswith("sample_setuptools/__init__.py") for m in members)
+    assert not [m for m in members if "local_settings" in m or "old.txt" in m]
+
+
+def _checkout(repo: Repo) -> Path:
+    listing = git(repo.path, "worktree", "list", "--porcelain").split("\n\n")[1]
+    return Path(listing.splitlines()[0].removeprefix("worktree "))
+
+
+def test_the_checkout_is_reset_for_every_build(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    repo = make_repo(SAMPLES["setuptools"][0])
+    repo.write("src/sample_setuptools/old.py", "OLD = 1\n")
+    repo.commit("a module")
+    assert cli("-C", str(repo.path), "build", "--out", str(tmp_path / "one")).code == 0
+    checkout = _checkout(repo)
+    (checkout / "src" / "sample_setuptools" / "stray.py").write_text("STRAY = 1\n")
+    (repo.path / "src" / "sample_setuptools" / "old.py").unlink()
+    repo.write("src/sample_setuptools/new.py", "NEW = 1\n")
+    repo.commit("another module")
+    result = cli("-C", str(repo.path), "build", "--out", str(tmp_path / "two"))
+    assert result.code == 0, result.err
+    members = _members(tmp_path / "two")
+    assert [m for m in members if m.endswith("sample_setuptools/new.py")]
+    assert not [m for m in members if m.endswith(("/old.py", "/stray.py"))]
+    shutil.rmtree(checkout)  # a cleared cache: the checkout is made anew
+    result = cli("-C", str(repo.path), "build", "--out", str(tmp_path / "three"))
+    assert result.code == 0, result.err
+    assert _checkout(repo) == checkout
+
+
+def test_projects_not_built_for_a_month_give_back_their_checkout(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TAGSHIP_CACHE_DIR", str(cache))
+    gone = cache / "projects" / "0123456789abcdef"
+    (gone / "tree").mkdir(parents=True)
+    (gone / "lock").touch()
+    month = time.time() - RETIRE_SECONDS - 60
+    os.utime(gone / "lock", (month, month))
+    repo = _hatch(make_repo)
+    assert cli("-C", str(repo.path), "build").code == 0
+    assert [p.parent.name for p in (cache / "projects").glob("*/tree")] == [
+        _checkout(repo).parent.name
+    ]
+
+
+def test_a_project_in_a_subdirectory_of_its_repository(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = make_repo({f"python/{path}": text for path, text in HATCH_FILES.items()})
+    result = cli("-C", str(repo.path / "python"), "build")
+    assert result.code == 0, result.err
+    assert (repo.path / "python" / "dist" / WHEEL).is_file()
 
 
 def test_missing_backend(make_repo: MakeRepo, cli: Cli) -> None:

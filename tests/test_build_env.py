@@ -4,6 +4,7 @@ around a backend's extra requirements, and building the same bytes as a fresh en
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -122,6 +123,54 @@ def test_in_tree_backends_and_backends_asking_for_more(
     # asking for more, the wheel is built by `uv build` in a fresh environment instead
     assert builder.endswith(REUSED) is reused
     assert len(_environments(cache)) == 1  # made for the sdist, which needed nothing more
+
+
+SCRIPTS_ON_PATH_BACKEND = """\
+import os
+import shutil
+import sys
+
+from hatchling.build import *  # noqa: F403
+from hatchling.build import build_sdist as _build_sdist
+from hatchling.build import build_wheel as _build_wheel
+
+
+def _the_environments_script():
+    found = shutil.which("setuptools-scm")  # a console script of a build requirement
+    if found is None or os.path.dirname(found) != os.path.dirname(sys.executable):
+        raise RuntimeError(f"setuptools-scm of the build environment is not on PATH: {found}")
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    _the_environments_script()
+    return _build_sdist(sdist_directory, config_settings)
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    _the_environments_script()
+    return _build_wheel(wheel_directory, config_settings, metadata_directory)
+"""
+
+
+def test_the_environments_scripts_are_on_path_for_every_hook(
+    make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """meson, ninja, cmake or maturin come from the build requirements: backends look on
+    PATH for them."""
+    monkeypatch.setenv("PATH", os.defpath)  # none of this run's own scripts
+    pyproject = (
+        HATCH_FILES["pyproject.toml"]
+        .replace('requires = ["hatchling"]', 'requires = ["hatchling", "hatch-vcs"]')
+        .replace(
+            'build-backend = "hatchling.build"',
+            'build-backend = "tree_backend"\nbackend-path = ["."]',
+        )
+    )
+    files = {**HATCH_FILES, "pyproject.toml": pyproject, "tree_backend.py": SCRIPTS_ON_PATH_BACKEND}
+    repo = make_repo(files)
+    result = cli("-C", str(repo.path), "build")
+    assert result.code == 0, result.err
+    assert str(_manifest(repo.path / "dist")["builder"]).endswith(REUSED)
 
 
 UNSAFE_SDIST_BACKEND = """\

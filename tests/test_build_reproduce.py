@@ -12,8 +12,7 @@ import pytest
 
 from buildkit import write_sdist
 from tagship.core.errors import GateError
-from tagship.steps.build import _reproduce
-from tagship.steps.reproduce import compare_builds, known_unreproducible
+from tagship.steps.reproduce import check_reproducible, compare_builds, known_unreproducible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -115,12 +114,12 @@ def test_a_known_irreproducible_backend_is_named(tmp_path: Path) -> None:
         _gzip_tar(into / SDIST, MEMBERS, 2)
 
     with pytest.raises(GateError) as caught:
-        _reproduce(first, [SDIST], build_again, "setuptools.build_meta")
+        check_reproducible(first, [SDIST], build_again, "setuptools.build_meta")
     message = caught.value.message
     assert message.startswith(f"the build is not reproducible: {SDIST}: gzip header mtime 1 != 2")
     assert "the setuptools.build_meta backend cannot build it reproducibly" in message
     with pytest.raises(GateError) as caught:
-        _reproduce(first, [SDIST], build_again, "hatchling.build")
+        check_reproducible(first, [SDIST], build_again, "hatchling.build")
     assert "backend" not in caught.value.message
 
 

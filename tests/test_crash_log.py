@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, MakeRepo, Repo, git
-from tagship.cli.render import scrub
 from tagship.core.errors import EXIT_SERVICE, GateError, TagshipError
+from tagship.core.secrets import scrub, secrets_in
 
 LINE = re.compile(
     r"tagship: internal error: ValueError: (?P<message>.*) "
@@ -44,7 +44,7 @@ def test_internal_error_prints_one_line_and_logs_the_traceback(
     assert f"command: tagship -C {broken_origin.path} version\n" in text
     assert "Traceback (most recent call last):" in text
     # every frame from the CLI down into the library that raised
-    for frame in ("in main", "in open_workspace", "in github_repo_from_url", "in urlsplit"):
+    for frame in ("in _run", "in open_workspace", "in github_repo_from_url", "in urlsplit"):
         assert frame in text
     assert text.rstrip().endswith("ValueError: Invalid IPv6 URL")
 
@@ -112,7 +112,7 @@ def test_github_actions_gets_the_traceback_in_a_group_without_secrets(
 )
 def test_scrub(text: str, expected: str) -> None:
     env = {"TAGSHIP_INDEX_PYPI_PASSWORD": "hunter22", "SKIP_TOKEN_CHECK": "1"}
-    assert expected in scrub(text, env)
+    assert expected in scrub(text, secrets_in(env))
 
 
 def test_an_error_can_carry_its_own_exit_code() -> None:

@@ -122,7 +122,7 @@ def test_dry_run_tag_release_audit_and_rerun(
     assert "tagship-ledger-head: " in message
     _as_ci(world, monkeypatch, "v0.2.0")
     released = _ok(cli("-C", world.path, "release"))
-    assert _steps_after_gates(released.out, 2) == [s.name for s in release_steps("pypi")[1:]]
+    assert _steps_after_gates(released.out, 3) == [s.name for s in release_steps("pypi")[1:]]
     assert "[passed] same bytes as the dry run: byte-identical" in released.out
     assert "[passed] verify-install" in released.out
     assert "[passed] docs links" in released.out
@@ -423,6 +423,32 @@ def test_release_with_github_opens_the_docs_pull_request(
     rerun = _ok(cli("-C", world.path, "release"))
     assert "[skipped] docs links: already rewritten on branch tagship/docs-v0.2.0" in rerun.out
     assert f"[passed] docs pull request: {pull_url}" in rerun.out
+
+
+def test_release_without_a_draft_stops_before_anything_is_published(
+    world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tagged_in_ci(world, cli, monkeypatch)
+    monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
+    httpserver.expect_request(f"/repos/{gh.FULL}/releases").respond_with_json([])
+    released = cli("-C", world.path, "release")
+    assert released.code == 1
+    assert "[failed] draft release: no draft release for v0.2.0" in released.out
+    assert _files(world.prod_index) == {}
+    # the workflow's gate job asks the same question first
+    gate = cli("-C", world.path, "check-tag", "v0.2.0")
+    assert gate.code == 1
+    assert "no draft release for v0.2.0: run tagship notes --github" in gate.err
+    httpserver.clear_all_handlers()
+    httpserver.expect_request(f"/repos/{gh.FULL}/releases").respond_with_json(
+        [gh.release(1, "v0.2.0", draft=True)]
+    )
+    assert (
+        "draft release: a draft release for v0.2.0 exists"
+        in _ok(cli("-C", world.path, "check-tag", "v0.2.0")).out
+    )
 
 
 def test_set_cannot_loosen_the_policy_of_an_official_release(world: World, cli: Cli) -> None:

@@ -11,12 +11,14 @@ from packaging.utils import canonicalize_name
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.index import ACCEPT, JSON_TYPE, SimpleIndex, parse_html_page
 from tagship.core.audit import Evidence, audit, file_version
-from tagship.core.config import Credentials
+from tagship.core.config import Credentials, IndexConfig
 from tagship.core.errors import ServiceError
+from tagship.core.index_url import index_details
 from tagship.core.ledger import Actor, Event, FileEntry, make_record
 from tagship.core.names import normalized_name
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
+LOCAL = IndexConfig("local", "http://127.0.0.1:1/", "http://127.0.0.1:1/simple/")
 HTML = f"""<!DOCTYPE html><html><body>
 <a href="../../packages/sample_pkg-1.0.0.tar.gz#sha256={SHA_A}">sample_pkg-1.0.0.tar.gz</a>
 <a href="/files/sample_pkg-1.0.1.tar.gz#sha256={SHA_B}" data-yanked="broken import">
@@ -95,7 +97,15 @@ def test_file_version_reads_wheels_and_sdists() -> None:
 def _evidence(*events: Event) -> Evidence:
     records = []
     prev = None
-    actor = Actor(kind="github-actions", repository="o/r")
+    actor = Actor(
+        kind="github-actions",
+        repository="o/r",
+        workflow="publish.yml",
+        run_id="1",
+        run_attempt="1",
+        ref="refs/tags/v1.0.1",
+        sha="c" * 40,
+    )
     for seq, event in enumerate(events, start=1):
         record = make_record(seq, "t", prev, event, actor)
         records.append(record)
@@ -111,23 +121,26 @@ def test_recorded_yank_is_a_note_and_unrecorded_yank_a_finding() -> None:
         "1.0.1",
         tag="v1.0.1",
         commit="c" * 40,
+        index="local",
         files=(FileEntry("sample_pkg-1.0.1.tar.gz", 1, SHA_B),),
+        details=index_details(LOCAL),
     )
-    yank = Event("yank", "sample-pkg", "1.0.1", details={"reason": "broken import"})
-    report = audit("sample-pkg", "local", page.files[1:2], _evidence(publish, yank))
+    yank = Event("yank", "sample-pkg", "1.0.1", index="local", details={"reason": "broken import"})
+    report = audit("sample-pkg", LOCAL, page.files[1:2], _evidence(publish, yank))
     (version,) = report.versions
     assert version.ok
     assert version.notes == (
+        "CI identity not verified (no token)",
         "sample_pkg-1.0.1.tar.gz yanked (broken import), as recorded in the ledger",
     )
-    report = audit("sample-pkg", "local", page.files[1:2], _evidence(publish))
+    report = audit("sample-pkg", LOCAL, page.files[1:2], _evidence(publish))
     assert [f.kind for f in report.versions[0].findings] == ["yanked"]
     assert not report.ok
 
 
 def test_file_without_a_hash_cannot_pass() -> None:
     page = parse_html_page("sample-pkg", HTML, "http://127.0.0.1:1/simple/sample-pkg/")
-    report = audit("sample-pkg", "local", page.files[2:], _evidence())
+    report = audit("sample-pkg", LOCAL, page.files[2:], _evidence())
     assert [f.kind for f in report.versions[0].findings] == ["hash-differs", "yanked"]
     assert "no SHA-256" in report.versions[0].findings[0].detail
 

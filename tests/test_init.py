@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tagship import __version__
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.pyproject import loads
 from tagship.core.workflow_model import parse_workflow
@@ -76,7 +75,7 @@ def test_init_is_idempotent_and_check_passes(cli: Cli, charmos: Repo) -> None:
     assert after == before
     check = cli("-C", str(charmos.path), "init", "--check")
     assert check.code == 0, check.err
-    assert "4 files match the config" in check.out
+    assert "6 files match the config" in check.out
 
 
 def test_check_shows_a_diff_and_exits_1_on_drift(cli: Cli, charmos: Repo) -> None:
@@ -102,7 +101,10 @@ def test_config_block_is_added_and_other_bytes_kept(cli: Cli, charmos: Repo) -> 
     tagship = loads(text)["tool"]["tagship"]
     assert tagship["github"] == {"owner": "CharmAIOS", "repository": "Charm"}
     assert tagship["tag-format"] == "v{version}"
-    assert set(tagship["checks"]) == set(REQUIRED_CHECKS)
+    # what was inferred is written down to edit; charmos names no typecheck or test tool
+    assert set(tagship["checks"]) == set(REQUIRED_CHECKS) - {"typecheck", "tests"}
+    assert tagship["checks"]["lint"] == "ruff check ."
+    assert "check-setup" not in tagship  # inferred from the project each time
 
 
 def test_crlf_pyproject_keeps_its_bytes_and_line_endings(cli: Cli, charmos: Repo) -> None:
@@ -131,13 +133,21 @@ def test_ci_has_one_job_per_required_check(cli: Cli, charmos: Repo) -> None:
     ci = _workflow(charmos, "ci.yml")
     jobs = ci["jobs"]
     assert isinstance(jobs, dict)
-    assert list(jobs) == list(REQUIRED_CHECKS)
-    assert [job["name"] for job in jobs.values()] == list(REQUIRED_CHECKS)
-    label = jobs["release-label"]
-    assert label["if"] == "github.event_name == 'pull_request'"
-    assert label["steps"][-1]["run"] == "tagship label-check"
+    six = [c for c in REQUIRED_CHECKS if c != "release-label"]
+    assert list(jobs) == six
+    assert [job["name"] for job in jobs.values()] == six
     assert jobs["lint"]["steps"][-1]["run"] == "ruff check ."
+    # label changes do not rerun the six checks; a merge queue runs them on its commit
+    assert ci[True]["pull_request"] == {"types": ["opened", "synchronize", "reopened"]}
+    assert "merge_group" in ci[True]
     assert "pull_request_target" not in (charmos.path / ".github/workflows/ci.yml").read_text()
+    label = _workflow(charmos, "release-label.yml")
+    assert "labeled" in label[True]["pull_request"]["types"]
+    assert "merge_group" in label[True]
+    (job,) = label["jobs"].values()
+    assert job["name"] == "release-label"
+    checked = [s for s in job["steps"] if s.get("run") == "tagship label-check"]
+    assert checked[0]["if"] == "github.event_name == 'pull_request'"
 
 
 def test_check_commands_come_from_config(cli: Cli, make_repo: MakeRepo) -> None:
@@ -149,13 +159,19 @@ def test_check_commands_come_from_config(cli: Cli, make_repo: MakeRepo) -> None:
     assert jobs["lint"]["steps"][-1]["run"] == "flake8 src"
 
 
-def test_a_required_check_without_command_is_a_config_error(cli: Cli, make_repo: MakeRepo) -> None:
+def test_a_check_nothing_answers_for_is_a_job_that_says_what_to_set(
+    cli: Cli, make_repo: MakeRepo
+) -> None:
     text = CHARMOS + '\n[tool.tagship]\nrequired-checks = ["lint", "security"]\n'
     repo = make_repo({"pyproject.toml": text})
     result = cli("-C", str(repo.path), "init")
-    assert result.code == 2
-    assert "required check 'security' has no command" in result.err
-    assert not (repo.path / ".github").exists()  # nothing half-written
+    assert result.code == 0, result.err
+    assert "security\t(none found: the job fails until one is set)" in result.out
+    (step,) = _workflow(repo, "ci.yml")["jobs"]["security"]["steps"]
+    assert step["run"] == (
+        "echo \"::error::no security command found: set security = '...' (or '' to skip it) "
+        'under [tool.tagship.checks] in pyproject.toml"; exit 1'
+    )
 
 
 def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
@@ -171,8 +187,8 @@ def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
         assert jobs["publish"]["environment"]["name"] == index
         assert jobs["publish"]["steps"][-1]["run"] == f"tagship publish --index {index}"
         assert jobs["build"]["needs"] == "gate"
-        assert "cache" not in text
-        assert f"tagship=={__version__}" in text
+        assert "cache" not in text.replace("enable-cache: false", "")
+        assert "uv pip install --system --require-hashes --no-deps -r " in text
         assert "${{" not in "".join(
             str(step.get("run", "")) for job in jobs.values() for step in job["steps"]
         )
@@ -281,3 +297,92 @@ def test_init_warns_when_the_backend_cannot_rebuild_the_same_sdist(
     assert result.code == 0
     assert "note: setuptools sdists ignore SOURCE_DATE_EPOCH" in result.out
     assert "require-identical-rebuild = false" in result.out
+
+
+HAND_WRITTEN_CI = """\
+# our own CI: Windows and macOS matter to us
+name: tests
+on: [push, pull_request]
+jobs:
+  tests:
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest, macos-latest]
+    runs-on: ${{ matrix.os }}
+    steps:
+      - run: pytest
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ruff check .
+"""
+
+
+def test_init_never_modifies_a_workflow_it_did_not_write(cli: Cli, charmos: Repo) -> None:
+    ours = charmos.write(".github/workflows/ci.yml", HAND_WRITTEN_CI)
+    before = ours.read_bytes()
+    out = _init(cli, charmos)
+    assert ours.read_bytes() == before
+    assert "ci.yml was not written by tagship and stays as it is" in out
+    generated = _workflow(charmos, "tagship-ci.yml")
+    # the project's own `lint` and `tests` jobs are used, not repeated
+    assert "lint" not in generated["jobs"]
+    assert "tests" not in generated["jobs"]
+    assert "typecheck" in generated["jobs"]
+    assert "job lint in .github/workflows/ci.yml" in out
+    assert cli("-C", str(charmos.path), "init", "--check").code == 0
+    assert _init(cli, charmos).count("wrote") == 0  # a rerun changes nothing
+
+
+def test_init_force_saves_the_foreign_file_beside(cli: Cli, charmos: Repo) -> None:
+    ours = charmos.write(".github/workflows/ci.yml", HAND_WRITTEN_CI)
+    before = ours.read_bytes()
+    out = _init(cli, charmos, "--force")
+    saved = charmos.path / ".github/workflows/ci.yml.tagship-saved"
+    assert saved.read_bytes() == before
+    assert "Generated by `tagship init`" in ours.read_text()
+    assert "replaced" in out
+    # a second --force finds its own file there now: nothing more is saved or replaced
+    assert _init(cli, charmos, "--force").count("wrote") == 0
+
+
+def test_a_taken_publish_workflow_name_moves_the_publisher(cli: Cli, charmos: Repo) -> None:
+    theirs = charmos.write(".github/workflows/publish-pypi.yml", "name: ours\non: push\n")
+    out = _init(cli, charmos)
+    assert theirs.read_text() == "name: ours\non: push\n"
+    assert "pypi\tcharmos\tCharmAIOS\tCharm\ttagship-publish-pypi.yml\tpypi" in out
+    pyproject = loads((charmos.path / "pyproject.toml").read_text())
+    assert pyproject["tool"]["tagship"]["indexes"]["pypi"]["workflow"] == "tagship-publish-pypi.yml"
+    assert _workflow(charmos, "tagship-publish-pypi.yml")["name"] == "Publish to PyPI"
+    assert _workflow(charmos, "publish-testpypi.yml")["name"] == "Publish to TestPyPI"
+    assert cli("-C", str(charmos.path), "init", "--check").code == 0
+
+
+@pytest.mark.parametrize(
+    ("requires", "python"),
+    [(">=3.10", "3.13"), (">=3.9,<3.12", "3.11"), ("==3.10.*", "3.10"), (">=3.14", "3.14")],
+)
+def test_the_workflows_python_comes_from_requires_python(
+    cli: Cli, make_repo: MakeRepo, requires: str, python: str
+) -> None:
+    text = CHARMOS.replace('description = "The Charm SDK"\n', f'requires-python = "{requires}"\n')
+    repo = make_repo({"pyproject.toml": text})
+    assert cli("-C", str(repo.path), "init").code == 0
+    for name in ("ci.yml", "publish-pypi.yml"):
+        jobs = _workflow(repo, name)["jobs"]
+        versions = {
+            step["with"]["python-version"]
+            for job in jobs.values()
+            for step in job["steps"]
+            if "setup-python" in step.get("uses", "")
+        }
+        assert versions == {python}
+
+
+def test_an_impossible_requires_python_is_a_config_error(cli: Cli, make_repo: MakeRepo) -> None:
+    text = CHARMOS.replace('description = "The Charm SDK"\n', 'requires-python = "<3.0"\n')
+    repo = make_repo({"pyproject.toml": text})
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 2
+    assert "satisfies requires-python '<3.0'" in result.err
+    assert not (repo.path / ".github").exists()

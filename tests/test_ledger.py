@@ -7,11 +7,22 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import Cli, MakeRepo, Repo, git
+from conftest import Cli, MakeRepo, git
+from ledger_kit import (
+    CI_ENV,
+    chain,
+    changed_byte,
+    forge,
+    forked,
+    ledger_lines,
+    publish_event,
+    released_repo,
+)
 from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import (
     LEDGER_FILE,
     LEDGER_REF,
+    Patience,
     actor_from_env,
     anchors,
     append_event,
@@ -22,7 +33,6 @@ from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.ledger import (
     Actor,
     Event,
-    FileEntry,
     RecordError,
     anchor_line,
     canonical,
@@ -34,47 +44,7 @@ from tagship.core.ledger import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
-
-CI_ENV = {
-    "GITHUB_ACTIONS": "true",
-    "GITHUB_REPOSITORY": "CharmAIOS/Charm",
-    "GITHUB_WORKFLOW_REF": "CharmAIOS/Charm/.github/workflows/publish-pypi.yml@refs/tags/v1.0.0",
-    "GITHUB_RUN_ID": "4242",
-    "GITHUB_RUN_ATTEMPT": "2",
-    "GITHUB_REF": "refs/tags/v1.0.0",
-    "GITHUB_SHA": "a" * 40,
-    "GITHUB_ACTOR": "maintainer",
-    "TAGSHIP_ENVIRONMENT": "pypi",
-    # secrets that must never reach a record
-    "GITHUB_TOKEN": "ghs_secret_token_value",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "oidc-request-secret",
-    "TAGSHIP_INDEX_PYPI_TOKEN": "pypi-secret",
-}
-
-
-def publish_event(version: str, commit: str | None = None) -> Event:
-    return Event(
-        kind="publish",
-        project="sample-pkg",
-        version=version,
-        tag=f"v{version}",
-        commit=commit,
-        index="pypi",
-        files=(FileEntry(f"sample_pkg-{version}.tar.gz", 1234, "ab" * 32),),
-    )
-
-
-def chain(count: int) -> list[bytes]:
-    lines: list[bytes] = []
-    prev = None
-    for seq in range(1, count + 1):
-        actor = Actor(kind="local", user="me@example.invalid", host="laptop")
-        record = make_record(seq, "2026-01-01T00:00:00Z", prev, publish_event(f"1.0.{seq}"), actor)
-        lines.append(record.line())
-        prev = record.hash
-    return lines
 
 
 # -- pure: records and the chain -----------------------------------------------------------
@@ -213,52 +183,87 @@ def test_append_refuses_a_broken_ledger(make_repo: MakeRepo) -> None:
     for version in ("1.0.0", "1.0.1"):
         append_event(g, publish_event(version), CI_ENV)
     lines = ledger_lines(repo)
-    rewrite_ledger(repo, [lines[1]])
+    forge(repo, [lines[1]])
     with pytest.raises(IntegrityError, match="broken at record 1"):
         append_event(g, publish_event("1.0.2"), CI_ENV)
     assert ledger_lines(repo) == [lines[1]]  # nothing was added on top
 
 
-def test_append_gives_up_after_bounded_attempts(make_repo: MakeRepo) -> None:
+class FakeTime:
+    """A monotonic clock that only moves when slept on, with the largest jitter drawn."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+        self.bounds: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def uniform(self, low: float, high: float) -> float:
+        assert low == 0
+        self.bounds.append(high)
+        return high
+
+    def patience(self, seconds: float) -> Patience:
+        return Patience(seconds, monotonic=lambda: self.now, sleep=self.sleep, uniform=self.uniform)
+
+
+def test_append_gives_up_when_its_time_is_up(make_repo: MakeRepo) -> None:
     repo = make_repo()
     # a remote hook that rejects every ledger update stands in for endless contention
     hook = repo.origin / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho busy >&2\nexit 1\n")
     hook.chmod(0o755)
-    slept: list[float] = []
-    with pytest.raises(ServiceError, match="after 3 attempts"):
-        append_event(Git(repo.path), publish_event("1.0.0"), CI_ENV, attempts=3, sleep=slept.append)
-    assert len(slept) == 3
-    assert all(0 <= s <= 2.0 for s in slept)
+    fake = FakeTime()
+    with pytest.raises(ServiceError, match=r"within 5 s \(7 attempts; last: .*pre-receive"):
+        append_event(Git(repo.path), publish_event("1.0.0"), CI_ENV, patience=fake.patience(5))
+    # jittered over a doubling backoff capped at 2 s, never sleeping past the deadline
+    assert fake.bounds == [0.1, 0.2, 0.4, 0.8, 1.6, 2.0]
+    assert fake.slept == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6, 1.9])
     assert read_ledger(Git(repo.path)).records == ()
 
 
-# -- tampering on the ref, seen through `tagship ledger verify` -----------------------------
-
-
-def ledger_lines(repo: Repo) -> list[bytes]:
-    text = git(repo.origin, "show", f"{LEDGER_REF}:{LEDGER_FILE}")
-    return text.encode().split(b"\n") if text else []
-
-
-def rewrite_ledger(repo: Repo, lines: list[bytes]) -> None:
-    """Force origin's ledger ref to a fresh commit holding `lines` (what an attacker does)."""
-    g = Git(repo.path)
-    blob = g.write_blob(b"".join(line + b"\n" for line in lines).decode())
-    commit = g.commit_tree(g.write_tree({LEDGER_FILE: blob}), None, "rewritten")
-    git(repo.path, "push", "--quiet", "--force", "origin", f"{commit}:{LEDGER_REF}")
-
-
-def released_repo(make_repo: MakeRepo, env: Mapping[str, str] = CI_ENV) -> Repo:
-    """Five records; tag v1.0.2 anchors the head after the third."""
+def test_append_outlasts_more_rejections_than_any_fixed_count(make_repo: MakeRepo) -> None:
     repo = make_repo()
-    g = Git(repo.path)
-    for n in range(5):
-        append_event(g, publish_event(f"1.0.{n}", repo.commit(f"c{n}")), env)
-        if n == 2:
-            message = f"release v1.0.2\n\n{anchor_line(ledger_head(g) or '')}\n"
-            git(repo.path, "tag", "-a", "v1.0.2", "-m", message)
-    return repo
+    # origin turns the first 30 pushes away (the old limit was 12 attempts)
+    hook = repo.origin / "hooks" / "pre-receive"
+    count = repo.origin / "rejected"
+    hook.write_text(
+        f"#!/bin/sh\nn=$(cat {count} 2>/dev/null || echo 0)\n"
+        f'[ "$n" -ge 30 ] && exit 0\necho $((n + 1)) > {count}\necho busy >&2\nexit 1\n'
+    )
+    hook.chmod(0o755)
+    fake = FakeTime()
+    record = append_event(
+        Git(repo.path), publish_event("1.0.0"), CI_ENV, patience=fake.patience(60)
+    )
+    assert record.seq == 1
+    assert len(fake.slept) == 30
+    assert sum(fake.slept) < 60
+    assert len(ledger_lines(repo)) == 1
+
+
+def test_an_append_on_a_stale_copy_asks_origin_first(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    first, second = Git(repo.path), repo.path.parent / "second"
+    append_event(first, publish_event("1.0.0"), CI_ENV)
+    git(repo.path.parent, "clone", "--quiet", str(repo.origin), str(second))
+    assert read_ledger(Git(second)).ok  # the second clone fetched one record ...
+    append_event(first, publish_event("1.0.1"), CI_ENV)  # ... which is now stale
+    hook = repo.origin / "hooks" / "pre-receive"  # a second push would fail the test
+    hook.write_text(
+        f"#!/bin/sh\n[ -e {repo.origin / 'pushed'} ] && exit 1\n: > {repo.origin / 'pushed'}\n"
+    )
+    hook.chmod(0o755)
+    fake = FakeTime()
+    record = append_event(Git(second), publish_event("1.0.2"), CI_ENV, patience=fake.patience(5))
+    assert (record.seq, fake.slept) == (3, [])  # one push, accepted
+    assert len(ledger_lines(repo)) == 3
+
+
+# -- tampering on the ref, seen through `tagship ledger verify` -----------------------------
 
 
 def test_verify_passes_an_intact_ledger(make_repo: MakeRepo, cli: Cli) -> None:
@@ -289,37 +294,15 @@ def test_empty_ledger_verifies(make_repo: MakeRepo, cli: Cli) -> None:
     assert "0 records" in result.out
 
 
-def _changed_byte(lines: list[bytes]) -> list[bytes]:
-    target = bytearray(lines[1])
-    offset = target.index(b'"version":"1.0.1"') + len(b'"version":"1.0.')
-    target[offset] = ord("7")
-    return [lines[0], bytes(target), *lines[2:]]
-
-
-def _rechained(lines: list[bytes]) -> list[bytes]:
-    # a consistent chain built from scratch: every hash right, history different
-    out: list[bytes] = []
-    prev = None
-    for seq, line in enumerate(lines[:3], start=1):
-        old = parse_line(line)
-        event = Event(
-            "publish", old.event.project, old.event.version, old.event.tag, "f" * 40,
-            old.event.index, old.event.files,
-        )  # fmt: skip
-        record = make_record(seq, old.time, prev, event, old.actor)
-        out.append(record.line())
-        prev = record.hash
-    return out
-
-
 @pytest.mark.parametrize(
     ("name", "tamper", "expected"),
     [
-        ("one byte", _changed_byte, "record 2 of refs/tagship/ledger: its hash does not match"),
+        ("one byte", lambda ls: changed_byte(ls, 2), "record 2 of refs/tagship/ledger: its hash"),
         ("deleted", lambda ls: [*ls[:1], *ls[2:]], "record 2 of refs/tagship/ledger: its seq"),
         ("swapped", lambda ls: [ls[0], ls[2], ls[1], *ls[3:]], "record 2 of refs/tagship/ledger"),
-        ("tail cut", lambda ls: ls[:2], "tag v1.0.2 anchors ledger head"),
-        ("rewritten", _rechained, "tag v1.0.2 anchors ledger head"),
+        # this clone holds the records origin lost or changed
+        ("tail cut", lambda ls: ls[:2], "ends at record 2 while the local copy"),
+        ("rewritten", lambda ls: forked(ls[:3], 1), "differs from the local copy"),
     ],
 )
 def test_tampering_is_detected(
@@ -327,7 +310,7 @@ def test_tampering_is_detected(
 ) -> None:
     repo = released_repo(make_repo)
     assert callable(tamper)
-    rewrite_ledger(repo, tamper(ledger_lines(repo)))
+    forge(repo, tamper(ledger_lines(repo)))
     result = cli("-C", str(repo.path), "ledger", "verify")
     assert result.code == 4, f"{name}: {result.out}{result.err}"
     assert expected in result.err
@@ -338,10 +321,35 @@ def test_tampering_is_detected(
     assert (kept.ok, len(kept.records)) == (True, 5)
 
 
-def test_wholesale_rewrite_keeps_a_valid_chain_but_fails_the_anchor(make_repo: MakeRepo) -> None:
+@pytest.mark.parametrize(
+    "tamper", [lambda ls: ls[:2], lambda ls: forked(ls[:3], 1)], ids=["tail cut", "rewritten"]
+)
+def test_a_fresh_clone_finds_a_cut_or_a_rewrite_by_its_anchor(
+    make_repo: MakeRepo, cli: Cli, tamper: object
+) -> None:
     repo = released_repo(make_repo)
-    rewrite_ledger(repo, _rechained(ledger_lines(repo)))
-    assert read_ledger(Git(repo.path)).ok  # the chain alone cannot tell
+    assert callable(tamper)
+    forge(repo, tamper(ledger_lines(repo)))
+    fresh = repo.path.parent / "fresh"
+    git(repo.path.parent, "clone", "--quiet", str(repo.origin), str(fresh))
+    assert read_ledger(Git(fresh)).ok  # the chain alone cannot tell
+    result = cli("-C", str(fresh), "ledger", "verify")
+    assert result.code == 4
+    assert "tag v1.0.2 anchors ledger head" in result.err
+
+
+def test_a_fresh_clone_cannot_see_a_cut_after_the_last_anchor(
+    make_repo: MakeRepo, cli: Cli
+) -> None:
+    # what the README states plainly: without the records, only anchors tell
+    repo = released_repo(make_repo)
+    forge(repo, ledger_lines(repo)[:3])  # records 4 and 5 came after the anchor of v1.0.2
+    fresh = repo.path.parent / "fresh"
+    git(repo.path.parent, "clone", "--quiet", str(repo.origin), str(fresh))
+    result = cli("-C", str(fresh), "ledger", "verify")
+    assert result.code == 0, result.err
+    assert "ledger ok: 3 records" in result.out
+    assert cli("-C", str(repo.path), "ledger", "verify").code == 4  # the clone that held them
 
 
 def test_not_a_ledger_ref_is_reported(make_repo: MakeRepo, cli: Cli) -> None:
@@ -373,20 +381,25 @@ def test_local_records_reach_a_new_origin_with_the_next_append(
     g = Git(repo.path)
     local = [append_event(g, publish_event(f"1.0.{n}"), {}) for n in range(5)]
     git(repo.path, "remote", "add", "origin", str(repo.origin))
-    # before the append: the local records are the ledger, reported as not on origin
+    # before the append: the local records are the ledger, and origin is behind
     assert [r.hash for r in read_ledger(g).records] == [r.hash for r in local]
     assert ledger_head(g) == local[-1].hash
     shown = cli("-C", str(repo.path), "ledger", "show", "--format", "json")
-    assert shown.code == 4
-    assert len(json.loads(shown.out)["records"]) == 5
-    assert "the 5 records of the local ref are not on origin" in shown.err
+    assert shown.code == 0, shown.err
+    assert (len(json.loads(shown.out)["records"]), json.loads(shown.out)["unpushed"]) == (5, 5)
+    verified = cli("-C", str(repo.path), "ledger", "verify")
+    assert verified.code == 0, verified.err
+    assert "origin is behind the local copy: it has no ledger, and lacks all 5" in verified.out
+    assert "normal before they are first pushed" in verified.out
     record = append_event(g, publish_event("1.0.5"), CI_ENV)
     assert (record.seq, record.prev) == (6, local[-1].hash)
     assert len(ledger_lines(repo)) == 6
     shown = cli("-C", str(repo.path), "ledger", "show", "--format", "json")
     assert shown.code == 0, shown.err
     assert [r["seq"] for r in json.loads(shown.out)["records"]] == [1, 2, 3, 4, 5, 6]
-    assert cli("-C", str(repo.path), "ledger", "verify").code == 0
+    verified = cli("-C", str(repo.path), "ledger", "verify")
+    assert verified.code == 0, verified.err
+    assert "behind" not in verified.out
 
 
 def test_a_broken_local_chain_is_not_pushed_to_a_new_origin(make_repo: MakeRepo) -> None:
@@ -408,7 +421,7 @@ def test_local_records_missing_on_origin_are_never_dropped(make_repo: MakeRepo) 
     g = Git(repo.path)
     append_event(g, publish_event("1.0.0"), {})
     git(repo.path, "remote", "add", "origin", str(repo.origin))
-    rewrite_ledger(repo, chain(2))  # meanwhile another chain was started on origin
-    with pytest.raises(IntegrityError, match="has records that origin's ledger lacks"):
+    forge(repo, chain(2))  # meanwhile another chain was started on origin
+    with pytest.raises(IntegrityError, match=r"differs from the local copy .* at record 1"):
         append_event(g, publish_event("1.0.1"), CI_ENV)
     assert ledger_lines(repo) == chain(2)

@@ -9,7 +9,7 @@ import pytest
 from packaging.version import Version
 
 from tagship.core.errors import GateError, IntegrityError
-from tagship.core.manifest import MANIFEST_NAME, Manifest, ManifestFile
+from tagship.core.manifest import MANIFEST_NAME, Manifest, ManifestFile, name_problem
 from tagship.steps.artifacts import hash_file, load_manifest, write_manifest
 from tagship.steps.metadata_check import metadata_problems, render_problem
 
@@ -54,6 +54,7 @@ def test_round_trip_through_the_file(tmp_path: Path) -> None:
         {"dirty": 1},
         {"files": []},
         {"files": [{"name": "x.tar.gz", "kind": "sdist", "size": 1, "sha256": "zz"}]},
+        {"files": [{"name": "../x.tar.gz", "kind": "sdist", "size": 1}]},
     ],
 )
 def test_malformed_manifests(tmp_path: Path, change: dict[str, object]) -> None:
@@ -120,3 +121,62 @@ def test_metadata_problems() -> None:
     broken = metadata_problems(b"Name: x\n", "METADATA", "x", Version("1"))
     assert len(broken) == 1
     assert broken[0].startswith("METADATA is not valid core metadata:")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("sample_pkg-0.4.22.tar.gz", "sdist", None),
+        ("sample_pkg-0.4.22-py3-none-any.whl", "wheel", None),
+        ("sample_pkg-0.4.22-1-cp311-cp311-manylinux_2_17_x86_64.whl", "wheel", None),
+        ("../outside/x.tar.gz", "sdist", "is not a bare file name"),
+        ("/srv/dist/sample_pkg-0.4.22.tar.gz", "sdist", "is not a bare file name"),
+        ("..\\sample_pkg-0.4.22.tar.gz", "sdist", "is not a bare file name"),
+        ("C:sample_pkg-0.4.22.tar.gz", "sdist", "is not a bare file name"),
+        ("sample_pkg-0.4.22.tar.gz\0", "sdist", "is not a bare file name"),
+        (".sample_pkg-0.4.22.tar.gz", "sdist", "is not a bare file name"),
+        ("..", "sdist", "is not a bare file name"),
+        ("sample_pkg-0.4.22\u2024tar.gz", "sdist", "is not a bare file name"),
+        ("sample_pkg-0.4.22.zip", "sdist", "is listed as kind 'sdist'"),
+        ("sample_pkg-0.4.22.tar.gz", "wheel", "is listed as kind 'wheel'"),
+        ("sample_pkg.tar.gz", "sdist", "is not a valid file name"),
+        ("Sample.Pkg-0.4.22.tar.gz", "sdist", "the name 'Sample.Pkg' in the file name"),
+        ("sample_pkg-0.4.22.0-py3-none-any.whl", "wheel", None),
+        ("sample_pkg-v0.4.22-py3-none-any.whl", "wheel", "the version 'v0.4.22'"),
+    ],
+)
+def test_manifest_names_are_bare_normalised_file_names(
+    name: str, kind: str, expected: str | None
+) -> None:
+    found = name_problem(name, kind)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert expected in found
+
+
+def test_digests_are_read_in_lower_case(tmp_path: Path) -> None:
+    data = json.loads(MANIFEST.to_json())
+    data["files"][0]["sha256"] = "AB" * 32
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(data))
+    assert load_manifest(tmp_path).files[0].sha256 == "ab" * 32
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000, '{"format": 1, "files": ' + "[" * 50_000 + "]" * 50_000 + "}"],
+    ids=["array", "files"],
+)
+def test_json_nested_too_deep_is_malformed(tmp_path: Path, text: str) -> None:
+    (tmp_path / MANIFEST_NAME).write_text(text)
+    with pytest.raises(IntegrityError, match="is malformed"):
+        load_manifest(tmp_path)
+
+
+def test_a_manifest_that_is_not_a_regular_file(tmp_path: Path) -> None:
+    write_manifest(tmp_path, MANIFEST)
+    (tmp_path / MANIFEST_NAME).rename(tmp_path / "elsewhere.json")
+    (tmp_path / MANIFEST_NAME).symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(IntegrityError, match="is not a regular file"):
+        load_manifest(tmp_path)

@@ -48,15 +48,16 @@ def test_publish_then_rerun_skips_everything(
     assert second.code == 0, second.err
     assert second.out.count("already-there: ") == 2
     assert "uploaded: " not in second.out
+    assert "the ledger already records this publish" in second.out
     assert _on_disk(index) == expected
     waited = cli("-C", str(release.repo.path), "wait", "--index", "local", "--timeout", "5")
     assert waited.code == 0, waited.err
     assert "shows all 2 files" in waited.out
     records = read_ledger(Git(release.repo.path)).records
-    assert [r.event.kind for r in records] == ["publish", "publish", "wait"]
+    # the rerun uploaded nothing: the first record stands alone
+    assert [r.event.kind for r in records] == ["publish", "wait"]
     assert {f.name: f.sha256 for f in records[0].event.files} == expected
     assert records[0].event.details[release.manifest.sdist.name] == "uploaded"
-    assert records[1].event.details[release.manifest.sdist.name] == "already-there"
     assert not records[0].actor.is_ci
 
 
@@ -78,19 +79,15 @@ def test_a_file_with_other_bytes_on_the_index_stops_everything(
 def test_official_indexes_refuse_uploads_outside_ci(
     index: PypiServer, make_repo: MakeRepo, cli: Cli
 ) -> None:
-    release = make_release(make_repo, index.upload_url, index.simple_url)
+    # the built-in entries moved to a local index in the committed file stay official
+    moved = "".join(
+        f'[tool.tagship.indexes.{name}]\nupload-url = "{index.upload_url}"\n'
+        f'simple-url = "{index.simple_url}"\n'
+        for name in ("pypi", "testpypi")
+    )
+    release = make_release(make_repo, index.upload_url, index.simple_url, extra=moved)
     for name in ("pypi", "testpypi"):
-        result = cli(
-            "-C",
-            str(release.repo.path),
-            "--set",
-            f"indexes.{name}.upload-url={index.upload_url}",
-            "--set",
-            f"indexes.{name}.simple-url={index.simple_url}",
-            "publish",
-            "--to",
-            name,
-        )
+        result = cli("-C", str(release.repo.path), "publish", "--to", name)
         assert result.code == 1
         assert f"publishing to {name} (an official index) is only allowed from GitHub Actions" in (
             result.err
@@ -169,24 +166,21 @@ def test_pypi_by_address_stays_official_whatever_the_config_says(
     make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TAGSHIP_INDEX_PYPI_TOKEN", "pypi-not-a-token")
-    release = make_release(make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/")
+    mine = (
+        '[tool.tagship.indexes.mine]\nupload-url = "https://upload.pypi.org/legacy/"\n'
+        'simple-url = "https://pypi.org/simple/"\nofficial = false\n'
+    )
+    release = make_release(
+        make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", extra=mine
+    )
     path = str(release.repo.path)
+    # --set cannot lower `official` (exit 2); the committed file cannot either (exit 1)
     declared_local = cli(
         "-C", path, "--set", "indexes.pypi.official=false", "publish", "--to", "pypi"
     )
-    assert declared_local.code == 1
-    assert "only allowed from GitHub Actions" in declared_local.err
-    renamed = cli(
-        "-C",
-        path,
-        "--set",
-        "indexes.mine.upload-url=https://upload.pypi.org/legacy/",
-        "--set",
-        "indexes.mine.simple-url=https://pypi.org/simple/",
-        "publish",
-        "--to",
-        "mine",
-    )
+    assert declared_local.code == 2
+    assert "pypi is declared official and stays so" in declared_local.err
+    renamed = cli("-C", path, "publish", "--to", "mine")
     assert renamed.code == 1
     assert "publishing to mine (an official index)" in renamed.err
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import tarfile
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
 from packaging.version import Version
 
 from buildkit import rewrite_wheel, write_sdist
+from hostile_dists import RawMember, deflated, write_zip
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.steps.verify import verify_artifacts
 
@@ -234,3 +238,39 @@ def test_wheel_file_tags_and_version_must_agree_with_the_file_name(project: Path
         fix_record=True,
     )
     assert _problems(dist) == [f"{py2.name}: {info} has Wheel-Version 2.0, expected 1.x"]
+
+
+def _add_raw_members(wheel: Path, *extra: RawMember) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        members = [deflated(info.filename, archive.read(info)) for info in archive.infolist()]
+    write_zip(wheel, [*members, *extra])
+
+
+def test_declared_sizes_and_repeated_members_are_refused(project: Path, cli: Cli) -> None:
+    dist = project / "dist"
+    (dist / MANIFEST_NAME).unlink()
+    repeated = deflated("sample_hatch/__init__.py", b"EVIL = 1\n")
+    _add_raw_members(dist / WHEEL, repeated)
+    assert f"{WHEEL}: holds 'sample_hatch/__init__.py' more than once" in _problems(dist)
+    huge = RawMember("sample_hatch/huge.bin", deflated("", b"").payload, 0, 3 << 30)
+    _add_raw_members(dist / WHEEL, huge)
+    result = cli("-C", str(project), "verify-artifacts")
+    assert result.code == 1
+    assert "'sample_hatch/huge.bin' declares 3.0 GiB uncompressed, more than 2.0 GiB" in result.err
+
+
+def test_sdist_links_inside_pass_and_devices_do_not(project: Path) -> None:
+    dist = project / "dist"
+    (dist / MANIFEST_NAME).unlink()
+    stem = SDIST[: -len(".tar.gz")]
+    with tarfile.open(dist / SDIST) as tar:
+        members = [(m, tar.extractfile(m)) for m in tar.getmembers()]
+        kept = [(m, f.read() if f else b"") for m, f in members]
+    inside = tarfile.TarInfo(f"{stem}/README-link")
+    inside.type, inside.linkname = tarfile.SYMTYPE, "README.md"
+    device = tarfile.TarInfo(f"{stem}/null")
+    device.type = tarfile.CHRTYPE
+    with tarfile.open(dist / SDIST, "w:gz") as tar:
+        for info, data in [*kept, (inside, b""), (device, b"")]:
+            tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
+    assert _problems(dist) == [f"{SDIST}: '{stem}/null' is a device file or a FIFO"]

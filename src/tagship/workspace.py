@@ -11,12 +11,14 @@ from tagship.adapters.git_base import github_actions_auth
 from tagship.adapters.process import Runner, run
 from tagship.adapters.project_files import load_pyproject, read_exact, read_pyproject
 from tagship.core.config import Config, load_config
-from tagship.core.errors import ConfigError, UsageError
+from tagship.core.errors import ConfigError, GateError, UsageError
 from tagship.core.names import normalized_name
 from tagship.core.version_source import (
     ProjectMeta,
+    VersionSource,
     declared_version,
     detect,
+    has_literal,
     version_in,
     writable_path,
 )
@@ -32,6 +34,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from packaging.version import Version
+
+    from tagship.adapters.git import Describe
+
+
+# setuptools-scm cuts "g" and the commit id to 10 characters
+_SCM_NODE = 9
 
 
 @dataclass
@@ -53,6 +61,8 @@ class Workspace:
     # pyproject.toml as parsed when the workspace was opened: nothing parses it again
     pyproject_data: Mapping[str, Any] = field(repr=False)
     _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
+    # runs the build backend when the version is its to compute
+    runner: Runner = field(default=run, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -71,18 +81,31 @@ class Workspace:
         return self.git
 
     def version(self) -> Version:
-        """The project's version, read where it lives: from a file once, from git tags on
-        every call (a flow creates tags, and `releasing` pins the version in `env`)."""
+        """The project's version, read where it lives: from a file or the build backend
+        once, from git tags on every call (a flow creates tags, and `releasing` pins the
+        version in `env`)."""
         source = self.meta.source
         if source.kind == "scm":
             return self._scm_version()
         if self._memo.version is None:
-            if source.kind in ("static", "poetry"):
-                text = declared_version(source, self.pyproject_data)
-            else:
-                text = version_in(source, read_exact(writable_path(source)))
-            self._memo.version = parse_version(text, where=source.where)
+            self._memo.version = self._read_version(source)
         return self._memo.version
+
+    def _read_version(self, source: VersionSource) -> Version:
+        if source.kind == "backend":
+            return self._backend_version(None)
+        if source.kind in ("static", "poetry"):
+            return parse_version(declared_version(source, self.pyproject_data), where=source.where)
+        text = read_exact(writable_path(source))
+        if source.imported and self.git is not None and not has_literal(source, text):
+            return self._backend_version(None)  # the backend imports the module: ask it
+        return parse_version(version_in(source, text), where=source.where)
+
+    def _backend_version(self, described: Describe | None) -> Version:
+        # imported here: only versions the backend computes need the build machinery
+        from tagship.steps.backend_version import backend_version  # noqa: PLC0415
+
+        return backend_version(self, described, runner=self.runner)
 
     def version_rewritten(self, version: Version) -> None:
         """`bump` rewrote the version where it lives: this workspace and its copies now
@@ -104,11 +127,14 @@ class Workspace:
         tags, the backends are told it (their pretend-version variables); None: unchanged."""
         if version is None:
             return self
-        if self.meta.source.kind != "scm":
+        kind = self.meta.source.kind
+        if kind != "scm":
             raise UsageError(
                 f"--version is for versions that come from git tags; this one is in "
                 f"{self.meta.source.where}",
-                hint="bump it instead: tagship bump X.Y.Z --commit",
+                hint="change it where the backend reads it, and commit"
+                if kind == "backend"
+                else "bump it instead: tagship bump X.Y.Z --commit",
             )
         chosen = parse_version(version, where="--version")
         if chosen.local is not None or chosen.is_devrelease:
@@ -122,13 +148,23 @@ class Workspace:
             if self.env.get(var):
                 return parse_version(self.env[var], where=f"environment variable {var}")
         git = self.require_git()
+        nearest = git.describe("*")  # any tag: a version scheme may read tags of any form
+        if nearest.distance == 0 and nearest.tag is not None:
+            on_tag = try_version_from_tag(nearest.tag, self.config.tag_format)
+            if on_tag is not None:  # every scheme gives a release tag's commit its version
+                return on_tag
+        try:
+            return self._backend_version(nearest)
+        except (ConfigError, GateError):
+            pass  # offline without a build environment, no uv, a failing backend
+        # setuptools-scm's default scheme, as the backend would most likely spell it
         described = git.describe(tag_glob(self.config.tag_format))
         tag_version = (
             None
             if described.tag is None
             else try_version_from_tag(described.tag, self.config.tag_format)
         )
-        return scm_version(tag_version, described.distance, described.short_sha)
+        return scm_version(tag_version, described.distance, git.head_sha()[:_SCM_NODE])
 
     def expected_tag(self) -> str:
         return tag_for(self.version(), self.config.tag_format)
@@ -162,4 +198,5 @@ def open_workspace(
         git = None
     origin = git.remote_url() if git is not None else None
     config = load_config(pyproject, data, env=env, overrides=overrides, origin_url=origin)
-    return Workspace(config, detect(data, pyproject, is_file=Path.is_file), git, env, data)
+    meta = detect(data, pyproject, is_file=Path.is_file)
+    return Workspace(config, meta, git, env, data, runner=runner)

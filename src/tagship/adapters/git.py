@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.adapters.git_base import git_environment
 from tagship.adapters.git_history import GitHistory
 from tagship.adapters.git_plumbing import GitPlumbing
 from tagship.adapters.process import Runner, run
@@ -29,6 +32,10 @@ class Describe:
     short_sha: str
 
 
+_SHA = re.compile(r"[0-9a-f]+")
+_NO_SUCH_REMOTE = 2  # git remote's documented exit status
+
+
 class Git(GitPlumbing, GitHistory):
     """A git work tree: the one place that runs git (with git_plumbing and git_history)."""
 
@@ -36,21 +43,28 @@ class Git(GitPlumbing, GitHistory):
     def discover(
         cls, path: Path, runner: Runner = run, env: Mapping[str, str] | None = None
     ) -> Git:
-        """The work tree containing `path`; ConfigError when there is none."""
-        done = runner(["git", "-C", str(path), "rev-parse", "--show-toplevel"])
+        """The work tree containing `path`: ConfigError when there is none, ServiceError when
+        there is one git cannot read (a broken HEAD, a repository owned by another user)."""
+        args = ["git", "-C", str(path), "rev-parse", "--show-toplevel"]
+        done = runner(args, env=git_environment(os.environ if env is None else env))
         if not done.ok:
-            raise ConfigError(
-                f"{path} is not inside a git repository",
-                hint="run tagship in a clone of the project (git init / git clone)",
+            resolved = path.resolve()
+            if not any((d / ".git").exists() for d in (resolved, *resolved.parents)):
+                raise ConfigError(
+                    f"{path} is not inside a git repository",
+                    hint="run tagship in a clone of the project (git init / git clone)",
+                )
+            raise ServiceError(
+                f"git cannot read the repository at {path}: {done.reason()}",
+                hint="repair the repository (git fsck), or clone it afresh",
             )
-        return cls(Path(done.stdout.strip()), runner, env)
+        return cls(Path(done.stdout.removesuffix("\n")), runner, env)
 
     # -- reading -----------------------------------------------------------------
 
     def current_branch(self) -> str | None:
         """The checked-out branch, or None on a detached HEAD."""
-        done = self._run("symbolic-ref", "--quiet", "--short", "HEAD")
-        return done.stdout.strip() if done.ok else None
+        return self._lookup("symbolic-ref", "--quiet", "--short", "HEAD")
 
     def require_branch(self) -> str:
         branch = self.current_branch()
@@ -62,10 +76,21 @@ class Git(GitPlumbing, GitHistory):
         return branch
 
     def dirty_files(self, *, untracked: bool = True) -> list[str]:
-        """Paths with uncommitted changes, untracked files included (ignored ones not)."""
+        """Paths with uncommitted changes, untracked files included (ignored ones not); both
+        paths of a rename or copy. ServiceError when git cannot tell (a corrupt index): an
+        unreadable tree is never a clean one."""
         mode = "normal" if untracked else "no"
-        out = self._run("status", "--porcelain", f"--untracked-files={mode}").stdout
-        return [line[3:] for line in out.splitlines() if line.strip()]
+        fields = self._paths("status", "--porcelain", "-z", f"--untracked-files={mode}")
+        paths, source_follows = [], False
+        for entry in fields:
+            if source_follows:  # `XY new\0old`: the old path of a rename or copy
+                paths.append(entry)
+                source_follows = False
+                continue
+            status, path = entry[:2], entry[3:]
+            paths.append(path)
+            source_follows = "R" in status or "C" in status
+        return paths
 
     def is_clean(self) -> bool:
         return not self.dirty_files()
@@ -91,12 +116,16 @@ class Git(GitPlumbing, GitHistory):
 
     def tag_target(self, tag: str) -> str | None:
         """The commit a local tag points to, or None when the tag does not exist."""
-        done = self._run("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}")
-        return done.stdout.strip() if done.ok else None
+        return self._lookup("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}")
 
     def remote_url(self, remote: str = "origin") -> str | None:
+        """The remote's URL, or None when the repository has no such remote."""
         done = self._run("remote", "get-url", remote)
-        return done.stdout.strip() if done.ok else None
+        if done.returncode == _NO_SUCH_REMOTE:
+            return None
+        if not done.ok:
+            raise ServiceError(f"git remote get-url {remote} failed: {done.reason()}")
+        return done.stdout.strip()
 
     def remote_tags(self, remote: str = "origin") -> dict[str, str]:
         """Tags on the remote with the commit each points to (annotated tags peeled)."""
@@ -119,12 +148,13 @@ class Git(GitPlumbing, GitHistory):
     def describe(self, match: str) -> Describe:
         """The nearest tag matching the glob reachable from HEAD, and the distance to it."""
         short = self._out("rev-parse", "--short", "HEAD")
-        done = self._run("describe", "--tags", "--long", "--match", match, "HEAD")
-        if not done.ok:
+        # --always: no matching tag prints the bare sha (exit 0), so a failure is a failure
+        described = self._out("describe", "--tags", "--long", "--always", "--match", match, "HEAD")
+        if _SHA.fullmatch(described):
             self.require_full_history()
             count = int(self._out("rev-list", "--count", "HEAD"))
             return Describe(None, count, short)
-        tag, distance, _ = done.stdout.strip().rsplit("-", 2)
+        tag, distance, _ = described.rsplit("-", 2)
         return Describe(tag, int(distance), short)
 
     def count_commits(self, since: str | None, until: str = "HEAD") -> int:
@@ -132,8 +162,8 @@ class Git(GitPlumbing, GitHistory):
         return int(self._out("rev-list", "--count", spec))
 
     def config_value(self, key: str) -> str | None:
-        done = self._run("config", "--get", key)
-        return done.stdout.strip() if done.ok else None
+        """The value of `key`, or None when it is not set."""
+        return self._lookup("config", "--get", key)
 
     def merge_commits(self, since: str | None, until: str = "HEAD") -> list[tuple[str, str, str]]:
         """(sha, subject, body) of the merge commits in since..until, oldest first."""

@@ -11,11 +11,10 @@ class GitHistory(GitBase):
 
     def commit_of(self, ref: str) -> str | None:
         """The commit `ref` names, or None when it names none."""
-        done = self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-        return done.stdout.strip() if done.ok else None
+        return self._lookup("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
     def branch_exists(self, branch: str) -> bool:
-        return self._run("show-ref", "--verify", "--quiet", f"refs/heads/{branch}").ok
+        return self._lookup("show-ref", "--verify", "--quiet", f"refs/heads/{branch}") is not None
 
     def create_branch(self, branch: str, start: str) -> None:
         """Create `branch` at `start` and check it out."""
@@ -41,7 +40,7 @@ class GitHistory(GitBase):
 
     def changed_paths(self, sha: str) -> list[str]:
         """The paths a (non-merge) commit changes."""
-        return self._out("diff-tree", "--no-commit-id", "--name-only", "-r", sha).splitlines()
+        return self._paths("diff-tree", "--no-commit-id", "--name-only", "-r", "-z", sha)
 
     def by_date(self, shas: list[str]) -> list[str]:
         """The commits, newest commit date first."""
@@ -52,6 +51,7 @@ class GitHistory(GitBase):
         it applied, else git's reason (the caller restores the tree with `discard_changes`)."""
         parent = ["--mainline", str(mainline)] if mainline is not None else []
         done = self._run("revert", "--no-commit", "--no-edit", *parent, sha)
+        # any failure (a conflict, a file in the way) stops the revert: the caller restores
         return None if done.ok else done.tail(3)
 
     def discard_changes(self) -> None:
@@ -60,7 +60,8 @@ class GitHistory(GitBase):
         self._out("reset", "--quiet", "--hard", "HEAD")
 
     def has_staged_changes(self) -> bool:
-        return not self._run("diff", "--cached", "--quiet").ok
+        # --quiet: exit 1 means "differs"; anything else but 0 is a failure
+        return self._lookup("diff", "--cached", "--quiet") is None
 
     def commit_staged(self, message: str) -> str:
         """Commit what is in the index; returns the new HEAD sha."""

@@ -17,13 +17,18 @@ class TagRecord:
     message: str | None
 
 
+_ZEROS = "0" * 40  # update-ref's "old" value for a ref that must not exist yet
+# a concurrent update holds a ref's lock for milliseconds: wait for it (git's default is
+# 100 ms) rather than fail, so that a failed update means the ref moved, or a real error
+_WAIT_FOR_LOCKS = ("-c", "core.filesRefLockTimeout=10000", "-c", "core.packedRefsTimeout=10000")
+
+
 class GitPlumbing(GitBase):
     """Refs, objects and remote refs, by name."""
 
     def ref_sha(self, ref: str) -> str | None:
         """The object a ref points to, or None when it does not exist."""
-        done = self._run("rev-parse", "--verify", "--quiet", ref)
-        return done.stdout.strip() if done.ok else None
+        return self._lookup("rev-parse", "--verify", "--quiet", ref)
 
     def refs(self, prefix: str) -> dict[str, str]:
         """Every ref under `prefix` (e.g. `refs/tagship/`) -> the object it points to."""
@@ -36,8 +41,8 @@ class GitPlumbing(GitBase):
 
     def read_blob(self, spec: str) -> str | None:
         """The text of blob `spec` (e.g. `REF:path`), or None when there is none."""
-        done = self._run("cat-file", "blob", spec)
-        return done.stdout if done.ok else None
+        sha = self.ref_sha(spec)  # cat-file alone exits 128 for "absent" and "broken" alike
+        return None if sha is None else self._raw("cat-file", "blob", sha)
 
     def write_blob(self, text: str) -> str:
         done = self._run("hash-object", "-w", "--stdin", stdin=text)
@@ -63,16 +68,22 @@ class GitPlumbing(GitBase):
 
     def update_ref(self, ref: str, new: str, old: str | None = None) -> bool:
         """Point `ref` at `new`; with `old`, only if it still points there (False if not)."""
-        args = ["update-ref", ref, new]
-        if old is not None:
-            args.append(old)
-        return self._run(*args).ok
+        if old is None:
+            self._raw(*_WAIT_FOR_LOCKS, "update-ref", ref, new)
+            return True
+        return self.update_refs([(ref, new, old)])
 
     def update_refs(self, updates: list[tuple[str, str, str]]) -> bool:
-        """(ref, new, old) updates in one transaction: all of them, or none when a ref no
-        longer points at its `old` (forty zeros: must not exist yet)."""
+        """(ref, new, old) updates in one transaction: all of them, or none (False) when a
+        ref no longer points at its `old` (forty zeros: must not exist yet). Any other
+        failure is a ServiceError: a ref that did not move was not updated for a reason."""
         lines = "".join(f"update {ref} {new} {old}\n" for ref, new, old in updates)
-        return self._run("update-ref", "--stdin", stdin=lines).ok
+        done = self._run(*_WAIT_FOR_LOCKS, "update-ref", "--stdin", stdin=lines)
+        if done.ok:
+            return True
+        if any((self.ref_sha(ref) or _ZEROS) != old for ref, _, old in updates):
+            return False  # another process moved a ref first
+        raise ServiceError(f"git update-ref failed: {done.reason()}")
 
     def remote_ref_sha(self, ref: str, remote: str = "origin") -> str | None:
         """What `ref` points to on the remote (one cheap round trip), None when absent."""
@@ -93,8 +104,9 @@ class GitPlumbing(GitBase):
         done = self._run("fetch", "--quiet", "--no-tags", remote, f"+{ref}:{into}")
         if done.ok:
             return True
-        if "couldn't find remote ref" in done.stderr:
-            self._run("update-ref", "-d", into)
+        # git's message for a missing ref is translated: ask the remote instead
+        if self.remote_ref_sha(ref, remote) is None:
+            self._raw("update-ref", "-d", into)
             return False
         raise ServiceError(
             f"cannot fetch {ref} from {remote!r}: {done.reason()}",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.github_session import DEFAULT_API_URL, GitHubSession, NotFoundError
 from tagship.core.checks import CheckSignal, check_run_state, status_state
+from tagship.core.ci_identity import RunFacts
 from tagship.core.notes import MergedPull
 
 if TYPE_CHECKING:
@@ -313,3 +314,20 @@ class GitHubClient(GitHubSession):
             for r in response
         ]
         return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
+
+    def workflow_run(self, run_id: int) -> RunFacts | None:
+        """What GitHub says about run `run_id` of this repository; None when it knows none."""
+        run = self._found(
+            f"reading workflow run {run_id}",
+            "actions: read",
+            lambda: (
+                self._gh.rest.actions.get_workflow_run(self.owner, self.repo, run_id).parsed_data
+            ),
+        )
+        if run is None:
+            return None
+        # GitHub sends the latest attempt; a run without the field has had one
+        attempt = run.run_attempt if isinstance(run.run_attempt, int) else 1
+        return RunFacts(
+            run.repository.full_name, run.path, run.head_sha, run.head_branch, run.event, attempt
+        )

@@ -5,6 +5,8 @@ Tests inject a transport or point URLs at local servers; nothing patches this mo
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.utils
 import ipaddress
 import random
@@ -15,9 +17,10 @@ from urllib.parse import urlsplit
 
 from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
+from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     import httpx
     from typing_extensions import Self
@@ -78,12 +81,25 @@ def policy_from_env(env: Mapping[str, str]) -> RetryPolicy:
     return RetryPolicy(**values)
 
 
+def _malformed(url: str, why: str) -> ConfigError:
+    return ConfigError(
+        f"cannot use the URL {scrub(url, ())}: {why}", hint="write it as https://HOST[:PORT]/PATH"
+    )
+
+
 def require_secure(url: str) -> str:
-    """HTTPS everywhere, plain HTTP only on loopback (local indexes and test servers)."""
-    parts = urlsplit(url)
+    """HTTPS everywhere, plain HTTP only on loopback (local indexes and test servers); a URL
+    that does not parse, names no host or an impossible port is a ConfigError too."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises for a port out of range or not a number
+    except ValueError as exc:
+        raise _malformed(url, str(exc)) from None
+    if not parts.hostname:
+        raise _malformed(url, "it names no host")
     if parts.scheme == "https":
         return url
-    host = parts.hostname or ""
+    host = parts.hostname
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -91,7 +107,7 @@ def require_secure(url: str) -> str:
     if parts.scheme == "http" and loopback:
         return url
     raise ConfigError(
-        f"refusing insecure URL {url}: only https, or http on loopback, is allowed",
+        f"refusing insecure URL {scrub(url, ())}: only https, or http on loopback, is allowed",
         hint="use the index's https:// address",
     )
 
@@ -110,6 +126,41 @@ def retry_after(response: httpx.Response, cap: float) -> float | None:
             return None  # unreadable: the caller's own backoff applies
         seconds = when.timestamp() - time.time()
     return max(0.0, min(cap, seconds))
+
+
+def request_secrets(request: httpx.Request) -> frozenset[str]:
+    """The credentials a request carried (its Authorization header, its URL's password):
+    what a server's answer may echo."""
+    found = {request.url.password or ""}
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    found.add(value)
+    if scheme.lower() == "basic":
+        try:
+            pair = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            pair = ""
+        found |= {pair, pair.partition(":")[2]}
+    return frozenset(s for s in found if s)
+
+
+def response_excerpt(
+    response: httpx.Response, limit: int = 200, secrets: Iterable[str] = ()
+) -> str:
+    """The start of a response's body on one line, for an error message, with the request's
+    credentials and `secrets` masked (an index may echo the Authorization header it refused)."""
+    shown = {*request_secrets(response.request), *secrets}
+    return scrub(" ".join(response.text.split()), shown)[:limit]
+
+
+def _failure(method: str, url: str, exc: httpx.RequestError, attempts: int = 1) -> str:
+    """`METHOD URL failed: Error: text`, with the failed request's credentials masked."""
+    try:
+        secrets = request_secrets(exc.request)
+    except RuntimeError:  # raised before a request existed
+        secrets = frozenset()
+    after = f" after {attempts} attempts" if attempts > 1 else ""
+    text = f"{method} {url} failed{after}: {type(exc).__name__}: {exc}".rstrip(": ")
+    return scrub(text, secrets)
 
 
 def _plain_http_only(request: httpx.Request) -> None:
@@ -189,15 +240,27 @@ class Http:
             attempt += 1
             try:
                 response = self._client(urlsplit(url).scheme).request(method, url, **kwargs)
+            except httpx.InvalidURL as exc:  # one that urlsplit accepted
+                raise _malformed(url, str(exc)) from None
             except httpx.TransportError as exc:
                 if attempt == attempts:
                     raise ServiceError(
-                        f"{method} {url} failed after {attempts} attempts: "
-                        f"{type(exc).__name__}: {exc}".rstrip(": "),
+                        _failure(method, url, exc, attempts),
                         hint="check that the server is up and reachable, then rerun",
                     ) from exc
                 self._sleep(self.policy.backoff(attempt, self._rng))
                 continue
+            except httpx.TooManyRedirects as exc:
+                raise ServiceError(
+                    _failure(method, url, exc),
+                    hint="the server redirects in a loop; check the URL and the server",
+                ) from None
+            except httpx.RequestError as exc:  # DecodingError: a Content-Encoding that lies
+                raise ServiceError(
+                    _failure(method, url, exc),
+                    hint="the server sent a response that cannot be read; retry later or "
+                    "report it to the server's operators",
+                ) from None
             if response.status_code in RETRY_STATUSES and attempt < attempts:
                 wait = retry_after(response, self.policy.max_delay)
                 self._sleep(wait if wait is not None else self.policy.backoff(attempt, self._rng))

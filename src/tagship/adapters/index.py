@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from tagship.adapters.http import request_secrets
 from tagship.core.errors import ServiceError
 from tagship.core.names import normalized_name
+from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
     import httpx
@@ -59,24 +61,29 @@ def _provenance(value: Any, base_url: str) -> str | None:
     return urljoin(base_url, value) if isinstance(value, str) and value else None
 
 
+def _json_file(raw: Any, base_url: str) -> IndexFile:
+    filename, url, hashes = raw["filename"], raw["url"], raw.get("hashes") or {}
+    sha256 = hashes.get("sha256")
+    if not (isinstance(filename, str) and isinstance(url, str)):
+        raise TypeError(filename, url)
+    if not isinstance(sha256, str | None):
+        raise TypeError(sha256)
+    return IndexFile(
+        filename,
+        urljoin(base_url, url),
+        sha256,
+        _yanked(raw.get("yanked")),
+        _provenance(raw.get("provenance"), base_url),
+    )
+
+
 def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
     """A PEP 691 JSON project page."""
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         raise ServiceError(f"the index's JSON page of {name} has no file list")
-    files = []
     try:
-        for raw in data["files"]:
-            hashes = raw.get("hashes") or {}
-            files.append(
-                IndexFile(
-                    raw["filename"],
-                    urljoin(base_url, raw["url"]),
-                    hashes.get("sha256"),
-                    _yanked(raw.get("yanked")),
-                    _provenance(raw.get("provenance"), base_url),
-                )
-            )
-    except (KeyError, TypeError, AttributeError):
+        files = [_json_file(raw, base_url) for raw in data["files"]]
+    except (KeyError, TypeError, AttributeError, ValueError):  # ValueError: a malformed URL
         raise ServiceError(f"the index's JSON page of {name} has a malformed file entry") from None
     return ProjectPage(name, tuple(files))
 
@@ -102,7 +109,10 @@ def parse_html_page(name: str, text: str, base_url: str) -> ProjectPage:
     files = []
     for match in _ANCHOR.finditer(text):
         attrs = _attributes(match.group(1))
-        url, fragment = urldefrag(urljoin(base_url, attrs.get("href") or ""))
+        try:
+            url, fragment = urldefrag(urljoin(base_url, attrs.get("href") or ""))
+        except ValueError:  # e.g. http://[::1 (an unclosed IPv6 address)
+            raise ServiceError(f"the index's page of {name} links to a malformed URL") from None
         algorithm, _, digest = fragment.partition("=")
         label = html.unescape(_TAG.sub("", match.group(2))).strip()
         # the attribute marks a yank; its value, if any, is the reason
@@ -136,8 +146,14 @@ class SimpleIndex:
         response = self._fetch(url, accept)
         hops = 0
         while response.is_redirect:
-            target = urljoin(url, response.headers.get("location", ""))
-            if urlsplit(target).netloc != urlsplit(url).netloc:
+            try:
+                target = urljoin(url, response.headers.get("location", ""))
+                elsewhere = urlsplit(target).netloc != urlsplit(url).netloc
+            except ValueError:
+                raise ServiceError(
+                    f"index {self.simple_url} redirects {url} to a malformed URL"
+                ) from None
+            if elsewhere:
                 # e.g. pypiserver sends projects it lacks on to pypi.org: not on this index
                 return None
             hops += 1
@@ -165,10 +181,20 @@ class SimpleIndex:
         if content_type == JSON_TYPE:
             try:
                 data = json.loads(response.content)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested absurdly deep
                 raise ServiceError(f"the index sent invalid JSON for {url}") from None
-            return parse_json_page(name, data, base)
-        return parse_html_page(name, response.text, base)
+            page = parse_json_page(name, data, base)
+        else:
+            page = parse_html_page(name, response.text, base)
+        # a yank reason is the index's free text, and a yank's record keeps it
+        secrets = request_secrets(response.request)
+        return replace(
+            page,
+            files=tuple(
+                replace(f, yanked=None if f.yanked is None else scrub(f.yanked, secrets))
+                for f in page.files
+            ),
+        )
 
     def provenance(self, file: IndexFile) -> bytes | None:
         """The file's PEP 740 provenance document, unparsed (the audit judges it), or None

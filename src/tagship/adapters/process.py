@@ -2,40 +2,50 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
-from tagship.core.config import CREDENTIAL_PREFIX
 from tagship.core.errors import ConfigError, ServiceError
+from tagship.core.secrets import is_credential_variable, scrub, secrets_in
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 
+def _printable(text: str) -> str:
+    # output is decoded with surrogateescape: bytes that are not UTF-8 show as U+FFFD
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 @dataclass(frozen=True)
 class Completed:
-    """What a finished process left behind."""
+    """What a finished process left behind: its output as UTF-8, with any other bytes kept
+    as surrogates (a path with a latin-1 name names the same file)."""
 
     args: tuple[str, ...]
     returncode: int
     stdout: str
     stderr: str
+    # credentials the process could have echoed: tail() and reason() mask them
+    secrets: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
 
+    def _shown(self) -> str:
+        return scrub(_printable(self.stderr.strip() or self.stdout.strip()), self.secrets)
+
     def tail(self, lines: int = 10) -> str:
-        """The last lines of output, for error messages."""
-        text = (self.stderr.strip() or self.stdout.strip()).splitlines()
-        return "\n".join(text[-lines:])
+        """The last lines of output, for error messages (credentials masked)."""
+        return "\n".join(self._shown().splitlines()[-lines:])
 
     def reason(self) -> str:
         """The most telling line of the output: git puts `fatal:`/`error:` first, then advice."""
-        text = [line.strip() for line in (self.stderr.strip() or self.stdout.strip()).splitlines()]
+        text = [line.strip() for line in self._shown().splitlines()]
         text = [line for line in text if line]
         telling = next((line for line in text if line.startswith(("fatal:", "error:"))), None)
         return telling or (text[-1] if text else "")
@@ -63,7 +73,8 @@ def run(
     timeout: float | None = None,
     stdin: str | None = None,
 ) -> Completed:
-    """Run `args` and capture its output. A missing program or a timeout raises."""
+    """Run `args` and capture its output, decoded as UTF-8 whatever the locale. A missing
+    program or a timeout raises."""
     argv = tuple(args)
     try:
         done = subprocess.run(
@@ -72,7 +83,8 @@ def run(
             env=dict(env) if env is not None else None,
             input=stdin,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
             timeout=timeout,
             check=False,
         )
@@ -82,7 +94,8 @@ def run(
         ) from None
     except subprocess.TimeoutExpired:
         raise ServiceError(f"{argv[0]} did not finish within {timeout} s") from None
-    return Completed(argv, done.returncode, done.stdout, done.stderr)
+    inherited = os.environ if env is None else env
+    return Completed(argv, done.returncode, done.stdout, done.stderr, secrets_in(inherited))
 
 
 class Service:
@@ -120,28 +133,6 @@ class Service:
             self._process.stderr.close()
 
 
-# variables that carry credentials; code tagship does not control (build backends, the
-# project's checks, installed packages, smoke commands) never receives them
-_SECRETS = frozenset(
-    {
-        *GITHUB_TOKEN_VARIABLES,
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-        "ACTIONS_ID_TOKEN_REQUEST_URL",
-        "ACTIONS_RUNTIME_TOKEN",
-        "TWINE_USERNAME",
-        "TWINE_PASSWORD",
-        "UV_PUBLISH_TOKEN",
-        "UV_PUBLISH_USERNAME",
-        "UV_PUBLISH_PASSWORD",
-    }
-)
-_SECRET_PREFIXES = (CREDENTIAL_PREFIX, "GIT_CONFIG_")
-
-
 def without_secrets(env: Mapping[str, str]) -> dict[str, str]:
     """`env` less every credential tagship knows of (tokens, index passwords, git auth)."""
-    return {
-        name: value
-        for name, value in env.items()
-        if name not in _SECRETS and not name.startswith(_SECRET_PREFIXES)
-    }
+    return {name: value for name, value in env.items() if not is_credential_variable(name)}

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tagship.core.audit import PROVENANCE_INVALID, PROVENANCE_PUBLISHER_DIFFERS, Finding
+from tagship.core.audit import (
+    PROVENANCE_INVALID,
+    PROVENANCE_PUBLISHER_DIFFERS,
+    FileProvenance,
+    Finding,
+)
+from tagship.core.ci_identity import shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,8 +87,9 @@ def check_provenance(
     filename: str,
     sha256: str | None,
     verify: Verifier = sigstore_verify,
-) -> tuple[Finding, ...]:
-    """Findings about one file's provenance document; none when every attestation verifies."""
+) -> FileProvenance:
+    """One file's provenance document: findings (none when every attestation verifies), and
+    the GitHub publishers it names, for the audit to hold against the file's ledger record."""
     from pydantic import ValidationError  # noqa: PLC0415
     from pypi_attestations import Provenance  # noqa: PLC0415
 
@@ -90,12 +97,16 @@ def check_provenance(
         provenance = Provenance.model_validate_json(document)
     except ValidationError as exc:
         detail = f"malformed provenance: {_first_error(exc)}"
-        return (Finding(PROVENANCE_INVALID, filename, detail),)
+        return FileProvenance((Finding(PROVENANCE_INVALID, filename, detail),))
+    signers = frozenset(
+        signer for bundle in provenance.attestation_bundles if (signer := _signer(bundle))
+    )
     if not any(bundle.attestations for bundle in provenance.attestation_bundles):
-        return (Finding(PROVENANCE_INVALID, filename, "the provenance holds no attestation"),)
+        detail = "the provenance holds no attestation"
+        return FileProvenance((Finding(PROVENANCE_INVALID, filename, detail),), signers)
     if sha256 is None:
         detail = "the index gives no SHA-256 to verify the attestations against"
-        return (Finding(PROVENANCE_INVALID, filename, detail),)
+        return FileProvenance((Finding(PROVENANCE_INVALID, filename, detail),), signers)
     findings = []
     for bundle in provenance.attestation_bundles:
         signer = _signer(bundle)
@@ -104,7 +115,11 @@ def check_provenance(
             expected.repository.lower(),
             expected.workflow,
         ):
-            named = f"{signer[0]} (workflow {signer[1]})" if signer else bundle.publisher.kind
+            named = (
+                f"{shown(signer[0])} (workflow {shown(signer[1])})"
+                if signer
+                else shown(bundle.publisher.kind)
+            )
             detail = f"attested by {named}, expected {expected}"
             findings.append(Finding(PROVENANCE_PUBLISHER_DIFFERS, filename, detail))
             continue
@@ -113,4 +128,4 @@ def check_provenance(
             if reason is not None:
                 detail = f"attestation {number} does not verify: {reason}"
                 findings.append(Finding(PROVENANCE_INVALID, filename, detail))
-    return tuple(findings)
+    return FileProvenance(tuple(findings), signers)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tagship.adapters.http import response_excerpt
 from tagship.core.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 from tagship.core.errors import ConfigError, GateError, ServiceError
+from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
     from tagship.adapters.http import Http
@@ -28,7 +30,7 @@ def index_base(upload_url: str) -> str:
 def _json(response: Any) -> dict[str, Any]:
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested absurdly deep
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -67,10 +69,13 @@ def mint_token(http: Http, upload_url: str, expected: Publisher) -> str:
     body = _json(minted)
     if minted.status_code == 200 and isinstance(body.get("token"), str):  # noqa: PLR2004
         return str(body["token"])
-    errors = [e for e in body.get("errors", []) if isinstance(e, dict)]
+    listed = body.get("errors")
+    errors = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
     described = "; ".join(f"{e.get('code')}: {e.get('description')}" for e in errors)
+    # the index may quote the OIDC token it refused: it is a credential too
+    detail = scrub(" ".join(described.split()), {oidc})[:500]
     message = f"{base} refused the token exchange (HTTP {minted.status_code}): " + (
-        described or minted.text[:200]
+        detail or response_excerpt(minted, secrets={oidc})
     )
     if any(e.get("code") == "invalid-publisher" for e in errors):
         actual = publisher_from_claims(decode_claims(oidc))

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tagship import __version__
-from tagship.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, TagshipError
+from tagship.core.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, TagshipError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -30,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dry-run": ("dry_run_cmd", "gate, build, publish to the test index, verify, record"),
     "tag": ("tag_cmd", "check every release gate, then create and push the tag"),
     "release": ("release_cmd", "in CI on the tag: rebuild, compare, publish, verify, release"),
+    "check-docs": ("check_docs_cmd", "the docs check without Sphinx or MkDocs: readme renders"),
     "checks": ("checks_cmd", "are the required checks green for a commit (GitHub, or --local)"),
     "label-check": ("label_check_cmd", "check that a pull request has exactly one release label"),
     "notes": ("notes_cmd", "release notes from PR labels; --github updates the draft release"),
@@ -44,6 +44,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
     "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
 }
+
+
+class _VersionAction(argparse.Action):
+    """--version asks the installed metadata only when given."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        import tagship  # noqa: PLC0415
+
+        parser.exit(0, f"tagship {tagship.__version__}\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,7 +71,7 @@ def _top_parser() -> argparse.ArgumentParser:
         "3 external service, 4 integrity, 70 internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"tagship {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     parser.add_argument(
         "-C", "--project", type=Path, default=Path(), metavar="DIR", help="the project directory"
     )
@@ -85,6 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     top = _top_parser().parse_args(argv)
     env = dict(os.environ)
+    from tagship.cli.render import secrets_masked  # noqa: PLC0415 - keep start-up light
+
+    with secrets_masked(env):  # nothing printed shows a credential
+        return _run(top, argv, env)
+
+
+def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """The command; a failure is one line (a crash's traceback goes to a log)."""
     try:
         return _dispatch(top, env)
     except TagshipError as exc:
@@ -97,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("tagship: interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (`tagship ... | head`): nothing left to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_GATE
     except Exception as exc:  # one line for the unexpected too; the traceback goes to a log
         if top.debug:
             raise

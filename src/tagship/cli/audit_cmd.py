@@ -89,6 +89,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     bad = sum(not v.ok for v in report.versions)
     error_line(
         f"audit found problems in {bad} of {len(report.versions)} versions on {report.index}",
-        "each listed file needs a CI publish record of a release tag on a release branch",
+        "each listed file needs a publish record for this index, made by a GitHub Actions "
+        "run GitHub confirms, of a release tag on a release branch",
     )
     return EXIT_INTEGRITY

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.cli.render import line
-from tagship.core.errors import UsageError
+from tagship.core.errors import GateError, UsageError
 from tagship.core.versions import check_tag
+from tagship.steps.gates import draft_exists
 
 if TYPE_CHECKING:
     import argparse
@@ -32,4 +33,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     version = workspace.version()
     check_tag(tag, version, workspace.config.tag_format, workspace.meta.source)
     line(f"tag {tag} matches version {version}")
+    # with a token, the release gate's other question: is there a Release to publish?
+    draft = draft_exists(workspace, tag)
+    if draft.verdict == "failed":
+        raise GateError(draft.why, hint="nothing was published; create the draft, then rerun")
+    if draft.verdict == "passed":
+        line(f"draft release: {draft.why}")
     return 0

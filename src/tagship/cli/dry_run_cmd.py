@@ -9,6 +9,7 @@ from tagship.adapters.http import Http, policy_from_env
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import masker, run_flow
 from tagship.cli.options import seconds
+from tagship.core.official import require_ci_for_official
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 
@@ -61,6 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace().releasing(args.version)
+    if not args.dry_run:  # before any check runs or anything is built
+        require_ci_for_official(workspace.config.index(args.index), ctx.env)
     options = flow_options(args, workspace)
 
     def body(pipeline: Pipeline) -> None:

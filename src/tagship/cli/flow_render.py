@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from tagship.cli.render import line, markdown_table, step_summary, table
+from tagship.cli.render import hide, line, markdown_table, step_summary, table
 from tagship.core.ci_env import in_github_actions
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
@@ -55,10 +55,11 @@ def one_step(name: str, action: Callable[[], T], summary: Callable[[T], str]) ->
 
 
 def masker(ctx: Context) -> Callable[[str], None]:
-    """Tell GitHub Actions to hide a secret in every log line from now on."""
+    """Hide a secret in every line from now on: GitHub Actions' log, and tagship's output."""
 
     def mask(secret: str) -> None:
         if in_github_actions(ctx.env):
             line(f"::add-mask::{secret}")
+        hide(secret)  # and tagship's own output masks it too
 
     return mask

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError
 from tagship.steps import workflows
+from tagship.steps.install_tagship import LOCK_FILE, plan_install
+from tagship.steps.project_facts import gather_facts
 from tagship.steps.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.steps.install_tagship import Install
+    from tagship.workspace import Workspace
 
 _GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
@@ -26,6 +30,39 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 with a diff when files drifted"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace workflow files tagship did not write (each saved beside first)",
+    )
+
+
+def _install(workspace: Workspace, ctx: Context, python: str) -> Install:
+    """How the workflows install tagship: locked at this version (tagship itself: its own
+    dependencies and build requirements, then its checkout)."""
+    import tagship  # noqa: PLC0415
+
+    data = workspace.pyproject_data
+    self_install = workspace.name == "tagship"
+    if self_install:
+        needs = [*data.get("project", {}).get("dependencies", [])]
+        needs += data.get("build-system", {}).get("requires", [])
+        label = "the dependencies and build requirements of tagship's checkout"
+    else:
+        needs = [f"tagship=={tagship.__version__}"]
+        label = needs[0]
+    lock = workspace.root / LOCK_FILE
+    return plan_install(
+        source=workspace.config.install_tagship,
+        self_install=self_install,
+        label=label,
+        requirements="\n".join(needs) + "\n",
+        python=python,
+        index=workspace.config.dependency_index,
+        current_lock=workflows.read_exact(lock) if lock.is_file() else None,
+        runner=ctx.runner,
+        env=ctx.env,
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -35,15 +72,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
             )
     workspace = ctx.workspace()
-    text = workflows.read_exact(workspace.config.pyproject)  # CRLF stays CRLF
-    plan = workflows.plan(
-        workspace.config,
-        args.project or workspace.name,
-        text,
-        owner=args.owner,
-        repository=args.repo,
+    project = workspace.pyproject_data.get("project", {})
+    python = workflows.workflow_python(workspace.config, project.get("requires-python"))
+    inputs = workflows.Inputs(
+        project=args.project or workspace.name,
+        pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
+        install=_install(workspace, ctx, python),
+        python=python,
         scm_version=workspace.meta.source.kind == "scm",
+        existing=workflows.existing_workflows(workspace.root),
+        force=args.force,
+        facts=gather_facts(workspace.root, workspace.pyproject_data),
     )
+    plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
+    for note in plan.notes:
+        line(f"note: {note}")
     if args.check:
         drifted = workflows.drift(plan, workspace.root)
         for entry in drifted:
@@ -59,6 +102,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     changed = workflows.write(plan, workspace.root)
     for generated in plan.files:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
+    table(
+        "Required checks",
+        ["check", "command", "from"],
+        [[row.check, row.command, row.source] for row in plan.checks],
+    )
     unknown = "(unknown: pass --owner/--repo)"
     table(
         "Trusted publishers to register (one per index)",

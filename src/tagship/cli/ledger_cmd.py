@@ -55,6 +55,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"ledger ok: {len(state.records)} records, head {head}, "
             f"{len(state.anchors)} anchors checked"
         )
+        if state.note is not None:
+            line(state.note)
         return 0
     if args.format == "json":
         emit_json(
@@ -63,10 +65,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 "records": [record_dict(r) for r in state.records],
                 "anchors": [{"source": a.source, "head": a.head} for a in state.anchors],
                 "problem": state.problem,
+                "unpushed": state.unpushed,
             }
         )
     else:
         columns = ("seq", "time", "kind", "version", "tag", "index", "files", "result", "actor")
         table("release ledger", (*columns, "hash"), [_row(r) for r in state.records])
     require_valid(state)
+    if state.note is not None and args.format == "text":
+        line(state.note)
     return 0

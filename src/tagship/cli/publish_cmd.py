@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.build_cmd import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import masker, one_step
 from tagship.cli.render import line, markdown_table, step_summary, table
@@ -26,30 +28,43 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.core.release_plan import publish_name  # noqa: PLC0415
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
-    from tagship.steps.publish import require_ci_for_official  # noqa: PLC0415
-    from tagship.steps.release_steps import publish_files, published_summary  # noqa: PLC0415
+    from tagship.steps.release_steps import (  # noqa: PLC0415
+        publish_files,
+        published_summary,
+        require_publishable,
+    )
+    from tagship.steps.verify import VerificationError  # noqa: PLC0415
 
     workspace = ctx.workspace()
     index = workspace.config.index(args.index)
-    require_ci_for_official(index, ctx.env)  # before reading anything
+    require_publishable(workspace, index)  # before reading anything
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
-    with Http(policy_from_env(ctx.env)) as http:
-        result = one_step(
-            publish_name(index.name),
-            lambda: publish_files(
-                workspace,
-                manifest,
-                directory,
-                index,
-                http=http,
-                mask=masker(ctx),
-                on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
-            ),
-            published_summary,
-        )
+    try:
+        with Http(policy_from_env(ctx.env)) as http:
+            result = one_step(
+                publish_name(index.name),
+                lambda: publish_files(
+                    workspace,
+                    manifest,
+                    directory,
+                    index,
+                    http=http,
+                    mask=masker(ctx),
+                    on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
+                ),
+                published_summary,
+            )
+    except VerificationError as error:  # every problem, as verify-artifacts lists them
+        show_problems(error)
+        raise
     rows = [(f.name, f.action, f.sha256) for f in result.files]
     columns = ("file", "result", "sha256")
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)
     step_summary(ctx.env, f"### Published to {result.index}\n\n" + markdown_table(columns, rows))
+    if result.ledger == "no-repository":
+        sys.stderr.write(
+            f"tagship: warning: nothing was recorded in the ledger: {workspace.root} is not "
+            "inside a git repository, so no audit will find this publish\n"
+        )
     return 0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import re
 import sys
 import traceback
 import uuid
@@ -13,12 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tagship import __version__
 from tagship.core.ci_env import in_ci, in_github_actions
 from tagship.core.errors import TagshipError
+from tagship.core.secrets import scrub, secrets_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from typing import TextIO
 
 
 def error_line(message: str, hint: str | None) -> None:
@@ -29,18 +30,53 @@ def error_line(message: str, hint: str | None) -> None:
     sys.stderr.write(text + "\n")
 
 
-# names of variables that hold credentials: TAGSHIP_INDEX_*_PASSWORD, GITHUB_TOKEN, ...
-_CREDENTIAL_NAME = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY", re.IGNORECASE)
-_MIN_SECRET = 4  # shorter values are flags such as "1", not secrets; hiding them garbles text
-_URL_USERINFO = re.compile(r"(?<=://)[^/\s@]+@")
+class _Masking(io.TextIOBase):
+    """A text stream that masks every form of the secrets in play in all written to it (the
+    last line of defence: adapters already mask the server and program text they quote),
+    and shows what cannot be encoded (a file name that is not UTF-8) escaped, not failing."""
+
+    def __init__(self, stream: TextIO, secrets: set[str]) -> None:
+        super().__init__()
+        self._stream = stream
+        self.secrets = secrets  # shared by stdout and stderr; hide() adds to it
+
+    def write(self, text: str) -> int:
+        encoding = self._stream.encoding or "utf-8"
+        shown = scrub(text, self.secrets).encode(encoding, "backslashreplace").decode(encoding)
+        self._stream.write(shown)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
 
 
-def scrub(text: str, env: Mapping[str, str]) -> str:
-    """`text` with the values of credential variables in `env` and URL user info masked."""
-    secrets = {v for k, v in env.items() if _CREDENTIAL_NAME.search(k) and len(v) >= _MIN_SECRET}
-    for value in sorted(secrets, key=len, reverse=True):  # longest first: one may hold another
-        text = text.replace(value, "***")
-    return _URL_USERINFO.sub("***@", text)
+@contextmanager
+def secrets_masked(env: Mapping[str, str]) -> Iterator[None]:
+    """While a command runs, nothing it prints shows a credential of `env` (core.secrets),
+    nor one `hide` is given."""
+    secrets = set(secrets_in(env))
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Masking(saved[0], secrets), _Masking(saved[1], secrets)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _shown_secrets() -> set[str]:
+    return sys.stdout.secrets if isinstance(sys.stdout, _Masking) else set()
+
+
+def hide(secret: str) -> None:
+    """Mask `secret` in all output from now on: a credential made during the run (a Trusted
+    Publishing token), which no environment variable holds."""
+    _shown_secrets().add(secret)
 
 
 def crash_log_path(env: Mapping[str, str], now: datetime, pid: int) -> Path:
@@ -59,15 +95,18 @@ def internal_error(exc: BaseException, argv: Sequence[str], env: Mapping[str, st
     """One line for an unexpected exception; its traceback goes to a log file (and, in GitHub
     Actions, to a collapsed group of the job's log), so a failed CI run need not be rerun to
     see it. Credentials in `env` are masked; local variables are never shown."""
+    from tagship import __version__  # noqa: PLC0415 - the metadata lookup, only when crashing
+
+    secrets = secrets_in(env) | _shown_secrets()
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     report = scrub(
         f"tagship {__version__} on Python {sys.version.split()[0]} ({sys.platform})\n"
         f"command: tagship {' '.join(argv)}\n\n{trace}",
-        env,
+        secrets,
     )
     note = _save(report, env)
     sys.stderr.write(
-        scrub(f"tagship: internal error: {_describe(exc)} ({note}; please report it)\n", env)
+        scrub(f"tagship: internal error: {_describe(exc)} ({note}; please report it)\n", secrets)
     )
     if in_github_actions(env):
         # between stop-commands, a `::` line in an exception's message is not a workflow command
@@ -134,9 +173,12 @@ def step_summary(env: Mapping[str, str], markdown: str) -> None:
     path = env.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
+    shown = scrub(markdown.rstrip(), secrets_in(env) | _shown_secrets())
     try:
-        with open(path, "a", encoding="utf-8") as handle:  # noqa: PTH123 - append mode
-            handle.write(markdown.rstrip() + "\n\n")
+        with open(  # noqa: PTH123 - append mode
+            path, "a", encoding="utf-8", errors="backslashreplace"
+        ) as handle:
+            handle.write(shown + "\n\n")
     except OSError as exc:
         raise TagshipError(f"cannot write the step summary {path}: {exc.strerror}") from None
 

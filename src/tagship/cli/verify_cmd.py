@@ -9,12 +9,11 @@ from tagship.cli.build_cmd import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
-from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
-from tagship.steps.artifacts import check_manifest, load_manifest
+from tagship.steps.artifacts import load_manifest
 from tagship.steps.build import expected_version
-from tagship.steps.verify import VerificationError, verify_artifacts
+from tagship.steps.verify import Expected, VerificationError, verify_build
 
 if TYPE_CHECKING:
     import argparse
@@ -40,23 +39,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     directory = in_project(workspace, args.dir)
-    version = expected_version(workspace)
-    has_manifest = (directory / MANIFEST_NAME).is_file()
-    if has_manifest:
-        # the recorded bytes first: a changed file is an integrity failure (exit 4)
-        manifest = load_manifest(directory)
-        check_manifest(directory, manifest)
-        if (manifest.project, manifest.version) != (workspace.name, str(version)):
-            raise GateError(
-                f"the manifest is for {manifest.project} {manifest.version}, "
-                f"expected {workspace.name} {version}",
-                hint="rebuild: tagship build --clean",
-            )
-    report = verify_artifacts(
-        directory, workspace.name, version, allow_top_level=workspace.config.allow_top_level
+    expected = Expected(
+        workspace.name, expected_version(workspace), workspace.config.allow_top_level
     )
+    has_manifest = (directory / MANIFEST_NAME).is_file()
+    # with a manifest, the recorded bytes first: a changed file is an integrity failure (exit 4)
+    manifest = load_manifest(directory) if has_manifest else None
     try:
-        report.raise_for_problems()
+        report = verify_build(directory, manifest, expected)
     except VerificationError as error:
         show_problems(error)
         raise

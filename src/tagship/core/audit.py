@@ -3,11 +3,14 @@
 Pure: the caller reads the index, the ledger, the tags and the commits reachable from the
 release branches, and passes them in. A file is `ok` when some ledger `publish` record
 - lists it with the same name and SHA-256,
-- was made in GitHub Actions (not on a maintainer's machine),
+- was made for this index (its name and normalised upload URL),
+- was made in GitHub Actions (not on a maintainer's machine), by a run GitHub confirms
+  (when the caller could ask GitHub: see core.ci_identity),
 - names a tag that exists and still points to the record's commit,
 - whose version is the file's version,
 - and that commit is reachable from the release branch or a hotfix branch.
-When the caller checked the index's PEP 740 provenance, its findings join the file's.
+When the caller checked the index's PEP 740 provenance, its findings join the file's, and
+the attestations' publisher must be the record's repository and workflow.
 """
 
 from __future__ import annotations
@@ -19,15 +22,26 @@ from typing import TYPE_CHECKING, Protocol
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from tagship.core.ci_identity import (
+    NOT_VERIFIED,
+    claim_problems,
+    claimed_run,
+    identity_problems,
+    shown,
+)
+from tagship.core.index_url import normalise_url, recorded_url
 from tagship.core.versions import try_version_from_tag
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
 
-    from tagship.core.ledger import FileEntry, Record
+    from tagship.core.ci_identity import RunClaim, RunFacts
+    from tagship.core.config import IndexConfig
+    from tagship.core.ledger import Actor, FileEntry, Record
 
 NOT_IN_LEDGER = "not-in-ledger"
 HASH_DIFFERS = "hash-differs"
+INDEX_DIFFERS = "index-differs"
 NOT_FROM_CI = "not-from-ci"
 TAG_MISSING_OR_MOVED = "tag-missing-or-moved"
 TAG_VERSION_DIFFERS = "tag-version-differs"
@@ -100,6 +114,18 @@ class Evidence:
     release_commits: Collection[str]  # commits reachable from main or hotfix/*
     tag_format: str
     ledger_problem: str | None = None  # why the ledger cannot be trusted, if it cannot
+    repository: str | None = None  # the project's GitHub repository (owner/name), if known
+    # GitHub's answer for each run `runs_to_check` named (None: no such run); None: not asked
+    runs: Mapping[RunClaim, RunFacts | None] | None = None
+
+
+@dataclass(frozen=True)
+class FileProvenance:
+    """The provenance check of one file: its findings (none: every attestation verified) and
+    the publishers its attestations name, as (repository, workflow file)."""
+
+    findings: tuple[Finding, ...]
+    signers: frozenset[tuple[str, str]] = frozenset()
 
 
 def file_version(filename: str) -> str | None:
@@ -130,12 +156,15 @@ def _normalise(version: str) -> str:
 
 
 class _Ledger:
-    """Lookups over the ledger records of one project."""
+    """Lookups over the ledger records of one project, for the index `name` at `url`."""
 
-    def __init__(self, project: str, records: Sequence[Record]) -> None:
+    def __init__(self, project: str, records: Sequence[Record], name: str, url: str) -> None:
+        self.index, self.url = name, url
         self.by_hash: dict[str, list[tuple[Record, FileEntry]]] = {}
+        self.elsewhere: dict[str, list[Record]] = {}  # publish records of other indexes
         self.names: set[str] = set()
         self.yanks: dict[str, str] = {}
+        self._problems: dict[tuple[str, str | None], list[Finding]] = {}
         names: dict[str, bool] = {}  # project name as written -> is it this project
         for record in records:
             event = record.event
@@ -145,11 +174,28 @@ class _Ledger:
             if not mine or event.result != "ok":
                 continue
             if event.kind == "publish":
+                here = event.index == name and recorded_url(event) == url
                 for entry in event.files:
-                    self.by_hash.setdefault(entry.sha256, []).append((record, entry))
-                    self.names.add(entry.name)
-            elif event.kind == "yank":
+                    if here:
+                        self.by_hash.setdefault(entry.sha256, []).append((record, entry))
+                        self.names.add(entry.name)
+                    else:
+                        self.elsewhere.setdefault(entry.sha256, []).append(record)
+            elif event.kind == "yank" and event.index == name:
                 self.yanks[_normalise(event.version)] = event.details.get("reason", "")
+
+    def problems(self, record: Record, version: str | None, evidence: Evidence) -> list[Finding]:
+        """`_problems`, once per record and version (a record covers a wheel and an sdist)."""
+        key = (record.hash, version)
+        found = self._problems.get(key)
+        if found is None:
+            found = self._problems[key] = _problems(record, version, evidence)
+        return found
+
+    def candidates(self, file: ListedFile) -> list[Record]:
+        """The records of this index that list `file` with its name and hash."""
+        found = self.by_hash.get(file.sha256 or "", ())
+        return [record for record, entry in found if entry.name == file.filename]
 
 
 def _tag_version(tag: str, tag_format: str) -> str | None:
@@ -162,9 +208,28 @@ def _tag_version(tag: str, tag_format: str) -> str | None:
     return None if version is None else str(version)
 
 
+def _attested(actor: Actor, seq: int, signers: Collection[tuple[str, str]]) -> list[Finding]:
+    """Each attestation publisher that is not the record's repository and workflow."""
+    # GitHub owner and repository names are case-insensitive; workflow file names are not
+    claimed = ((actor.repository or "").lower(), actor.workflow)
+    return [
+        Finding(
+            PROVENANCE_PUBLISHER_DIFFERS,
+            None,
+            f"attested by {shown(repository)} (workflow {shown(workflow)}), but record #{seq} "
+            f"names a run of {shown(actor.repository)} (workflow {shown(actor.workflow)})",
+        )
+        for repository, workflow in sorted(signers)
+        if (repository.lower(), workflow) != claimed
+    ]
+
+
 def _problems(record: Record, version: str | None, evidence: Evidence) -> list[Finding]:
     event, found = record.event, []
-    if not record.actor.is_ci:
+    if record.actor.is_ci:
+        claims = identity_problems(record.actor, event, evidence.repository, evidence.runs)
+        found += [Finding(kind, None, f"record #{record.seq} {detail}") for kind, detail in claims]
+    else:
         where = record.actor.host or "an unknown host"
         found.append(
             Finding(NOT_FROM_CI, None, f"record #{record.seq} was made locally on {where}")
@@ -188,63 +253,110 @@ def _problems(record: Record, version: str | None, evidence: Evidence) -> list[F
     return found
 
 
-def _check_file(
-    file: ListedFile, version: str | None, ledger: _Ledger, evidence: Evidence
-) -> list[Finding]:
+def _unrecorded(file: ListedFile, ledger: _Ledger) -> Finding:
+    """Why no record of this index covers the file."""
     name = file.filename
+    if name in ledger.names:
+        detail = f"the index serves SHA-256 {(file.sha256 or '')[:12]}, the ledger recorded another"
+        return Finding(HASH_DIFFERS, name, detail)
+    others = ledger.elsewhere.get(file.sha256 or "")
+    if others:
+        where = ", ".join(
+            f"#{r.seq} for {shown(r.event.index)} at {shown(recorded_url(r.event) or 'no URL')}"
+            for r in others
+        )
+        detail = f"no record for {ledger.index} at {ledger.url} lists it, only {where}"
+        return Finding(INDEX_DIFFERS, name, detail)
+    detail = f"no publish record for {ledger.index}: uploaded by other means"
+    return Finding(NOT_IN_LEDGER, name, detail)
+
+
+def _check_file(
+    file: ListedFile,
+    version: str | None,
+    ledger: _Ledger,
+    evidence: Evidence,
+    signers: Collection[tuple[str, str]],
+) -> list[Finding]:
     if file.sha256 is None:
-        return [Finding(HASH_DIFFERS, name, "the index gives no SHA-256 for it")]
-    candidates = [r for r, entry in ledger.by_hash.get(file.sha256, ()) if entry.name == name]
+        return [Finding(HASH_DIFFERS, file.filename, "the index gives no SHA-256 for it")]
+    candidates = ledger.candidates(file)
     if not candidates:
-        if name in ledger.names:
-            detail = f"the index serves SHA-256 {file.sha256[:12]}, the ledger recorded another"
-            return [Finding(HASH_DIFFERS, name, detail)]
-        return [Finding(NOT_IN_LEDGER, name, "no publish record: uploaded by other means")]
+        return [_unrecorded(file, ledger)]
     best: list[Finding] | None = None
     for record in candidates:
-        problems = _problems(record, version, evidence)
+        problems = ledger.problems(record, version, evidence)
+        if signers and record.actor.is_ci:
+            problems = problems + _attested(record.actor, record.seq, signers)
         if not problems:
             return []
         if best is None or len(problems) < len(best):
             best = problems
-    return [Finding(f.kind, name, f.detail) for f in best or ()]
+    return [Finding(f.kind, file.filename, f.detail) for f in best or ()]
 
 
-def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, Sequence[Finding]]) -> str:
+def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, FileProvenance]) -> str:
     if not checked:
         return "the index offers no PEP 740 provenance: no attestation was verified"
-    verified = sum(not found for found in checked.values())
+    verified = sum(not found.findings for found in checked.values())
     return f"PEP 740 provenance: {verified} of {len(files)} files with verified attestations"
+
+
+def _identity_note(evidence: Evidence) -> str:
+    if evidence.runs is None:
+        return "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)"
+    return f"CI identities checked with GitHub: {len(evidence.runs)} run(s)"
+
+
+def _ledger(project: str, index: IndexConfig, evidence: Evidence) -> _Ledger:
+    url = normalise_url(index.upload_url)
+    return _Ledger(canonicalize_name(project), evidence.records, index.name, url)
+
+
+def runs_to_check(
+    project: str, index: IndexConfig, files: Sequence[ListedFile], evidence: Evidence
+) -> frozenset[RunClaim]:
+    """The GitHub Actions runs the records that could cover `files` claim: what to ask GitHub
+    before `audit` (claims that are missing or malformed are findings, never requests)."""
+    ledger = _ledger(project, index, evidence)
+    return frozenset(
+        claimed_run(record.actor)
+        for file in files
+        for record in ledger.candidates(file)
+        if record.actor.is_ci
+        and not claim_problems(record.actor, record.event, evidence.repository)
+    )
 
 
 def audit(
     project: str,
-    index: str,
+    index: IndexConfig,
     files: Sequence[ListedFile],
     evidence: Evidence,
-    provenance: Mapping[str, Sequence[Finding]] | None = None,
+    provenance: Mapping[str, FileProvenance] | None = None,
 ) -> AuditReport:
-    """Check every listed file against the evidence; one report per version.
+    """Check every listed file of `index` against the evidence; one report per version.
 
-    `provenance`, when given, holds the findings of the provenance check of each file that
-    has provenance on the index (none: verified); None when provenance was not checked."""
-    canonical = canonicalize_name(project)
-    ledger = _Ledger(canonical, evidence.records)
+    `provenance`, when given, holds the provenance check of each file that has provenance on
+    the index; None when provenance was not checked."""
+    ledger = _ledger(project, index, evidence)
     grouped: dict[str, list[ListedFile]] = {}
     for file in files:
         grouped.setdefault(file_version(file.filename) or UNKNOWN_VERSION, []).append(file)
     reports = []
     for version, listed in grouped.items():
         findings: list[Finding] = []
-        notes: list[str] = []
+        notes: list[str] = [] if evidence.runs is not None else [NOT_VERIFIED]
         if evidence.ledger_problem is not None:
             findings.append(Finding(LEDGER_TAMPERED, None, evidence.ledger_problem))
         known = None if version == UNKNOWN_VERSION else version
         for file in listed:
-            findings += _check_file(file, known, ledger, evidence)
+            checked = (provenance or {}).get(file.filename)
+            signers = checked.signers if checked is not None else frozenset()
+            findings += _check_file(file, known, ledger, evidence, signers)
             if provenance:  # an index with no provenance at all gets one note for the report
-                if file.filename in provenance:
-                    findings += provenance[file.filename]
+                if checked is not None:
+                    findings += checked.findings
                 else:
                     notes.append(f"{file.filename} has no PEP 740 provenance on the index")
             if file.yanked is not None:
@@ -257,5 +369,9 @@ def audit(
         reports.append(
             VersionReport(version, tuple(f.filename for f in listed), tuple(findings), tuple(notes))
         )
-    report_notes = () if provenance is None or not files else (_provenance_note(files, provenance),)
-    return AuditReport(project, index, tuple(reports), evidence.ledger_problem, report_notes)
+    report_notes = [_identity_note(evidence)] if files else []
+    if provenance is not None and files:
+        report_notes.append(_provenance_note(files, provenance))
+    return AuditReport(
+        project, index.name, tuple(reports), evidence.ledger_problem, tuple(report_notes)
+    )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tagship.core.errors import ConfigError
+from tagship.core.official import check_index_url, check_overrides
 from tagship.core.pyproject import TOMLDecodeError, loads, table
 from tagship.core.versions import validate_tag_format
 
@@ -104,6 +105,11 @@ class Config:
     allow_top_level: tuple[str, ...] = ()
     check_commands: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHECK_COMMANDS))
     check_setup: str = DEFAULT_CHECK_SETUP
+    # the Python of the generated workflows' jobs; None: the newest requires-python allows
+    python_version: str | None = None
+    # where the workflows install tagship from instead of the hash-locked file (a git URL, a
+    # path): None, the lock
+    install_tagship: str | None = None
     # verify-install takes the package under test only from the index it was published to,
     # and its dependencies only from here
     dependency_index: str = "https://pypi.org/simple/"
@@ -173,6 +179,8 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "docs-files": ("docs_files", _str_list),
     "allow-top-level": ("allow_top_level", _str_list),
     "check-setup": ("check_setup", _str),
+    "python-version": ("python_version", _str),
+    "install-tagship": ("install_tagship", _str),
 }
 GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
@@ -245,6 +253,8 @@ def _index_entry(
             raise _unknown(f"{prefix}.{key}", list(INDEX_KEYS), _where(path, origin))
         attr, converter = INDEX_KEYS[key]
         values[attr] = _convert(f"{prefix}.{key}", value, converter, path, origin)
+        if key in ("upload-url", "simple-url"):
+            check_index_url(f"{prefix}.{key}", values[attr], _where(path, origin))
         sources[f"indexes.{name}.{key}"] = origin
     if base is None:
         missing = [k for k in ("upload-url", "simple-url") if INDEX_KEYS[k][0] not in values]
@@ -267,6 +277,13 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_KEY_DEPTH = 3  # indexes.NAME.KEY: the deepest key of the schema
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def parse_override(text: str) -> dict[str, Any]:
     """`indexes.local.official=false` -> nested dict; values are TOML, else plain strings."""
     key, sep, raw = text.partition("=")
@@ -274,13 +291,19 @@ def parse_override(text: str) -> dict[str, Any]:
         raise ConfigError(
             f"--set expects KEY=VALUE, got {text!r}", hint="e.g. --set tag-format=v{version}"
         )
+    parts = key.strip().split(".")
+    if len(parts) > _KEY_DEPTH:
+        raise ConfigError(
+            f"--set key {_shortened(key.strip())} has {len(parts)} parts; "
+            f"tagship's keys have at most {_KEY_DEPTH}",
+            hint="e.g. --set indexes.NAME.upload-url=URL",
+        )
     try:
         value: Any = loads(f"v = {raw.strip()}")["v"]
-    except TOMLDecodeError:
+    except (TOMLDecodeError, RecursionError):  # RecursionError: nested hundreds deep
         value = raw.strip()
     node: dict[str, Any] = {}
     root = node
-    parts = key.strip().split(".")
     for part in parts[:-1]:
         node = node.setdefault(part, {})
     node[parts[-1]] = value
@@ -358,7 +381,9 @@ def load_config(
     merged: dict[str, Any] = {}
     for text in overrides:
         merged = _merge(merged, parse_override(text))
+    committed = values["indexes"]
     _apply(merged, COMMAND_LINE, pyproject, values, sources)
+    check_overrides(committed, values["indexes"])
     config = Config(pyproject=pyproject, sources=sources, **values)
     validate_tag_format(config.tag_format)
     return config

@@ -20,9 +20,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from tagship.core.build_output import dist_kind
 from tagship.core.errors import IntegrityError
 
 MANIFEST_NAME = "tagship-manifest.json"
@@ -78,14 +89,62 @@ class Manifest:
         """Parse a manifest; anything malformed is an IntegrityError naming `where`."""
         try:
             return _parse(json.loads(text))
-        except (ValueError, TypeError, KeyError) as exc:
+        # RecursionError: JSON nested thousands deep
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
             raise IntegrityError(
                 f"the manifest {where} is malformed ({exc})",
                 hint="rebuild: tagship build --clean",
             ) from None
 
 
-_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
+# path separators (either OS's), a drive letter: a name must not reach out of its directory
+_NOT_IN_A_NAME = frozenset("/\\:")
+
+
+def unnormalised(stem: str) -> list[str]:
+    """What is not normalised (PEP 427, PEP 625) in `name-version`, the start of a
+    distribution's file name."""
+    raw_name, _, raw_version = stem.partition("-")
+    problems = []
+    if raw_name != canonicalize_name(raw_name).replace("-", "_"):
+        problems.append(f"the name {raw_name!r} in the file name is not normalised")
+    if raw_version != normal_version(raw_version):
+        problems.append(f"the version {raw_version!r} in the file name is not normalised")
+    return problems
+
+
+def normal_version(text: str) -> str:
+    """`text` in its normal form; unchanged when it is not a version at all."""
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return text
+
+
+def name_problem(name: str, kind: str) -> str | None:
+    """Why `name` cannot name a file of the manifest (None when it can): only a bare,
+    normalised file name of its kind, so no entry ever reaches outside the build directory."""
+    if (
+        not name.isascii()
+        or not name.isprintable()  # NUL and other control characters
+        or name.startswith(".")  # "..", and hidden files, which are never build output
+        or _NOT_IN_A_NAME & set(name)
+    ):
+        return f"{name!r} is not a bare file name"
+    if dist_kind(name) != kind:
+        return f"{name!r} is listed as kind {kind!r}, which its name is not"
+    try:
+        if kind == "wheel":
+            parse_wheel_filename(name)
+            stem = "-".join(name.split("-")[:2])
+        else:
+            parse_sdist_filename(name)
+            stem = name[: -len(".tar.gz")]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion) as exc:
+        return f"{name!r} is not a valid file name: {exc}"
+    found = unnormalised(stem)
+    return f"{name!r}: {found[0]}" if found else None
 
 
 def _field(data: dict[str, Any], key: str, kind: type[Any]) -> Any:
@@ -102,11 +161,18 @@ def _file(entry: Any) -> ManifestFile:
     name = _field(entry, "name", str)
     kind = _field(entry, "kind", str)
     if kind not in ("sdist", "wheel"):
-        raise ValueError(f"{name}: unknown kind {kind!r}")
+        raise ValueError(f"{name!r}: unknown kind {kind!r}")
+    problem = name_problem(name, kind)
+    if problem is not None:
+        raise ValueError(problem)
     digests = [_field(entry, key, str) for key in ("sha256", "blake2b_256")]
     if not all(_HEX_DIGEST.fullmatch(d) for d in digests):
         raise ValueError(f"{name}: a digest is not 64 hex digits")
-    return ManifestFile(name, kind, _field(entry, "size", int), *digests)
+    size = _field(entry, "size", int)
+    if size < 0:
+        raise ValueError(f"{name}: negative size {size}")
+    # hex digests compare as numbers: upper case is the same digest
+    return ManifestFile(name, kind, size, *(d.lower() for d in digests))
 
 
 def _parse(data: Any) -> Manifest:
@@ -116,6 +182,9 @@ def _parse(data: Any) -> Manifest:
         raise ValueError(f"unknown format {data.get('format')!r}")
     entries = _field(data, "files", list)
     files = tuple(_file(entry) for entry in entries)
+    twice = sorted(n for n, count in Counter(f.name for f in files).items() if count > 1)
+    if twice:
+        raise ValueError(f"{twice[0]!r} is listed more than once")
     if sum(f.kind == "sdist" for f in files) != 1 or all(f.kind != "wheel" for f in files):
         raise ValueError("it must list one sdist and at least one wheel")
     texts = ("project", "version", "tag", "commit", "builder", "build_backend", "backend_version")

@@ -34,6 +34,11 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path} is not valid TOML: {exc}", hint="fix the syntax at the line named"
         ) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise ConfigError(
+            f"{path} nests arrays or tables too deeply to read",
+            hint="no pyproject.toml needs hundreds of levels: remove the nesting",
+        ) from None
 
 
 def table(data: dict[str, Any], dotted: str, path: Path) -> dict[str, Any]:

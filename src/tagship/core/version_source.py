@@ -3,7 +3,9 @@
 Supports a static `[project].version`, and `dynamic = ["version"]` from hatch
 (`path`/`vcs`), pdm (`file`/`scm`), setuptools (`attr`/`file`), setuptools-scm and
 flit (the module's `__version__`); poetry's `[tool.poetry].version` for projects
-without a `[project]` table, or poetry 2's dynamic version.
+without a `[project]` table, or poetry 2's dynamic version. Any other dynamic version
+(computed in setup.py, scikit-build-core's regex provider, meson.build, Cargo.toml) is the
+build backend's to tell (kind "backend").
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
     IsFile = Callable[[Path], bool]  # asks the file system: core reads nothing itself
 
-SourceKind = Literal["static", "file", "scm", "poetry"]
+SourceKind = Literal["static", "file", "scm", "poetry", "backend"]
 
 # hatchling's default regex version source
 _HATCH_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
@@ -39,6 +41,9 @@ class VersionSource:
     path: Path | None = None
     # regex with a `version` group; None means the whole (stripped) file is the version
     pattern: str | None = None
+    # the backend imports the module when it holds no literal version (setuptools attr,
+    # flit): the backend is then asked
+    imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,8 @@ def _module_file(
     return None
 
 
-def _missing_module(module: str, pyproject: Path) -> ConfigError:
-    return ConfigError(
-        f"cannot find the module {module!r} that holds the version of {pyproject}",
-        hint="keep it under src/ or the project root, or set the path in the backend's config",
-    )
+def _computed(where: str) -> VersionSource:
+    return VersionSource("backend", f"{where}, computed by the build backend")
 
 
 def _setuptools_source(
@@ -93,9 +95,10 @@ def _setuptools_source(
         where = found.get("find", {}).get("where", []) if isinstance(found, dict) else []
         bases = tuple(str(w) for w in where) if isinstance(where, list) else ()
         path = _module_file(root, module, dirs if isinstance(dirs, dict) else {}, is_file, bases)
-        if path is None:
-            raise _missing_module(module, pyproject)
-        return VersionSource("file", f"setuptools attr {spec['attr']}", path, _attr_pattern(attr))
+        where = f"setuptools attr {spec['attr']}"
+        if path is None:  # a layout tagship does not follow: setuptools finds it
+            return _computed(where)
+        return VersionSource("file", where, path, _attr_pattern(attr), imported=True)
     if isinstance(spec, dict) and isinstance(spec.get("file"), (str, list)):
         files = spec["file"] if isinstance(spec["file"], list) else [spec["file"]]
         return VersionSource("file", f"setuptools file {files[0]}", root / str(files[0]))
@@ -110,11 +113,10 @@ def _flit_source(
     module_table = table(data, "tool.flit.module", pyproject)
     module = str(module_table.get("name", name.replace("-", "_")))
     path = _module_file(pyproject.parent, module, {}, is_file)
+    where = f"flit module {module}.__version__"
     if path is None:
-        raise _missing_module(module, pyproject)
-    return VersionSource(
-        "file", f"flit module {module}.__version__", path, _attr_pattern("__version__")
-    )
+        return _computed(where)
+    return VersionSource("file", where, path, _attr_pattern("__version__"), imported=True)
 
 
 def _dynamic_source(
@@ -150,11 +152,7 @@ def _dynamic_source(
         return VersionSource("poetry", f"{pyproject.name} [tool.poetry].version", pyproject)
     if backend.startswith("flit_core"):
         return _flit_source(data, pyproject, name, is_file)
-    raise ConfigError(
-        f"{pyproject} declares a dynamic version but tagship cannot tell where it comes from",
-        hint="supported: hatch path/vcs, pdm file/scm, setuptools attr/file, setuptools-scm, "
-        "flit, poetry",
-    )
+    return VersionSource("backend", f"build backend {backend or 'setuptools'}")
 
 
 def _toml_type(value: object) -> str:
@@ -235,6 +233,11 @@ def declared_version(source: VersionSource, data: Mapping[str, Any]) -> str:
     return str(node["version"])
 
 
+def has_literal(source: VersionSource, text: str) -> bool:
+    """Whether `text`, the file of a file source, spells the version out."""
+    return source.pattern is None or re.search(source.pattern, text, re.MULTILINE) is not None
+
+
 def version_in(source: VersionSource, text: str) -> str:
     """The version string inside `text`, the file of a file source (not yet validated)."""
     start, end = _span(source, text)
@@ -242,7 +245,14 @@ def version_in(source: VersionSource, text: str) -> str:
 
 
 def writable_path(source: VersionSource) -> Path:
-    """The file a bump rewrites; a version that lives in git tags has none."""
+    """The file a bump rewrites; a version that lives in git tags or is computed by the
+    backend has none."""
+    if source.kind == "backend":
+        raise UsageError(
+            f"the version is computed by the build backend ({source.where}); tagship has no "
+            "file to bump",
+            hint="change it where the backend reads it, commit, and tag",
+        )
     if source.path is None:
         raise UsageError(
             f"the version comes from git tags ({source.where}); there is no file to bump",

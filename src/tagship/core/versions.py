@@ -117,6 +117,9 @@ def check_tag(
         elif source.kind == "scm":
             found = f"version {version} from {source.where}"
             hint = f"the version comes from git tags: push {tag} on the commit you release"
+        elif source.kind == "backend":
+            found = f"version {version} from {source.where}"
+            hint = "change the version where the backend reads it, or tag the commit that has it"
         else:
             found, hint = f"version {version} from {source.where}", _BUMP_HINT
         raise GateError(f"tag {tag} does not match {found} (expected tag {expected})", hint=hint)
@@ -187,15 +190,17 @@ def next_version(current: Version, spec: str) -> Version:
     return new
 
 
-def scm_version(last_tag_version: Version | None, distance: int, short_sha: str) -> Version:
-    """The version setuptools-scm's default scheme (guess-next-dev) derives from git.
+def scm_version(last_tag_version: Version | None, distance: int, node: str) -> Version:
+    """The version setuptools-scm's default scheme (guess-next-dev) derives from git, for
+    when the backend cannot be asked; `node` abbreviates the commit id (setuptools-scm cuts
+    `g` and the id to 10 characters).
 
     On the tag itself it is the tag's version; after it, the next patch as a dev release.
     """
     if last_tag_version is not None and distance == 0:
         return last_tag_version
     if last_tag_version is None:
-        return Version(f"0.1.dev{distance}+g{short_sha}")
+        return Version(f"0.1.dev{distance}+g{node}")
     release = list(last_tag_version.release)
     pre = ""
     if last_tag_version.pre is not None:
@@ -204,4 +209,4 @@ def scm_version(last_tag_version: Version | None, distance: int, short_sha: str)
     else:
         release[-1] += 1
     base = ".".join(str(p) for p in release)
-    return Version(f"{base}{pre}.dev{distance}+g{short_sha}")
+    return Version(f"{base}{pre}.dev{distance}+g{node}")

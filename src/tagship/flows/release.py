@@ -17,7 +17,7 @@ from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag
 from tagship.flows.publishing_tail import build, publish_wait_install
 from tagship.steps.docs_links import DocsPlan, open_docs_pull, plan_docs_links, rewrite_docs
-from tagship.steps.gates import Gate, guarded, policy_as_committed
+from tagship.steps.gates import Gate, draft_exists, guarded, policy_as_committed
 from tagship.steps.github_release import release_on_github, released_summary
 from tagship.steps.release_checks import releasable, release_tag, same_bytes_as_dry_run
 
@@ -61,6 +61,8 @@ def release(
         [
             guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
             guarded("tag == version", lambda: tag_gate(workspace, name)),
+            # before anything is published: the Release the maintainer reviewed exists
+            guarded("draft release", lambda: draft_exists(workspace, name)),
         ]
     )
     if pipeline.dry_run:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
 from tagship.core.audit import file_version
-from tagship.core.ci_env import github_token
 from tagship.core.errors import ServiceError, TagshipError
 from tagship.core.ledger import anchor_line
 from tagship.steps.gates import (
     Gate,
     checks_passed,
+    draft_exists,
     guarded,
     head_pushed,
     policy_as_committed,
@@ -72,23 +72,6 @@ def dry_run_recorded(workspace: Workspace) -> tuple[Gate, Record | None]:
     return Gate("dry run recorded", "failed", why), None
 
 
-def draft_exists(workspace: Workspace) -> Gate:
-    env = workspace.env
-    if github_token(env) is None:
-        return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
-
-    client = GitHubClient.from_env(
-        env, workspace.config, command="tag", permission="contents: read"
-    )
-    tag = workspace.expected_tag()
-    if any(r.draft and r.tag_name == tag for r in client.releases()):
-        return Gate("draft release", "passed", f"a draft release for {tag} exists")
-    return Gate(
-        "draft release", "failed", f"no draft release for {tag}: run tagship notes --github"
-    )
-
-
 def tag_release(
     pipeline: Pipeline,
     workspace: Workspace,
@@ -117,7 +100,7 @@ def tag_release(
             guarded("version is new", lambda: version_is_new(workspace, http, production)),
             guarded("required checks", lambda: checks_passed(workspace, runner, checks)),
             dry_gate,
-            guarded("draft release", lambda: draft_exists(workspace)),
+            guarded("draft release", lambda: draft_exists(workspace, workspace.expected_tag())),
         ]
     )
     tag = workspace.expected_tag()

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from tagship.adapters.http import Http
+from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.provenance import ExpectedPublisher, check_provenance, sigstore_verify
-from tagship.core.audit import PROVENANCE_INVALID, AuditReport, Evidence, Finding, audit
+from tagship.core.audit import (
+    PROVENANCE_INVALID,
+    AuditReport,
+    Evidence,
+    FileProvenance,
+    Finding,
+    audit,
+    runs_to_check,
+)
+from tagship.core.ci_env import github_token
 from tagship.core.config import credentials
 from tagship.steps.ledger_check import ledger_state
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from typing import TypeAlias
 
     from tagship.adapters.git import Git
+    from tagship.adapters.github import GitHubClient
     from tagship.adapters.index import IndexFile
     from tagship.adapters.provenance import Verifier
+    from tagship.core.ci_identity import RunClaim, RunFacts
     from tagship.core.config import Config, IndexConfig
     from tagship.workspace import Workspace
+
+    # GitHub's answer about each claimed run; None when GitHub cannot be asked (no token)
+    RunLookup: TypeAlias = Callable[[Iterable[RunClaim]], dict[RunClaim, RunFacts | None] | None]
 
 
 def release_ref_patterns(config: Config) -> list[str]:
@@ -35,13 +52,43 @@ def gather_evidence(git: Git, config: Config) -> Evidence:
     """The verified ledger, the tags as they are now, the commits on release branches."""
     tags = git.tag_records()
     state = ledger_state(git, tags={t.name: t.message for t in tags})
+    known = config.github_owner is not None and config.github_repository is not None
     return Evidence(
         records=state.records,
         tags={t.name: t.commit for t in tags},
         release_commits=git.reachable_commits(release_ref_patterns(config)),
         tag_format=config.tag_format,
         ledger_problem=state.problem,
+        repository=f"{config.github_owner}/{config.github_repository}" if known else None,
     )
+
+
+def github_runs(
+    env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep
+) -> RunLookup:
+    """Ask GitHub (GITHUB_API_URL, token from GITHUB_TOKEN or GH_TOKEN) about each run once:
+    one request per run, one client per repository."""
+
+    def lookup(claims: Iterable[RunClaim]) -> dict[RunClaim, RunFacts | None] | None:
+        token = github_token(env)
+        if token is None:
+            return None
+        # githubkit takes ~0.3 s to import: only when there is a token to use
+        from tagship.adapters.github import DEFAULT_API_URL, GitHubClient  # noqa: PLC0415
+
+        base = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        clients: dict[str, GitHubClient] = {}
+        found: dict[RunClaim, RunFacts | None] = {}
+        for claim in sorted(claims, key=lambda c: (c.repository, c.run_id)):
+            client = clients.get(claim.repository)
+            if client is None:
+                owner, name = claim.repository.split("/")
+                client = GitHubClient(owner, name, token, base_url=base, sleep=sleep)
+                clients[claim.repository] = client
+            found[claim] = client.workflow_run(claim.run_id)
+        return found
+
+    return lookup
 
 
 @contextmanager
@@ -74,16 +121,17 @@ def check_files(
     documents: Mapping[str, bytes],
     expected: ExpectedPublisher | str,
     verify: Verifier,
-) -> dict[str, tuple[Finding, ...]]:
-    """The provenance findings of each file that has a provenance document."""
-    checked: dict[str, tuple[Finding, ...]] = {}
+) -> dict[str, FileProvenance]:
+    """The provenance check of each file that has a provenance document."""
+    checked: dict[str, FileProvenance] = {}
     for file in files:
         document = documents.get(file.filename)
         if document is None:
             continue
         if isinstance(expected, str):
             detail = f"its attestations cannot be verified: {expected}"
-            checked[file.filename] = (Finding(PROVENANCE_INVALID, file.filename, detail),)
+            finding = Finding(PROVENANCE_INVALID, file.filename, detail)
+            checked[file.filename] = FileProvenance((finding,))
         else:
             checked[file.filename] = check_provenance(
                 document, expected, file.filename, file.sha256, verify
@@ -96,20 +144,22 @@ def audit_workspace(
     index_name: str,
     http: Http | None = None,
     verify: Verifier = sigstore_verify,
+    runs: RunLookup | None = None,
 ) -> AuditReport:
     """Audit every file of the project on the index named `index_name`; where the index
-    offers PEP 740 provenance, `verify` checks each attestation (offline Sigstore by default)."""
+    offers PEP 740 provenance, `verify` checks each attestation (offline Sigstore by default);
+    `runs` asks GitHub about the runs the records claim (github_runs by default)."""
     with _without_cyclic_gc():
-        return _audit(workspace, index_name, http, verify)
+        return _audit(workspace, index_name, http, verify, runs or github_runs(workspace.env))
 
 
 def _audit(
-    workspace: Workspace, index_name: str, http: Http | None, verify: Verifier
+    workspace: Workspace, index_name: str, http: Http | None, verify: Verifier, runs: RunLookup
 ) -> AuditReport:
     git = workspace.require_git()
     index = workspace.config.index(index_name)
     evidence = gather_evidence(git, workspace.config)
-    with http or Http() as client:
+    with http or Http(policy_from_env(workspace.env)) as client:  # TAGSHIP_HTTP_* apply
         lookup = SimpleIndex(index.simple_url, client, credentials(index.name, workspace.env))
         page = lookup.project(workspace.name)
         files = page.files if page is not None else ()
@@ -121,4 +171,6 @@ def _audit(
         }
     expected = expected_publisher(workspace.config, index)
     checked = check_files(files, documents, expected, verify)
-    return audit(workspace.name, index.name, files, evidence, checked)
+    claims = runs_to_check(workspace.name, index, files, evidence)
+    evidence = dataclasses.replace(evidence, runs=runs(claims))
+    return audit(workspace.name, index, files, evidence, checked)

@@ -1,7 +1,9 @@
 """Build once: the sdist and wheel of HEAD, verified, hashed into the manifest.
 
-The build runs into a private staging directory; the output directory changes only when
-the build and its verification (and, with `reproducible`, the second build) succeeded.
+The backend builds a checkout of HEAD outside the work tree (build_tree.py), except in a
+trial build of uncommitted changes (`allow_dirty`), which builds the work tree as it is. The
+build runs into a private staging directory; the output directory changes only when the build
+and its verification (and, with `reproducible`, the second build) succeeded.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tagship.steps.artifacts import (
     write_manifest,
 )
 from tagship.steps.build_env import build_system, reused_environment
+from tagship.steps.build_tree import build_source
 from tagship.steps.builder import (
     BUILD_TIMEOUT,
     BuilderChoice,
@@ -37,7 +40,7 @@ from tagship.steps.builder import (
     can_run_hooks,
     select_builder,
 )
-from tagship.steps.reproduce import compare_builds, known_unreproducible
+from tagship.steps.reproduce import check_reproducible
 from tagship.steps.verify import VerifyReport, verify_artifacts
 
 if TYPE_CHECKING:
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
 
     from tagship.adapters.process import Runner
     from tagship.steps.build_env import BuildEnvironment
+    from tagship.steps.build_tree import BuildSource
     from tagship.steps.builder import Builder
     from tagship.workspace import Workspace
 
@@ -130,6 +134,7 @@ def _reused_environment(
 def _run_build(
     builder: Builder,
     workspace: Workspace,
+    source: BuildSource,
     into: Path,
     *,
     epoch: int,
@@ -138,39 +143,27 @@ def _run_build(
     reused: BuildEnvironment | None,
     progress: Callable[[str], None],
 ) -> str:
-    """Build into `into`; returns what built it."""
+    """Build `source` into `into`; returns what built it."""
     # the backend runs the project's build code: it gets no credential
     env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
     if reused is not None:
-        name = workspace.name
         if build_with_hooks(
-            reused, workspace.root, into, name=name, env=env, runner=runner, notice=progress
+            reused,
+            source.tree,
+            into,
+            scratch=source.scratch,
+            name=workspace.name,
+            env=env,
+            runner=runner,
+            notice=progress,
         ):
             return f"{builder.version}, reused build environment"
         backend = reused.system.backend
         progress(f"{backend} asks for more build requirements: building in a fresh one")
-    done = runner(builder.argv(workspace.root, into, python), env=env, timeout=BUILD_TIMEOUT)
+    done = runner(builder.argv(source.tree, into, python), env=env, timeout=BUILD_TIMEOUT)
     if not done.ok:
         raise build_failure(workspace.name, builder.name, done)
     return builder.version
-
-
-def _reproduce(
-    first: Path, names: list[str], build_again: Callable[[Path], object], backend: str
-) -> None:
-    with tempfile.TemporaryDirectory(prefix="tagship-rebuild-") as second:
-        build_again(Path(second))
-        again = [d.name for d in dist_files(Path(second))]
-        differences = compare_builds(first, Path(second), sorted(set(names) | set(again)))
-    if differences:
-        diff = differences[0]
-        why = known_unreproducible(backend, diff.file)
-        because = f" ({why}: the {backend} backend cannot build it reproducibly)" if why else ""
-        raise GateError(
-            f"the build is not reproducible: {diff}{because}",
-            hint="make the varying input fixed (timestamps, file order, umask), or use a "
-            "backend that honours SOURCE_DATE_EPOCH (hatchling, flit_core)",
-        )
 
 
 def build_artifacts(
@@ -208,20 +201,27 @@ def build_artifacts(
         builder, chosen, workspace, runner=runner, python=python, progress=progress
     )
 
-    def build_into(into: Path) -> str:
-        return _run_build(
-            chosen,
-            workspace,
-            into,
-            epoch=epoch,
-            runner=runner,
-            python=python,
-            reused=reused,
-            progress=progress,
-        )
-
     # staged outside the work tree, so no backend can pick a half-written file into an sdist
-    with tempfile.TemporaryDirectory(prefix="tagship-build-") as tmp:
+    with (
+        build_source(
+            workspace, commit, in_place=bool(dirty), runner=runner, notice=progress
+        ) as source,
+        tempfile.TemporaryDirectory(prefix="tagship-build-") as tmp,
+    ):
+
+        def build_into(into: Path) -> str:
+            return _run_build(
+                chosen,
+                workspace,
+                source,
+                into,
+                epoch=epoch,
+                runner=runner,
+                python=python,
+                reused=reused,
+                progress=progress,
+            )
+
         staging = Path(tmp)
         built_by = build_into(staging)
         if workspace.meta.source.kind == "scm" and version.local is not None:
@@ -234,7 +234,8 @@ def build_artifacts(
         built = [d for d in dist_files(staging) if d.kind is not None]
         if reproducible:
             progress("building a second time to compare")
-            _reproduce(staging, [d.name for d in built], build_into, workspace.meta.backend)
+            names = [d.name for d in built]
+            check_reproducible(staging, names, build_into, workspace.meta.backend)
         manifest = Manifest(
             project=workspace.name,
             version=str(version),
@@ -261,8 +262,9 @@ def build_artifacts(
 
 def _backend_dev_version(staging: Path, predicted: Version, commit: str) -> Version:
     """Between tags, a version from git tags carries a local label the backend spells its own
-    way (7 or 9 hex digits of the commit, a `.dYYYYMMDD` for a dirty tree): adopt the built
-    one when it is the same dev release of this very commit."""
+    way; tagship asks the backend for it, but guesses when it cannot, and a trial build of
+    uncommitted changes adds a `.dYYYYMMDD`: adopt the built version when it is the same dev
+    release of this very commit."""
     for dist in dist_files(staging):
         built = _version_of(dist.name)
         if built is None or built.public != predicted.public or built.local is None:

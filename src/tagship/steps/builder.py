@@ -13,6 +13,7 @@ import sys
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,10 +22,12 @@ from tagship.adapters.archives import UnreadableArchiveError, can_unpack_safely,
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+
+    import pyproject_hooks
 
     from tagship.adapters.process import Completed, Runner
-    from tagship.steps.build_env import BuildEnvironment
+    from tagship.steps.build_env import BuildEnvironment, BuildSystem
 
 BuilderChoice = Literal["auto", "uv", "build"]
 BUILD_TIMEOUT = 1800.0  # a backend compiling extensions can take long; a hang should not
@@ -111,46 +114,52 @@ def can_run_hooks() -> bool:
     return can_unpack_safely()
 
 
-def build_with_hooks(
+def hook_env(environment: BuildEnvironment, env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with the environment's scripts directory first on PATH, as `uv build` and
+    `python -m build` arrange it: meson-python runs `meson` and `ninja`, scikit-build-core
+    `cmake`, maturin `maturin`, installed there from the build requirements."""
+    scripts = str(environment.python.parent)
+    return {**env, "PATH": os.pathsep.join([scripts, env.get("PATH", os.defpath)])}
+
+
+def hook_caller(
     environment: BuildEnvironment,
-    project: Path,
-    into: Path,
+    source: Path,
     *,
     name: str,
     env: Mapping[str, str],
     runner: Runner,
-    notice: Callable[[str], None],
-) -> bool:
-    """Build the sdist of `project`, then the wheel from that sdist, into `into` with the
-    backend of `environment`; the backend's warnings go to `notice`. False, leaving `into`
-    empty, when the backend asks for requirements beyond the environment's: the build then
-    needs a fresh environment."""
-    import pyproject_hooks  # noqa: PLC0415 - only builds need it
+) -> pyproject_hooks.BuildBackendHookCaller:
+    """The hooks of `environment`'s backend for the source tree `source`, each run in a fresh
+    process; one that fails raises the BuildFailedError of project `name`."""
+    import pyproject_hooks  # noqa: PLC0415 - only builds and version questions need it
 
     system = environment.system
+    base = hook_env(environment, env)
 
     def call(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
-        environment = {**env, **(extra_environ or {})}
         where = Path(cwd) if cwd else None
-        done = runner(list(cmd), cwd=where, env=environment, timeout=BUILD_TIMEOUT)
+        environ = {**base, **(extra_environ or {})}
+        done = runner(list(cmd), cwd=where, env=environ, timeout=BUILD_TIMEOUT)
         if not done.ok:
             raise build_failure(name, system.backend, done)
 
-    def caller(root: Path) -> pyproject_hooks.BuildBackendHookCaller:
-        return pyproject_hooks.BuildBackendHookCaller(
-            str(root),
-            system.backend,
-            list(system.backend_path) or None,
-            call,
-            str(environment.python),
-        )
+    backend_path = list(system.backend_path) or None
+    python = str(environment.python)
+    return pyproject_hooks.BuildBackendHookCaller(
+        str(source), system.backend, backend_path, call, python
+    )
+
+
+@contextmanager
+def backend_errors(system: BuildSystem) -> Iterator[None]:
+    """A backend that cannot be imported, or lacks a hook it must have, as a GateError."""
+    import pyproject_hooks  # noqa: PLC0415
 
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            built = _sdist_then_wheel(caller, project, into)
+        yield
     except pyproject_hooks.BackendUnavailable as error:
         raise GateError(
             f"the build backend {system.backend!r} cannot be imported "
@@ -162,8 +171,32 @@ def build_with_hooks(
             f"the build backend {system.backend!r} cannot build this project ({error!r})",
             hint="use a PEP 517 backend that builds both an sdist and a wheel",
         ) from None
+
+
+def build_with_hooks(
+    environment: BuildEnvironment,
+    project: Path,
+    into: Path,
+    *,
+    scratch: Path,
+    name: str,
+    env: Mapping[str, str],
+    runner: Runner,
+    notice: Callable[[str], None],
+) -> bool:
+    """Build the sdist of `project`, then the wheel from that sdist (unpacked in `scratch`),
+    into `into` with the backend of `environment`; the backend's warnings go to `notice`.
+    False, leaving `into` empty, when the backend asks for requirements beyond the
+    environment's: the build then needs a fresh environment."""
+
+    def caller(root: Path) -> pyproject_hooks.BuildBackendHookCaller:
+        return hook_caller(environment, root, name=name, env=env, runner=runner)
+
+    with backend_errors(environment.system), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        built = _sdist_then_wheel(caller, project, into, scratch)
     for warning in caught:
-        notice(f"warning from {system.backend}: {warning.message}")
+        notice(f"warning from {environment.system.backend}: {warning.message}")
     if not built:
         for leftover in into.iterdir():
             leftover.unlink()
@@ -188,20 +221,28 @@ def _unpack(sdist: Path, into: Path) -> Path:
     return tops[0]
 
 
-def _sdist_then_wheel(caller: Callable[[Path], Any], project: Path, into: Path) -> bool:
+def _sdist_then_wheel(
+    caller: Callable[[Path], Any], project: Path, into: Path, scratch: Path
+) -> bool:
     source = caller(project)
     if source.get_requires_for_build_sdist():
         return False
     sdist = into / source.build_sdist(str(into))
-    with tempfile.TemporaryDirectory(prefix="tagship-sdist-") as tmp:
-        # the wheel's requirements are asked of one pristine copy of the sdist while another
-        # builds: one hook's start-up hidden, and neither sees the other's side effects
-        # (setuptools writes egg-info); the wheel counts only if nothing more was required
-        asked, building = _unpack(sdist, Path(tmp) / "a"), _unpack(sdist, Path(tmp) / "b")
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            requires = pool.submit(caller(asked).get_requires_for_build_wheel)
-            wheel = pool.submit(caller(building).build_wheel, str(into))
-            if requires.result():
-                return False  # the wheel built without them does not count, nor its failure
-            wheel.result()
+    # the wheel's requirements are asked of one pristine copy of the sdist while another
+    # builds: one hook's start-up hidden, and neither sees the other's side effects
+    # (setuptools writes egg-info); the wheel counts only if nothing more was required.
+    # The copy that builds is at the project's own path, not a random one: compilers embed it
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tagship-sdist-") as tmp:
+            asked = _unpack(sdist, Path(tmp))
+            building = _unpack(sdist, scratch / "wheel")
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                requires = pool.submit(caller(asked).get_requires_for_build_wheel)
+                wheel = pool.submit(caller(building).build_wheel, str(into))
+                if requires.result():
+                    return False  # the wheel built without them does not count, nor its failure
+                wheel.result()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return True

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import without_secrets
@@ -16,10 +19,12 @@ from tagship.core.checks import (
     settled,
 )
 from tagship.core.errors import UsageError
+from tagship.core.infer_checks import missing, plan_checks
 from tagship.core.polling import Pending, poll
+from tagship.steps.project_facts import gather_facts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from tagship.adapters.github import GitHubClient
     from tagship.adapters.process import Runner
@@ -99,6 +104,12 @@ def wait_for_checks(
     return poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value
 
 
+def _with_own_scripts(env: Mapping[str, str]) -> dict[str, str]:
+    """`tagship ...` in a check's command is this tagship, installed or not on PATH."""
+    scripts = str(Path(sys.executable).parent)
+    return {**env, "PATH": os.pathsep.join(p for p in (scripts, env.get("PATH")) if p)}
+
+
 def local_checks(
     workspace: Workspace,
     runner: Runner,
@@ -109,21 +120,17 @@ def local_checks(
 ) -> ChecksReport:
     """Run each required check's configured command here, in order, through a shell (they
     are the same shell lines the CI jobs run). The label check belongs to pull requests."""
-    config = workspace.config
     git = workspace.require_git()
-    names = list(config.required_checks)
+    plans = plan_checks(workspace.config, gather_facts(workspace.root, workspace.pyproject_data))
+    names = [plan.name for plan in plans]
     results: list[CheckResult] = []
-    for index, name in enumerate(names, start=1):
-        command = config.check_commands.get(name)
-        if name == LABEL_CHECK or command == "":
-            result = CheckResult(name, CheckState.SKIPPED, "not a local check", source="local")
-            results.append(result)
-            if on_done is not None:
-                on_done(index, len(names), result, 0.0)
-            continue
-        if command is None:
-            result = CheckResult(
-                name, CheckState.MISSING, f"no command in [tool.tagship.checks] for {name}"
+    for index, plan in enumerate(plans, start=1):
+        name, command = plan.name, plan.command
+        if name == LABEL_CHECK or plan.skipped or command is None:
+            result = (
+                CheckResult(name, CheckState.SKIPPED, "not a local check", source="local")
+                if command is not None
+                else CheckResult(name, CheckState.MISSING, missing(name, "pyproject.toml"))
             )
             results.append(result)
             if on_done is not None:
@@ -135,7 +142,7 @@ def local_checks(
         done = runner(
             ["sh", "-c", command],
             cwd=workspace.root,
-            env=without_secrets(workspace.env),  # the project's checks get no credential
+            env=_with_own_scripts(without_secrets(workspace.env)),  # and no credential
             timeout=LOCAL_CHECK_TIMEOUT,
         )
         state = CheckState.PASSED if done.ok else CheckState.FAILED

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Literal
 
 from tagship.core.ci_env import github_token
 from tagship.core.errors import TagshipError
+from tagship.core.official import is_official
 from tagship.steps.artifacts import release_changes
 from tagship.steps.checks import github_checks, local_checks
-from tagship.steps.publish import is_official
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,3 +122,25 @@ def release_version(workspace: Workspace) -> Gate:
         else "remove the +local part"
     )
     return Gate("release version", "failed", f"{version} has a local part: {hint}")
+
+
+def draft_exists(workspace: Workspace, tag: str) -> Gate:
+    """The Release of `tag` the maintainer reviewed: a draft (or, when a rerun finds it,
+    already published). Skipped without a GitHub token; drafts are listed only to a token
+    that may write the repository's contents."""
+    env = workspace.env
+    if github_token(env) is None:
+        return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - only with a token
+
+    client = GitHubClient.from_env(
+        env, workspace.config, command="the draft release gate", permission="contents: write"
+    )
+    found = [r for r in client.releases() if r.tag_name == tag]
+    if any(r.draft for r in found):
+        return Gate("draft release", "passed", f"a draft release for {tag} exists")
+    if found:
+        return Gate("draft release", "passed", f"the release for {tag} is already published")
+    return Gate(
+        "draft release", "failed", f"no draft release for {tag}: run tagship notes --github"
+    )

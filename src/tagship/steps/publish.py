@@ -1,20 +1,23 @@
 """Upload exactly the manifest's files to an index, resumably.
 
-Before anything is sent, every file is looked up on the index: the same hash is skipped, a
-different hash stops the publish (exit 4). Uploads retry transient failures; what could not
-be sent is reported (exit 3) and a rerun finishes the job.
+Before anything is sent, the build directory passes every check of `verify-artifacts` (exit 1,
+or 4 when its bytes are not the manifest's), and every file is looked up on the index: the
+same hash is skipped, a different hash stops the publish (exit 4). Files are streamed, never
+read whole. Uploads retry transient failures; what could not be sent is reported (exit 3) and
+a rerun finishes the job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
 
-from tagship.core.ci_env import in_github_actions
+from tagship.adapters.http import response_excerpt
 from tagship.core.config import credential_variables
-from tagship.core.errors import GateError, IntegrityError, ServiceError
-from tagship.steps.artifacts import check_manifest
+from tagship.core.errors import IntegrityError, ServiceError
+from tagship.core.official import require_ci_for_official
+from tagship.steps.artifacts import upload_body
+from tagship.steps.verify import verify_build
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -26,8 +29,11 @@ if TYPE_CHECKING:
     from tagship.adapters.index import SimpleIndex
     from tagship.core.config import Credentials, IndexConfig
     from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.steps.verify import Expected
 
 Action = Literal["uploaded", "already-there"]
+# what the ledger got: a record, none (the same publish is recorded already), or none at all
+Ledger = Literal["recorded", "already-recorded", "no-repository"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,11 @@ class PublishResult:
     project: str
     version: str
     files: tuple[FileOutcome, ...]
+    ledger: Ledger | None = None  # set once recorded (steps.release_steps)
+
+    @property
+    def uploaded(self) -> int:
+        return sum(f.action == "uploaded" for f in self.files)
 
 
 class PublishIncompleteError(ServiceError):
@@ -57,26 +68,6 @@ class PublishIncompleteError(ServiceError):
         )
 
 
-# PyPI and TestPyPI by address: declaring them `official = false` does not make them local
-OFFICIAL_HOSTS = frozenset({"pypi.org", "upload.pypi.org", "test.pypi.org"})
-
-
-def is_official(index: IndexConfig) -> bool:
-    """Declared official, or pointing at PyPI or TestPyPI whatever the declaration says."""
-    hosts = {urlsplit(url).hostname for url in (index.upload_url, index.simple_url)}
-    return index.official or bool(hosts & OFFICIAL_HOSTS)
-
-
-def require_ci_for_official(index: IndexConfig, env: Mapping[str, str]) -> None:
-    """Official indexes (PyPI, TestPyPI) only take uploads from GitHub Actions."""
-    if is_official(index) and not in_github_actions(env):
-        raise GateError(
-            f"publishing to {index.name} (an official index) is only allowed from GitHub Actions",
-            hint="push the release tag and let the publish workflow upload; "
-            "locally, publish to a non-official index",
-        )
-
-
 def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityError:
     return IntegrityError(
         f"{entry.name} is already on {index} with other bytes: "
@@ -86,9 +77,12 @@ def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityErr
 
 
 def index_hashes(lookup: SimpleIndex, project: str) -> dict[str, str | None]:
-    """Filename -> sha256 (None when the index gives none) of the project's files."""
+    """Filename -> sha256 in lower case (None when the index gives none) of the project's
+    files: hex digits compare in any case."""
     page = lookup.project(project)
-    return {} if page is None else {f.filename: f.sha256 for f in page.files}
+    if page is None:
+        return {}
+    return {f.filename: None if f.sha256 is None else f.sha256.lower() for f in page.files}
 
 
 def _form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -110,7 +104,7 @@ def _upload_one(
     http: Http,
     index: IndexConfig,
     entry: ManifestFile,
-    path: Path,
+    directory: Path,
     auth: Credentials | None,
     attestations: list[object] | None,
 ) -> httpx.Response:
@@ -118,14 +112,17 @@ def _upload_one(
     from tagship.core.upload_form import upload_fields  # noqa: PLC0415
     from tagship.steps.dist_metadata import read_core_metadata  # noqa: PLC0415
 
-    fields = upload_fields(read_core_metadata(path, entry.kind), entry, attestations)
-    return http.request(
-        "POST",
-        index.upload_url,
-        data=_form(fields),
-        files={"content": (entry.name, path.read_bytes(), "application/octet-stream")},
-        auth=(auth.username, auth.password) if auth is not None else None,
+    fields = upload_fields(
+        read_core_metadata(directory / entry.name, entry.kind), entry, attestations
     )
+    with upload_body(directory, entry) as body:
+        return http.request(
+            "POST",
+            index.upload_url,
+            data=_form(fields),
+            files={"content": (entry.name, body, "application/octet-stream")},
+            auth=(auth.username, auth.password) if auth is not None else None,
+        )
 
 
 def publish(
@@ -133,6 +130,7 @@ def publish(
     directory: Path,
     index: IndexConfig,
     *,
+    expected: Expected,
     env: Mapping[str, str],
     http: Http,
     lookup: SimpleIndex,
@@ -140,12 +138,13 @@ def publish(
     attestations: Mapping[str, list[object]] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> PublishResult:
-    """Upload the manifest's files that the index does not have yet."""
+    """Upload the manifest's files that the index does not have yet, once the directory
+    passed verification against `expected`."""
     require_ci_for_official(index, env)
-    check_manifest(directory, manifest)
+    verify_build(directory, manifest, expected)
     existing = index_hashes(lookup, manifest.project)
     for entry in manifest.files:
-        if entry.name in existing and existing[entry.name] != entry.sha256:
+        if entry.name in existing and existing[entry.name] != entry.sha256.lower():
             raise conflict(entry, existing[entry.name], index.name)
     done: list[FileOutcome] = []
 
@@ -164,7 +163,7 @@ def publish(
                 http=http,
                 index=index,
                 entry=entry,
-                path=directory / entry.name,
+                directory=directory,
                 auth=auth,
                 attestations=(attestations or {}).get(entry.name),
             )
@@ -197,7 +196,7 @@ def _outcome(
     if _exists_answer(response):
         # a retried upload that had landed, or a race: the hash decides
         found = index_hashes(lookup, project).get(entry.name)
-        if found != entry.sha256:
+        if found != entry.sha256.lower():
             raise conflict(entry, found, index.name)
         return FileOutcome(entry.name, entry.sha256, "already-there")
     if response.is_success:
@@ -206,7 +205,7 @@ def _outcome(
 
 
 def _refusal(index: IndexConfig, response: httpx.Response) -> str:
-    text = " ".join(response.text.split())[:200]
+    text = response_excerpt(response)  # an index may echo the credentials it refused
     if response.status_code in (401, 403):
         username, password, token = credential_variables(index.name)
         return (

@@ -10,7 +10,7 @@ from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.core.ci_env import in_github_actions
 from tagship.core.claims import Publisher
 from tagship.core.config import Credentials, credentials
-from tagship.steps.publish import is_official
+from tagship.core.official import is_official
 
 if TYPE_CHECKING:
     from collections.abc import Callable

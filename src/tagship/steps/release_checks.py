@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.core.errors import GateError, UsageError
+from tagship.core.official import is_official
 from tagship.steps.audit import release_ref_patterns
-from tagship.steps.publish import is_official
 from tagship.steps.record import dry_runs, ledger_records
 from tagship.steps.reproduce import known_unreproducible
 

@@ -3,13 +3,18 @@ leaves. The flows chain them; `tagship publish`, `wait` and `verify-install` eac
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.core.config import credentials
 from tagship.core.errors import GateError
-from tagship.steps.publish import publish, require_ci_for_official
+from tagship.core.index_url import index_details
+from tagship.core.official import is_official, require_ci_for_official
+from tagship.steps.build import expected_version
+from tagship.steps.publish import publish
 from tagship.steps.publishing import attestations_for, simple_index, upload_credentials
-from tagship.steps.record import record
+from tagship.steps.record import ledger_records, manifest_digest, record
+from tagship.steps.verify import Expected
 from tagship.steps.verify_install import InstallTarget, verify_install
 from tagship.steps.wait import wait_visible
 
@@ -22,7 +27,7 @@ if TYPE_CHECKING:
     from tagship.core.config import IndexConfig
     from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
-    from tagship.steps.publish import FileOutcome, PublishResult
+    from tagship.steps.publish import FileOutcome, Ledger, PublishResult
     from tagship.steps.verify_install import Installer, InstallReport
     from tagship.steps.wait import WaitResult
     from tagship.workspace import Workspace
@@ -47,12 +52,16 @@ def publish_files(
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
-    in GitHub Actions), and record what happened to each."""
-    require_ci_for_official(index, workspace.env)  # before asking anyone for a token
+    in GitHub Actions) once they pass verification, and record what happened to each."""
+    require_publishable(workspace, index)  # before asking anyone for a token
+    expected = Expected(
+        workspace.name, expected_version(workspace), workspace.config.allow_top_level
+    )
     result = publish(
         manifest,
         directory,
         index,
+        expected=expected,
         env=workspace.env,
         http=http,
         lookup=simple_index(workspace, index, http),
@@ -60,13 +69,56 @@ def publish_files(
         attestations=attestations_for(workspace, index, manifest, directory),
         on_file=on_file,
     )
-    _record(workspace, "publish", manifest, index.name, {f.name: f.action for f in result.files})
-    return result
+    return replace(result, ledger=_record_publish(workspace, manifest, index, result))
+
+
+def require_publishable(workspace: Workspace, index: IndexConfig) -> None:
+    """Official indexes take uploads only from GitHub Actions, and only from the project's git
+    repository, whose ledger records them: checked before anything is read."""
+    require_ci_for_official(index, workspace.env)
+    if workspace.git is None and is_official(index):
+        raise GateError(
+            f"publishing to {index.name} (an official index) needs the project's git "
+            f"repository, whose ledger records the upload: {workspace.root} is not in one",
+            hint="publish from a clone of the project, as the release workflow does",
+        )
+
+
+def _record_publish(
+    workspace: Workspace, manifest: Manifest, index: IndexConfig, result: PublishResult
+) -> Ledger:
+    if workspace.git is None:
+        return "no-repository"
+    details = index_details(index)
+    digest = manifest_digest(manifest)
+    # a rerun that uploaded nothing leaves the first record of these bytes on this index alone
+    if not result.uploaded and any(
+        r.event.kind == "publish"
+        and r.event.index == index.name
+        and r.event.details.get("manifest-sha256") == digest
+        and all(r.event.details.get(k) == v for k, v in details.items())
+        for r in ledger_records(workspace)
+    ):
+        return "already-recorded"
+    actions = {f.name: f.action for f in result.files}
+    record(workspace, "publish", manifest, index=index.name, details={**actions, **details})
+    return "recorded"
+
+
+_LEDGER_NOTES = {
+    "recorded": "",
+    "already-recorded": "; the ledger already records this publish",
+    "no-repository": "; nothing recorded in the ledger (not a git repository)",
+    None: "",
+}
 
 
 def published_summary(result: PublishResult) -> str:
-    sent = sum(f.action == "uploaded" for f in result.files)
-    return f"{sent} uploaded, {len(result.files) - sent} already there, on {result.index}"
+    sent = result.uploaded
+    return (
+        f"{sent} uploaded, {len(result.files) - sent} already there, on {result.index}"
+        + _LEDGER_NOTES[result.ledger]
+    )
 
 
 def wait_for_files(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.archives import open_sdist, open_wheel
+from tagship.core.errors import GateError
+from tagship.steps.artifacts import dist_files
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
 # backends known to give different sdist bytes for the same commit (see PITFALLS)
 _UNREPRODUCIBLE_SDIST = {
@@ -117,3 +121,24 @@ def compare_builds(first: Path, second: Path, names: list[str]) -> list[Differen
             else:
                 found.append(Difference(name, None, "content"))
     return found
+
+
+def check_reproducible(
+    first: Path, names: list[str], build_again: Callable[[Path], object], backend: str
+) -> None:
+    """Build again with `build_again` and raise GateError, naming the first difference and
+    why the backend cannot help it when that is known, unless `names` in `first` are the
+    same bytes."""
+    with tempfile.TemporaryDirectory(prefix="tagship-rebuild-") as second:
+        build_again(Path(second))
+        again = [d.name for d in dist_files(Path(second))]
+        differences = compare_builds(first, Path(second), sorted(set(names) | set(again)))
+    if differences:
+        diff = differences[0]
+        why = known_unreproducible(backend, diff.file)
+        because = f" ({why}: the {backend} backend cannot build it reproducibly)" if why else ""
+        raise GateError(
+            f"the build is not reproducible: {diff}{because}",
+            hint="make the varying input fixed (timestamps, file order, umask), or use a "
+            "backend that honours SOURCE_DATE_EPOCH (hatchling, flit_core)",
+        )

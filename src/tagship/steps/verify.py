@@ -5,17 +5,18 @@ shows everything at once. What is checked: one sdist and at least one wheel, fil
 normalised (PEP 427 / PEP 625), name and version in each file name and in its core metadata
 equal to the project's, metadata valid and complete with a long description that renders,
 the wheel's RECORD equal to its zip members and their hashes, its WHEEL file (Wheel-Version
-1.x, Tag lines equal to the file name's tags), no absolute or `..` paths, no
-stray top-level `tests`/`docs` in a wheel, and `pyproject.toml` plus `PKG-INFO` in the sdist.
+1.x, Tag lines equal to the file name's tags), one .dist-info directory, no absolute or `..`
+paths, no member twice, no link out of the sdist nor device file in it, no stray top-level
+`tests`/`docs` in a wheel, and `pyproject.toml` plus `PKG-INFO` in the sdist. Archives are
+opened within the limits of `adapters.archives` (decompression bombs are refused by what they
+declare) and read in chunks.
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import io
+import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,20 +29,21 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel
+from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel, read_text
 from tagship.core.errors import GateError
-from tagship.steps.artifacts import DistFile, dist_files
+from tagship.core.manifest import normal_version, unnormalised
+from tagship.steps.artifacts import DistFile, check_manifest, dist_files
 from tagship.steps.metadata_check import metadata_problems
+from tagship.steps.wheel_record import record_problems
 
 if TYPE_CHECKING:
-    import zipfile
+    import tarfile
     from collections.abc import Iterable
     from pathlib import Path
 
+    from tagship.core.manifest import Manifest
+
 STRAY_TOP_LEVEL = frozenset({"tests", "test", "docs", "doc"})
-# RECORD hash algorithms the wheel spec allows (md5 and sha1 are forbidden)
-_RECORD_ALGORITHMS = frozenset({"sha256", "sha384", "sha512", "sha3_256", "blake2b", "blake2s"})
-_SIGNATURES = ("RECORD.jws", "RECORD.p7s")
 
 
 @dataclass(frozen=True)
@@ -96,50 +98,17 @@ def unsafe_path(name: str) -> bool:
 
 def _filename_problems(stem: str, expected_name: str, expected_version: Version) -> list[str]:
     raw_name, _, raw_version = stem.partition("-")
-    problems = []
-    if raw_name != canonicalize_name(raw_name).replace("-", "_"):
-        problems.append(f"the name {raw_name!r} in the file name is not normalised")
-    try:
-        normal = str(Version(raw_version))
-    except InvalidVersion:
-        normal = raw_version
-    if raw_version != normal:
-        problems.append(f"the version {raw_version!r} in the file name is not normalised")
+    problems = unnormalised(stem)
     if canonicalize_name(raw_name) != canonicalize_name(expected_name):
         problems.append(f"the file name names {raw_name!r}, expected {expected_name!r}")
-    if normal != str(expected_version):
+    if normal_version(raw_version) != str(expected_version):
         problems.append(f"the file name has version {raw_version}, expected {expected_version}")
     return problems
 
 
-def _record_problems(wheel: zipfile.ZipFile, record: str) -> list[str]:
-    members = {i.filename for i in wheel.infolist() if not i.is_dir()}
-    rows = [r for r in csv.reader(io.StringIO(wheel.read(record).decode("utf-8"))) if r]
-    problems, recorded = [], set()
-    for row in rows:
-        if len(row) != 3:  # noqa: PLR2004 - path, hash, size
-            problems.append(f"RECORD has a malformed row {row!r}")
-            continue
-        path, hashed, size = row
-        recorded.add(path)
-        if path == record:
-            continue
-        if path not in members:
-            problems.append(f"RECORD lists {path}, which is not in the wheel")
-            continue
-        algorithm, _, expected = hashed.partition("=")
-        if algorithm not in _RECORD_ALGORITHMS:
-            problems.append(f"RECORD has no acceptable hash for {path} ({hashed or 'none'})")
-            continue
-        data = wheel.read(path)
-        actual = base64.urlsafe_b64encode(hashlib.new(algorithm, data).digest()).rstrip(b"=")
-        if actual.decode() != expected or (size and int(size) != len(data)):
-            problems.append(f"RECORD does not match {path}: the file changed after the build")
-    signatures = {record.rsplit("/", 1)[0] + "/" + s for s in _SIGNATURES}
-    problems += [
-        f"{m} is in the wheel but not in RECORD" for m in sorted(members - recorded - signatures)
-    ]
-    return problems
+def _duplicates(names: Iterable[str]) -> list[str]:
+    # an installer (or unpacker) keeps one of them; which one is not for the archive to choose
+    return [f"holds {name!r} more than once" for name, n in Counter(names).items() if n > 1]
 
 
 def _wheel_problems(
@@ -155,20 +124,27 @@ def _wheel_problems(
         with open_wheel(dist.path) as wheel:
             names = wheel.namelist()
             problems += [f"unsafe member path {n!r}" for n in names if unsafe_path(n)]
+            problems += _duplicates(names)
             info = f"{stem}.dist-info"
+            # installers read the one .dist-info; a second could say anything
+            tops = {n.split("/", 1)[0] for n in names if "/" in n}
+            others = {t for t in tops if t.endswith(".dist-info")} - {info}
+            problems += [f"holds a second metadata directory {d!r}" for d in sorted(others)]
             if f"{info}/METADATA" not in names or f"{info}/RECORD" not in names:
                 return [*problems, f"has no {info}/METADATA and RECORD"], None
-            problems += metadata_problems(wheel.read(f"{info}/METADATA"), "METADATA", name, version)
-            problems += _record_problems(wheel, f"{info}/RECORD")
-            top = {n.split("/", 1)[0] for n in names if "/" in n}
+            metadata = read_text(wheel.open(f"{info}/METADATA"), "METADATA") or b""
+            problems += metadata_problems(metadata, "METADATA", name, version)
+            problems += record_problems(wheel, f"{info}/RECORD")
             problems += [
                 f"installs a top-level {entry!r} package into site-packages "
                 f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
-                for entry in sorted(top & STRAY_TOP_LEVEL - set(allowed))
+                for entry in sorted(tops & STRAY_TOP_LEVEL - set(allowed))
             ]
             if f"{info}/WHEEL" not in names:
                 return [*problems, f"has no {info}/WHEEL"], None
-            wheel_file = wheel.read(f"{info}/WHEEL").decode("utf-8", "replace")
+            wheel_file = (read_text(wheel.open(f"{info}/WHEEL"), "WHEEL") or b"").decode(
+                "utf-8", "replace"
+            )
     except UnreadableArchiveError as exc:
         return [*problems, exc.reason], None
     problems += _wheel_file_problems(wheel_file, {str(t) for t in file_tags}, info)
@@ -195,6 +171,28 @@ def _wheel_file_problems(wheel_file: str, file_tags: set[str], info: str) -> lis
     return problems
 
 
+def _member_problems(members: list[tarfile.TarInfo], stem: str) -> list[str]:
+    """What unpacking the sdist could do outside its own directory: paths out of it, links
+    out of it, device files and FIFOs."""
+    problems = [f"unsafe member path {m.name!r}" for m in members if unsafe_path(m.name)]
+    problems += _duplicates(m.name for m in members)
+    for member in members:
+        if member.isdev():
+            problems.append(f"{member.name!r} is a device file or a FIFO")
+        elif member.issym() or member.islnk():
+            # a symbolic link is relative to its directory, a hard link to the archive's root
+            start = posixpath.dirname(member.name) if member.issym() else ""
+            target = posixpath.normpath(posixpath.join(start, member.linkname))
+            if unsafe_path(member.linkname) or not target.startswith(f"{stem}/"):
+                problems.append(
+                    f"link {member.name!r} points outside the archive ({member.linkname})"
+                )
+    outside = [m.name for m in members if m.name.split("/", 1)[0] != stem]
+    if outside:
+        problems.append(f"{outside[0]!r} is not under the top directory {stem}/")
+    return problems
+
+
 def _sdist_problems(dist: DistFile, name: str, version: Version) -> list[str]:
     try:
         parse_sdist_filename(dist.name)
@@ -205,23 +203,15 @@ def _sdist_problems(dist: DistFile, name: str, version: Version) -> list[str]:
     try:
         with open_sdist(dist.path) as tar:
             members = tar.getmembers()
-            problems += [f"unsafe member path {m.name!r}" for m in members if unsafe_path(m.name)]
-            problems += [
-                f"link {m.name!r} points outside the archive ({m.linkname})"
-                for m in members
-                if (m.issym() or m.islnk()) and unsafe_path(m.linkname)
-            ]
-            outside = [m.name for m in members if m.name.split("/", 1)[0] != stem]
-            if outside:
-                problems.append(f"{outside[0]!r} is not under the top directory {stem}/")
+            problems += _member_problems(members, stem)
             by_name = {m.name: m for m in members if m.isfile()}
             for required in ("pyproject.toml", "PKG-INFO"):
                 if f"{stem}/{required}" not in by_name:
                     problems.append(f"does not contain {stem}/{required}")
             pkg_info = by_name.get(f"{stem}/PKG-INFO")
-            handle = tar.extractfile(pkg_info) if pkg_info is not None else None
-            if handle is not None:
-                problems += metadata_problems(handle.read(), "PKG-INFO", name, version)
+            raw = read_text(tar.extractfile(pkg_info), "PKG-INFO") if pkg_info else None
+            if raw is not None:
+                problems += metadata_problems(raw, "PKG-INFO", name, version)
     except UnreadableArchiveError as exc:
         problems.append(exc.reason)
     return problems
@@ -259,3 +249,32 @@ def verify_artifacts(
         found = _sdist_problems(sdist, expected_name, expected_version)
         problems += [Problem(sdist.name, message) for message in found]
     return VerifyReport(directory, files, tuple(problems), generator)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a build directory must hold: the project's name and the version due (see
+    `steps.build.expected_version`), and the top-level entries a wheel may install."""
+
+    name: str
+    version: Version
+    allow_top_level: tuple[str, ...] = ()
+
+
+def verify_build(directory: Path, manifest: Manifest | None, expected: Expected) -> VerifyReport:
+    """Every check of `tagship verify-artifacts`, which publishing passes first: the directory
+    holds exactly the manifest's bytes (IntegrityError, exit 4), the manifest is the expected
+    project and version's, and every file passes `verify_artifacts` (VerificationError)."""
+    if manifest is not None:
+        check_manifest(directory, manifest)
+        if (manifest.project, manifest.version) != (expected.name, str(expected.version)):
+            raise GateError(
+                f"the manifest is for {manifest.project} {manifest.version}, "
+                f"expected {expected.name} {expected.version}",
+                hint="rebuild: tagship build --clean",
+            )
+    report = verify_artifacts(
+        directory, expected.name, expected.version, allow_top_level=expected.allow_top_level
+    )
+    report.raise_for_problems()
+    return report

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tagship import __version__
 from tagship.core.release_plan import (
     ReleaseStep,
     dry_run_steps,
@@ -25,6 +25,7 @@ ACTIONS = {
     "setup-python": Commented(
         "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c", "v6.0.0"
     ),
+    "setup-uv": Commented("astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d", "v10.0.1"),
     "upload-artifact": Commented(
         "actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f", "v6.0.0"
     ),
@@ -32,7 +33,6 @@ ACTIONS = {
         "actions/download-artifact@37930b1c2abaa49bbe596cd826c3c89aef350131", "v7.0.0"
     ),
 }
-PYTHON_VERSION = "3.12"
 RUNNER = "ubuntu-latest"
 ARTIFACT = "dist"
 READ: dict[str, Any] = {"contents": "read"}
@@ -41,11 +41,17 @@ LEDGER_WRITE = Commented("write", "append to the release ledger (refs/tagship/le
 JOB_TOKEN = "${{ github.token }}"  # noqa: S105 - an expression GitHub fills in, not a secret
 
 
-def install_tagship() -> str:
-    return f"python -m pip install tagship=={__version__}"
+@dataclass(frozen=True)
+class Toolchain:
+    """What every job sets up: the Python it runs, uv, and the command that installs tagship."""
+
+    python: str
+    install: str
+    uv_version: str
 
 
-def _setup(*, history: bool, install: str) -> list[dict[str, Any]]:
+def setup_steps(tools: Toolchain, *, history: bool, more: str = "") -> list[dict[str, Any]]:
+    """Check out (with history when tags and commit times matter), Python, tagship."""
     checkout: dict[str, Any] = {"persist-credentials": False}
     if history:  # tags and commit times: scm versions and SOURCE_DATE_EPOCH need them
         checkout["fetch-depth"] = 0
@@ -54,13 +60,19 @@ def _setup(*, history: bool, install: str) -> list[dict[str, Any]]:
         {
             "name": "Set up Python",
             "uses": ACTIONS["setup-python"],
-            "with": {"python-version": PYTHON_VERSION},
+            "with": {"python-version": tools.python},
         },
-        {"name": "Install tools", "run": install},
+        {
+            "name": "Set up uv",
+            "uses": ACTIONS["setup-uv"],
+            # no cache: a release job installs only what the lock's hashes allow
+            "with": {"version": tools.uv_version, "enable-cache": False},
+        },
+        {"name": "Install tools", "run": f"{tools.install}\n{more}".strip() + "\n"},
     ]
 
 
-def _job(
+def job(
     name: str, permissions: dict[str, Any], steps: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:
     job: dict[str, Any] = {"name": name}
@@ -69,33 +81,6 @@ def _job(
     job["permissions"] = permissions
     job["steps"] = steps
     return job
-
-
-def check_job(config: Config, name: str, command: str) -> dict[str, Any]:
-    """One CI job per required check; its name is the check name branch protection requires."""
-    if name == "release-label":
-        return _job(
-            name,
-            {
-                "contents": "read",
-                "pull-requests": Commented("read", "the labels of the pull request"),
-            },
-            [
-                *_setup(history=False, install=install_tagship()),
-                {
-                    "name": "Exactly one release label",
-                    "run": command,
-                    "env": {"GITHUB_TOKEN": "${{ github.token }}"},
-                },
-            ],
-            **{"if": "github.event_name == 'pull_request'"},
-        )
-    install = f"{install_tagship()}\n{config.check_setup}"
-    return _job(
-        name,
-        READ,
-        [*_setup(history="tagship" in command, install=install), {"name": name, "run": command}],
-    )
 
 
 def _download() -> dict[str, Any]:
@@ -137,13 +122,21 @@ def _environment(publisher: TrustedPublisher, index: IndexConfig) -> dict[str, s
     return environment
 
 
+def _gate_shape(publisher: TrustedPublisher) -> dict[str, Any]:
+    if not publisher.on_tag:
+        return {"permissions": READ, "env": {}}
+    # on the tag the gate also finds the draft Release; GitHub lists drafts only to writers
+    drafts = Commented("write", "draft releases are listed only to a token that may write")
+    return {"permissions": {"contents": drafts}, "env": {"GITHUB_TOKEN": JOB_TOKEN}}
+
+
 def _job_shapes(
     publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool
 ) -> dict[str, dict[str, Any]]:
     """What each job holds besides its steps' commands: permissions, environment, the files."""
     environment = _environment(publisher, index)
     return {
-        "gate": {"permissions": READ, "env": {}},
+        "gate": _gate_shape(publisher),
         "build": {"permissions": READ, **_build_env(publisher, scm_version=scm_version)},
         "publish": {
             "permissions": {
@@ -177,7 +170,12 @@ def declared_steps(
 
 
 def publish_jobs(
-    config: Config, publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool = False
+    config: Config,
+    publisher: TrustedPublisher,
+    index: IndexConfig,
+    tools: Toolchain,
+    *,
+    scm_version: bool = False,
 ) -> dict[str, Any]:
     """One job per stage of the declared flow, in its order, each running its steps' commands:
     gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
@@ -193,7 +191,7 @@ def publish_jobs(
             for s in steps
             if s.job == name and s.run
         ]
-        body = [*_setup(history=True, install=install_tagship())]
+        body = setup_steps(tools, history=True)
         if name not in ("gate", "build"):
             body.append(_download())
         body.extend(commands)
@@ -208,7 +206,7 @@ def publish_jobs(
         extra: dict[str, Any] = {"needs": previous} if previous else {}
         if "environment" in shape:
             extra["environment"] = shape["environment"]
-        jobs[name] = _job(name, shape["permissions"], body, **extra)
+        jobs[name] = job(name, shape["permissions"], body, **extra)
         previous = name
     return jobs
 

@@ -1,0 +1,209 @@
+"""Which command each required check runs, read from what the project already uses.
+
+A command written in `[tool.tagship.checks]` wins; `""` there means "skipped by policy".
+Otherwise the project's own tools decide (pre-commit or ruff or flake8 for lint, mypy or
+pyright for typecheck, pytest, tox, nox or unittest for tests, Sphinx or MkDocs for docs), and
+a check nothing answers for is a job that fails saying what to set, never a command that
+cannot exist on the runner. Pure: the facts come from `ProjectFacts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tagship.core.config import Config
+
+LABEL_CHECK = "release-label"
+DEV_NAMES = ("dev", "test", "tests", "testing", "lint", "typing", "type", "docs", "doc")
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What a project's files say about its tools: file names present (relative paths),
+    the tables of pyproject.toml's `[tool]`, its extras and dependency groups, and the text
+    of its development requirement files."""
+
+    files: frozenset[str]
+    tool_tables: frozenset[str]
+    ini_sections: frozenset[str]  # "setup.cfg:flake8", "tox.ini:pytest", ...
+    extras: Mapping[str, tuple[str, ...]]
+    groups: Mapping[str, tuple[str, ...]]
+    requirement_files: Mapping[str, str]  # path -> text
+
+    def has(self, *names: str) -> str | None:
+        return next((n for n in names if n in self.files), None)
+
+    def declared(self, tool: str) -> bool:
+        """`tool` is among the project's development requirements."""
+        texts = [*self.requirement_files.values()]
+        texts += [" ".join(v) for k, v in self.extras.items() if k in DEV_NAMES]
+        texts += [" ".join(v) for k, v in self.groups.items() if k in DEV_NAMES]
+        return any(tool in text.lower() for text in texts)
+
+
+NO_FACTS = ProjectFacts(frozenset(), frozenset(), frozenset(), {}, {}, {})
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """What one required check's job does: install, run, and where that was decided."""
+
+    name: str
+    command: str | None  # None: nothing found, the job fails saying what to set
+    setup: str
+    source: str
+    skipped: bool = False  # `name = ""` in [tool.tagship.checks]
+
+
+def _lint(facts: ProjectFacts) -> tuple[str, str] | None:
+    found = facts.has(".pre-commit-config.yaml", ".pre-commit-config.yml")
+    if found:
+        return "pre-commit run --all-files --show-diff-on-failure", found
+    found = facts.has("ruff.toml", ".ruff.toml")
+    if found or "ruff" in facts.tool_tables:
+        return "ruff check .", found or "[tool.ruff] in pyproject.toml"
+    flake8 = facts.has(".flake8") or next(
+        (s.split(":")[0] for s in facts.ini_sections if s.endswith(":flake8")), None
+    )
+    if flake8:
+        return "flake8", flake8
+    return None
+
+
+def _typecheck(facts: ProjectFacts) -> tuple[str, str] | None:
+    mypy = facts.has("mypy.ini", ".mypy.ini") or next(
+        (s.split(":")[0] for s in facts.ini_sections if s.endswith(":mypy")), None
+    )
+    if mypy or "mypy" in facts.tool_tables:
+        return "mypy .", mypy or "[tool.mypy] in pyproject.toml"
+    found = facts.has("pyrightconfig.json")
+    if found or "pyright" in facts.tool_tables:
+        return "pyright", found or "[tool.pyright] in pyproject.toml"
+    return None
+
+
+def _tests(facts: ProjectFacts) -> tuple[str, str] | None:
+    pytest = facts.has("pytest.ini", "conftest.py", "tests/conftest.py") or next(
+        (s.split(":")[0] for s in facts.ini_sections if s.endswith((":tool:pytest", ":pytest"))),
+        None,
+    )
+    if pytest or "pytest" in facts.tool_tables:
+        return "pytest", pytest or "[tool.pytest.ini_options] in pyproject.toml"
+    found = facts.has("tox.toml") or next(
+        (s.split(":")[0] for s in facts.ini_sections if s in ("tox.ini:tox", "tox.ini:testenv")),
+        None,
+    )
+    if found or "tox" in facts.tool_tables:
+        return "tox -e py", found or "[tool.tox] in pyproject.toml"
+    if facts.has("noxfile.py"):
+        return "nox", "noxfile.py"
+    found = facts.has("tests", "test")
+    if found and facts.declared("pytest"):
+        return "pytest", f"{found}/ and pytest among the development requirements"
+    if found:
+        return f"python -m unittest discover -s {found}", f"{found}/ (unittest)"
+    return None
+
+
+def _docs(facts: ProjectFacts) -> tuple[str, str]:
+    for conf in ("docs/conf.py", "docs/source/conf.py", "doc/conf.py", "doc/source/conf.py"):
+        if conf in facts.files:
+            folder = conf.removesuffix("/conf.py")
+            return f"sphinx-build -W -b html {folder} {folder}/_build/html", conf
+    found = facts.has("mkdocs.yml", "mkdocs.yaml")
+    if found:
+        return "mkdocs build --strict", found
+    # no docs of its own: what it publishes still has to render, its docs links to resolve
+    return "tagship check-docs", "no Sphinx or MkDocs: the long description and docs-files"
+
+
+_FINDERS = {"lint": _lint, "typecheck": _typecheck, "tests": _tests}
+_FIXED = {
+    "package-build": "tagship build",
+    "build-validation": "tagship build && tagship verify-artifacts",
+    LABEL_CHECK: "tagship label-check",
+}
+
+
+def dev_install(facts: ProjectFacts) -> str:
+    """The project with its development requirements, as it declares them."""
+    extras = [k for k in DEV_NAMES if k in facts.extras]
+    groups = [k for k in DEV_NAMES if k in facts.groups]
+    target = f'".[{",".join(extras)}]"' if extras else "."
+    parts = ["python -m pip install --editable", target]
+    parts += [f"--group {g}" for g in groups]
+    parts += [f"-r {path}" for path in sorted(facts.requirement_files)]
+    line = " ".join(parts)
+    if groups:  # PEP 735 groups: pip 25.1 and later
+        line = 'python -m pip install "pip>=25.1"\n' + line
+    return line
+
+
+def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
+    """Each required check's plan, in the configured order. A `check-setup` written in the
+    config is the whole setup; otherwise the project's development requirements, plus the
+    check's tool when the project does not declare it."""
+    own_setup = config.sources.get("check-setup") is not None
+    base = config.check_setup if own_setup else dev_install(facts)
+    plans = []
+    for name in config.required_checks:
+        written = config.sources.get(f"checks.{name}")
+        command = config.check_commands.get(name)
+        if written is not None and command is not None:
+            where, skipped = f"[tool.tagship.checks] ({written})", command == ""
+        elif name in _FIXED:
+            command, where, skipped = _FIXED[name], "tagship", False
+        else:
+            found = _docs(facts) if name == "docs-validation" else _FINDERS.get(name, _none)(facts)
+            command, where = (found[0], f"inferred from {found[1]}") if found else (None, "-")
+            skipped = False
+        tool = _tool_of(command or "")
+        setup = base
+        if tool and not own_setup and not facts.declared(tool):
+            setup = f"{base}\npython -m pip install {tool}"
+        plans.append(CheckPlan(name, command, setup, where, skipped))
+    return tuple(plans)
+
+
+# the first word of a check's command -> the distribution that provides it
+_TOOLS = {
+    "ruff": "ruff",
+    "flake8": "flake8",
+    "mypy": "mypy",
+    "pyright": "pyright",
+    "pytest": "pytest",
+    "tox": "tox",
+    "nox": "nox",
+    "pre-commit": "pre-commit",
+    "sphinx-build": "sphinx",
+    "mkdocs": "mkdocs",
+}
+
+
+def _tool_of(command: str) -> str | None:
+    words = command.split()
+    return _TOOLS.get(words[0]) if words else None
+
+
+def _none(_: ProjectFacts) -> None:
+    return None
+
+
+def job_command(plan: CheckPlan, pyproject: str) -> str:
+    """The shell line a check's job runs: its command, a skip notice, or a one-line failure
+    that says what to set."""
+    if plan.skipped:
+        return f'echo "{plan.name} is skipped by policy ({plan.name} = \\"\\" in {pyproject})"'
+    if plan.command is None:
+        return f'echo "::error::{missing(plan.name, pyproject)}"; exit 1'
+    return plan.command
+
+
+def missing(check: str, pyproject: str) -> str:
+    """What to do about a check nothing was found for, in one line."""
+    where = f"[tool.tagship.checks] in {pyproject}"
+    return f"no {check} command found: set {check} = '...' (or '' to skip it) under {where}"

@@ -1,0 +1,34 @@
+"""The table `init` prints: each required check, the command its job runs, and where that
+command came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from tagship.core.infer_checks import CheckPlan
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    check: str
+    command: str
+    source: str
+
+
+def check_rows(plans: Sequence[CheckPlan], reused: Mapping[str, str]) -> tuple[CheckRow, ...]:
+    rows = []
+    for plan in plans:
+        if plan.name in reused:
+            where = f"job {plan.name} in {reused[plan.name]} (the project's own)"
+            rows.append(CheckRow(plan.name, "(the project's own job)", where))
+        elif plan.skipped:
+            rows.append(CheckRow(plan.name, "(skipped by policy)", plan.source))
+        elif plan.command is None:
+            rows.append(CheckRow(plan.name, "(none found: the job fails until one is set)", "-"))
+        else:
+            rows.append(CheckRow(plan.name, plan.command, plan.source))
+    return tuple(rows)
