@@ -468,3 +468,65 @@ def test_overrides_for_a_local_index_are_recorded(world: World, cli: Cli) -> Non
     records = read_ledger(Git(world.sample.work)).records
     dry = [r for r in records if r.event.kind == "dry-run"]
     assert dry[-1].event.details["command-line-overrides"] == "required-checks"
+
+
+def _kinds(world: World) -> list[str]:
+    return [r.event.kind for r in read_ledger(Git(world.sample.work)).records]
+
+
+def test_jobs_without_write_tokens_record_through_the_record_job(world: World, cli: Cli) -> None:
+    """publish, wait and verify-install leave their events in outboxes (their jobs hold no
+    token that may write the repository); `tagship record` appends them as its own job."""
+    _bump(world, cli)
+    path = ("-C", world.path)
+    _ok(cli(*path, "build"))
+    before = _kinds(world)
+    _ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
+    _ok(cli(*path, "wait", "--index", "testpypi", "--record-to", "outbox/verify.jsonl"))
+    _ok(
+        cli(*path, "verify-install", "--index", "testpypi", "--record-dry-run",
+            "--record-to", "outbox/verify.jsonl")
+    )  # fmt: skip
+    assert _kinds(world) == before  # nothing in the ledger yet
+    recorded = _ok(cli(*path, "record", "outbox"))
+    assert "(publish, wait, verify-install, dry-run)" in recorded.out
+    assert _kinds(world)[len(before) :] == ["publish", "wait", "verify-install", "dry-run"]
+    assert list((world.sample.work / "outbox").iterdir()) == []  # consumed: a rerun adds none
+    assert "nothing to record" in _ok(cli(*path, "record", "outbox")).out
+    # the dry run so recorded is the one the tag gate requires
+    assert "[passed] dry run recorded" in _ok(cli(*path, "tag", "--checks", "local")).out
+
+
+def test_the_record_job_refuses_what_another_commit_or_a_forger_wrote(
+    world: World, cli: Cli
+) -> None:
+    _bump(world, cli)
+    path = ("-C", world.path)
+    _ok(cli(*path, "build"))
+    _ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
+    outbox = world.sample.work / "outbox"
+    before = _kinds(world)
+    git(world.sample.work, "commit", "--quiet", "--allow-empty", "-m", "moved on")
+    moved = cli(*path, "record", "outbox")
+    assert moved.code == 4
+    assert "not demo-pkg at" in moved.err
+    assert _kinds(world) == before
+    assert (outbox / "publish.jsonl").exists()  # kept for a record from the right checkout
+    (outbox / "publish.jsonl").write_text('{"kind": "publish"}\n')
+    forged = cli(*path, "record", "outbox")
+    assert forged.code == 4
+    assert "outbox/publish.jsonl:1 is not an event tagship wrote" in forged.err
+    assert _kinds(world) == before
+
+
+def test_a_flow_that_fails_after_publishing_still_records_the_publish(
+    world: World, cli: Cli
+) -> None:
+    _bump(world, cli)
+    failing = "smoke-command=python -c 'raise SystemExit(3)'"
+    result = cli("-C", world.path, "--set", failing, "dry-run", "--checks", "local")
+    assert result.code == 1
+    assert "[failed] verify-install" in result.out
+    assert _kinds(world)[-3:] == ["publish", "wait", "verify-install"]
+    records = read_ledger(Git(world.sample.work)).records
+    assert records[-1].event.details["result"] == "failed"

@@ -185,7 +185,14 @@ def test_publish_workflows_are_hardened(cli: Cli, charmos: Repo) -> None:
         with_token = [j for j, job in jobs.items() if "id-token" in job["permissions"]]
         assert with_token == ["publish"]
         assert jobs["publish"]["environment"]["name"] == index
-        assert jobs["publish"]["steps"][-1]["run"] == f"tagship publish --index {index}"
+        runs = [step.get("run", "") for step in jobs["publish"]["steps"]]
+        assert f"tagship publish --index {index} --record-to outbox/publish.jsonl" in runs
+        # the job with the OIDC token may not write the repository: a later job records
+        assert jobs["publish"]["permissions"]["contents"] == "read"
+        assert "fetch-depth" not in jobs["publish"]["steps"][0]["with"]
+        assert jobs["verify-install"]["permissions"] == {"contents": "read"}
+        assert jobs["record"]["permissions"] == {"contents": "write"}
+        assert jobs["record"]["needs"] == ["publish", "verify-install"]
         assert jobs["build"]["needs"] == "gate"
         assert "cache" not in text.replace("enable-cache: false", "")
         assert "uv pip install --system --require-hashes --no-deps -r " in text

@@ -21,16 +21,24 @@ if TYPE_CHECKING:
 
 
 def _jobs_in_needs_order(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The jobs from the one without `needs` along the chain of `needs`."""
+    """The jobs in the order `needs` lets them run (a job after all it needs; ties in file
+    order), as GitHub schedules them."""
     jobs: dict[str, dict[str, Any]] = workflow["jobs"]
-    by_need = {job.get("needs"): name for name, job in jobs.items()}
     ordered: list[tuple[str, dict[str, Any]]] = []
-    current: str | None = by_need[None]
-    while current is not None:
-        ordered.append((current, jobs[current]))
-        current = by_need.get(current)
-    assert len(ordered) == len(jobs), "every job hangs on one chain of needs"
+    done: set[str] = set()
+    while len(ordered) < len(jobs):
+        ready = [
+            name for name, job in jobs.items() if name not in done and set(_needs(job)) <= done
+        ]
+        assert ready, "the jobs' needs form a cycle"
+        ordered.append((ready[0], jobs[ready[0]]))
+        done.add(ready[0])
     return ordered
+
+
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
 
 
 def _run_steps(workflow: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -63,6 +63,9 @@ class Workspace:
     _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
     # runs the build backend when the version is its to compute
     runner: Runner = field(default=run, repr=False, compare=False)
+    # where this run's ledger events go instead of the ledger, for a later job to append
+    # (`--record-to`: the publishing job holds no token that may write the repository)
+    outbox: Path | None = field(default=None, compare=False)
 
     @property
     def root(self) -> Path:

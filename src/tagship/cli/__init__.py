@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publish_cmd", "upload the manifest's files to an index, resumably"),
     "wait": ("wait_cmd", "wait until an index shows every manifest file"),
     "verify-install": ("verify_install_cmd", "install the release in a clean venv and check it"),
+    "record": ("record_cmd", "append to the ledger what earlier jobs left in their outboxes"),
     "dry-run": ("dry_run_cmd", "gate, build, publish to the test index, verify, record"),
     "tag": ("tag_cmd", "check every release gate, then create and push the tag"),
     "release": ("release_cmd", "in CI on the tag: rebuild, compare, publish, verify, release"),

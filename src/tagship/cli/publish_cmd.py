@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.build_cmd import show_problems
-from tagship.cli.context import in_project
+from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
 from tagship.cli.render import line, markdown_table, step_summary, table
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_record_to(parser)
     parser.add_argument(
         "--index", "--to", dest="index", required=True, metavar="INDEX", help="index name"
     )
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     )
     from tagship.steps.verify import VerificationError  # noqa: PLC0415
 
-    workspace = ctx.workspace()
+    workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
     require_publishable(workspace, index)  # before reading anything
     directory = in_project(workspace, args.dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.context import in_project
+from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import markdown_table, step_summary, table
 from tagship.core.errors import GateError
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_record_to(parser)
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     parser.add_argument(
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         recorded_summary,
     )
 
-    workspace = ctx.workspace()
+    workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)

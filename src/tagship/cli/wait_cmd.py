@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.context import in_project
+from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.options import add_wait_options
 from tagship.cli.render import line
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_record_to(parser)
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     add_wait_options(parser, timeout=600.0)
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
     from tagship.steps.release_steps import wait_for_files, waited_summary  # noqa: PLC0415
 
-    workspace = ctx.workspace()
+    workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
     manifest = load_manifest(in_project(workspace, args.dir))
     with Http(policy_from_env(ctx.env)) as http:

@@ -204,15 +204,9 @@ def _strings(data: Mapping[str, Any], required: tuple[str, ...], optional: tuple
             raise RecordError(f"member {key!r} must be a string or null")
 
 
-def _from_dict(data: Any) -> Record:
-    # exact types and member sets: a record is read back only in the shape it was written
-    if type(data) is not dict or data.keys() != _RECORD_KEYS or data["format"] != FORMAT:
-        raise RecordError(f"not a format-{FORMAT} ledger record")
-    seq, event, actor = data["seq"], data["event"], data["actor"]
-    if type(seq) is not int or type(event) is not dict or type(actor) is not dict:
-        raise RecordError("seq, event or actor has the wrong type")
-    _strings(data, ("time", "hash"), ("prev",))
-    if event.keys() != _EVENT_KEYS or type(event["files"]) is not list:
+def event_from_dict(event: Any) -> Event:
+    """An event as `event_dict` wrote it; RecordError for any other shape."""
+    if type(event) is not dict or event.keys() != _EVENT_KEYS or type(event["files"]) is not list:
         raise RecordError("the event has unexpected or missing members")
     _strings(event, ("kind", "project", "version", "result"), ("tag", "commit", "index"))
     files = []
@@ -224,11 +218,7 @@ def _from_dict(data: Any) -> Record:
     details = event["details"]
     if type(details) is not dict or not all(type(v) is str for v in details.values()):
         raise RecordError("event details must map strings to strings")
-    if not actor.keys() <= _ACTOR_KEYS or not all(type(v) is str for v in actor.values()):
-        raise RecordError("the actor has unknown members or non-string values")
-    if actor.get("kind") not in (GITHUB_ACTIONS, LOCAL):
-        raise RecordError(f"unknown actor kind {actor.get('kind')!r}")
-    parsed_event = Event(
+    parsed = Event(
         event["kind"],
         event["project"],
         event["version"],
@@ -239,7 +229,23 @@ def _from_dict(data: Any) -> Record:
         event["result"],
         details,
     )
-    check_event(parsed_event)
+    check_event(parsed)
+    return parsed
+
+
+def _from_dict(data: Any) -> Record:
+    # exact types and member sets: a record is read back only in the shape it was written
+    if type(data) is not dict or data.keys() != _RECORD_KEYS or data["format"] != FORMAT:
+        raise RecordError(f"not a format-{FORMAT} ledger record")
+    seq, event, actor = data["seq"], data["event"], data["actor"]
+    if type(seq) is not int or type(event) is not dict or type(actor) is not dict:
+        raise RecordError("seq, event or actor has the wrong type")
+    _strings(data, ("time", "hash"), ("prev",))
+    parsed_event = event_from_dict(event)
+    if not actor.keys() <= _ACTOR_KEYS or not all(type(v) is str for v in actor.values()):
+        raise RecordError("the actor has unknown members or non-string values")
+    if actor.get("kind") not in (GITHUB_ACTIONS, LOCAL):
+        raise RecordError(f"unknown actor kind {actor.get('kind')!r}")
     return Record(seq, data["time"], data["prev"], parsed_event, Actor(**actor), data["hash"])
 
 

@@ -20,6 +20,11 @@ DOCS_LINKS = "docs links"
 DOCS_PULL = "docs pull request"
 
 TAG_REF = '"$GITHUB_REF_NAME"'  # the pushed tag, passed to run: through the environment
+# the jobs that may not write the repository leave their ledger events here, for the record
+# job: the publishing job holds the OIDC token, the verify job runs third-party code
+OUTBOX = "outbox"
+PUBLISH_OUTBOX = f"{OUTBOX}/publish.jsonl"
+VERIFY_OUTBOX = f"{OUTBOX}/verify-install.jsonl"
 
 
 @dataclass(frozen=True)
@@ -44,22 +49,32 @@ BUILD_STEP = ReleaseStep(BUILD, "build", "tagship build", "build the sdist and w
 
 
 def _publish_wait_install(index: str, install_flags: str = "") -> tuple[ReleaseStep, ...]:
-    """The steps both flows take once the files are built and verified."""
+    """The steps both flows take once the files are built and verified; their ledger records
+    are appended by the record step (the record job), which follows them."""
     return (
         ReleaseStep(
             publish_name(index),
             "publish",
-            f"tagship publish --index {index}",
+            f"tagship publish --index {index} --record-to {PUBLISH_OUTBOX}",
             f"upload the files to {index}",
         ),
         ReleaseStep(
-            WAIT, "verify-install", f"tagship wait --index {index}", f"poll {index} for the files"
+            WAIT,
+            "verify-install",
+            f"tagship wait --index {index} --record-to {VERIFY_OUTBOX}",
+            f"poll {index} for the files",
         ),
         ReleaseStep(
             VERIFY_INSTALL,
             "verify-install",
-            f"tagship verify-install --index {index}{install_flags}",
+            f"tagship verify-install --index {index}{install_flags} --record-to {VERIFY_OUTBOX}",
             f"install from {index} in a clean virtual environment",
+        ),
+        ReleaseStep(
+            RECORD,
+            "record",
+            f"tagship record {OUTBOX}",
+            "append the records of publish, wait and verify-install to the ledger",
         ),
     )
 
@@ -71,7 +86,6 @@ def dry_run_steps(index: str, branch_gate: str = "") -> tuple[ReleaseStep, ...]:
         ReleaseStep(GATES, "gate", branch_gate, "check the release gates"),
         BUILD_STEP,
         *_publish_wait_install(index, " --record-dry-run"),
-        ReleaseStep(RECORD, "verify-install", None, "append a dry-run record to the ledger"),
     )
 
 

@@ -15,7 +15,6 @@ from tagship.steps.gates import (
     release_version,
     tree_clean,
 )
-from tagship.steps.release_steps import record_dry_run, recorded_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,6 +52,13 @@ def dry_run(
         return
     manifest = build(pipeline, workspace, options, runner)
     publish_wait_install(
-        pipeline, workspace, manifest, options, index, http=http, runner=runner, mask=mask
+        pipeline,
+        workspace,
+        manifest,
+        options,
+        index,
+        http=http,
+        runner=runner,
+        mask=mask,
+        dry_run=True,
     )
-    pipeline.step(plan.RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary)

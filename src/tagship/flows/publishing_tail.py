@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
+from tagship.flows.pipeline import FlowFailedError
 from tagship.steps.build import build_artifacts, built_summary
 from tagship.steps.release_steps import (
+    append_outbox,
+    appended_summary,
     install_release,
     installed_summary,
     publish_files,
     published_summary,
+    record_dry_run,
     require_installed,
     wait_for_files,
     waited_summary,
@@ -50,8 +57,37 @@ def publish_wait_install(
     http: Http,
     runner: Runner,
     mask: Callable[[str], None],
+    dry_run: bool = False,
 ) -> None:
-    """Publish the built files to `index`, wait for them, prove they install; record each."""
+    """Publish the built files to `index`, wait for them, prove they install (and, for the
+    dry run, that it passed); the record step then appends their records, as the record job
+    does in the workflows. A step that fails still leaves the records of the steps before."""
+    with tempfile.TemporaryDirectory(prefix="tagship-outbox-") as folder:
+        outbox = Path(folder)
+        deferred = replace(workspace, outbox=outbox / "flow.jsonl")
+        try:
+            _publish_wait_install(
+                pipeline, deferred, manifest, options, index, http=http, runner=runner, mask=mask
+            )
+            if dry_run:
+                record_dry_run(deferred, manifest, index)
+        except FlowFailedError:
+            append_outbox(workspace, outbox)
+            raise
+        pipeline.step(plan.RECORD, lambda: append_outbox(workspace, outbox), appended_summary)
+
+
+def _publish_wait_install(
+    pipeline: Pipeline,
+    workspace: Workspace,
+    manifest: Manifest,
+    options: FlowOptions,
+    index: IndexConfig,
+    *,
+    http: Http,
+    runner: Runner,
+    mask: Callable[[str], None],
+) -> None:
     directory = options.out_dir
     pipeline.step(
         plan.publish_name(index.name),

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from tagship.steps.verify import Expected
 
 Action = Literal["uploaded", "already-there"]
-# what the ledger got: a record, none (the same publish is recorded already), or none at all
-Ledger = Literal["recorded", "already-recorded", "no-repository"]
+# what the ledger got: a record, none (the same publish is recorded already), one later (the
+# record step appends it), or none at all
+Ledger = Literal["recorded", "already-recorded", "deferred", "no-repository"]
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.versions import version_from_tag
+from tagship.steps.outbox import write_outbox
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
@@ -33,16 +35,16 @@ def file_entries(manifest: Manifest) -> tuple[FileEntry, ...]:
     return tuple(FileEntry(f.name, f.size, f.sha256) for f in manifest.files)
 
 
-def record(
+def manifest_event(
     workspace: Workspace,
     kind: str,
     manifest: Manifest,
     *,
     index: str | None = None,
     details: Mapping[str, str] | None = None,
-) -> Record:
-    """Append an event about `manifest`'s release to the ledger (pushed to origin)."""
-    event = Event(
+) -> Event:
+    """An event about `manifest`'s release."""
+    return Event(
         kind=kind,
         project=manifest.project,
         version=manifest.version,
@@ -56,7 +58,60 @@ def record(
             **(details or {}),
         },
     )
-    return append_event(workspace.require_git(), event, workspace.env)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What became of an event: recorded (the record), already recorded, deferred to a later
+    job's `tagship record`, or nowhere to record it (not a git repository)."""
+
+    status: Literal["recorded", "already-recorded", "deferred", "no-repository"]
+    record: Record | None = None
+
+
+def _may_repeat(event: Event) -> bool:
+    return event.kind == "publish" and "uploaded" not in event.details.values()
+
+
+def already_recorded(records: Iterable[Record], event: Event) -> bool:
+    """A publish that uploaded nothing, of bytes a record of the same index already names:
+    a rerun leaves the first record alone."""
+    if not _may_repeat(event):
+        return False
+    same = ("manifest-sha256", "upload-url")
+    return any(
+        r.event.kind == "publish"
+        and r.event.index == event.index
+        and all(r.event.details.get(k) == event.details.get(k) for k in same)
+        for r in records
+    )
+
+
+def append(workspace: Workspace, event: Event) -> Appended:
+    """Record `event`: in the ledger (pushed to origin), or in the workspace's outbox for a
+    later job to append (a job that may not write to the repository)."""
+    if workspace.outbox is not None:
+        write_outbox(workspace.outbox, event)
+        return Appended("deferred")
+    if workspace.git is None:
+        return Appended("no-repository")
+    # only a publish that uploaded nothing can repeat a record: only then is the ledger read
+    if _may_repeat(event) and already_recorded(ledger_records(workspace), event):
+        return Appended("already-recorded")
+    return Appended("recorded", append_event(workspace.git, event, workspace.env))
+
+
+def record(
+    workspace: Workspace,
+    kind: str,
+    manifest: Manifest,
+    *,
+    index: str | None = None,
+    details: Mapping[str, str] | None = None,
+) -> Appended:
+    """Record an event about `manifest`'s release (see `append`)."""
+    event = manifest_event(workspace, kind, manifest, index=index, details=details)
+    return append(workspace, event)
 
 
 def record_tag_event(

@@ -7,13 +7,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.core.config import credentials
-from tagship.core.errors import GateError
+from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
 from tagship.steps.build import expected_version
+from tagship.steps.outbox import clear_outboxes, read_outboxes
 from tagship.steps.publish import publish
 from tagship.steps.publishing import attestations_for, simple_index, upload_credentials
-from tagship.steps.record import ledger_records, manifest_digest, record
+from tagship.steps.record import Appended, append, record
 from tagship.steps.verify import Expected
 from tagship.steps.verify_install import InstallTarget, verify_install
 from tagship.steps.wait import wait_visible
@@ -25,20 +26,11 @@ if TYPE_CHECKING:
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
     from tagship.core.config import IndexConfig
-    from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
     from tagship.steps.publish import FileOutcome, Ledger, PublishResult
     from tagship.steps.verify_install import Installer, InstallReport
     from tagship.steps.wait import WaitResult
     from tagship.workspace import Workspace
-
-
-def _record(
-    workspace: Workspace, kind: str, manifest: Manifest, index: str, details: dict[str, str]
-) -> None:
-    # outside a git repository there is no ledger to write to; the flows require one
-    if workspace.git is not None:
-        record(workspace, kind, manifest, index=index, details=details)
 
 
 def publish_files(
@@ -87,28 +79,15 @@ def require_publishable(workspace: Workspace, index: IndexConfig) -> None:
 def _record_publish(
     workspace: Workspace, manifest: Manifest, index: IndexConfig, result: PublishResult
 ) -> Ledger:
-    if workspace.git is None:
-        return "no-repository"
-    details = index_details(index)
-    digest = manifest_digest(manifest)
-    # a rerun that uploaded nothing leaves the first record of these bytes on this index alone
-    if not result.uploaded and any(
-        r.event.kind == "publish"
-        and r.event.index == index.name
-        and r.event.details.get("manifest-sha256") == digest
-        and all(r.event.details.get(k) == v for k, v in details.items())
-        for r in ledger_records(workspace)
-    ):
-        return "already-recorded"
-    actions = {f.name: f.action for f in result.files}
-    record(workspace, "publish", manifest, index=index.name, details={**actions, **details})
-    return "recorded"
+    details = {**{f.name: f.action for f in result.files}, **index_details(index)}
+    return record(workspace, "publish", manifest, index=index.name, details=details).status
 
 
 _LEDGER_NOTES = {
     "recorded": "",
     "already-recorded": "; the ledger already records this publish",
     "no-repository": "; nothing recorded in the ledger (not a git repository)",
+    "deferred": "; its record is appended by the record step",
     None: "",
 }
 
@@ -127,7 +106,7 @@ def wait_for_files(
     """Poll the index until it shows every file with the manifest's hash; record it."""
     lookup = simple_index(workspace, index, http)
     done = wait_visible(manifest, lookup, index.name, timeout=timeout, option="--wait-timeout")
-    _record(workspace, "wait", manifest, index.name, {"polls": str(done.polls)})
+    record(workspace, "wait", manifest, index=index.name, details={"polls": str(done.polls)})
     return done
 
 
@@ -161,7 +140,7 @@ def install_release(
         installer=installer,
     )
     outcome = "ok" if report.ok else "failed"
-    _record(workspace, "verify-install", manifest, index.name, {"result": outcome})
+    record(workspace, "verify-install", manifest, index=index.name, details={"result": outcome})
     return report
 
 
@@ -180,10 +159,42 @@ def installed_summary(report: InstallReport) -> str:
     return "; ".join(f"{c.name}: {'' if c.ok else 'FAILED: '}{c.detail}" for c in report.checks)
 
 
-def record_dry_run(workspace: Workspace, manifest: Manifest, index: IndexConfig) -> Record:
+def record_dry_run(workspace: Workspace, manifest: Manifest, index: IndexConfig) -> Appended:
     """The record `tagship tag` requires: this commit and version went through the dry run."""
     return record(workspace, "dry-run", manifest, index=index.name)
 
 
-def recorded_summary(saved: Record) -> str:
-    return f"ledger record {saved.seq}: {saved.event.version} at {(saved.event.commit or '')[:12]}"
+def recorded_summary(done: Appended) -> str:
+    if done.record is None:
+        return f"the dry run's record: {done.status}"
+    event = done.record.event
+    return f"ledger record {done.record.seq}: {event.version} at {(event.commit or '')[:12]}"
+
+
+def append_outbox(workspace: Workspace, folder: Path) -> list[Appended]:
+    """Append what earlier jobs (or steps) wrote to the outboxes in `folder`, in order. Only
+    events of this project at HEAD's commit are taken: an outbox cannot speak for others."""
+    git = workspace.require_git()
+    head = git.head_sha()
+    events = read_outboxes(folder)
+    for event in events:
+        if event.project != workspace.name or event.commit != head:
+            raise IntegrityError(
+                f"the outbox holds an event for {event.project} at {(event.commit or '?')[:12]}"
+                f", not {workspace.name} at {head[:12]}: nothing was recorded",
+                hint="record from a checkout of the commit the jobs released",
+            )
+    target = replace(workspace, outbox=None)
+    done = [append(target, event) for event in events]
+    clear_outboxes(folder)
+    return done
+
+
+def appended_summary(done: list[Appended]) -> str:
+    kept = [a.record for a in done if a.record is not None]
+    if not done:
+        return "nothing to record"
+    seqs = f"ledger records {kept[0].seq}-{kept[-1].seq}" if kept else "no new ledger record"
+    kinds = ", ".join(a.record.event.kind for a in done if a.record is not None)
+    skipped = len(done) - len(kept)
+    return f"{seqs} ({kinds})" + (f"; {skipped} already recorded" if skipped else "")

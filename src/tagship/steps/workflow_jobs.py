@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.release_plan import (
+    OUTBOX,
     ReleaseStep,
     dry_run_steps,
     jobs_in_order,
@@ -83,14 +84,6 @@ def job(
     return job
 
 
-def _download() -> dict[str, Any]:
-    return {
-        "name": "Download the verified files",
-        "uses": ACTIONS["download-artifact"],
-        "with": {"name": ARTIFACT, "path": "dist/"},
-    }
-
-
 def _branch_gate(config: Config, index: str) -> str:
     patterns = "|".join(f"branch:{b}" for b in (config.release_branch, config.hotfix_branches))
     return (
@@ -102,17 +95,12 @@ def _branch_gate(config: Config, index: str) -> str:
     )
 
 
-def _build_env(publisher: TrustedPublisher, *, scm_version: bool) -> dict[str, Any]:
-    if publisher.on_tag:
-        # on the tag, the check reads the ledger from origin (private repos too)
-        return {"env": {"GITHUB_TOKEN": JOB_TOKEN}}
-    if scm_version:
-        # the version input goes to the backends as their pretend version, never into run:
-        version = "${{ inputs.version }}"
-        return {
-            "env": {"SETUPTOOLS_SCM_PRETEND_VERSION": version, "PDM_BUILD_SCM_VERSION": version}
-        }
-    return {"env": {}}
+def _version_env(publisher: TrustedPublisher, *, scm_version: bool) -> dict[str, str]:
+    if publisher.on_tag or not scm_version:
+        return {}
+    # the version input goes to the backends as their pretend version, never into run:
+    version = "${{ inputs.version }}"
+    return {"SETUPTOOLS_SCM_PRETEND_VERSION": version, "PDM_BUILD_SCM_VERSION": version}
 
 
 def _environment(publisher: TrustedPublisher, index: IndexConfig) -> dict[str, str]:
@@ -124,31 +112,46 @@ def _environment(publisher: TrustedPublisher, index: IndexConfig) -> dict[str, s
 
 def _gate_shape(publisher: TrustedPublisher) -> dict[str, Any]:
     if not publisher.on_tag:
-        return {"permissions": READ, "env": {}}
+        return {"permissions": READ, "history": True}
     # on the tag the gate also finds the draft Release; GitHub lists drafts only to writers
     drafts = Commented("write", "draft releases are listed only to a token that may write")
-    return {"permissions": {"contents": drafts}, "env": {"GITHUB_TOKEN": JOB_TOKEN}}
+    env = {"GITHUB_TOKEN": JOB_TOKEN}
+    return {"permissions": {"contents": drafts}, "env": env, "history": True}
 
 
 def _job_shapes(
     publisher: TrustedPublisher, index: IndexConfig, *, scm_version: bool
 ) -> dict[str, dict[str, Any]]:
-    """What each job holds besides its steps' commands: permissions, environment, the files."""
+    """What each job holds besides its steps' commands: permissions, environment, what it
+    needs, and which files it takes and leaves. Only the record job and the GitHub Release job
+    may write the repository; the job with the OIDC token and the job that installs and runs
+    the released code hold no such token."""
+    version = _version_env(publisher, scm_version=scm_version)
     environment = _environment(publisher, index)
+    # on the tag, the rebuild's check reads the ledger from origin (private repos too)
+    ledger_read = {"GITHUB_TOKEN": JOB_TOKEN} if publisher.on_tag else {}
     return {
         "gate": _gate_shape(publisher),
-        "build": {"permissions": READ, **_build_env(publisher, scm_version=scm_version)},
+        "build": {"permissions": READ, "env": {**ledger_read, **version}, "history": True},
         "publish": {
             "permissions": {
-                "contents": LEDGER_WRITE,
+                "contents": "read",
                 "id-token": Commented("write", "Trusted Publishing: the OIDC token PyPI trusts"),
             },
-            "env": {"GITHUB_TOKEN": JOB_TOKEN, "TAGSHIP_ENVIRONMENT": environment["name"]},
+            "env": {"TAGSHIP_ENVIRONMENT": environment["name"], **version},
             "environment": environment,
+            "files": True,
+            "outbox": True,
         },
-        "verify-install": {
+        "verify-install": {"permissions": READ, "env": version, "files": True, "outbox": True},
+        "record": {
             "permissions": {"contents": LEDGER_WRITE},
-            "env": {"GITHUB_TOKEN": JOB_TOKEN},
+            "env": {"GITHUB_TOKEN": JOB_TOKEN, **version},
+            "history": True,
+            "needs": ["publish", "verify-install"],
+            # what was published is recorded even when the install check failed
+            "if": "${{ !cancelled() }}",
+            "outboxes": True,
         },
         "github-release": {
             "permissions": {
@@ -156,6 +159,9 @@ def _job_shapes(
                 "pull-requests": Commented("write", "the docs links pull request"),
             },
             "env": {"GITHUB_TOKEN": JOB_TOKEN},
+            "history": True,
+            "files": True,
+            "needs": ["verify-install", "record"],
         },
     }
 
@@ -169,6 +175,46 @@ def declared_steps(
     return dry_run_steps(index, _branch_gate(config, index))
 
 
+def _files_in(shape: dict[str, Any]) -> list[dict[str, Any]]:
+    steps = []
+    if shape.get("files"):
+        steps.append(
+            {
+                "name": "Download the verified files",
+                "uses": ACTIONS["download-artifact"],
+                "with": {"name": ARTIFACT, "path": "dist/"},
+            }
+        )
+    if shape.get("outboxes"):
+        steps.append(
+            {
+                "name": "Download the records of the jobs before",
+                "uses": ACTIONS["download-artifact"],
+                "with": {"pattern": f"{OUTBOX}-*", "path": f"{OUTBOX}/", "merge-multiple": True},
+            }
+        )
+    return steps
+
+
+def _files_out(name: str, shape: dict[str, Any]) -> list[dict[str, Any]]:
+    if name == "build":
+        keep = {"name": ARTIFACT, "path": "dist/", "if-no-files-found": "error"}
+        return [
+            {"name": "Keep the verified files", "uses": ACTIONS["upload-artifact"], "with": keep}
+        ]
+    if shape.get("outbox"):
+        keep = {"name": f"{OUTBOX}-{name}", "path": f"{OUTBOX}/", "if-no-files-found": "ignore"}
+        return [
+            {
+                "name": "Keep the records for the record job",
+                "if": "${{ !cancelled() }}",
+                "uses": ACTIONS["upload-artifact"],
+                "with": keep,
+            }
+        ]
+    return []
+
+
 def publish_jobs(
     config: Config,
     publisher: TrustedPublisher,
@@ -178,7 +224,8 @@ def publish_jobs(
     scm_version: bool = False,
 ) -> dict[str, Any]:
     """One job per stage of the declared flow, in its order, each running its steps' commands:
-    gate -> build -> publish (the only job with id-token) -> verify -> GitHub Release."""
+    gate -> build -> publish (the only job with id-token) -> verify -> record -> GitHub
+    Release."""
     steps = declared_steps(config, publisher, index.name)
     shapes = _job_shapes(publisher, index, scm_version=scm_version)
     jobs: dict[str, Any] = {}
@@ -191,21 +238,15 @@ def publish_jobs(
             for s in steps
             if s.job == name and s.run
         ]
-        body = setup_steps(tools, history=True)
-        if name not in ("gate", "build"):
-            body.append(_download())
-        body.extend(commands)
-        if name == "build":
-            body.append(
-                {
-                    "name": "Keep the verified files",
-                    "uses": ACTIONS["upload-artifact"],
-                    "with": {"name": ARTIFACT, "path": "dist/", "if-no-files-found": "error"},
-                }
-            )
-        extra: dict[str, Any] = {"needs": previous} if previous else {}
-        if "environment" in shape:
-            extra["environment"] = shape["environment"]
+        body = setup_steps(tools, history=shape.get("history", False))
+        body += [*_files_in(shape), *commands, *_files_out(name, shape)]
+        extra: dict[str, Any] = {}
+        needs = shape.get("needs", previous)
+        if needs:
+            extra["needs"] = needs
+        for key in ("if", "environment"):
+            if key in shape:
+                extra[key] = shape[key]
         jobs[name] = job(name, shape["permissions"], body, **extra)
         previous = name
     return jobs
