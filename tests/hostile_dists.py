@@ -14,12 +14,13 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tagship.core.manifest import Manifest
-from tagship.steps.artifacts import dist_files, manifest_entry, write_manifest
+import releases
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+
+    from tagship.core.manifest import Manifest
 
 NAME, VERSION = "pub-pkg", "1.0.0"
 STEM = "pub_pkg-1.0.0"
@@ -185,17 +186,4 @@ def gzip_bomb(path: Path, member: str, mib: int) -> Path:
 
 def seal(directory: Path, project: str = NAME, version: str = VERSION) -> Manifest:
     """The manifest of whatever `directory` holds: every hash matches."""
-    manifest = Manifest(
-        project=project,
-        version=version,
-        tag=f"v{version}",
-        commit="0" * 40,
-        dirty=False,
-        source_date_epoch=1_700_000_000,
-        builder="tests",
-        build_backend="tests",
-        backend_version="tests",
-        files=tuple(manifest_entry(d) for d in dist_files(directory)),
-    )
-    write_manifest(directory, manifest)
-    return manifest
+    return releases.seal(directory, project, version)

@@ -23,13 +23,10 @@ def pyproject(name: str, version: str, upload_url: str, simple_url: str, extra: 
     )
 
 
-def write_release(directory: Path, name: str, version: str, payload: str = "") -> Manifest:
-    """A wheel and an sdist of `name` `version` in `directory`, with their manifest."""
-    make_wheel(directory, name, version, payload)
-    make_sdist(directory, name, version, payload)
-    files = tuple(manifest_entry(d) for d in dist_files(directory))
+def seal(directory: Path, project: str, version: str) -> Manifest:
+    """The manifest of whatever `directory` holds, written there: every hash matches."""
     manifest = Manifest(
-        project=name,
+        project=project,
         version=version,
         tag=f"v{version}",
         commit="0" * 40,
@@ -38,10 +35,17 @@ def write_release(directory: Path, name: str, version: str, payload: str = "") -
         builder="tests",
         build_backend="tests",
         backend_version="tests",
-        files=files,
+        files=tuple(manifest_entry(d) for d in dist_files(directory)),
     )
     write_manifest(directory, manifest)
     return manifest
+
+
+def write_release(directory: Path, name: str, version: str, payload: str = "") -> Manifest:
+    """A wheel and an sdist of `name` `version` in `directory`, with their manifest."""
+    make_wheel(directory, name, version, payload)
+    make_sdist(directory, name, version, payload)
+    return seal(directory, name, version)
 
 
 @dataclass(frozen=True)

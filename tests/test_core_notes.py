@@ -181,3 +181,23 @@ def test_release_labels_of_keeps_configured_order() -> None:
 )
 def test_parse_merge_commit(subject: str, body: str, expected: MergedPull | None) -> None:
     assert parse_merge_commit(subject, body) == expected
+
+
+def test_the_first_release_is_the_projects_version() -> None:
+    """Nothing was released yet: the draft is for the version in pyproject.toml, unbumped."""
+    first = build_notes(
+        [pr(1, PAT)],
+        RELEASE_LABELS,
+        current=Version("0.1.0"),
+        since=None,
+        project_version=Version("0.1.0"),
+    )
+    assert first.next_version == Version("0.1.0")
+    scm = build_notes(
+        [pr(1, PAT)],
+        RELEASE_LABELS,
+        current=Version("0.1.dev2"),
+        since=None,
+        project_version=Version("0.1.dev2"),
+    )
+    assert scm.next_version == Version("0.1")  # a dev version is bumped as before

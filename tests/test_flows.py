@@ -3,11 +3,10 @@ dry-run -> tag -> release, and every gate that must stop it."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shlex
+import shutil
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,13 +14,10 @@ import pytest
 import github_payloads as gh
 from conftest import git
 from faults import Fault, FaultProxy, serve
+from release_world import as_ci, bump, files_on, ok, release_world, tagged_in_ci
 from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import read_ledger
-from tagship.adapters.local_index import LocalIndex, running_index
-from tagship.adapters.process import run
 from tagship.core.release_plan import ReleaseStep, dry_run_steps, release_steps
-from tagship.flows.demo import ci_identity
-from tagship.flows.sample import SampleIndex, SampleRepo, create_sample
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,71 +25,18 @@ if TYPE_CHECKING:
 
     from pytest_httpserver import HTTPServer
 
-    from conftest import Cli, CliResult
+    from conftest import Cli
+    from release_world import World
+    from tagship.core.config import ReleaseArtifacts
+    from tagship.core.ledger import Record
 
 pytestmark = pytest.mark.integration
-PASS = f"{sys.executable} -c pass"
-FAST_CHECKS = dict.fromkeys(
-    ("lint", "typecheck", "tests", "package-build", "docs-validation", "build-validation"), PASS
-)
-
-
-@dataclass(frozen=True)
-class World:
-    sample: SampleRepo
-    test_index: LocalIndex
-    prod_index: LocalIndex
-
-    @property
-    def path(self) -> str:
-        return str(self.sample.work)
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    with (
-        running_index(tmp_path / "test-index") as test,
-        running_index(tmp_path / "prod-index") as prod,
-    ):
-        indexes = [
-            SampleIndex("testpypi", test.upload_url, test.simple_url),
-            SampleIndex("pypi", prod.upload_url, prod.simple_url),
-        ]
-        sample = create_sample(tmp_path / "sample", indexes=indexes, checks=FAST_CHECKS, runner=run)
-        git(sample.work, "config", "user.name", "Test Maintainer")
-        yield World(sample, test, prod)
-
-
-def _files(index: LocalIndex) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in index.directory.iterdir()
-        if p.is_file()
-    }
-
-
-def _bump(world: World, cli: Cli) -> None:
-    assert cli("-C", world.path, "bump", "minor", "--commit").code == 0
-    git(world.sample.work, "push", "--quiet", "origin", "main")
-
-
-def _ok(result: CliResult) -> CliResult:
-    assert result.code == 0, result.out + result.err
-    return result
-
-
-def _as_ci(world: World, monkeypatch: pytest.MonkeyPatch, tag: str) -> None:
-    sha = git(world.sample.work, "rev-parse", "HEAD")
-    for key, value in ci_identity({}, tag, sha).items():
-        monkeypatch.setenv(key, value)
-
-
-def _tagged_in_ci(world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """0.2.0 bumped, dry-run and tagged as a maintainer would; then the tag's CI job."""
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+    with release_world(tmp_path) as made:
+        yield made
 
 
 def _steps_after_gates(out: str, gates: int) -> list[str]:
@@ -109,41 +52,51 @@ def _remote_tags(world: World) -> str:
 def test_dry_run_tag_release_audit_and_rerun(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bump(world, cli)
-    dry = _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    bump(world, cli)
+    dry = ok(cli("-C", world.path, "dry-run", "--checks", "local"))
     assert "[passed] record: ledger record" in dry.out
     assert _steps_after_gates(dry.out, 5) == [s.name for s in dry_run_steps("testpypi")[1:]]
-    assert len(_files(world.test_index)) == 2
-    tag = _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    assert len(files_on(world.test_index)) == 2
+    tag = ok(cli("-C", world.path, "tag", "--checks", "local"))
     assert "[passed] dry run recorded" in tag.out
     assert "refs/tags/v0.2.0" in _remote_tags(world)
     message = git(world.sample.work, "tag", "-l", "--format=%(contents)", "v0.2.0")
     assert "tagship-manifest-sha256: " in message
     assert "tagship-ledger-head: " in message
-    _as_ci(world, monkeypatch, "v0.2.0")
-    released = _ok(cli("-C", world.path, "release"))
+    as_ci(world, monkeypatch, "v0.2.0")
+    shutil.rmtree(world.sample.work / "dist")  # the tag's job starts from a fresh checkout
+    released = ok(cli("-C", world.path, "release"))
     assert _steps_after_gates(released.out, 3) == [s.name for s in release_steps("pypi")[1:]]
-    assert "[passed] same bytes as the dry run: byte-identical" in released.out
+    dry_seq = next(r.seq for r in _records(world) if r.event.kind == "dry-run")
+    promoted = f"from testpypi (dry run record {dry_seq}; 2 fetched): every byte as recorded"
+    assert promoted in released.out
+    assert "[passed] rebuild cross-check: byte-identical" in released.out
     assert "[passed] verify-install" in released.out
     assert "[passed] docs links" in released.out
-    on_pypi = _files(world.prod_index)
-    assert on_pypi == _files(world.test_index)
-    rerun = _ok(cli("-C", world.path, "release"))
+    on_pypi = files_on(world.prod_index)
+    assert on_pypi == files_on(world.test_index)
+    (published,) = [
+        r for r in _records(world) if r.event.kind == "publish" and r.event.index == "pypi"
+    ]
+    assert published.event.details["promoted-from"] == str(dry_seq)
+    assert published.event.details["rebuild-check"] == "byte-identical"
+    rerun = ok(cli("-C", world.path, "release"))
+    assert f"(dry run record {dry_seq}; 0 fetched, 2 already in dist with those bytes)" in rerun.out
     assert "0 uploaded, 2 already there" in rerun.out
-    assert _files(world.prod_index) == on_pypi
+    assert files_on(world.prod_index) == on_pypi
     monkeypatch.delenv("GITHUB_ACTIONS")
     audit = cli("-C", world.path, "audit", "--index", "pypi")
     assert audit.code == 0, audit.out + audit.err
-    assert _ok(cli("-C", world.path, "ledger", "verify")).code == 0
+    assert ok(cli("-C", world.path, "ledger", "verify")).code == 0
 
 
 def test_dirty_tree_stops_the_dry_run(world: World, cli: Cli) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     (world.sample.work / "scratch.txt").write_text("wip")
     result = cli("-C", world.path, "dry-run", "--checks", "local")
     assert result.code == 1
     assert "gate 'tree clean' is closed: uncommitted changes: scratch.txt" in result.err
-    assert _files(world.test_index) == {}
+    assert files_on(world.test_index) == {}
 
 
 def test_wrong_branch_stops_the_dry_run(world: World, cli: Cli) -> None:
@@ -159,11 +112,11 @@ def test_failing_checks_stop_the_dry_run(world: World, cli: Cli) -> None:
     assert result.code == 1
     assert "required checks" in result.err
     assert "tests failed" in result.err
-    assert _files(world.test_index) == {}
+    assert files_on(world.test_index) == {}
 
 
 def test_tag_without_a_dry_run_creates_nothing(world: World, cli: Cli) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     result = cli("-C", world.path, "tag", "--checks", "local")
     assert result.code == 1
     assert "no successful dry run recorded for 0.2.0" in result.err + result.out
@@ -171,9 +124,23 @@ def test_tag_without_a_dry_run_creates_nothing(world: World, cli: Cli) -> None:
     assert "v0.2.0" not in _remote_tags(world)
 
 
+def test_a_dry_run_made_to_another_index_url_does_not_open_the_tag_gate(
+    world: World, cli: Cli
+) -> None:
+    """The tag gate asks what the release will: the dry run's index, at the URL it records."""
+    bump(world, cli)
+    ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    moved = ("--set", "indexes.testpypi.upload-url=http://127.0.0.1:9/")
+    result = cli("-C", world.path, *moved, "tag", "--checks", "local")
+    assert result.code == 1
+    assert "a dry run counts only for the index it was made to" in result.out
+    assert git(world.sample.work, "tag", "-l", "v0.2.0") == ""
+    assert "v0.2.0" not in _remote_tags(world)
+
+
 def test_dry_run_of_another_commit_does_not_count(world: World, cli: Cli) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    bump(world, cli)
+    ok(cli("-C", world.path, "dry-run", "--checks", "local"))
     (world.sample.work / "README.md").write_text("# changed after the dry run\n")
     git(world.sample.work, "commit", "--quiet", "-am", "late change")
     git(world.sample.work, "push", "--quiet", "origin", "main")
@@ -195,7 +162,7 @@ def test_unpushed_head_and_released_version_close_the_tag_gates(world: World, cl
 
 
 def test_tag_already_on_the_remote(world: World, cli: Cli, tmp_path: Path) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     other = tmp_path / "other-clone"
     git(tmp_path, "clone", "--quiet", str(world.sample.origin), str(other))
     git(other, "tag", "v0.2.0")
@@ -205,7 +172,7 @@ def test_tag_already_on_the_remote(world: World, cli: Cli, tmp_path: Path) -> No
     assert "tag v0.2.0 is already on origin" in result.out
 
 
-def test_release_refuses_a_rebuild_that_differs(
+def test_a_rebuild_that_differs_is_reported_or_refused_as_the_policy_says(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hook = (
@@ -223,23 +190,36 @@ def test_release_refuses_a_rebuild_that_differs(
         handle.write("\n[tool.hatch.build.targets.wheel.hooks.custom]\n")
     git(work, "add", "--all")
     git(work, "commit", "--quiet", "-m", "an unreproducible wheel")
-    _tagged_in_ci(world, cli, monkeypatch)
-    refused = cli("-C", world.path, "release")
+    tagged_in_ci(world, cli, monkeypatch)
+    # rebuilding (today's behaviour, kept as release-artifacts = "rebuild"): refused
+    rebuild = ("--set", "release-artifacts=rebuild")
+    refused = cli("-C", world.path, *rebuild, "release")
     assert refused.code == 1
     assert "the rebuild differs from the dry run's files: demo_pkg-0.2.0-py3-none-any.whl" in (
         refused.err
     )
-    assert _files(world.prod_index) == {}
-    allowed = cli("-C", world.path, "--set", "require-identical-rebuild=false", "release")
-    assert allowed.code == 0, allowed.err
-    assert "allowed: require-identical-rebuild = false" in allowed.out
+    # promoting, with the cross-check required explicitly: refused before anything is published
+    strict = cli("-C", world.path, "--set", "require-identical-rebuild=true", "release")
+    assert strict.code == 1
+    differs = (
+        "differs: first differing member demo_pkg/stamp.txt of "
+        "demo_pkg-0.2.0-py3-none-any.whl (content)"
+    )
+    assert f"[failed] rebuild cross-check: the rebuild of v0.2.0 {differs}" in strict.out
+    assert files_on(world.prod_index) == {}
+    # promoting (the default): the dry run's bytes go to production, the difference is reported
+    promoted = ok(cli("-C", world.path, "release"))
+    assert f"[passed] rebuild cross-check: {differs}" in promoted.out
+    assert files_on(world.prod_index) == files_on(world.test_index)
+    publish = [r for r in _records(world) if r.event.kind == "publish" and r.event.index == "pypi"]
+    assert publish[-1].event.details["rebuild-check"] == differs
 
 
 def test_unreachable_index_stops_with_exit_3(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "1")
-    _bump(world, cli)
+    bump(world, cli)
     dead = ("--set", "indexes.testpypi.simple-url=http://127.0.0.1:9/simple/")
     result = cli("-C", world.path, *dead, "dry-run", "--checks", "local")
     assert result.code == 3
@@ -250,7 +230,7 @@ def test_unreachable_index_stops_with_exit_3(
 def test_release_killed_mid_publish_finishes_on_rerun(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tagged_in_ci(world, cli, monkeypatch)
+    tagged_in_ci(world, cli, monkeypatch)
     monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "2")
     monkeypatch.setenv("TAGSHIP_HTTP_BACKOFF", "0")
     plan = {n: Fault("reset") for n in range(1, 10)}  # the first file lands, then the line dies
@@ -259,18 +239,18 @@ def test_release_killed_mid_publish_finishes_on_rerun(
         first = cli("-C", world.path, *via, "release")
         assert first.code == 3
         assert "publish incomplete" in first.err
-        assert len(_files(world.prod_index)) == 1
+        assert len(files_on(world.prod_index)) == 1
         proxy.plan.clear()
         second = cli("-C", world.path, *via, "release")
     assert second.code == 0, second.err
     assert "1 uploaded, 1 already there" in second.out
-    assert _files(world.prod_index) == _files(world.test_index)
+    assert files_on(world.prod_index) == files_on(world.test_index)
 
 
 def test_pending_checks_on_github_close_the_gate(
     world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     sha = git(world.sample.work, "rev-parse", "HEAD")
     monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
@@ -303,31 +283,38 @@ def _declared_commands(steps: tuple[ReleaseStep, ...], tag: str) -> list[list[st
     ]
 
 
+@pytest.mark.parametrize("artifacts", ["promote", "rebuild"])
 def test_the_generated_workflows_commands_release_the_same_way(
-    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
+    world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch, artifacts: ReleaseArtifacts
 ) -> None:
     """The declared steps of publish-testpypi.yml, then of publish-pypi.yml, one command
     each, as the workflows' jobs run them (the GitHub Release needs GitHub: left out)."""
-    _bump(world, cli)
-    path = ("-C", world.path)
+    bump(world, cli)
+    path = ("-C", world.path, "--set", f"release-artifacts={artifacts}")
     for command in _declared_commands(dry_run_steps("testpypi"), "v0.2.0"):
-        _ok(cli(*path, *command))
-    _ok(cli(*path, "tag", "--checks", "local"))
-    _as_ci(world, monkeypatch, "v0.2.0")
+        ok(cli(*path, *command))
+    ok(cli(*path, "tag", "--checks", "local"))
+    as_ci(world, monkeypatch, "v0.2.0")
+    shutil.rmtree(world.sample.work / "dist")  # a job on the tag starts from a fresh checkout
     ran = [
-        _ok(cli(*path, *command)).out
-        for command in _declared_commands(release_steps("pypi"), "v0.2.0")
+        ok(cli(*path, *command)).out
+        for command in _declared_commands(release_steps("pypi", artifacts), "v0.2.0")
         if command[0] != "github-release"
     ]
-    assert "byte-identical to dry run record" in "".join(ran)
+    if artifacts == "promote":
+        assert "2 fetched): every byte as recorded" in ran[1]
+        assert "[passed] rebuild cross-check: byte-identical" in ran[2]
+    else:
+        assert "byte-identical to dry run record" in ran[2]
+    assert files_on(world.prod_index) == files_on(world.test_index)
     assert "[passed] docs links" in ran[-1]
     monkeypatch.delenv("GITHUB_ACTIONS")
-    _ok(cli(*path, "audit", "--index", "pypi"))
+    ok(cli(*path, "audit", "--index", "pypi"))
 
 
 def test_same_as_dry_run_refuses_a_commit_tagship_did_not_tag(world: World, cli: Cli) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "build"))
+    bump(world, cli)
+    ok(cli("-C", world.path, "build"))
     result = cli("-C", world.path, "verify-artifacts", "--same-as-dry-run")
     assert result.code == 1
     assert "has no tag record in the ledger: it was not created by tagship tag" in result.err
@@ -338,26 +325,26 @@ def test_a_tag_pushed_by_hand_from_a_feature_branch_is_not_released(
 ) -> None:
     work = world.sample.work
     git(work, "switch", "--quiet", "feature/loud")
-    _ok(cli("-C", world.path, "bump", "minor", "--commit"))
+    ok(cli("-C", world.path, "bump", "minor", "--commit"))
     for command in (
         ("build",),
         ("publish", "--to", "testpypi"),
         ("verify-install", "--index", "testpypi", "--record-dry-run"),
     ):
-        _ok(cli("-C", world.path, *command))
+        ok(cli("-C", world.path, *command))
     git(work, "tag", "-a", "v0.2.0", "-m", "by hand")
     git(work, "push", "--quiet", "origin", "feature/loud", "v0.2.0")
-    _as_ci(world, monkeypatch, "v0.2.0")
+    as_ci(world, monkeypatch, "v0.2.0")
     result = cli("-C", world.path, "release")
     assert result.code == 1
     assert "[failed] tagged by tagship" in result.out
-    assert _files(world.prod_index) == {}
+    assert files_on(world.prod_index) == {}
 
 
 def test_an_official_release_needs_a_dry_run_made_in_ci(world: World, cli: Cli) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "dry-run", "--checks", "local"))
-    _ok(cli("-C", world.path, "tag", "--checks", "local"))
+    bump(world, cli)
+    ok(cli("-C", world.path, "dry-run", "--checks", "local"))
+    ok(cli("-C", world.path, "tag", "--checks", "local"))
     official = (
         "--set",
         f"indexes.real.upload-url={world.prod_index.upload_url}",
@@ -376,19 +363,19 @@ def test_an_official_release_needs_a_dry_run_made_in_ci(world: World, cli: Cli) 
 def test_release_dry_run_shows_the_docs_diff_and_changes_nothing(
     world: World, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tagged_in_ci(world, cli, monkeypatch)
-    result = _ok(cli("-C", world.path, "release", "--dry-run"))
+    tagged_in_ci(world, cli, monkeypatch)
+    result = ok(cli("-C", world.path, "release", "--dry-run"))
     assert "-Install it with `pip install demo-pkg==0.1.0` (tag v0.1.0)." in result.out
     assert "+Install it with `pip install demo-pkg==0.2.0` (tag v0.2.0)." in result.out
     assert "[would run] publish to pypi" in result.out
-    assert _files(world.prod_index) == {}
+    assert files_on(world.prod_index) == {}
     assert "tagship/docs-v0.2.0" not in git(world.sample.work, "branch", "--list")
 
 
 def test_release_with_github_opens_the_docs_pull_request(
     world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tagged_in_ci(world, cli, monkeypatch)
+    tagged_in_ci(world, cli, monkeypatch)
     monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
     monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
@@ -399,7 +386,7 @@ def test_release_with_github_opens_the_docs_pull_request(
     httpserver.expect_request(f"{repo}/pulls", method="POST").respond_with_json(
         {"html_url": pull_url, "number": 7}, status=201
     )
-    released = _ok(cli("-C", world.path, "release"))
+    released = ok(cli("-C", world.path, "release"))
     assert "(already published)" in released.out
     assert f"[passed] docs pull request: {pull_url}" in released.out
     (sent,) = [r.get_json() for r, _ in httpserver.log if r.method == "POST"]
@@ -420,7 +407,7 @@ def test_release_with_github_opens_the_docs_pull_request(
         method="GET",
         query_string={"head": f"{gh.OWNER}:tagship/docs-v0.2.0", "state": "open"},
     ).respond_with_json([{"html_url": pull_url}])
-    rerun = _ok(cli("-C", world.path, "release"))
+    rerun = ok(cli("-C", world.path, "release"))
     assert "[skipped] docs links: already rewritten on branch tagship/docs-v0.2.0" in rerun.out
     assert f"[passed] docs pull request: {pull_url}" in rerun.out
 
@@ -428,7 +415,7 @@ def test_release_with_github_opens_the_docs_pull_request(
 def test_release_without_a_draft_stops_before_anything_is_published(
     world: World, cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tagged_in_ci(world, cli, monkeypatch)
+    tagged_in_ci(world, cli, monkeypatch)
     monkeypatch.setenv("GITHUB_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
     monkeypatch.setenv("GITHUB_REPOSITORY", gh.FULL)
@@ -436,7 +423,7 @@ def test_release_without_a_draft_stops_before_anything_is_published(
     released = cli("-C", world.path, "release")
     assert released.code == 1
     assert "[failed] draft release: no draft release for v0.2.0" in released.out
-    assert _files(world.prod_index) == {}
+    assert files_on(world.prod_index) == {}
     # the workflow's gate job asks the same question first
     gate = cli("-C", world.path, "check-tag", "v0.2.0")
     assert gate.code == 1
@@ -447,12 +434,12 @@ def test_release_without_a_draft_stops_before_anything_is_published(
     )
     assert (
         "draft release: a draft release for v0.2.0 exists"
-        in _ok(cli("-C", world.path, "check-tag", "v0.2.0")).out
+        in ok(cli("-C", world.path, "check-tag", "v0.2.0")).out
     )
 
 
 def test_set_cannot_loosen_the_policy_of_an_official_release(world: World, cli: Cli) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     official = ("--set", "indexes.pypi.official=true", "--set", "required-checks=[]")
     result = cli("-C", world.path, *official, "tag", "--checks", "local")
     assert result.code == 1
@@ -463,47 +450,51 @@ def test_set_cannot_loosen_the_policy_of_an_official_release(world: World, cli: 
 
 
 def test_overrides_for_a_local_index_are_recorded(world: World, cli: Cli) -> None:
-    _bump(world, cli)
-    _ok(cli("-C", world.path, "--set", "required-checks=[]", "dry-run", "--checks", "local"))
+    bump(world, cli)
+    ok(cli("-C", world.path, "--set", "required-checks=[]", "dry-run", "--checks", "local"))
     records = read_ledger(Git(world.sample.work)).records
     dry = [r for r in records if r.event.kind == "dry-run"]
     assert dry[-1].event.details["command-line-overrides"] == "required-checks"
 
 
+def _records(world: World) -> tuple[Record, ...]:
+    return read_ledger(Git(world.sample.work)).records
+
+
 def _kinds(world: World) -> list[str]:
-    return [r.event.kind for r in read_ledger(Git(world.sample.work)).records]
+    return [r.event.kind for r in _records(world)]
 
 
 def test_jobs_without_write_tokens_record_through_the_record_job(world: World, cli: Cli) -> None:
     """publish, wait and verify-install leave their events in outboxes (their jobs hold no
     token that may write the repository); `tagship record` appends them as its own job."""
-    _bump(world, cli)
+    bump(world, cli)
     path = ("-C", world.path)
-    _ok(cli(*path, "build"))
+    ok(cli(*path, "build"))
     before = _kinds(world)
-    _ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
-    _ok(cli(*path, "wait", "--index", "testpypi", "--record-to", "outbox/verify.jsonl"))
-    _ok(
+    ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
+    ok(cli(*path, "wait", "--index", "testpypi", "--record-to", "outbox/verify.jsonl"))
+    ok(
         cli(*path, "verify-install", "--index", "testpypi", "--record-dry-run",
             "--record-to", "outbox/verify.jsonl")
     )  # fmt: skip
     assert _kinds(world) == before  # nothing in the ledger yet
-    recorded = _ok(cli(*path, "record", "outbox"))
+    recorded = ok(cli(*path, "record", "outbox"))
     assert "(publish, wait, verify-install, dry-run)" in recorded.out
     assert _kinds(world)[len(before) :] == ["publish", "wait", "verify-install", "dry-run"]
     assert list((world.sample.work / "outbox").iterdir()) == []  # consumed: a rerun adds none
-    assert "nothing to record" in _ok(cli(*path, "record", "outbox")).out
+    assert "nothing to record" in ok(cli(*path, "record", "outbox")).out
     # the dry run so recorded is the one the tag gate requires
-    assert "[passed] dry run recorded" in _ok(cli(*path, "tag", "--checks", "local")).out
+    assert "[passed] dry run recorded" in ok(cli(*path, "tag", "--checks", "local")).out
 
 
 def test_the_record_job_refuses_what_another_commit_or_a_forger_wrote(
     world: World, cli: Cli
 ) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     path = ("-C", world.path)
-    _ok(cli(*path, "build"))
-    _ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
+    ok(cli(*path, "build"))
+    ok(cli(*path, "publish", "--index", "testpypi", "--record-to", "outbox/publish.jsonl"))
     outbox = world.sample.work / "outbox"
     before = _kinds(world)
     git(world.sample.work, "commit", "--quiet", "--allow-empty", "-m", "moved on")
@@ -522,7 +513,7 @@ def test_the_record_job_refuses_what_another_commit_or_a_forger_wrote(
 def test_a_flow_that_fails_after_publishing_still_records_the_publish(
     world: World, cli: Cli
 ) -> None:
-    _bump(world, cli)
+    bump(world, cli)
     failing = "smoke-command=python -c 'raise SystemExit(3)'"
     result = cli("-C", world.path, "--set", failing, "dry-run", "--checks", "local")
     assert result.code == 1

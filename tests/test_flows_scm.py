@@ -79,7 +79,7 @@ def test_release_flow_with_the_version_about_to_be_tagged(
         monkeypatch.setenv(key, value)
     released = cli("-C", path, "release")
     assert released.code == 0, released.out + released.err
-    assert "byte-identical to dry run record" in released.out
+    assert "[passed] rebuild cross-check: byte-identical" in released.out
 
 
 def test_version_option_is_refused_for_a_static_version(make_repo: MakeRepo, cli: Cli) -> None:

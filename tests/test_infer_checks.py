@@ -72,6 +72,8 @@ def test_pre_commit_mypy_pytest_sphinx_and_a_dev_extra(cli: Cli, make_repo: Make
     install, run = _job(repo, "docs-validation")
     assert run == "sphinx-build -W -b html docs docs/_build/html"
     assert "python -m pip install sphinx" in install
+    install, _ = _job(repo, "package-build")
+    assert "--editable" not in install  # tagship's own checks need tagship alone
 
 
 def test_flake8_tox_mkdocs_and_a_dependency_group(cli: Cli, make_repo: MakeRepo) -> None:

@@ -297,6 +297,7 @@ def test_init_warns_when_the_backend_cannot_rebuild_the_same_sdist(
     pyproject = (
         '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "charmos"\nversion = "0.4.22"\n'
+        '[tool.tagship]\nrelease-artifacts = "rebuild"\n'
         '[tool.tagship.github]\nowner = "CharmAIOS"\nrepository = "Charm"\n'
     )
     repo = make_repo({"pyproject.toml": pyproject}, name="st")
@@ -304,6 +305,10 @@ def test_init_warns_when_the_backend_cannot_rebuild_the_same_sdist(
     assert result.code == 0
     assert "note: setuptools sdists ignore SOURCE_DATE_EPOCH" in result.out
     assert "require-identical-rebuild = false" in result.out
+    # promoting the dry run's files (the default), the rebuild is only compared: no note
+    promoting = cli("-C", str(repo.path), "--set", "release-artifacts=promote", "init")
+    assert promoting.code == 0
+    assert "SOURCE_DATE_EPOCH" not in promoting.out
 
 
 HAND_WRITTEN_CI = """\
@@ -393,3 +398,18 @@ def test_an_impossible_requires_python_is_a_config_error(cli: Cli, make_repo: Ma
     assert result.code == 2
     assert "satisfies requires-python '<3.0'" in result.err
     assert not (repo.path / ".github").exists()
+
+
+def test_an_index_declared_not_official_gets_no_publish_workflow_and_init_says_so(
+    cli: Cli, make_repo: MakeRepo
+) -> None:
+    text = CHARMOS + (
+        "\n[tool.tagship.indexes.testpypi]\nofficial = false\n"
+        'upload-url = "http://127.0.0.1:9/"\nsimple-url = "http://127.0.0.1:9/simple/"\n'
+    )
+    repo = make_repo({"pyproject.toml": text})
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 0, result.err
+    assert "note: testpypi is declared official = false: no publish workflow" in result.out
+    assert not (repo.path / ".github/workflows/publish-testpypi.yml").exists()
+    assert (repo.path / ".github/workflows/publish-pypi.yml").exists()

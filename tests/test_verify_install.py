@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
 
+from buildkit import rewrite_wheel
 from releases import make_release
 from servers import PypiServer, make_wheel, running_pypiserver
-from tagship.steps.verify_install import top_level_modules, wheel_record
+from tagship.steps.artifacts import dist_files, manifest_entry, write_manifest
+from tagship.steps.install_probes import importable_modules
+from tagship.steps.verify_install import wheel_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from conftest import Cli, MakeRepo
+    from conftest import Cli, CliResult, MakeRepo
 
 pytestmark = pytest.mark.integration
 
@@ -87,18 +91,119 @@ def test_a_failing_smoke_command(index: PypiServer, make_repo: MakeRepo, cli: Cl
     assert "verify-install failed at smoke command" in result.err
 
 
-def test_top_level_modules_of_a_wheel(tmp_path: Path) -> None:
+def test_every_module_a_wheel_installs(tmp_path: Path) -> None:
     wheel = make_wheel(tmp_path, "My-Pkg", "2.0")
-    assert top_level_modules(wheel_record(wheel)) == ["my_pkg"]
-    record = [
-        ("a/__init__.py", "x"),
-        ("b.py", "x"),
-        ("c.cpython-311-x86_64-linux-gnu.so", "x"),
-        ("d-1.0.data/scripts/tool", "x"),
-        ("d-1.0.dist-info/METADATA", "x"),
-        ("__pycache__/b.cpython-311.pyc", "x"),
+    assert importable_modules(path for path, _ in wheel_record(wheel)) == ["my_pkg"]
+    paths = [
+        "a/__init__.py",
+        "a/b/c.py",  # b has no __init__.py: a namespace package
+        "a/__main__.py",  # importing it would run the program
+        "a/py.typed",
+        "b.py",
+        "c.cpython-311-x86_64-linux-gnu.so",
+        "c.libs/libz-1a2b3c.so.1",  # what auditwheel vendors: not a package
+        "d/libhelper.so",  # a shared library beside modules, not a module
+        "d/_e.abi3.so",
+        "jaraco/functools/__init__.py",  # a namespace package's portion
+        "my-data/x.py",  # not an identifier: not importable
+        "p-1.0.data/purelib/f.py",  # installed into site-packages too
+        "p-1.0.data/scripts/tool",
+        "p-1.0.dist-info/METADATA",
+        "__pycache__/b.cpython-311.pyc",
+        "a/__pycache__/x.cpython-311.pyc",
     ]
-    assert top_level_modules(record) == ["a", "b", "c"]
+    assert importable_modules(paths) == [
+        "a",
+        "a.b",
+        "a.b.c",
+        "b",
+        "c",
+        "d",
+        "d._e",
+        "f",
+        "jaraco",
+        "jaraco.functools",
+    ]
+
+
+def _released_with(
+    make_repo: MakeRepo, index: PypiServer, name: str, members: dict[str, bytes]
+) -> Path:
+    """A release of `name` whose wheel holds `members` instead of its one module."""
+    release = make_release(make_repo, index.upload_url, index.simple_url, name=name)
+    wheel = release.dist / release.manifest.wheels[0].name
+    module = f"{name.replace('-', '_')}/"
+    rewrite_wheel(
+        wheel, lambda n, d: None if n.startswith(module) else d, add=members, fix_record=True
+    )
+    files = tuple(manifest_entry(d) for d in dist_files(release.dist))
+    write_manifest(release.dist, replace(release.manifest, files=files))
+    return release.repo.path
+
+
+def _verify_install(cli: Cli, path: Path, *extra: str) -> CliResult:
+    assert cli("-C", str(path), "publish", "--to", "local").code == 0
+    return cli("-C", str(path), *extra, "verify-install", "--index", "local")
+
+
+def test_a_broken_namespace_subpackage_fails_though_its_namespace_imports(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    members = {
+        "jaraco/functools/__init__.py": b"from jaraco.functools.core import missing\n",
+        "jaraco/functools/core.py": b"present = 1\n",
+    }
+    path = _released_with(make_repo, index, "ns-broken", members)
+    result = _verify_install(cli, path)
+    assert result.code == 1
+    assert (
+        "verify-install failed at import: jaraco.functools: ImportError: cannot import name "
+        "'missing'" in result.err
+    )
+
+
+def test_a_module_needing_an_optional_dependency_is_listed_not_failed(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    members = {
+        "opt_pkg/__init__.py": b"print('output of its own at import')\nVALUE = 1\n",
+        "opt_pkg/django_support.py": b"import django_not_installed_here\n",
+    }
+    result = _verify_install(cli, _released_with(make_repo, index, "opt-pkg", members))
+    assert result.code == 0, result.out + result.err
+    assert (
+        "import\tok\t1 module: opt_pkg; not imported, an optional dependency is missing: "
+        "opt_pkg.django_support (needs django_not_installed_here)" in result.out
+    )
+
+
+ENTRY_POINTS = b"[console_scripts]\njsontool = json.tool:main\n"
+
+
+@pytest.mark.parametrize("smoke", [False, True])
+def test_a_wheel_without_modules_runs_its_scripts_or_the_smoke_command(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli, smoke: bool
+) -> None:
+    members = {"scripts_only-1.0.0.dist-info/entry_points.txt": ENTRY_POINTS}
+    path = _released_with(make_repo, index, "scripts-only", members)
+    extra = ["--set", "smoke-command=jsontool --help"] if smoke else []
+    result = _verify_install(cli, path, *extra)
+    assert result.code == 0, result.out + result.err
+    if smoke:
+        assert "import\tok\tno importable module: the smoke command instead" in result.out
+        assert "smoke command\tok\tjsontool --help" in result.out
+    else:
+        # json.tool has no --version: --help answers, and the report says which did
+        assert "scripts\tok\tjsontool --help" in result.out
+
+
+def test_a_wheel_with_nothing_to_run_fails(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    members = {"empty_pkg-1.0.0.dist-info/top_level.txt": b"\n"}
+    result = _verify_install(cli, _released_with(make_repo, index, "empty-pkg", members))
+    assert result.code == 1
+    assert "no importable module and no script: set smoke-command" in result.err
 
 
 def test_installed_code_sees_no_credential_and_no_other_index(

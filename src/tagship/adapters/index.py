@@ -2,7 +2,7 @@
 
 PEP 691 JSON when the index offers it (asked for with the Accept header), else PEP 503 HTML
 with `#sha256=` fragments and `data-yanked` (PEP 592). Every request goes through the shared
-HTTP chokepoint (adapters/http.py). The publish step may add uploading here, next to reading.
+HTTP chokepoint (adapters/http.py), and so do downloads of the files a page lists.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from tagship.adapters.http import request_secrets
@@ -195,6 +195,27 @@ class SimpleIndex:
                 for f in page.files
             ),
         )
+
+    def download(self, file: IndexFile, into: IO[bytes], *, limit: int) -> bool:
+        """Stream the file's bytes into `into` (see Http.download); False when the index
+        answers 404, ServiceError on any other failure. The index's credentials go only to
+        its own host (PyPI serves files from another)."""
+        own = urlsplit(file.url).netloc == urlsplit(self.simple_url).netloc
+        auth = self._credentials if own else None
+        response = self._http.download(
+            file.url,
+            into,
+            limit=limit,
+            auth=(auth.username, auth.password) if auth is not None else None,
+        )
+        if response.status_code == 404:  # noqa: PLR2004
+            return False
+        if response.status_code != 200:  # noqa: PLR2004
+            raise ServiceError(
+                f"index {self.simple_url} answered HTTP {response.status_code} for {file.url}",
+                hint="check that the index is up, then rerun",
+            )
+        return True
 
     def provenance(self, file: IndexFile) -> bytes | None:
         """The file's PEP 740 provenance document, unparsed (the audit judges it), or None

@@ -46,14 +46,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def show_manifest(manifest: Manifest, directory: Path, env: Mapping[str, str]) -> None:
+def show_manifest(
+    manifest: Manifest, directory: Path, env: Mapping[str, str], title: str = "tagship build"
+) -> None:
     rows = [(f.name, f.kind, str(f.size), f.sha256) for f in manifest.files]
     for name, kind, size, sha256 in rows:
         line(f"{kind}\t{name}\t{size} bytes\tsha256 {sha256}")
     line(f"manifest\t{directory / MANIFEST_NAME}")
     step_summary(
         env,
-        f"### tagship build: {manifest.project} {manifest.version}\n\n"
+        f"### {title}: {manifest.project} {manifest.version}\n\n"
         + markdown_table(("file", "kind", "size", "sha256"), rows),
     )
 

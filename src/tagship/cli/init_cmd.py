@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError
 from tagship.steps import workflows
+from tagship.steps.build_matrix import is_compiled
 from tagship.steps.install_tagship import LOCK_FILE, plan_install
 from tagship.steps.project_facts import gather_facts
 from tagship.steps.reproduce import known_unreproducible
@@ -37,9 +38,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _install(workspace: Workspace, ctx: Context, python: str) -> Install:
+def _install(workspace: Workspace, ctx: Context, python: str, *, compiled: bool) -> Install:
     """How the workflows install tagship: locked at this version (tagship itself: its own
-    dependencies and build requirements, then its checkout)."""
+    dependencies and build requirements, then its checkout), with auditwheel for a compiled
+    project (its Linux wheels are repaired when tagship builds them)."""
     import tagship  # noqa: PLC0415
 
     data = workspace.pyproject_data
@@ -49,7 +51,7 @@ def _install(workspace: Workspace, ctx: Context, python: str) -> Install:
         needs += data.get("build-system", {}).get("requires", [])
         label = "the dependencies and build requirements of tagship's checkout"
     else:
-        needs = [f"tagship=={tagship.__version__}"]
+        needs = [f"tagship{'[compiled]' if compiled else ''}=={tagship.__version__}"]
         label = needs[0]
     lock = workspace.root / LOCK_FILE
     return plan_install(
@@ -65,43 +67,39 @@ def _install(workspace: Workspace, ctx: Context, python: str) -> Install:
     )
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
-    for flag, value in (("--owner", args.owner), ("--repo", args.repo)):
-        if value is not None and not _GITHUB_NAME.fullmatch(value):
-            raise UsageError(
-                f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
-            )
-    workspace = ctx.workspace()
+def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> workflows.Inputs:
+    """What init reads besides the config: the project, its tools and workflows, the lock."""
     project = workspace.pyproject_data.get("project", {})
     python = workflows.workflow_python(workspace.config, project.get("requires-python"))
-    inputs = workflows.Inputs(
+    compiled = is_compiled(workspace.root, workspace.pyproject_data)
+    return workflows.Inputs(
         project=args.project or workspace.name,
         pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
-        install=_install(workspace, ctx, python),
+        install=_install(workspace, ctx, python, compiled=compiled),
         python=python,
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),
         force=args.force,
         facts=gather_facts(workspace.root, workspace.pyproject_data),
+        compiled=compiled,
     )
-    plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
-    for note in plan.notes:
-        line(f"note: {note}")
-    if args.check:
-        drifted = workflows.drift(plan, workspace.root)
-        for entry in drifted:
-            sys.stdout.write(entry.diff)
-        if drifted:
-            raise GateError(
-                f"{len(drifted)} file(s) differ from what `tagship init` writes: "
-                + ", ".join(entry.path for entry in drifted),
-                hint="run `tagship init` and commit the result",
-            )
-        line(f"{len(plan.files)} files match the config")
-        return 0
-    changed = workflows.write(plan, workspace.root)
-    for generated in plan.files:
-        line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
+
+
+def _check(plan: workflows.InitPlan, workspace: Workspace) -> int:
+    drifted = workflows.drift(plan, workspace.root)
+    for entry in drifted:
+        sys.stdout.write(entry.diff)
+    if drifted:
+        raise GateError(
+            f"{len(drifted)} file(s) differ from what `tagship init` writes: "
+            + ", ".join(entry.path for entry in drifted),
+            hint="run `tagship init` and commit the result",
+        )
+    line(f"{len(plan.files)} files match the config")
+    return 0
+
+
+def _show(plan: workflows.InitPlan, workspace: Workspace) -> None:
     table(
         "Required checks",
         ["check", "command", "from"],
@@ -129,9 +127,29 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         [[e.name, e.protection] for e in plan.environments],
     )
     why = known_unreproducible(workspace.meta.backend, "sdist.tar.gz")
-    if why and workspace.config.require_identical_rebuild:
+    if why and workspace.config.identical_rebuild_required:
         line(
             f"note: {why}: the release's rebuild will differ from the dry run and be refused; "
-            "make the build reproducible, or set require-identical-rebuild = false"
+            "make the build reproducible, release the dry run's files (release-artifacts = "
+            '"promote"), or set require-identical-rebuild = false'
         )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    for flag, value in (("--owner", args.owner), ("--repo", args.repo)):
+        if value is not None and not _GITHUB_NAME.fullmatch(value):
+            raise UsageError(
+                f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
+            )
+    workspace = ctx.workspace()
+    inputs = _inputs(args, ctx, workspace)
+    plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
+    for note in plan.notes:
+        line(f"note: {note}")
+    if args.check:
+        return _check(plan, workspace)
+    changed = workflows.write(plan, workspace.root)
+    for generated in plan.files:
+        line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
+    _show(plan, workspace)
     return 0

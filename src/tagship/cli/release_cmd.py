@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 def configure(parser: argparse.ArgumentParser) -> None:
     add_flow_options(parser, "pypi")
     parser.add_argument("--tag", help="the tag to release (default: from GITHUB_REF)")
+    parser.add_argument(
+        "--no-rebuild-check",
+        dest="rebuild_check",
+        action="store_false",
+        help="promote and publish without rebuilding the tag to compare (unless "
+        "require-identical-rebuild = true)",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -35,6 +42,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 http=http,
                 runner=ctx.runner,
                 mask=masker(ctx),
+                cross_check=args.rebuild_check,
             )
 
     return run_flow(ctx, "release", args.dry_run, body)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from tagship.core.errors import ConfigError
 from tagship.core.official import check_index_url, check_overrides
-from tagship.core.pyproject import TOMLDecodeError, loads, table
+from tagship.core.overrides import merge, parse_override
+from tagship.core.pyproject import table
 from tagship.core.versions import validate_tag_format
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ DEFAULT_CHECK_COMMANDS = {
     "release-label": "tagship label-check",
 }
 DEFAULT_CHECK_SETUP = 'python -m pip install --editable ".[dev]"'
+ReleaseArtifacts = Literal["promote", "rebuild"]
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,11 @@ class Config:
     dependency_index: str = "https://pypi.org/simple/"
     smoke_command: str | None = None
     attestations: bool = True
-    # the release rebuild must equal the dry run's bytes; false only for backends that
-    # cannot build reproducibly (the release then says so)
-    require_identical_rebuild: bool = True
+    # what the release on the tag publishes: the dry run's files, fetched from its test index
+    # and checked byte for byte ("promote"), or a rebuild that must be those bytes ("rebuild")
+    release_artifacts: ReleaseArtifacts = "promote"
+    # None (not written): see identical_rebuild_required
+    require_identical_rebuild: bool | None = None
     # `build` reuses a build environment per requirement set for a day (steps/build_env.py);
     # false: a fresh isolated environment for every build
     reuse_build_env: bool = True
@@ -129,6 +133,14 @@ class Config:
     @property
     def project_dir(self) -> Path:
         return self.pyproject.parent
+
+    @property
+    def identical_rebuild_required(self) -> bool:
+        """Whether a rebuild that differs from the dry run stops the release: unless set
+        explicitly, when the release rebuilds, but not when it promotes (a cross-check)."""
+        if self.require_identical_rebuild is None:
+            return self.release_artifacts == "rebuild"
+        return self.require_identical_rebuild
 
     @property
     def overridden(self) -> list[str]:
@@ -153,6 +165,10 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _artifacts(value: Any) -> ReleaseArtifacts | None:
+    return "promote" if value == "promote" else "rebuild" if value == "rebuild" else None
+
+
 def _str_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
@@ -163,6 +179,7 @@ _TYPE_NAMES: dict[Callable[[Any], Any], str] = {
     _str: "a string",
     _bool: "true or false",
     _str_list: "a list of strings",
+    _artifacts: '"promote" or "rebuild"',
 }
 # TOML key -> (attribute of Config, converter returning None on a wrong type)
 TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -175,6 +192,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "smoke-command": ("smoke_command", _str),
     "attestations": ("attestations", _bool),
     "require-identical-rebuild": ("require_identical_rebuild", _bool),
+    "release-artifacts": ("release_artifacts", _artifacts),
     "reuse-build-env": ("reuse_build_env", _bool),
     "docs-files": ("docs_files", _str_list),
     "allow-top-level": ("allow_top_level", _str_list),
@@ -267,49 +285,6 @@ def _index_entry(
     return replace(base, **values)
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-_KEY_DEPTH = 3  # indexes.NAME.KEY: the deepest key of the schema
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def parse_override(text: str) -> dict[str, Any]:
-    """`indexes.local.official=false` -> nested dict; values are TOML, else plain strings."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise ConfigError(
-            f"--set expects KEY=VALUE, got {text!r}", hint="e.g. --set tag-format=v{version}"
-        )
-    parts = key.strip().split(".")
-    if len(parts) > _KEY_DEPTH:
-        raise ConfigError(
-            f"--set key {_shortened(key.strip())} has {len(parts)} parts; "
-            f"tagship's keys have at most {_KEY_DEPTH}",
-            hint="e.g. --set indexes.NAME.upload-url=URL",
-        )
-    try:
-        value: Any = loads(f"v = {raw.strip()}")["v"]
-    except (TOMLDecodeError, RecursionError):  # RecursionError: nested hundreds deep
-        value = raw.strip()
-    node: dict[str, Any] = {}
-    root = node
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-    return root
-
-
 def _checks(
     raw: Any, path: Path, origin: str, values: dict[str, Any], sources: dict[str, str]
 ) -> dict[str, str]:
@@ -380,7 +355,7 @@ def load_config(
         sources["github.owner"] = sources["github.repository"] = ENVIRONMENT
     merged: dict[str, Any] = {}
     for text in overrides:
-        merged = _merge(merged, parse_override(text))
+        merged = merge(merged, parse_override(text))
     committed = values["indexes"]
     _apply(merged, COMMAND_LINE, pyproject, values, sources)
     check_overrides(committed, values["indexes"])

@@ -163,7 +163,9 @@ def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
             skipped = False
         tool = _tool_of(command or "")
         setup = base
-        if tool and not own_setup and not facts.declared(tool):
+        if not own_setup and (command or "").startswith("tagship "):
+            setup = ""  # tagship's own checks need tagship alone, installed in every job
+        elif tool and not own_setup and not facts.declared(tool):
             setup = f"{base}\npython -m pip install {tool}"
         plans.append(CheckPlan(name, command, setup, where, skipped))
     return tuple(plans)

@@ -14,6 +14,11 @@ commit built twice gives the same manifest:
       "files": [{"name": "charmos-0.4.22.tar.gz", "kind": "sdist", "size": 1234,
                  "sha256": "<hex>", "blake2b_256": "<hex>"}, ...]
     }
+
+A release that promotes the dry run's files instead of building (`tagship promote`) adds
+`"promotion": {"dry_run_record": 12, "index": "testpypi", "rebuild_check": "byte-identical"}`:
+the dry run's ledger record, the test index the files were fetched from, and what rebuilding
+the tag gave (null until `tagship rebuild-check` ran). Manifests of builds have no such key.
 """
 
 from __future__ import annotations
@@ -54,6 +59,16 @@ class ManifestFile:
 
 
 @dataclass(frozen=True)
+class Promotion:
+    """Where promoted files came from: the dry run's ledger record and its test index; and
+    the rebuild cross-check's verdict, once made."""
+
+    dry_run_record: int
+    index: str
+    rebuild_check: str | None = None
+
+
+@dataclass(frozen=True)
 class Manifest:
     """One build of one version: provenance and the files it produced."""
 
@@ -67,6 +82,7 @@ class Manifest:
     build_backend: str  # [build-system].build-backend, e.g. "hatchling.build"
     backend_version: str  # the wheel's Generator, e.g. "hatchling 1.27.0"
     files: tuple[ManifestFile, ...]
+    promotion: Promotion | None = None
 
     @property
     def sdist(self) -> ManifestFile:
@@ -82,6 +98,8 @@ class Manifest:
     def to_json(self) -> str:
         data: dict[str, Any] = {"format": MANIFEST_FORMAT, **asdict(self)}
         data["files"] = [asdict(f) for f in sorted(self.files, key=lambda f: f.name)]
+        if self.promotion is None:
+            del data["promotion"]  # a build's manifest stays as it always was
         return json.dumps(data, indent=2) + "\n"
 
     @classmethod
@@ -193,4 +211,17 @@ def _parse(data: Any) -> Manifest:
         dirty=_field(data, "dirty", bool),
         source_date_epoch=_field(data, "source_date_epoch", int),
         files=files,
+        promotion=_promotion(data["promotion"]) if "promotion" in data else None,
     )
+
+
+def _promotion(raw: Any) -> Promotion:
+    if not isinstance(raw, dict):
+        raise TypeError("'promotion' is not an object")
+    record = _field(raw, "dry_run_record", int)
+    if record < 0:
+        raise ValueError(f"negative dry run record {record}")
+    verdict = raw.get("rebuild_check")
+    if verdict is not None and not isinstance(verdict, str):
+        raise TypeError("'rebuild_check' must be str or null")
+    return Promotion(record, _field(raw, "index", str), verdict)

@@ -129,7 +129,8 @@ def build_notes(
     """Group pull requests by label; the next version bumps `current` by the highest label.
 
     Unlabelled pull requests count as a patch: a merged change is never released unnoticed.
-    When the project's version was already bumped past that, the project's version wins.
+    When the project's version was already bumped past that, the project's version wins; with
+    no release before (`since` None), the project's version is the first release.
     """
     problems: list[str] = []
     grouped: dict[str, list[MergedPull]] = {}
@@ -147,7 +148,11 @@ def build_notes(
     if part is None and grouped.get(UNLABELLED):
         part = "patch"
     next_version = None
-    if part is not None:
+    first = since is None and project_version is not None and not project_version.is_devrelease
+    if part is not None and first:
+        # no release before: the project's version is the first one, nothing to bump from
+        next_version = project_version
+    elif part is not None:
         next_version = bump(current, part)
         if project_version is not None and project_version > next_version:
             next_version = project_version

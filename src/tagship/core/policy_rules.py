@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.core import workflow_model as wm
+from tagship.core.official import is_official
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -57,7 +58,7 @@ def publishers(config: Config, project: str) -> tuple[TrustedPublisher, ...]:
             on_tag=index.name != "testpypi",
         )
         for index in config.indexes.values()
-        if index.official and index.workflow
+        if is_official(index) and index.workflow
     )
 
 

@@ -5,12 +5,18 @@ publish workflows' jobs from the same declaration, so `tagship release` and publ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tagship.core.config import ReleaseArtifacts
 
 # the names the flows show in their tables; the workflows name their steps the same
 GATES = "gates"
 BUILD = "build and verify"
 TAGGED = "tagged by tagship"
 SAME_BYTES = "same bytes as the dry run"
+PROMOTE = "promote the dry run's files"
+REBUILD_CHECK = "rebuild cross-check"
 PUBLISH = "publish"
 WAIT = "wait"
 VERIFY_INSTALL = "verify-install"
@@ -89,18 +95,45 @@ def dry_run_steps(index: str, branch_gate: str = "") -> tuple[ReleaseStep, ...]:
     )
 
 
-def release_steps(index: str) -> tuple[ReleaseStep, ...]:
+_TAGGED_WOULD = "require the ledger's tag record and a commit on a release branch"
+
+
+def _release_files(index: str, artifacts: ReleaseArtifacts) -> tuple[ReleaseStep, ...]:
+    """How the release on the tag gets the files it publishes: the dry run's, promoted from
+    its test index (and rebuilt only to compare), or rebuilt, which must be the same bytes."""
+    if artifacts == "rebuild":
+        return (
+            BUILD_STEP,
+            ReleaseStep(
+                TAGGED,
+                "build",
+                f"tagship verify-artifacts --same-as-dry-run --index {index}",
+                _TAGGED_WOULD,
+            ),
+            ReleaseStep(SAME_BYTES, "build", None, "compare the files with the dry run's hashes"),
+        )
+    return (
+        ReleaseStep(TAGGED, "build", f"tagship promote --index {index}", _TAGGED_WOULD),
+        ReleaseStep(
+            PROMOTE,
+            "build",
+            None,
+            "fetch the dry run's files from its test index, check every byte, verify them",
+        ),
+        ReleaseStep(
+            REBUILD_CHECK,
+            "build",
+            "tagship rebuild-check",
+            "rebuild the tag and compare it with the promoted files",
+        ),
+    )
+
+
+def release_steps(index: str, artifacts: ReleaseArtifacts = "promote") -> tuple[ReleaseStep, ...]:
     """`tagship release`, and the jobs of the production index's publish workflow."""
     return (
         ReleaseStep(GATES, "gate", f"tagship check-tag {TAG_REF}", "check the tag is the version"),
-        BUILD_STEP,
-        ReleaseStep(
-            TAGGED,
-            "build",
-            f"tagship verify-artifacts --same-as-dry-run --index {index}",
-            "require the ledger's tag record and a commit on a release branch",
-        ),
-        ReleaseStep(SAME_BYTES, "build", None, "compare the files with the dry run's hashes"),
+        *_release_files(index, artifacts),
         *_publish_wait_install(index),
         ReleaseStep(
             GITHUB_RELEASE,

@@ -8,14 +8,19 @@ audit can prove where every file came from.
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
 from contextlib import ExitStack
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.local_index import running_index
 from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
+from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.errors import GateError
+from tagship.core.release_plan import REBUILD_CHECK
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
@@ -71,8 +76,63 @@ def ci_identity(env: Mapping[str, str], tag: str, sha: str) -> dict[str, str]:
     }
 
 
-def _sub(name: str, echo: Callable[[StepReport], None]) -> Pipeline:
-    return Pipeline(name, on_step=echo)
+@dataclass(frozen=True)
+class _Runs:
+    """The demo's flows, each run as publish-testpypi.yml, the maintainer or publish-pypi.yml
+    would run it, its steps echoed as they end."""
+
+    http: Http
+    runner: Runner
+    echo: Callable[[StepReport], None]
+
+    def _flow(self, name: str, body: Callable[[Pipeline], None]) -> Pipeline:
+        sub = Pipeline(name, on_step=self.echo)
+        body(sub)
+        return sub
+
+    def dry_run(self, workspace: Workspace) -> Pipeline:
+        options = FlowOptions(workspace.root / "dist", "testpypi", "local", wait_timeout=30)
+        return self._flow(
+            "dry-run",
+            lambda p: dry_run(
+                p, workspace, options, http=self.http, runner=self.runner, mask=print_nothing
+            ),
+        )
+
+    def tag(self, workspace: Workspace) -> Pipeline:
+        return self._flow(
+            "tag",
+            lambda p: tag_release(
+                p, workspace, http=self.http, runner=self.runner, checks="local",
+                production="pypi", build_dir=workspace.root / "dist",
+            ),
+        )  # fmt: skip
+
+    def release(self, workspace: Workspace) -> Pipeline:
+        """On the tag, with the environment of its GitHub Actions job (no token), which starts
+        without the dry run's build: the files come from the test index."""
+        shutil.rmtree(workspace.root / "dist", ignore_errors=True)
+        env = ci_identity(
+            workspace.env, workspace.expected_tag(), workspace.require_git().head_sha()
+        )
+        ci = replace(workspace, env=env)
+        options = FlowOptions(ci.root / "dist", "pypi", "local", wait_timeout=30)
+        return self._flow(
+            "release",
+            lambda p: release(
+                p, ci, options, tag=None, http=self.http, runner=self.runner, mask=print_nothing
+            ),
+        )
+
+
+def _counted(sub: Pipeline) -> str:
+    steps = sub.report().steps
+    skipped = sum(s.status == "skipped" for s in steps)
+    return f"{len(steps) - skipped} steps passed, {skipped} skipped"
+
+
+def _detail(sub: Pipeline, step: str) -> str:
+    return next(s.detail for s in sub.report().steps if s.name == step)
 
 
 def run_demo(
@@ -105,24 +165,25 @@ def run_demo(
             return f"{workspace.root} (origin {origin}); PR #1 merged with release:minor"
 
         workspace = pipeline.step("1. merged PR", sample, sampled)
-        http = stack.enter_context(Http(RetryPolicy(attempts=3, base_delay=0.2, timeout=30)))
-        bumped = _maintainer_steps(pipeline, workspace, http=http, runner=runner, echo=echo)
-        _ci_release(pipeline, bumped, http=http, runner=runner, echo=echo)
+        policy = RetryPolicy(attempts=3, base_delay=0.2, timeout=30)
+        runs = _Runs(stack.enter_context(Http(policy)), runner, echo)
+        bumped = _maintainer_steps(pipeline, workspace, runs)
+        _ci_release(pipeline, bumped, runs)
+        # a client of its own: the audit closed the one it was lent
+        runs = replace(runs, http=stack.enter_context(Http(policy)))
+        pipeline.step(
+            "setuptools sample",
+            lambda: _setuptools_release(base / "setuptools", list(indexes.values()), env, runs),
+            str,
+        )
 
 
-def _maintainer_steps(
-    pipeline: Pipeline,
-    workspace: Workspace,
-    *,
-    http: Http,
-    runner: Runner,
-    echo: Callable[[StepReport], None],
-) -> Workspace:
+def _maintainer_steps(pipeline: Pipeline, workspace: Workspace, runs: _Runs) -> Workspace:
     """Steps 2 to 6 as the maintainer runs them; returns the project as bumped."""
     git = workspace.require_git()
 
     def checks() -> str:
-        gate = checks_passed(workspace, runner, "local")
+        gate = checks_passed(workspace, runs.runner, "local")
         if gate.verdict != "passed":
             raise GateError(f"required checks: {gate.why}")
         return gate.why
@@ -140,34 +201,12 @@ def _maintainer_steps(
         git.push_branch(git.require_branch())
         return done
 
-    def flow(name: str, body: Callable[[Pipeline], None]) -> Callable[[], str]:
-        def action() -> str:
-            sub = _sub(name, echo)
-            body(sub)
-            steps = sub.report().steps
-            skipped = sum(s.status == "skipped" for s in steps)
-            return f"{len(steps) - skipped} steps passed, {skipped} skipped"
-
-        return action
-
-    options = FlowOptions(workspace.root / "dist", "testpypi", "local", wait_timeout=30)
     pipeline.step("2. required checks", checks, str)
     pipeline.step("3. release notes", notes, str)
     pipeline.step("4. bump version", bump, lambda d: f"{d.old} -> {d.new}, committed and pushed")
-    bumped = open_workspace(workspace.root, env=workspace.env, runner=runner)
-    dry = flow(
-        "dry-run",
-        lambda p: dry_run(p, bumped, options, http=http, runner=runner, mask=print_nothing),
-    )
-    pipeline.step("5. TestPyPI dry run", dry, str)
-    tag = flow(
-        "tag",
-        lambda p: tag_release(
-            p, bumped, http=http, runner=runner, checks="local", production="pypi",
-            build_dir=options.out_dir,
-        ),
-    )  # fmt: skip
-    pipeline.step("6. tag", tag, str)
+    bumped = open_workspace(workspace.root, env=workspace.env, runner=runs.runner)
+    pipeline.step("5. TestPyPI dry run", lambda: runs.dry_run(bumped), _counted)
+    pipeline.step("6. tag", lambda: runs.tag(bumped), _counted)
     return bumped
 
 
@@ -175,30 +214,15 @@ def print_nothing(_: str) -> None:
     """No secret exists in the demo: there is nothing to mask."""
 
 
-def _ci_release(
-    pipeline: Pipeline,
-    workspace: Workspace,
-    *,
-    http: Http,
-    runner: Runner,
-    echo: Callable[[StepReport], None],
-) -> None:
-
-    def in_ci() -> Workspace:
-        git = workspace.require_git()
-        return replace(
-            workspace, env=ci_identity(workspace.env, workspace.expected_tag(), git.head_sha())
+def _ci_release(pipeline: Pipeline, workspace: Workspace, runs: _Runs) -> None:
+    def released(sub: Pipeline) -> str:
+        return (
+            f"released {workspace.expected_tag()} as publish-pypi.yml would, on the tag: the "
+            f"dry run's files, promoted; rebuild cross-check: {_detail(sub, REBUILD_CHECK)}"
         )
 
-    def publish() -> str:
-        ci = in_ci()
-        options = FlowOptions(ci.root / "dist", "pypi", "local", wait_timeout=30)
-        sub = _sub("release", echo)
-        release(sub, ci, options, tag=None, http=http, runner=runner, mask=print_nothing)
-        return f"released {ci.expected_tag()} as publish-pypi.yml would, on the tag"
-
     def audit() -> str:
-        report = audit_workspace(workspace, "pypi", http)
+        report = audit_workspace(workspace, "pypi", runs.http)
         if not report.ok:
             raise GateError(f"audit found {report.findings} problem(s) on the production index")
         files = sum(len(v.files) for v in report.versions)
@@ -208,10 +232,38 @@ def _ci_release(
         state = require_valid(ledger_state(workspace.require_git()))
         return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
 
-    pipeline.step("7. release from CI", publish, str)
+    pipeline.step("7. release from CI", lambda: runs.release(workspace), released)
     pipeline.step("8. audit", audit, str)
     pipeline.step("ledger verify", ledger, str)
     _aftercare(pipeline, workspace)
+
+
+def _setuptools_release(
+    base: Path, indexes: list[SampleIndex], env: Mapping[str, str], runs: _Runs
+) -> str:
+    """A setuptools project, whose sdists no rebuild reproduces, bumped, dry-run, tagged and
+    released: the production index gets the files the dry run proved all the same."""
+    # the checks were shown on the first sample: stand-ins keep the demo short
+    checks = dict.fromkeys(REQUIRED_CHECKS[:-1], f"{shlex.quote(sys.executable)} -c pass")
+    repo = create_sample(
+        base,
+        indexes=indexes,
+        checks=checks,
+        runner=runs.runner,
+        name="demo-setuptools",
+        backend="setuptools",
+    )
+    workspace = open_workspace(repo.work, env=env, runner=runs.runner)
+    bump_version(workspace, "minor", commit=True, dry_run=False)
+    workspace.require_git().push_branch("main")
+    bumped = open_workspace(repo.work, env=env, runner=runs.runner)
+    runs.dry_run(bumped)
+    runs.tag(bumped)
+    verdict = _detail(runs.release(bumped), REBUILD_CHECK)
+    return (
+        f"{bumped.name} {bumped.expected_tag()}: the production index got the files its dry "
+        f"run proved; rebuild cross-check: {verdict}"
+    )
 
 
 def _aftercare(pipeline: Pipeline, workspace: Workspace) -> None:

@@ -1,9 +1,11 @@
 """`tagship release`: the body of publish-pypi.yml, in CI on the tag.
 
-tag == version -> build -> verify -> tagged by tagship -> byte-identical to the recorded dry
-run -> publish -> wait -> verify-install -> publish the GitHub Release -> docs links. Rerunning
-a failed job finishes the release: published files are skipped, a published Release is left
-as it is. The steps and their order are declared in core/release_plan.py, which init also
+tag == version -> tagged by tagship -> promote the recorded dry run's files (fetched from its
+test index, every byte checked, verified) -> rebuild cross-check -> publish -> wait ->
+verify-install -> publish the GitHub Release -> docs links. With `release-artifacts =
+"rebuild"`: build -> verify -> tagged by tagship -> byte-identical to the dry run instead.
+Rerunning a failed job finishes the release: published files are skipped, a published Release
+is left as it is. The steps and their order are declared in core/release_plan.py, which init also
 writes publish-pypi.yml from.
 """
 
@@ -19,6 +21,8 @@ from tagship.flows.publishing_tail import build, publish_wait_install
 from tagship.steps.docs_links import DocsPlan, open_docs_pull, plan_docs_links, rewrite_docs
 from tagship.steps.gates import Gate, draft_exists, guarded, policy_as_committed
 from tagship.steps.github_release import release_on_github, released_summary
+from tagship.steps.promote import promote, promoted_summary
+from tagship.steps.rebuild_check import rebuild_check, rebuild_summary
 from tagship.steps.release_checks import releasable, release_tag, same_bytes_as_dry_run
 
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
+    from tagship.core.config import IndexConfig
+    from tagship.core.manifest import Manifest
     from tagship.flows.options import FlowOptions
     from tagship.flows.pipeline import Pipeline
     from tagship.workspace import Workspace
@@ -53,8 +59,10 @@ def release(
     http: Http,
     runner: Runner,
     mask: Callable[[str], None],
+    cross_check: bool = True,
 ) -> None:
-    """Release the tagged commit to the production index."""
+    """Release the tagged commit to the production index (without the rebuild cross-check
+    when not `cross_check` and the policy does not require it)."""
     name = release_tag(workspace, tag)
     index = workspace.config.index(options.index)
     pipeline.gates(
@@ -66,12 +74,19 @@ def release(
         ]
     )
     if pipeline.dry_run:
-        _would(pipeline, workspace, name, plan.release_steps(index.name)[1:])
+        steps = plan.release_steps(index.name, workspace.config.release_artifacts)
+        _would(pipeline, workspace, name, steps[1:])
         return
-    head = workspace.require_git().head_sha()
-    manifest = build(pipeline, workspace, options, runner)
-    pipeline.step(plan.TAGGED, lambda: releasable(workspace, name, head), str)
-    pipeline.step(plan.SAME_BYTES, lambda: same_bytes_as_dry_run(workspace, manifest, index), str)
+    manifest = release_files(
+        pipeline,
+        workspace,
+        options,
+        name,
+        index,
+        http=http,
+        runner=runner,
+        cross_check=cross_check,
+    )
     publish_wait_install(
         pipeline, workspace, manifest, options, index, http=http, runner=runner, mask=mask
     )
@@ -85,6 +100,43 @@ def release(
             released_summary,
         )
     docs_links(pipeline, workspace, name)
+
+
+def release_files(
+    pipeline: Pipeline,
+    workspace: Workspace,
+    options: FlowOptions,
+    tag: str,
+    index: IndexConfig,
+    *,
+    http: Http,
+    runner: Runner,
+    cross_check: bool = True,
+) -> Manifest:
+    """The files to publish, in the flow's directory: the dry run's, promoted (then the
+    rebuild cross-check), or with `release-artifacts = "rebuild"` a rebuild of the same bytes."""
+    head = workspace.require_git().head_sha()
+    if workspace.config.release_artifacts == "rebuild":
+        manifest = build(pipeline, workspace, options, runner)
+        pipeline.step(plan.TAGGED, lambda: releasable(workspace, tag, head), str)
+        pipeline.step(
+            plan.SAME_BYTES, lambda: same_bytes_as_dry_run(workspace, manifest, index), str
+        )
+        return manifest
+    pipeline.step(plan.TAGGED, lambda: releasable(workspace, tag, head), str)
+    directory = options.out_dir
+    promoted = pipeline.step(
+        plan.PROMOTE, lambda: promote(workspace, directory, index, http=http), promoted_summary
+    )
+    if not cross_check and not workspace.config.identical_rebuild_required:
+        pipeline.skip(plan.REBUILD_CHECK, "not run (--no-rebuild-check)")
+        return promoted.manifest
+    checked = pipeline.step(
+        plan.REBUILD_CHECK,
+        lambda: rebuild_check(workspace, directory, runner=runner),
+        rebuild_summary,
+    )
+    return checked.manifest
 
 
 def _would(

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 _PYPROJECT = """\
 [build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
+requires = [{requires}]
+build-backend = "{backend}"
 
 [project]
 name = "{name}"
@@ -39,6 +39,13 @@ docs-files = ["docs/*.md"]
 [tool.tagship.checks]
 {checks}
 {indexes}"""
+# build backend -> its [build-system] requirement and entry point; setuptools and pdm-backend
+# cannot build the same sdist twice (see steps/reproduce.py)
+BACKENDS = {
+    "hatchling": ('"hatchling"', "hatchling.build"),
+    "setuptools": ('"setuptools>=77"', "setuptools.build_meta"),
+    "pdm-backend": ('"pdm-backend"', "pdm.backend"),
+}
 _MODULE = '''"""A sample package."""
 
 
@@ -100,15 +107,24 @@ def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _pyproject(name: str, version: str, checks: dict[str, str], indexes: list[SampleIndex]) -> str:
+def _pyproject(
+    name: str, version: str, checks: dict[str, str], indexes: list[SampleIndex], backend: str
+) -> str:
     lines = "\n".join(f"{key} = {_toml_string(value)}" for key, value in checks.items())
     tables = "".join(
         f"\n[tool.tagship.indexes.{i.name}]\nupload-url = {_toml_string(i.upload_url)}\n"
         f"simple-url = {_toml_string(i.simple_url)}\nofficial = false\n"
         for i in indexes
     )
+    requires, entry = BACKENDS[backend]
     return _PYPROJECT.format(
-        name=name, version=version, module=name.replace("-", "_"), checks=lines, indexes=tables
+        requires=requires,
+        backend=entry,
+        name=name,
+        version=version,
+        module=name.replace("-", "_"),
+        checks=lines,
+        indexes=tables,
     )
 
 
@@ -120,17 +136,19 @@ def create_sample(
     runner: Runner,
     name: str = "demo-pkg",
     version: str = "0.1.0",
+    backend: str = "hatchling",
 ) -> SampleRepo:
-    """The package at `version`, tagged, plus one merged feature PR, pushed to origin."""
+    """The package at `version`, built by `backend` (one of BACKENDS), tagged, plus one merged
+    feature PR, pushed to origin."""
     module = name.replace("-", "_")
     work, origin = base / "work", base / "origin.git"
     files = {
         "pyproject.toml": _pyproject(
-            name, version, checks or check_commands(base / "checks"), indexes
+            name, version, checks or check_commands(base / "checks"), indexes, backend
         ),
         "README.md": f"# {name}\n\nA sample package for the tagship demo.\n",
         "docs/usage.md": f"Install it with `pip install {name}=={version}` (tag v{version}).\n",
-        ".gitignore": "dist/\n__pycache__/\n",
+        ".gitignore": "dist/\n__pycache__/\n*.egg-info/\nbuild/\n",
         f"src/{module}/__init__.py": _MODULE,
         "tests/__init__.py": "",
         "tests/test_greet.py": _TEST.format(module=module),

@@ -25,12 +25,14 @@ from tagship.steps.gates import (
 )
 from tagship.steps.publishing import simple_index
 from tagship.steps.record import dry_runs, record_tag_event
+from tagship.steps.release_checks import promotable_dry_run
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.http import Http
     from tagship.adapters.process import Runner
+    from tagship.core.config import IndexConfig
     from tagship.core.ledger import Record
     from tagship.flows.pipeline import Pipeline
     from tagship.steps.gates import ChecksMode
@@ -58,11 +60,14 @@ def version_is_new(workspace: Workspace, http: Http, production: str) -> Gate:
     )
 
 
-def dry_run_recorded(workspace: Workspace) -> tuple[Gate, Record | None]:
+def dry_run_recorded(workspace: Workspace, production: IndexConfig) -> tuple[Gate, Record | None]:
     version, head = str(workspace.version()), workspace.require_git().head_sha()
     found = dry_runs(workspace, version)
     match = next((r for r in found if r.event.commit == head), None)
     if match is not None:
+        # the dry run the release will promote: to the index it names, at the URL it records
+        # (and from CI for an official production index), checked now, before the tag exists
+        match, _ = promotable_dry_run(workspace, version, head, production)
         return Gate("dry run recorded", "passed", f"record {match.seq} at {match.time}"), match
     if found:
         other = (found[0].event.commit or "?")[:12]
@@ -84,7 +89,7 @@ def tag_release(
 ) -> None:
     """Evaluate every gate; when all pass, create and push the annotated tag and record it."""
     try:
-        dry_gate, dry = dry_run_recorded(workspace)
+        dry_gate, dry = dry_run_recorded(workspace, workspace.config.index(production))
     except TagshipError as exc:  # a gate whose evaluation failed is a closed gate
         dry_gate, dry = Gate("dry run recorded", "failed", exc.message), None
     pipeline.gates(

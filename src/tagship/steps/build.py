@@ -1,5 +1,8 @@
 """Build once: the sdist and wheel of HEAD, verified, hashed into the manifest.
 
+A compiled project's Linux wheel is repaired into a manylinux one when auditwheel is there
+(repair.py).
+
 The backend builds a checkout of HEAD outside the work tree (build_tree.py), except in a
 trial build of uncommitted changes (`allow_dirty`), which builds the work tree as it is. The
 build runs into a private staging directory; the output directory changes only when the build
@@ -40,6 +43,7 @@ from tagship.steps.builder import (
     can_run_hooks,
     select_builder,
 )
+from tagship.steps.repair import repair_linux_wheels
 from tagship.steps.reproduce import check_reproducible
 from tagship.steps.verify import VerifyReport, verify_artifacts
 
@@ -137,15 +141,13 @@ def _run_build(
     source: BuildSource,
     into: Path,
     *,
-    epoch: int,
+    env: dict[str, str],
     runner: Runner,
     python: str,
     reused: BuildEnvironment | None,
     progress: Callable[[str], None],
 ) -> str:
-    """Build `source` into `into`; returns what built it."""
-    # the backend runs the project's build code: it gets no credential
-    env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
+    """Build `source` into `into` with `env`; returns what built it."""
     if reused is not None:
         if build_with_hooks(
             reused,
@@ -201,6 +203,8 @@ def build_artifacts(
         builder, chosen, workspace, runner=runner, python=python, progress=progress
     )
 
+    # the backend runs the project's build code: it gets no credential
+    env = {**without_secrets(workspace.env), "SOURCE_DATE_EPOCH": str(epoch)}
     # staged outside the work tree, so no backend can pick a half-written file into an sdist
     with (
         build_source(
@@ -210,17 +214,21 @@ def build_artifacts(
     ):
 
         def build_into(into: Path) -> str:
-            return _run_build(
+            built_by = _run_build(
                 chosen,
                 workspace,
                 source,
                 into,
-                epoch=epoch,
+                env=env,
                 runner=runner,
                 python=python,
                 reused=reused,
                 progress=progress,
             )
+            repaired = repair_linux_wheels(
+                into, env=env, runner=runner, python=python, notice=progress
+            )
+            return f"{built_by}, repaired by {repaired}" if repaired else built_by
 
         staging = Path(tmp)
         built_by = build_into(staging)

@@ -1,11 +1,12 @@
-"""What makes a tag releasable: the tag being released, its ledger record and branch, and the
-rebuild's bytes against the recorded dry run."""
+"""What makes a tag releasable: the tag being released, its ledger record and branch, the
+recorded dry run it releases, and (when rebuilding) the rebuild's bytes against it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tagship.core.errors import GateError, UsageError
+from tagship.core.index_url import normalise_url, recorded_url
 from tagship.core.official import is_official
 from tagship.steps.audit import release_ref_patterns
 from tagship.steps.record import dry_runs, ledger_records
@@ -13,6 +14,7 @@ from tagship.steps.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
     from tagship.core.config import IndexConfig
+    from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
     from tagship.workspace import Workspace
 
@@ -55,25 +57,54 @@ def releasable(workspace: Workspace, tag: str, commit: str) -> str:
     return f"tag record {tagged[-1].seq}; {commit[:12]} is on a release branch"
 
 
-def same_bytes_as_dry_run(workspace: Workspace, built: Manifest, production: IndexConfig) -> str:
-    """Compare the rebuild with the files the recorded dry run published. For an official
-    production index, only a dry run made in CI to another index counts."""
+def _dry_runs_for(
+    workspace: Workspace, version: str, commit: str, production: IndexConfig
+) -> list[Record]:
+    """Successful dry runs of this commit and version, newest first, made to another index
+    than `production`; for an official production index, only those made in CI."""
     official = is_official(production)
-    candidates = [
+    found = [
         r
-        for r in dry_runs(workspace, built.version)
-        if r.event.commit == built.commit
+        for r in dry_runs(workspace, version)
+        if r.event.commit == commit
         and r.event.index != production.name
         and (r.actor.is_ci or not official)
     ]
-    if not candidates:
+    if not found:
         where = " from CI" if official else ""
         raise GateError(
-            f"no successful dry run{where} of {built.version} is recorded for commit "
-            f"{built.commit[:12]}",
+            f"no successful dry run{where} of {version} is recorded for commit {commit[:12]}",
             hint="run the TestPyPI dry run (publish-testpypi.yml) on that commit first",
         )
-    dry = candidates[0]
+    return found
+
+
+def promotable_dry_run(
+    workspace: Workspace, version: str, commit: str, production: IndexConfig
+) -> tuple[Record, IndexConfig]:
+    """The newest dry run whose files can be promoted, and the test index they are fetched
+    from: configured under the name the record gives, at the upload URL it records. A dry run
+    made to another index or URL proved nothing about the files found where it points now."""
+    found = _dry_runs_for(workspace, version, commit, production)
+    for record in found:
+        index = workspace.config.indexes.get(record.event.index or "")
+        if index is not None and recorded_url(record.event) == normalise_url(index.upload_url):
+            return record, index
+    newest = found[0].event
+    configured = workspace.config.indexes.get(newest.index or "")
+    now = normalise_url(configured.upload_url) if configured else "not configured"
+    raise GateError(
+        f"dry run record {found[0].seq} of {version} was made to {newest.index} at "
+        f"{recorded_url(newest) or '(no URL recorded)'}, but {newest.index} is now {now}: "
+        "a dry run counts only for the index it was made to",
+        hint="run the dry run again on this commit (publish-testpypi.yml), then release",
+    )
+
+
+def same_bytes_as_dry_run(workspace: Workspace, built: Manifest, production: IndexConfig) -> str:
+    """Compare the rebuild with the files the recorded dry run published (`release-artifacts
+    = "rebuild"`)."""
+    dry = _dry_runs_for(workspace, built.version, built.commit, production)[0]
     then = {f.name: f.sha256 for f in dry.event.files}
     now = {f.name: f.sha256 for f in built.files}
     differing = sorted(n for n in then.keys() | now.keys() if then.get(n) != now.get(n))
@@ -82,10 +113,13 @@ def same_bytes_as_dry_run(workspace: Workspace, built: Manifest, production: Ind
     reasons = [known_unreproducible(built.build_backend, n) for n in differing]
     known = next((r for r in reasons if r), None)
     message = f"the rebuild differs from the dry run's files: {', '.join(differing)}"
-    if workspace.config.require_identical_rebuild:
+    config = workspace.config
+    if config.identical_rebuild_required:
         raise GateError(
             message + (f" ({known})" if known else ""),
-            hint="make the build reproducible, or set require-identical-rebuild = false "
-            "in [tool.tagship] if the backend cannot be",
+            hint="make the build reproducible, promote the dry run's files instead "
+            '(release-artifacts = "promote"), or set require-identical-rebuild = false',
         )
-    return message + " (allowed: require-identical-rebuild = false)"
+    if config.require_identical_rebuild is False:
+        return message + " (allowed: require-identical-rebuild = false)"
+    return message + ' (allowed: with release-artifacts = "promote" a rebuild is only compared)'

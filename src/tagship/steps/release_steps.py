@@ -46,14 +46,11 @@ def publish_files(
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification, and record what happened to each."""
     require_publishable(workspace, index)  # before asking anyone for a token
-    expected = Expected(
-        workspace.name, expected_version(workspace), workspace.config.allow_top_level
-    )
     result = publish(
         manifest,
         directory,
         index,
-        expected=expected,
+        expected=expected_artifacts(workspace),
         env=workspace.env,
         http=http,
         lookup=simple_index(workspace, index, http),
@@ -62,6 +59,11 @@ def publish_files(
         on_file=on_file,
     )
     return replace(result, ledger=_record_publish(workspace, manifest, index, result))
+
+
+def expected_artifacts(workspace: Workspace) -> Expected:
+    """What the release's files must be: this project, the version due, its allowed entries."""
+    return Expected(workspace.name, expected_version(workspace), workspace.config.allow_top_level)
 
 
 def require_publishable(workspace: Workspace, index: IndexConfig) -> None:
@@ -80,6 +82,10 @@ def _record_publish(
     workspace: Workspace, manifest: Manifest, index: IndexConfig, result: PublishResult
 ) -> Ledger:
     details = {**{f.name: f.action for f in result.files}, **index_details(index)}
+    promotion = manifest.promotion
+    if promotion is not None:  # the dry run's files, not a build: say which dry run's
+        details["promoted-from"] = str(promotion.dry_run_record)
+        details["rebuild-check"] = promotion.rebuild_check or "not run"
     return record(workspace, "publish", manifest, index=index.name, details=details).status
 
 
@@ -160,8 +166,9 @@ def installed_summary(report: InstallReport) -> str:
 
 
 def record_dry_run(workspace: Workspace, manifest: Manifest, index: IndexConfig) -> Appended:
-    """The record `tagship tag` requires: this commit and version went through the dry run."""
-    return record(workspace, "dry-run", manifest, index=index.name)
+    """The record `tagship tag` requires: this commit and version went through the dry run;
+    the index's upload URL too, so the release promotes only from where the dry run was."""
+    return record(workspace, "dry-run", manifest, index=index.name, details=index_details(index))
 
 
 def recorded_summary(done: Appended) -> str:

@@ -5,7 +5,8 @@ shows everything at once. What is checked: one sdist and at least one wheel, fil
 normalised (PEP 427 / PEP 625), name and version in each file name and in its core metadata
 equal to the project's, metadata valid and complete with a long description that renders,
 the wheel's RECORD equal to its zip members and their hashes, its WHEEL file (Wheel-Version
-1.x, Tag lines equal to the file name's tags), one .dist-info directory, no absolute or `..`
+1.x, Tag lines equal to the file name's tags), platform tags PyPI accepts (core/wheel_tags.py:
+never `linux_*`), no two wheels claiming one tag, one .dist-info directory, no absolute or `..`
 paths, no member twice, no link out of the sdist nor device file in it, no stray top-level
 `tests`/`docs` in a wheel, and `pyproject.toml` plus `PKG-INFO` in the sdist. Archives are
 opened within the limits of `adapters.archives` (decompression bombs are refused by what they
@@ -32,6 +33,7 @@ from packaging.version import InvalidVersion, Version
 from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel, read_text
 from tagship.core.errors import GateError
 from tagship.core.manifest import normal_version, unnormalised
+from tagship.core.wheel_tags import colliding_wheels, tag_problems
 from tagship.steps.artifacts import DistFile, check_manifest, dist_files
 from tagship.steps.metadata_check import metadata_problems
 from tagship.steps.wheel_record import record_problems
@@ -119,7 +121,7 @@ def _wheel_problems(
     except (InvalidWheelFilename, InvalidVersion) as exc:
         return [f"not a valid wheel file name: {exc}"], None
     stem = "-".join(dist.name[: -len(".whl")].split("-")[:2])
-    problems = _filename_problems(stem, name, version)
+    problems = _filename_problems(stem, name, version) + tag_problems(file_tags)
     try:
         with open_wheel(dist.path) as wheel:
             names = wheel.namelist()
@@ -240,6 +242,14 @@ def verify_artifacts(
         problems.append(Problem(where, "expected at least one wheel, found none"))
     problems += [
         Problem(f.name, "is neither a wheel nor a .tar.gz sdist") for f in files if f.kind is None
+    ]
+    problems += [
+        Problem(
+            second,
+            f"claims the tag {tag} of {first} too: an installer would take either "
+            "(one wheel per tag set)",
+        )
+        for first, second, tag in colliding_wheels(w.name for w in wheels)
     ]
     generator = None
     for wheel in wheels:

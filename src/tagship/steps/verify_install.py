@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import os
-import shlex
 import sys
 import sysconfig
 import tempfile
@@ -27,6 +26,15 @@ from tagship.adapters.archives import open_wheel
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
 from tagship.steps.builder import find_uv
+from tagship.steps.install_probes import (
+    Check,
+    Installed,
+    console_scripts,
+    import_check,
+    importable_modules,
+    scripts_check,
+    smoke_check,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,15 +45,6 @@ if TYPE_CHECKING:
 
 
 Installer = Literal["auto", "uv", "pip"]
-
-
-@dataclass(frozen=True)
-class Check:
-    """One line of the report."""
-
-    name: str
-    ok: bool
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -83,22 +82,6 @@ def wheel_record(path: Path) -> list[tuple[str, str]]:
         name = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD"))
         rows = csv.reader(io.StringIO(wheel.read(name).decode("utf-8")))
         return [(row[0], row[1]) for row in rows if row and row[0] != name and row[1]]
-
-
-def top_level_modules(record: list[tuple[str, str]]) -> list[str]:
-    """Importable top-level names a wheel installs (packages and modules)."""
-    names = set()
-    for path, _ in record:
-        head = path.split("/", 1)[0]
-        if head.endswith((".dist-info", ".data")) or head == "__pycache__":
-            continue
-        if "/" in path:
-            names.add(head)
-        elif head.endswith(".py"):
-            names.add(head[:-3])
-        elif head.endswith((".so", ".pyd")):
-            names.add(head.split(".", 1)[0])
-    return sorted(n for n in names if n.isidentifier())
 
 
 def _digest(path: Path) -> str:
@@ -169,6 +152,9 @@ class _Venv:
         code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
         return Path(self.python_run(code).stdout.strip())
 
+    def installed(self) -> Installed:
+        return Installed(self.python, self.env, self.runner, self.root.parent)
+
     def python_run(self, code: str, *args: str) -> Completed:
         return self.runner(
             [str(self.python), "-c", code, *args], env=self.env, cwd=self.root.parent
@@ -181,10 +167,17 @@ def _requirements(entries: tuple[ManifestFile, ...], manifest: Manifest) -> str:
 
 
 def _installed_wheel(manifest: Manifest, directory: Path, site: Path) -> ManifestFile | None:
-    """The manifest wheel whose files are the ones installed."""
+    """The manifest wheel that was installed: the one whose WHEEL file is installed. Its Tag
+    lines make it unique in the release, where wheels for several platforms or glibc
+    versions may hold the same paths."""
     for entry in manifest.wheels:
         record = wheel_record(directory / entry.name)
-        if all((site / path).is_file() for path, _ in record if ".data/" not in path):
+        wheel = next((row for row in record if row[0].endswith(".dist-info/WHEEL")), None)
+        if (
+            wheel is not None
+            and (site / wheel[0]).is_file()
+            and _digest(site / wheel[0]) == wheel[1]
+        ):
             return entry
     return None
 
@@ -245,14 +238,30 @@ def _run_checks(
     record = wheel_record(directory / wheel.name)
     checks.append(_dependencies(venv, directory / wheel.name, target))
     checks.append(_files_match(record, site))
+    checks += _works(venv.installed(), directory / wheel.name, record, smoke_command)
+    return checks
+
+
+def _works(
+    installed: Installed, wheel: Path, record: list[tuple[str, str]], smoke_command: str | None
+) -> list[Check]:
+    """Every module imports (and the smoke command passes); a wheel without modules is
+    proven by the smoke command, else by its scripts."""
+    modules = importable_modules(path for path, _ in record)
+    if not modules and smoke_command:
+        none = Check("import", ok=True, detail="no importable module: the smoke command instead")
+        return [none, smoke_check(installed, smoke_command)]
+    if not modules:
+        scripts = console_scripts(wheel, (path for path, _ in record))
+        if scripts:
+            return [scripts_check(installed, scripts)]
+        detail = "the wheel provides no importable module and no script: set smoke-command"
+        return [Check("import", ok=False, detail=detail)]
     # two fresh interpreters that only read the venv: side by side, one start-up is hidden
     with ThreadPoolExecutor(max_workers=2) as pool:
-        imported = pool.submit(_imports, venv, top_level_modules(record))
-        smoked = pool.submit(_smoke, venv, smoke_command) if smoke_command else None
-        checks.append(imported.result())
-        if smoked is not None:
-            checks.append(smoked.result())
-    return checks
+        imported = pool.submit(import_check, installed, modules)
+        smoked = pool.submit(smoke_check, installed, smoke_command) if smoke_command else None
+        return [imported.result(), *([smoked.result()] if smoked is not None else [])]
 
 
 def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
@@ -280,16 +289,3 @@ def _files_match(record: list[tuple[str, str]], site: Path) -> Check:
             )
         checked += 1
     return Check("files match RECORD", ok=True, detail=f"{checked} files")
-
-
-def _imports(venv: _Venv, modules: list[str]) -> Check:
-    if not modules:
-        return Check("import", ok=False, detail="the wheel provides no importable top-level module")
-    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)"
-    done = venv.python_run(code, *modules)
-    return Check("import", done.ok, ", ".join(modules) if done.ok else done.tail(1))
-
-
-def _smoke(venv: _Venv, command: str) -> Check:
-    done = venv.runner(shlex.split(command), env=venv.env, cwd=venv.root.parent)
-    return Check("smoke command", done.ok, command if done.ok else f"{command}: {done.tail(1)}")

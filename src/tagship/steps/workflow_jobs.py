@@ -128,7 +128,8 @@ def _job_shapes(
     the released code hold no such token."""
     version = _version_env(publisher, scm_version=scm_version)
     environment = _environment(publisher, index)
-    # on the tag, the rebuild's check reads the ledger from origin (private repos too)
+    # on the tag, the build job reads the ledger from origin (private repos too): the tag's
+    # record, and the dry run whose files it promotes (or its rebuild must equal)
     ledger_read = {"GITHUB_TOKEN": JOB_TOKEN} if publisher.on_tag else {}
     return {
         "gate": _gate_shape(publisher),
@@ -171,7 +172,7 @@ def declared_steps(
 ) -> tuple[ReleaseStep, ...]:
     """The flow this workflow runs: `tagship release` on the tag, else `tagship dry-run`."""
     if publisher.on_tag:
-        return release_steps(index)
+        return release_steps(index, config.release_artifacts)
     return dry_run_steps(index, _branch_gate(config, index))
 
 

@@ -11,9 +11,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from tagship.adapters.files import write_atomic
 from tagship.core.errors import ConfigError
 from tagship.core.infer_checks import NO_FACTS, ProjectFacts, plan_checks
+from tagship.core.official import is_official
 from tagship.core.policy_rules import WORKFLOWS_DIR, TrustedPublisher, publishers
 from tagship.core.yaml_text import dump
 from tagship.steps import workflow_jobs as jobs
+from tagship.steps.build_matrix import with_build_matrix
 from tagship.steps.check_table import CheckRow, check_rows
 from tagship.steps.ci_workflows import ci_workflow, draft_workflow, label_workflow
 from tagship.steps.config_block import with_config_block
@@ -106,6 +108,7 @@ class Inputs:
     existing: Mapping[str, str] = field(default_factory=dict)  # path -> text
     force: bool = False
     facts: ProjectFacts = NO_FACTS
+    compiled: bool = False  # platform wheels: built by a matrix (steps/build_matrix.py)
 
 
 def plan(
@@ -135,10 +138,19 @@ def plan(
         files.append(GeneratedFile(placed.path, dump(workflow, HEADER)))
         return placed.path
 
+    notes.extend(
+        f"{index.name} is declared official = false: no publish workflow is written for it "
+        "(Trusted Publishing is for official indexes); publish to it with tagship publish "
+        f"--index {index.name} and its TAGSHIP_INDEX_* credentials"
+        for index in config.indexes.values()
+        if index.workflow and not is_official(index)
+    )
     moved: dict[str, str] = {}  # index -> the workflow file its publisher names now
     for publisher in publishers(config, inputs.project):
         index = config.index(publisher.index)
-        workflow = publish_workflow(config, publisher, index, tools, inputs.scm_version)
+        workflow = publish_workflow(
+            config, publisher, index, tools, inputs.scm_version, compiled=inputs.compiled
+        )
         path = put(publisher.workflow, workflow)
         if path is not None and path.rsplit("/", 1)[-1] != publisher.workflow:
             moved[index.name] = path.rsplit("/", 1)[-1]
@@ -180,7 +192,10 @@ def publish_workflow(
     index: IndexConfig,
     tools: jobs.Toolchain,
     scm_version: bool,
+    *,
+    compiled: bool = False,
 ) -> dict[str, Any]:
+    built = jobs.publish_jobs(config, publisher, index, tools, scm_version=scm_version)
     return {
         "name": f"Publish to {display_name(index.name)}",
         "on": jobs.publish_triggers(config, publisher, scm_version=scm_version),
@@ -190,7 +205,7 @@ def publish_workflow(
             "group": f"publish-{index.name}-${{{{ github.ref_name }}}}",
             "cancel-in-progress": False,
         },
-        "jobs": jobs.publish_jobs(config, publisher, index, tools, scm_version=scm_version),
+        "jobs": with_build_matrix(built, tools) if compiled else built,
     }
 
 

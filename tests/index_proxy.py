@@ -1,0 +1,126 @@
+"""PyPI's Trusted Publishing in front of a real pypiserver: `/_/oidc/audience` and
+`/_/oidc/mint-token` served here, everything else forwarded, uploads only with a minted token.
+
+The exchange checks the job's OIDC claims against the registered publisher as PyPI does
+(repository, workflow file from `job_workflow_ref`, environment) and answers a mismatch with
+PyPI's `invalid-publisher` error.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from werkzeug import Response
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Request
+
+
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return data
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A trusted publisher as registered on the index."""
+
+    repository: str  # owner/name
+    workflow: str  # file name under .github/workflows
+    environment: str
+
+
+@dataclass
+class TrustedIndex:
+    """`server` answering as an index with Trusted Publishing, backed by `backend`."""
+
+    server: HTTPServer
+    backend: str  # the pypiserver's base URL
+    publisher: Registration
+    audience: str
+    minted: set[str] = field(default_factory=set)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)  # the claims presented
+    refused: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
+        self._client = httpx.Client(base_url=self.backend, timeout=60.0)
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _handle(self, request: Request) -> Response:
+        if request.path == "/_/oidc/audience":
+            return _json({"audience": self.audience})
+        if request.path == "/_/oidc/mint-token" and request.method == "POST":
+            return self._mint(request)
+        if request.method == "POST":
+            auth = request.authorization
+            if auth is None or auth.username != "__token__" or auth.password not in self.minted:
+                self.refused.append(f"upload without a minted token ({request.path})")
+                return Response("403 Invalid or non-existent authentication information.", 403)
+        return self._forward(request)
+
+    def _mint(self, request: Request) -> Response:
+        token = str((request.get_json(silent=True) or {}).get("token", ""))
+        try:
+            claims = _claims(token)
+        except (IndexError, ValueError):
+            return _invalid("invalid-payload", "the token is not a JWT")
+        self.exchanges.append(claims)
+        workflow = str(claims.get("job_workflow_ref", "")).split("@", 1)[0]
+        wrong = [
+            what
+            for what, ok in (
+                ("audience", claims.get("aud") == self.audience),
+                ("repository", claims.get("repository") == self.publisher.repository),
+                ("workflow", workflow == f"{self.publisher.repository}/.github/workflows/"
+                 f"{self.publisher.workflow}"),
+                ("environment", claims.get("environment") == self.publisher.environment),
+            )
+            if not ok
+        ]  # fmt: skip
+        if wrong:
+            self.refused.append(f"token exchange: {', '.join(wrong)} differ")
+            return _invalid("invalid-publisher", "valid token, but no corresponding publisher")
+        minted = f"pypi-{secrets.token_urlsafe(32)}"
+        self.minted.add(minted)
+        return _json({"success": True, "token": minted, "expires": 900})
+
+    def _forward(self, request: Request) -> Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() == "content-type"}
+        answer = self._client.request(
+            request.method,
+            request.full_path.rstrip("?"),
+            content=request.get_data(),
+            headers=headers,
+        )
+        body = answer.content.replace(self.backend.encode(), self.url.encode())
+        out = Response(body, answer.status_code, content_type=answer.headers.get("content-type"))
+        if "location" in answer.headers:
+            out.headers["Location"] = answer.headers["location"].replace(self.backend, self.url)
+        return out
+
+
+def _json(data: object, status: int = 200) -> Response:
+    return Response(json.dumps(data), status, content_type="application/json")
+
+
+def _invalid(code: str, description: str) -> Response:
+    body = {
+        "message": "Token request failed",
+        "errors": [{"code": code, "description": description}],
+    }
+    return _json(body, 422)
