@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tagship.steps.workflow_jobs import Toolchain
 
 # pinned by commit like every action; the comment names the release
-CIBUILDWHEEL = Commented("pypa/cibuildwheel@d4a2945fcc8d13f20a1b99d461b8e844d5fc6e23", "v3.1.4")
+CIBUILDWHEEL = Commented("pypa/cibuildwheel@1828c10ab37f080699c7b81cea34097c684a7074", "v4.2.0")
 # macOS 13 runners are retired: macos-15-intel is GitHub's x86_64 macOS image
 RUNNERS = ("ubuntu-latest", "ubuntu-24.04-arm", "macos-14", "macos-15-intel", "windows-latest")
 PARTS = "parts"  # each job's artifact is downloaded into a directory of its own under it
