@@ -181,7 +181,9 @@ def test_a_dry_run_made_to_another_url_or_index_does_not_count(
         f"indexes.stage.simple-url={test.simple_url}",
     )
     ok(cli("-C", world.path, *stage, "dry-run", "--index", "stage", "--checks", "local"))
-    ok(cli("-C", world.path, "tag", "--checks", "local"))
+    # the tag gate asks the same question, so the tag is made where stage is configured
+    assert cli("-C", world.path, "tag", "--checks", "local").code == 1
+    ok(cli("-C", world.path, *stage, "tag", "--checks", "local"))
     as_ci(world, monkeypatch, "v0.2.0")
     # the index it was made to is no longer configured
     gone = cli("-C", world.path, "release")

@@ -54,7 +54,7 @@ from tagship.core.ledger import (
 from tagship.core.ledger_copies import restore_hint
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from tagship.adapters.git import Git
     from tagship.core.ledger import Event, Record
@@ -199,24 +199,43 @@ def append_event(
     broken, or a remote ledger that lacks or changes a local record, is never extended
     (IntegrityError); a push still rejected after `patience.seconds` raises ServiceError,
     and nothing is left half-done either way."""
+    (record,) = append_events(git, [event], env, remote=remote, patience=patience, clock=clock)
+    return record
+
+
+def append_events(
+    git: Git,
+    events: Sequence[Event],
+    env: Mapping[str, str],
+    *,
+    remote: str = "origin",
+    patience: Patience = PATIENCE,
+    clock: Callable[[], str] = _utc_now,
+) -> list[Record]:
+    """Append `events`, in order, as one commit pushed once (see `append_event`): the record
+    job's events land together or not at all."""
     actor = actor_from_env(env, git)
     online = has_remote(git, remote)
     deadline = patience.monotonic() + patience.seconds
     reason = ""
     for attempt in itertools.count(1):
         base = _base(git, remote, online=online, rejected=attempt > 1)
+        records: list[Record] = []
         last = base.check.records[-1] if base.check.records else None
-        record = make_record(
-            (last.seq + 1) if last else 1, clock(), last.hash if last else None, event, actor
-        )
-        refused = _store(git, remote, base, record, online=online)
+        for event in events:
+            last = make_record(
+                (last.seq + 1) if last else 1, clock(), last.hash if last else None, event, actor
+            )
+            records.append(last)
+        refused = _store(git, remote, base, records, online=online)
         if refused is None:
-            return record
+            return records
         reason = refused
         if not patience.pause(attempt, deadline):
             break
+    kinds = ", ".join(e.kind for e in events)
     raise ServiceError(
-        f"could not append the {event.kind} record to the ledger within "
+        f"could not append the {kinds} record(s) to the ledger within "
         f"{patience.seconds:.12g} s ({attempt} attempts; last: {reason})",
         hint=f"other jobs keep updating {LEDGER_REF} on {remote}; rerun the step",
     )
@@ -259,14 +278,16 @@ def _base(git: Git, remote: str, *, online: bool, rejected: bool) -> _Base:
     return _Base(commit, text, check, refs)
 
 
-def _store(git: Git, remote: str, base: _Base, record: Record, *, online: bool) -> str | None:
-    """Commit `base`'s chain with `record` appended and move the ledger onto it: pushed as
+def _store(
+    git: Git, remote: str, base: _Base, records: Sequence[Record], *, online: bool
+) -> str | None:
+    """Commit `base`'s chain with `records` appended and move the ledger onto it: pushed as
     a fast-forward (the local ref following), or offline the local ref alone. None when
     done, else why not."""
     # a verified chain is whole lines, though a hand-written one may lack the last newline
     text = f"{base.text}\n" if base.text and not base.text.endswith("\n") else base.text
-    text += record.line().decode() + "\n"
-    commit = _commit(git, base.commit, text, record)
+    text += "".join(record.line().decode() + "\n" for record in records)
+    commit = _commit(git, base.commit, text, records)
     local = base.refs.get(LEDGER_REF)
     if not online:
         if git.update_ref(LEDGER_REF, commit, local or ABSENT):
@@ -283,9 +304,11 @@ def _store(git: Git, remote: str, base: _Base, record: Record, *, online: bool) 
     return rejected
 
 
-def _commit(git: Git, parent: str | None, text: str, record: Record) -> str:
-    """A commit on `parent` storing `text`, the ledger file with `record` appended."""
+def _commit(git: Git, parent: str | None, text: str, records: Sequence[Record]) -> str:
+    """A commit on `parent` storing `text`, the ledger file with `records` appended."""
     tree = git.write_tree({LEDGER_FILE: git.write_blob(text)})
-    event = record.event
-    message = f"tagship ledger #{record.seq}: {event.kind} {event.project} {event.version}"
+    first, last = records[0], records[-1]
+    seqs = f"#{first.seq}" if first is last else f"#{first.seq}-#{last.seq}"
+    kinds = ", ".join(r.event.kind for r in records)
+    message = f"tagship ledger {seqs}: {kinds} {last.event.project} {last.event.version}"
     return git.commit_tree(tree, parent, message)

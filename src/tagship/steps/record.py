@@ -6,14 +6,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.adapters.ledger_store import append_event, append_events, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.versions import version_from_tag
 from tagship.steps.outbox import write_outbox
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from tagship.core.ledger import Record
     from tagship.core.manifest import Manifest
@@ -99,6 +99,23 @@ def append(workspace: Workspace, event: Event) -> Appended:
     if _may_repeat(event) and already_recorded(ledger_records(workspace), event):
         return Appended("already-recorded")
     return Appended("recorded", append_event(workspace.git, event, workspace.env))
+
+
+def append_all(workspace: Workspace, events: Sequence[Event]) -> list[Appended]:
+    """Record `events` in order, in one ledger commit pushed once (the record step's events
+    land together); a publish that repeats a record is left out, as `append` does."""
+    git = workspace.require_git()
+    repeated = (
+        {i for i, e in enumerate(events) if already_recorded(ledger_records(workspace), e)}
+        if any(_may_repeat(e) for e in events)
+        else set()
+    )
+    kept = [e for i, e in enumerate(events) if i not in repeated]
+    stored = iter(append_events(git, kept, workspace.env) if kept else [])
+    return [
+        Appended("already-recorded") if i in repeated else Appended("recorded", next(stored))
+        for i in range(len(events))
+    ]
 
 
 def record(

@@ -14,7 +14,7 @@ from tagship.steps.build import expected_version
 from tagship.steps.outbox import clear_outboxes, read_outboxes
 from tagship.steps.publish import publish
 from tagship.steps.publishing import attestations_for, simple_index, upload_credentials
-from tagship.steps.record import Appended, append, record
+from tagship.steps.record import Appended, append_all, record
 from tagship.steps.verify import Expected
 from tagship.steps.verify_install import InstallTarget, verify_install
 from tagship.steps.wait import wait_visible
@@ -191,8 +191,7 @@ def append_outbox(workspace: Workspace, folder: Path) -> list[Appended]:
                 f", not {workspace.name} at {head[:12]}: nothing was recorded",
                 hint="record from a checkout of the commit the jobs released",
             )
-    target = replace(workspace, outbox=None)
-    done = [append(target, event) for event in events]
+    done = append_all(replace(workspace, outbox=None), events)
     clear_outboxes(folder)
     return done
 
