@@ -413,3 +413,22 @@ def test_an_index_declared_not_official_gets_no_publish_workflow_and_init_says_s
     assert "note: testpypi is declared official = false: no publish workflow" in result.out
     assert not (repo.path / ".github/workflows/publish-testpypi.yml").exists()
     assert (repo.path / ".github/workflows/publish-pypi.yml").exists()
+
+
+def test_a_pyproject_with_out_of_order_tool_tables_gets_its_block(
+    cli: Cli, make_repo: MakeRepo
+) -> None:
+    """[tool.x] tables split by another table (as in rich's pyproject.toml) keep their bytes."""
+    text = (
+        CHARMOS
+        + '\n[tool.poetry]\nname = "x"\n\n[build-system2]\na = 1\n\n[tool.mypy]\nstrict = true\n'
+    )
+    repo = make_repo({"pyproject.toml": text})
+    result = cli("-C", str(repo.path), "init")
+    assert result.code == 0, result.err
+    after = (repo.path / "pyproject.toml").read_text()
+    assert loads(after)["tool"]["tagship"]["checks"]["typecheck"] == "mypy ."
+    kept = after.splitlines()
+    assert [line for line in text.splitlines() if line] == [
+        line for line in kept if line and line in text.splitlines()
+    ]

@@ -41,7 +41,7 @@ def with_config_block(
         tool = tomlkit.table(is_super_table=True)
         document.append("tool", tool)
     if not has_block:
-        tool.append("tagship", _new_block(config, plans))
+        tool["tagship"] = _new_block(config, plans)  # also on an out-of-order [tool] (tomlkit)
     if wants_github:
         github = tool["tagship"].setdefault("github", tomlkit.table())
         _set(github, "owner", config.github_owner)
