@@ -54,10 +54,13 @@ class Git(GitPlumbing, GitHistory):
                     f"{path} is not inside a git repository",
                     hint="run tagship in a clone of the project (git init / git clone)",
                 )
-            raise ServiceError(
-                f"git cannot read the repository at {path}: {done.reason()}",
-                hint="repair the repository (git fsck), or clone it afresh",
+            reason = done.reason()
+            hint = (
+                f"if the repository is yours: git config --global --add safe.directory {path}"
+                if "dubious ownership" in reason
+                else "repair the repository (git fsck), or clone it afresh"
             )
+            raise ServiceError(f"git cannot read the repository at {path}: {reason}", hint=hint)
         return cls(Path(done.stdout.removesuffix("\n")), runner, env)
 
     # -- reading -----------------------------------------------------------------
