@@ -62,49 +62,36 @@ def publish_wait_install(
     """Publish the built files to `index`, wait for them, prove they install (and, for the
     dry run, that it passed); the record step then appends their records, as the record job
     does in the workflows. A step that fails still leaves the records of the steps before."""
+    directory = options.out_dir
     with tempfile.TemporaryDirectory(prefix="tagship-outbox-") as folder:
         outbox = Path(folder)
         deferred = replace(workspace, outbox=outbox / "flow.jsonl")
         try:
-            _publish_wait_install(
-                pipeline, deferred, manifest, options, index, http=http, runner=runner, mask=mask
+            pipeline.step(
+                plan.publish_name(index.name),
+                lambda: publish_files(deferred, manifest, directory, index, http=http, mask=mask),
+                published_summary,
             )
+            pipeline.step(
+                plan.WAIT,
+                lambda: wait_for_files(
+                    deferred, manifest, index, http=http, timeout=options.wait_timeout
+                ),
+                waited_summary,
+            )
+            pipeline.step(
+                plan.VERIFY_INSTALL,
+                lambda: require_installed(
+                    install_release(
+                        deferred, manifest, directory, index, runner=runner,
+                        installer=options.installer,
+                    )
+                ),
+                installed_summary,
+            )  # fmt: skip
             if dry_run:
                 record_dry_run(deferred, manifest, index)
         except FlowFailedError:
             append_outbox(workspace, outbox)
             raise
         pipeline.step(plan.RECORD, lambda: append_outbox(workspace, outbox), appended_summary)
-
-
-def _publish_wait_install(
-    pipeline: Pipeline,
-    workspace: Workspace,
-    manifest: Manifest,
-    options: FlowOptions,
-    index: IndexConfig,
-    *,
-    http: Http,
-    runner: Runner,
-    mask: Callable[[str], None],
-) -> None:
-    directory = options.out_dir
-    pipeline.step(
-        plan.publish_name(index.name),
-        lambda: publish_files(workspace, manifest, directory, index, http=http, mask=mask),
-        published_summary,
-    )
-    pipeline.step(
-        plan.WAIT,
-        lambda: wait_for_files(workspace, manifest, index, http=http, timeout=options.wait_timeout),
-        waited_summary,
-    )
-    pipeline.step(
-        plan.VERIFY_INSTALL,
-        lambda: require_installed(
-            install_release(
-                workspace, manifest, directory, index, runner=runner, installer=options.installer
-            )
-        ),
-        installed_summary,
-    )

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import io
 import os
+import shutil
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from tagship.core.errors import GateError, IntegrityError, UsageError
 from tagship.core.manifest import MANIFEST_NAME, Kind, Manifest, ManifestFile
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator, Sequence
     from pathlib import Path
 
 _CHUNK = 1 << 20
@@ -235,3 +236,16 @@ def upload_body(directory: Path, entry: ManifestFile) -> Iterator[CheckedUpload]
     """The listed file `entry` of `directory`, open as a checked upload body."""
     with open_regular(directory / entry.name) as handle:
         yield CheckedUpload(handle, entry)
+
+
+def move_into(
+    out_dir: Path, staged: Sequence[DistFile], replaced: Iterable[Path], manifest: Manifest
+) -> None:
+    """Publish verified files from their staging directory into `out_dir`: the files they
+    replace go, the new ones move in, then the manifest naming them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in replaced:
+        old.unlink()
+    for dist in staged:
+        shutil.move(dist.path, out_dir / dist.name)
+    write_manifest(out_dir, manifest)

@@ -11,7 +11,6 @@ and its verification (and, with `reproducible`, the second build) succeeded.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -30,8 +29,8 @@ from tagship.steps.artifacts import (
     DistFile,
     dist_files,
     manifest_entry,
+    move_into,
     release_changes,
-    write_manifest,
 )
 from tagship.steps.build_env import build_system, reused_environment
 from tagship.steps.build_tree import build_source
@@ -257,12 +256,7 @@ def build_artifacts(
             files=tuple(manifest_entry(d) for d in built),
         )
         progress(f"writing {out_dir / MANIFEST_NAME}")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for old in replaced:
-            old.unlink()
-        for dist in built:
-            shutil.move(dist.path, out_dir / dist.name)
-        write_manifest(out_dir, manifest)
+        move_into(out_dir, built, replaced, manifest)
     files = tuple(DistFile(out_dir / d.name, d.kind) for d in report.files)
     final = VerifyReport(out_dir, files, report.problems, report.generator)
     return BuildResult(out_dir, manifest, final, True if reproducible else None)

@@ -25,7 +25,7 @@ from tagship.steps.artifacts import (
     dist_files,
     hash_file,
     manifest_entry,
-    write_manifest,
+    move_into,
 )
 from tagship.steps.build import expected_version
 from tagship.steps.verify import VerifyReport, verify_artifacts
@@ -128,12 +128,7 @@ def merge_manifest(workspace: Workspace, out_dir: Path, sources: Sequence[Path])
             backend_version=report.generator or "unknown",
             files=tuple(manifest_entry(d) for d in staged),
         )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for old in replaced:
-            old.unlink()
-        for dist in staged:
-            shutil.move(dist.path, out_dir / dist.name)
-        write_manifest(out_dir, manifest)
+        move_into(out_dir, staged, replaced, manifest)
     files = tuple(DistFile(out_dir / d.name, d.kind) for d in report.files)
     final = VerifyReport(out_dir, files, report.problems, report.generator)
     return MergeResult(out_dir, manifest, final, len(sources))
