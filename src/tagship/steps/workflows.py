@@ -15,7 +15,7 @@ from tagship.core.official import is_official
 from tagship.core.policy_rules import WORKFLOWS_DIR, TrustedPublisher, publishers
 from tagship.core.yaml_text import dump
 from tagship.steps import workflow_jobs as jobs
-from tagship.steps.build_matrix import with_build_matrix
+from tagship.steps.build_matrix import WheelBuilder, with_build_matrix
 from tagship.steps.check_table import CheckRow, check_rows
 from tagship.steps.ci_workflows import ci_workflow, draft_workflow, label_workflow
 from tagship.steps.config_block import with_config_block
@@ -74,12 +74,25 @@ CI_FILE, LABEL_FILE, DRAFT_FILE = "ci.yml", "release-label.yml", "release-draft.
 OWN_FILES = (CI_FILE, LABEL_FILE, DRAFT_FILE)
 # newest first: the newest Python a project supports runs its tools; then newer ones still
 _PYTHONS = ("3.13", "3.12", "3.11", "3.10", "3.14", "3.15")
+RELEASED_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")  # final releases, oldest first
 
 
 def workflow_python(config: Config, requires_python: str | None) -> str:
     """`python-version` from [tool.tagship], else the newest Python `requires-python` allows."""
     if config.python_version:
         return config.python_version
+    found = allowed_pythons(config, requires_python)
+    if not found:
+        raise ConfigError(
+            f"no Python of {', '.join(_PYTHONS)} satisfies requires-python {requires_python!r}",
+            hint='set python-version = "3.X" in [tool.tagship]',
+        )
+    return found[0]
+
+
+def allowed_pythons(config: Config, requires_python: str | None) -> tuple[str, ...]:
+    """The CPython versions of GitHub's runners that `requires-python` allows, in the order
+    the tools' Python is chosen."""
     try:
         allowed = SpecifierSet(requires_python or "")
     except InvalidSpecifier:
@@ -87,13 +100,7 @@ def workflow_python(config: Config, requires_python: str | None) -> str:
             f"requires-python {requires_python!r} in {config.pyproject} is not a version specifier",
             hint='e.g. requires-python = ">=3.10", or set python-version in [tool.tagship]',
         ) from None
-    found = next((v for v in _PYTHONS if v in allowed), None)
-    if found is None:
-        raise ConfigError(
-            f"no Python of {', '.join(_PYTHONS)} satisfies requires-python {requires_python!r}",
-            hint='set python-version = "3.X" in [tool.tagship]',
-        )
-    return found
+    return tuple(v for v in _PYTHONS if v in allowed)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ class Inputs:
     existing: Mapping[str, str] = field(default_factory=dict)  # path -> text
     force: bool = False
     facts: ProjectFacts = NO_FACTS
-    compiled: bool = False  # platform wheels: built by a matrix (steps/build_matrix.py)
+    wheels: WheelBuilder | None = None  # platform wheels: a build matrix (steps/build_matrix.py)
 
 
 def plan(
@@ -149,7 +156,7 @@ def plan(
     for publisher in publishers(config, inputs.project):
         index = config.index(publisher.index)
         workflow = publish_workflow(
-            config, publisher, index, tools, inputs.scm_version, compiled=inputs.compiled
+            config, publisher, index, tools, inputs.scm_version, wheels=inputs.wheels
         )
         path = put(publisher.workflow, workflow)
         if path is not None and path.rsplit("/", 1)[-1] != publisher.workflow:
@@ -193,7 +200,7 @@ def publish_workflow(
     tools: jobs.Toolchain,
     scm_version: bool,
     *,
-    compiled: bool = False,
+    wheels: WheelBuilder | None = None,
 ) -> dict[str, Any]:
     built = jobs.publish_jobs(config, publisher, index, tools, scm_version=scm_version)
     return {
@@ -205,7 +212,7 @@ def publish_workflow(
             "group": f"publish-{index.name}-${{{{ github.ref_name }}}}",
             "cancel-in-progress": False,
         },
-        "jobs": with_build_matrix(built, tools) if compiled else built,
+        "jobs": built if wheels is None else with_build_matrix(built, tools, wheels),
     }
 
 
