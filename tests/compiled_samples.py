@@ -1,7 +1,7 @@
 """Samples of projects beyond the pure-Python common case: a setuptools C extension,
 scikit-build-core with a regex version, meson-python (version in meson.build), uv_build, a
-namespace package, and a maturin Rust program with its version in Cargo.toml
-(compiled_builds.py builds them once per session)."""
+namespace package, and two maturin Rust crates with their versions in Cargo.toml (a program,
+and a library loaded through cffi) (compiled_builds.py builds them once per session)."""
 
 from __future__ import annotations
 
@@ -87,6 +87,30 @@ edition = "2021"
 [[bin]]
 name = "sample-rs"
 path = "src/main.rs"
+"""
+# a Rust library with a C ABI, loaded through cffi: an importable package around a cdylib
+# (maturin asks for cffi to build it: declared, the reused build environment serves it)
+CARGO_CFFI = """\
+[package]
+name = "sample_rsffi"
+version = "0.8.0"
+edition = "2021"
+
+[lib]
+crate-type = ["cdylib"]
+"""
+LIB_RS = """\
+#[no_mangle]
+pub extern "C" fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+"""
+MATURIN_CFFI = """\
+dependencies = ["cffi>=1.15"]
+
+[tool.maturin]
+bindings = "cffi"
+module-name = "sample_rsffi"
 """
 MAIN_RS = """\
 fn main() {
@@ -186,6 +210,19 @@ SPECS = {
         compiled=True,
         modules=(),
         scripts=("sample-rs",),
+        needs="cargo",
+    ),
+    "maturin-cffi": Spec(
+        {
+            "pyproject.toml": _pyproject(
+                "sample-rsffi", '"maturin>=1.5,<2", "cffi"', "maturin", None, MATURIN_CFFI
+            ),
+            "Cargo.toml": CARGO_CFFI,
+            "src/lib.rs": LIB_RS,
+        },
+        "0.8.0",
+        compiled=True,
+        modules=("sample_rsffi", "sample_rsffi.ffi"),
         needs="cargo",
     ),
 }

@@ -20,9 +20,11 @@ from tagship.steps.build_env import (
     LEGACY_REQUIRES,
     MARKER,
     REUSE_SECONDS,
+    BuildEnvironment,
     BuildSystem,
     build_system,
     env_key,
+    satisfies,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ EXTRA_REQUIREMENT = """
 def get_requires_for_build_wheel(config_settings=None):
     return ["tomli-w"]
 """
+# what the environment holds already, as maturin asks for a declared cffi
+HELD_REQUIREMENT = EXTRA_REQUIREMENT.replace('"tomli-w"', '"hatchling", "HATCHLING>=1"')
 
 
 @pytest.fixture
@@ -103,8 +107,12 @@ def test_an_environment_older_than_a_day_is_replaced_then_deleted(
 
 @pytest.mark.parametrize(
     ("backend", "reused"),
-    [(IN_TREE_BACKEND, True), (IN_TREE_BACKEND + EXTRA_REQUIREMENT, False)],
-    ids=["in-tree-backend", "asking-for-more"],
+    [
+        (IN_TREE_BACKEND, True),
+        (IN_TREE_BACKEND + EXTRA_REQUIREMENT, False),
+        (IN_TREE_BACKEND + HELD_REQUIREMENT, True),
+    ],
+    ids=["in-tree-backend", "asking-for-more", "asking-for-what-it-holds"],
 )
 def test_in_tree_backends_and_backends_asking_for_more(
     make_repo: MakeRepo, cli: Cli, cache: Path, backend: str, *, reused: bool
@@ -276,3 +284,24 @@ def test_environment_keys() -> None:
     assert env_key(("hatchling", "hatch-vcs"), python, {}) != key
     # another index may resolve other packages; its address is hashed, never stored
     assert env_key(("hatchling",), python, {"UV_INDEX_URL": "https://mirror/simple"}) != key
+
+
+@pytest.mark.parametrize(
+    ("asked", "held"),
+    [
+        ([], True),
+        (["cffi"], True),
+        (["CFFI>=1.15,<2"], True),
+        (["cffi>=2"], False),  # held, in a version the request excludes
+        (["cffi", "wheel"], False),
+        (["wheel; python_version < '3'"], True),  # not for this Python
+        (["cffi ==="], False),  # unreadable: the fresh environment's installer judges it
+    ],
+)
+def test_what_a_reused_environment_holds(tmp_path: Path, asked: list[str], *, held: bool) -> None:
+    site = tmp_path / "venv/lib/python3.12/site-packages"
+    info = site / "cffi-1.17.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: cffi\nVersion: 1.17.1\n")
+    system = BuildSystem(("maturin",), "maturin", ())
+    assert satisfies(BuildEnvironment(tmp_path / "venv/bin/python", system), asked) is held

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -23,10 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any
 
     from tagship.adapters.process import Runner
@@ -202,3 +206,29 @@ def reused_environment(
         shutil.rmtree(staging, ignore_errors=True)
     _retire(root, key, now)
     return BuildEnvironment(_python_in(venv), system)
+
+
+def satisfies(environment: BuildEnvironment, requirements: Iterable[str]) -> bool:
+    """Whether the environment already holds every requirement a backend asks for beyond
+    `[build-system] requires` (maturin asks for cffi, older setuptools for wheel): then the
+    reused environment builds, as a PEP 517 frontend would skip installing them. A requirement
+    that cannot be parsed counts as missing, so the fresh environment's installer judges it."""
+    root = environment.python.parent.parent
+    sites = [str(p) for p in (*root.glob("lib/python*/site-packages"), root / "Lib/site-packages")]
+    installed = {
+        canonicalize_name(dist.metadata["Name"]): dist.version
+        for dist in importlib.metadata.distributions(path=sites)
+        if dist.metadata["Name"]
+    }
+    for text in requirements:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return False
+        # markers are judged for the Python running tagship, which builds with its own version
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        version = installed.get(canonicalize_name(requirement.name))
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            return False
+    return True

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tagship.adapters.archives import UnreadableArchiveError, can_unpack_safely, unpack_sdist
 from tagship.core.errors import ConfigError, GateError
+from tagship.steps.build_env import satisfies
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -186,15 +187,15 @@ def build_with_hooks(
 ) -> bool:
     """Build the sdist of `project`, then the wheel from that sdist (unpacked in `scratch`),
     into `into` with the backend of `environment`; the backend's warnings go to `notice`.
-    False, leaving `into` empty, when the backend asks for requirements beyond the
-    environment's: the build then needs a fresh environment."""
+    False, leaving `into` empty, when the backend asks for requirements the environment does
+    not hold: the build then needs a fresh environment."""
 
     def caller(root: Path) -> pyproject_hooks.BuildBackendHookCaller:
         return hook_caller(environment, root, name=name, env=env, runner=runner)
 
     with backend_errors(environment.system), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        built = _sdist_then_wheel(caller, project, into, scratch)
+        built = _sdist_then_wheel(caller, project, into, scratch, environment)
     for warning in caught:
         notice(f"warning from {environment.system.backend}: {warning.message}")
     if not built:
@@ -222,10 +223,14 @@ def _unpack(sdist: Path, into: Path) -> Path:
 
 
 def _sdist_then_wheel(
-    caller: Callable[[Path], Any], project: Path, into: Path, scratch: Path
+    caller: Callable[[Path], Any],
+    project: Path,
+    into: Path,
+    scratch: Path,
+    environment: BuildEnvironment,
 ) -> bool:
     source = caller(project)
-    if source.get_requires_for_build_sdist():
+    if not satisfies(environment, source.get_requires_for_build_sdist()):
         return False
     sdist = into / source.build_sdist(str(into))
     # the wheel's requirements are asked of one pristine copy of the sdist while another
@@ -240,7 +245,7 @@ def _sdist_then_wheel(
             with ThreadPoolExecutor(max_workers=2) as pool:
                 requires = pool.submit(caller(asked).get_requires_for_build_wheel)
                 wheel = pool.submit(caller(building).build_wheel, str(into))
-                if requires.result():
+                if not satisfies(environment, requires.result()):
                     return False  # the wheel built without them does not count, nor its failure
                 wheel.result()
     finally:
