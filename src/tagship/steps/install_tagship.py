@@ -86,6 +86,7 @@ def plan_install(
     source: str | None,
     self_install: bool,
     label: str,
+    also: tuple[str, ...] = (),
     requirements: str,
     python: str,
     index: str,
@@ -95,7 +96,8 @@ def plan_install(
 ) -> Install:
     """What the jobs run to install tagship. `requirements` is what the lock pins: tagship
     at this version, or for tagship itself its own dependencies and build requirements;
-    `label` names them in the lock's header, so a changed requirement makes a new lock."""
+    `label` names them in the lock's header, so a changed requirement makes a new lock.
+    `also`: what tagship's extras add, installed beside a `source` (which names no extras)."""
     uv = find_uv(env)
     if uv is None:
         raise ConfigError(
@@ -103,7 +105,8 @@ def plan_install(
         )
     uv_version = _uv_version(str(uv), runner, env)
     if source:
-        return Install(f'uv pip install --system "{source}"', None, uv_version)
+        quoted = " ".join(f'"{requirement}"' for requirement in (source, *also))
+        return Install(f"uv pip install --system {quoted}", None, uv_version)
     command = _locked_command(self_install)
     digest = hashlib.sha256(requirements.encode()).hexdigest()[:12]
     head = f"{label} (requirements {digest})"
