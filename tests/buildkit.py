@@ -6,9 +6,12 @@ import base64
 import hashlib
 import io
 import os
+import pwd
+import shutil
 import tarfile
 import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,7 +20,6 @@ from conftest import git
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
 _SCRUB_PREFIXES = ("GITHUB_", "TAGSHIP_", "SETUPTOOLS_SCM_", "PDM_BUILD_SCM_", "ACTIONS_")
 _SCRUB = ("CI", "GH_TOKEN", "SOURCE_DATE_EPOCH", "GIT_DIR", "GIT_WORK_TREE")
@@ -182,3 +184,18 @@ def write_sdist(path: Path, members: dict[str, bytes], mtime: int = 1_700_000_00
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(data), mtime, 0o644
             tar.addfile(info, io.BytesIO(data))
+
+
+def rust_tools() -> tuple[str, dict[str, str]] | None:
+    """Where cargo is, and what rustup needs to find its toolchains under the real home (the
+    tests' home is a temporary one); cargo kept offline, crates.io being out of reach. None
+    when cargo is not installed."""
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return None
+    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    return str(Path(cargo).parent), {
+        "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
+        "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo")),
+        "CARGO_NET_OFFLINE": "true",
+    }

@@ -5,20 +5,20 @@ the default builder."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from buildkit import README_MD, init_repo, isolated
+from buildkit import README_MD, init_repo, isolated, rust_tools
 from compiled_samples import SPECS, Spec
 from conftest import git
 from tagship.steps.build import build_artifacts
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tagship.steps.build import BuildResult
 
 
@@ -43,22 +43,17 @@ def compiled_samples(
     test session (but one needing a program this machine lacks)."""
     base = tmp_path_factory.mktemp("compiled")
     built = {}
-    # rustup finds its toolchains under the real home, which the isolated one hides;
-    # cargo is kept offline, as a Rust sample must build without downloading crates
-    home = Path.home()
-    rust = {
-        "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(home / ".rustup")),
-        "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo")),
-        "CARGO_NET_OFFLINE": "true",
-    }
+    rust = rust_tools()
     with (
         isolated(tmp_path_factory.mktemp("compiled-home"), shared_cache),
         pytest.MonkeyPatch.context() as patch,
     ):
-        for name, value in rust.items():
-            patch.setenv(name, value)
+        if rust is not None:  # cargo on PATH, rustup finding its toolchains, offline
+            patch.setenv("PATH", f"{os.environ['PATH']}:{rust[0]}")
+            for name, value in rust[1].items():
+                patch.setenv(name, value)
         for key, spec in SPECS.items():
-            if spec.needs is not None and shutil.which(spec.needs) is None:
+            if spec.needs == "cargo" and rust is None:
                 continue  # its tests skip, naming what is missing
             root = init_repo(base / key, {**spec.files, "README.md": README_MD})
             origin = base / f"{key}-origin.git"

@@ -21,6 +21,8 @@ class Sample:
     version: str  # what the release publishes
     scm: bool = False  # the version comes from git tags: the dry run is told it
     reproducible: bool = True  # the tag's rebuild is byte-identical to the promoted files
+    tools: tuple[str, ...] = ()  # what the maintainer installs beyond the usual tools
+    rust: bool = False  # the runner and the maintainer need Rust (cargo)
 
     @property
     def package(self) -> str:
@@ -201,3 +203,105 @@ SAMPLES = (
 # the release (TestPyPI, tag, PyPI, audit) runs for every sample, as the checks do: about
 # 15 s each on this machine once the backends are cached
 RELEASED = SAMPLES
+
+
+C_MODULE = """\
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *add(PyObject *self, PyObject *args) {
+    long a, b;
+    if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;
+    return PyLong_FromLong(a + b);
+}
+
+static PyMethodDef methods[] = {{"add", add, METH_VARARGS, "a + b"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_speed", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__speed(void) { return PyModule_Create(&module); }
+"""
+CARGO = """\
+[package]
+name = "sample-rs"
+version = "0.1.0"
+edition = "2021"
+
+[[bin]]
+name = "sample-rs"
+path = "src/main.rs"
+"""
+MAIN_RS = """\
+fn main() {
+    match std::env::args().nth(1).as_deref() {
+        Some("--version") => println!("sample-rs {}", env!("CARGO_PKG_VERSION")),
+        _ => println!("usage: sample-rs [--version]"),
+    }
+}
+"""
+# setup.py imports setuptools, which the maintainer's mypy has no types for
+SETUPTOOLS_UNTYPED = (
+    '\n[[tool.mypy.overrides]]\nmodule = ["setuptools"]\nignore_missing_imports = true\n'
+)
+C_PACKAGE = '''"""A sample package with a C extension module."""
+
+from sample_cext._speed import add
+
+__all__ = ["add", "greet"]
+
+
+def greet(name: str) -> str:
+    """Say hello."""
+    return f"Hello, {name}!"
+'''
+TEST_ADD = (
+    "\n\ndef test_add() -> None:\n    from sample_cext import add\n\n    assert add(2, 3) == 5\n"
+)
+# a Rust program has no Python to lint, type-check or test: those checks are skipped by policy
+RUST_CHECKS = '[tool.tagship.checks]\nlint = ""\ntypecheck = ""\ntests = ""\n'
+
+# compiled projects: their publish workflows build with cibuildwheel or maturin's action,
+# of which the harness runs the Linux x86_64 rows (the others need other runners)
+COMPILED = (
+    _sample(
+        "setuptools-c",
+        "sample-cext",
+        _pyproject(
+            "sample-cext",
+            '"setuptools>=77"',
+            "setuptools.build_meta",
+            extra="\n" + RUFF + "\n" + MYPY + SETUPTOOLS_UNTYPED + "\n" + PYTEST,
+        ),
+        {
+            "setup.py": "from setuptools import Extension, setup\n\nsetup(ext_modules=[Extension("
+            '"sample_cext._speed", ["src/sample_cext/_speed.c"])])\n',
+            "src/sample_cext/__init__.py": C_PACKAGE,
+            "src/sample_cext/_speed.pyi": "def add(a: int, b: int, /) -> int: ...\n",
+            "src/sample_cext/_speed.c": C_MODULE,
+            "tests/test_greet.py": _pytest("sample_cext") + TEST_ADD,
+        },
+        version="0.1.0",
+        reproducible=False,  # sdist member mtimes and the gzip header time
+        tools=("auditwheel", "patchelf"),
+    ),
+    Sample(
+        "maturin",
+        "sample-rs",
+        {
+            ".gitignore": GITIGNORE + "target/\n",
+            "README.md": "# sample-rs\n\nA Rust program shipped by *maturin*.\n",
+            "pyproject.toml": _pyproject(
+                "sample-rs",
+                '"maturin>=1.5,<2"',
+                "maturin",
+                version="dynamic",
+                extra='\n[tool.maturin]\nbindings = "bin"\n\n' + RUST_CHECKS,
+            ),
+            "Cargo.toml": CARGO,
+            "src/main.rs": MAIN_RS,
+        },
+        "0.1.0",
+        reproducible=False,
+        tools=("auditwheel", "patchelf"),
+        rust=True,
+    ),
+)

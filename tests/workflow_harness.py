@@ -32,6 +32,7 @@ from workflow_syntax import (
     Workflow,
     check_expressions,
     condition,
+    matrix_rows,
     needs,
     permissions,
     substitute,
@@ -94,6 +95,7 @@ class JobResult:
     steps: tuple[StepResult, ...]
     summary: str  # what the steps wrote to GITHUB_STEP_SUMMARY
     seconds: float
+    rows: tuple[JobResult, ...] = ()  # a matrix job's runs, one per row
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,9 @@ def run_workflow(
         "github.event_name": event.name,
         **{f"inputs.{k}": v for k, v in event.inputs.items()},
     }
-    check_expressions(workflow.data, {**context, "github.token": "-"})
+    rows = [row for job in workflow.order() for row in matrix_rows(workflow.job(job))]
+    every = {key: "-" for row in rows for key in row}
+    check_expressions(workflow.data, {**context, "github.token": "-", **every})
     github.run_started(run)
     start = time.monotonic()
     root = machine.root / f"run-{run.id}"
@@ -177,12 +181,41 @@ class _Run:
     github: GitHubSide
 
     def job(self, job_id: str, done: Mapping[str, JobResult]) -> JobResult:
-        """Run one job, or skip it (its `if:`, or a job it needs that did not succeed)."""
+        """Run one job, once per row of its matrix: it succeeds when every row this machine
+        can run succeeded (a row for another runner is skipped, saying why)."""
         spec = self.workflow.job(job_id)
-        name, event = str(spec.get("name", job_id)), self.run.event
+        rows = matrix_rows(spec)
+        if rows == [{}]:
+            return self._one(job_id, spec, self.context, done)
+        runs = tuple(
+            self._one(f"{job_id}-{n}", spec, {**self.context, **row}, done)
+            for n, row in enumerate(rows, start=1)
+        )
+        conclusions = {run.conclusion for run in runs}
+        conclusion = next(c for c in ("failure", "success", "skipped") if c in conclusions)
+        steps = tuple(step for run in runs for step in run.steps)
+        summary = "".join(run.summary for run in runs)
+        seconds = sum(run.seconds for run in runs)
+        return JobResult(job_id, job_id, conclusion, steps, summary, seconds, runs)
+
+    def _one(
+        self,
+        job_id: str,
+        spec: Mapping[str, Any],
+        context: Mapping[str, str],
+        done: Mapping[str, JobResult],
+    ) -> JobResult:
+        """Run one job, or skip it (its `if:`, a job it needs that did not succeed, or a
+        runner this machine is not)."""
+        name, event = substitute(str(spec.get("name", job_id)), context), self.run.event
         failed = any(done[n].conclusion != "success" for n in needs(spec))
-        if not condition(spec.get("if"), self.context, failed=failed):
+        if not condition(spec.get("if"), context, failed=failed):
             return JobResult(job_id, name, "skipped", (), "", 0.0)
+        other = self.machine.cannot_run(substitute(str(spec["runs-on"]), context), context)
+        if other is not None:
+            return JobResult(
+                job_id, name, "skipped", (StepResult(name, "skipped", other, 0),), "", 0
+            )
         grants = permissions(spec.get("permissions", self.workflow.data.get("permissions")))
         token = self.github.job_token(grants)
         job = Job(job_id, self.root / job_id, self.run, grants, spec.get("environment"), token)
@@ -191,10 +224,10 @@ class _Run:
             claims = oidc_claims(self.run, job.environment_name)
             url, request = self.github.id_token_request(claims)
             env.update(ACTIONS_ID_TOKEN_REQUEST_URL=url, ACTIONS_ID_TOKEN_REQUEST_TOKEN=request)
-        context = {**self.context, "github.token": token}
+        context = {**context, "github.token": token}
         for source in (self.workflow.data.get("env", {}), spec.get("env", {})):
             env.update({k: substitute(str(v), context) for k, v in source.items()})
-        result = _run_job(job, spec, env, context, self.machine)
+        result = _run_job(job, name, spec, env, context, self.machine)
         self.github.job_finished(self.run, name, result.conclusion)
         return result
 
@@ -222,6 +255,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
 
 def _run_job(
     job: Job,
+    name: str,
     spec: Mapping[str, Any],
     env: dict[str, str],
     context: Mapping[str, str],
@@ -232,9 +266,9 @@ def _run_job(
     summary: list[str] = []
     failed = False
     for number, step in enumerate(spec["steps"], start=1):
-        name = str(step.get("name") or step.get("uses") or step["run"])
+        title = str(step.get("name") or step.get("uses") or step["run"])
         if not condition(step.get("if"), context, failed=failed):
-            steps.append(StepResult(name, "skipped", "", 0.0))
+            steps.append(StepResult(title, "skipped", "", 0.0))
             continue
         files = {key: job.directory / "files" / f"{key.lower()}-{number}" for key in _FILES}
         for file in files.values():
@@ -243,18 +277,20 @@ def _run_job(
         step_env.update({k: substitute(str(v), context) for k, v in step.get("env", {}).items()})
         begun = time.monotonic()
         if "uses" in step:
-            ok, log = emulate(str(step["uses"]), step.get("with", {}), job, step_env, machine, env)
+            given = step.get("with", {}).items()
+            inputs = {k: substitute(v, context) if isinstance(v, str) else v for k, v in given}
+            ok, log = emulate(str(step["uses"]), inputs, job, step_env, machine, env)
         else:
             ok, log = _bash(substitute(str(step["run"]), context), step, step_env, job, machine)
         outcome = "success" if ok else "failure"
-        steps.append(StepResult(name, outcome, log, time.monotonic() - begun))
+        steps.append(StepResult(title, outcome, log, time.monotonic() - begun))
         failed = failed or not ok
         env.update(_read_env_file(files["GITHUB_ENV"]))
         _read_env_file(files["GITHUB_OUTPUT"])  # well-formed, though nothing reads outputs
         added = files["GITHUB_PATH"].read_text(encoding="utf-8").split()
         env["PATH"] = ":".join([*reversed(added), env["PATH"]])
         summary.append(files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8"))
-    name, conclusion = str(spec.get("name", job.id)), "failure" if failed else "success"
+    conclusion = "failure" if failed else "success"
     seconds = time.monotonic() - start
     return JobResult(job.id, name, conclusion, tuple(steps), "".join(summary), seconds)
 

@@ -16,13 +16,19 @@ if TYPE_CHECKING:
 
     from workflow_events import Event
 
-_CONTEXT = r"github\.(?:token|ref|ref_name|event_name)|inputs\.[A-Za-z_][\w-]*"
+_CONTEXT = (
+    r"github\.(?:token|ref|ref_name|event_name)|inputs\.[A-Za-z_][\w-]*"
+    r"|matrix\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?"
+)
 _VALUE = re.compile(rf"^({_CONTEXT})$")
 _COMPARE = re.compile(rf"^({_CONTEXT})\s*(==|!=)\s*'([^']*)'$")
 _STATUS = re.compile(r"^(!\s*)?(success|failure|always|cancelled)\(\)$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 _WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "jobs", "env"}
-_JOB_KEYS = {"name", "runs-on", "permissions", "steps", "needs", "environment", "if", "env"}
+_JOB_KEYS = {
+    *("name", "runs-on", "permissions", "steps", "needs", "environment", "if", "env"),
+    "strategy",
+}
 _STEP_KEYS = {"name", "uses", "with", "run", "env", "if", "id", "shell", "working-directory"}
 
 
@@ -148,6 +154,27 @@ def triggers(on: object, event: Event) -> bool:
 def needs(job: Mapping[str, Any]) -> list[str]:
     found = job.get("needs", [])
     return [found] if isinstance(found, str) else list(found)
+
+
+def matrix_rows(job: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The `matrix.*` values of each of the job's runs: one empty row without a matrix. Only
+    what tagship writes is understood: one key, whose values are strings or flat mappings."""
+    strategy = job.get("strategy")
+    if strategy is None:
+        return [{}]
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    if set(strategy) != {"matrix"} or not isinstance(matrix, dict) or len(matrix) != 1:
+        raise Unsupported(f"strategy not understood: {strategy!r}")
+    ((key, values),) = matrix.items()
+    rows = []
+    for value in values:
+        if isinstance(value, dict):
+            rows.append({f"matrix.{key}.{k}": str(v) for k, v in value.items()})
+        elif isinstance(value, str):
+            rows.append({f"matrix.{key}": value})
+        else:
+            raise Unsupported(f"matrix value not understood: {value!r}")
+    return rows
 
 
 def permissions(value: object) -> dict[str, str]:
