@@ -27,6 +27,8 @@ from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import Manifest, ManifestFile, Promotion
 from tagship.core.release_plan import release_steps
 from tagship.steps.promote import promote, promoted_summary
+from tagship.steps.rebuild_check import verdict
+from tagship.steps.reproduce import Difference
 from tagship.workspace import open_workspace
 from test_audit_provenance import provenance_document
 from test_release_plan import _declared as declared
@@ -341,3 +343,21 @@ def test_the_rebuild_workflow_runs_its_own_declared_steps(make_repo: MakeRepo, c
     build = [s.get("run") for s in workflow["jobs"]["build"]["steps"]]
     assert "tagship build" in build
     assert "tagship promote --index pypi" not in build
+
+
+@pytest.mark.parametrize(
+    ("difference", "blamed"),
+    [
+        (Difference("p-1.0.tar.gz", "p-1.0/PKG-INFO", "mtime 1 != 2"), True),
+        (Difference("p-1.0.tar.gz", None, "gzip header mtime 1 != 2"), True),
+        (Difference("p-1.0.tar.gz", "p-1.0/PKG-INFO", "content"), False),
+        (Difference("p-1.0.tar.gz", "p-1.0/x.py", "only in the first build"), False),
+        (Difference("p-1.0-py3-none-any.whl", "p/__init__.py", "mtime 1 != 2"), False),
+    ],
+)
+def test_the_rebuild_verdict_blames_the_backend_only_for_what_it_is_known_to_vary(
+    difference: Difference, *, blamed: bool
+) -> None:
+    said = verdict([difference], "setuptools.build_meta")
+    assert said.startswith("differs: ")
+    assert ("known not to be reproducible" in said) is blamed
