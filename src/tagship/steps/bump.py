@@ -1,4 +1,9 @@
-"""Bump the version where it lives, keeping every other byte of the file."""
+"""Bump the version in every file that carries it, keeping every other byte of each file.
+
+All new texts are computed first (steps/version_files.py); then they are written, and when
+`uv.lock` changed uv checks it offline. A failure at any point puts back every file already
+written: a bump changes all of its files or none.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
-from tagship.adapters.project_files import read_exact
 from tagship.core.errors import GateError
-from tagship.core.version_source import rewrite, writable_path
 from tagship.core.versions import next_version
+from tagship.steps.builder import find_uv
+from tagship.steps.version_files import LOCK, FileEdit, plan_edits
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from tagship.adapters.git import Git
     from tagship.workspace import Workspace
 
 
@@ -25,28 +32,88 @@ class BumpResult:
     where: str
     written: bool
     commit: str | None
+    edits: tuple[FileEdit, ...] = ()
+    # what bump could not prove, e.g. that uv accepts the edited lock
+    notes: tuple[str, ...] = ()
 
 
-def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool) -> BumpResult:
-    """Rewrite the version to `spec` (a bump part or X.Y.Z); optionally commit the file."""
-    source = workspace.meta.source
-    current = workspace.version()
-    new = next_version(current, spec)
-    path = writable_path(source)
-    # read again, exactly: the rewrite keeps every other byte of the file as it is now
-    updated = rewrite(source, read_exact(path), str(new))
-    if dry_run:
-        return BumpResult(str(current), str(new), path, source.where, written=False, commit=None)
-    git = workspace.require_git() if commit else None
-    if git is not None:
-        git.require_branch()  # a commit on a detached HEAD is easily lost
+def _lock_check(workspace: Workspace) -> str | None:
+    """Why `uv lock --check` fails for the project as it is now; None when it passes. Offline:
+    a bump never reaches an index."""
+    uv = find_uv(workspace.env)
+    if uv is None:
+        return "uv is not installed"
+    argv = [str(uv), "lock", "--check", "--offline", "--no-python-downloads"]
+    done = workspace.runner(argv, cwd=workspace.root, env=workspace.env)
+    return None if done.ok else done.reason() or f"exit {done.returncode}"
+
+
+def _refuse_dirty(git: Git, paths: Sequence[Path]) -> None:
+    dirty = set(git.dirty_files())
+    for path in paths:
         relative = path.resolve().relative_to(git.root.resolve()).as_posix()
-        if relative in git.dirty_files():
+        if relative in dirty:
             raise GateError(
                 f"{relative} has uncommitted changes; --commit would sweep them in",
                 hint="commit or stash them first, or bump without --commit",
             )
-    write_atomic(path, updated)
+
+
+def write_all(edits: Sequence[FileEdit], verify: Callable[[], None] = lambda: None) -> None:
+    """Write every edit, then `verify`; any failure restores the files already written."""
+    written: list[FileEdit] = []
+    try:
+        for edit in edits:
+            write_atomic(edit.path, edit.after)
+            written.append(edit)
+        verify()
+    except BaseException:
+        for edit in reversed(written):
+            write_atomic(edit.path, edit.before)
+        raise
+
+
+def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool) -> BumpResult:
+    """Rewrite the version to `spec` (a bump part or X.Y.Z) wherever it is; optionally commit
+    the files."""
+    source = workspace.meta.source
+    current = workspace.version()
+    new = next_version(current, spec)
+    edits = plan_edits(workspace, current, new)
+    path = edits[0].path
+    if dry_run:
+        return BumpResult(
+            str(current), str(new), path, source.where, written=False, commit=None, edits=edits
+        )
+    git = workspace.require_git() if commit else None
+    if git is not None:
+        git.require_branch()  # a commit on a detached HEAD is easily lost
+        _refuse_dirty(git, [e.path for e in edits])
+    notes: list[str] = []
+    lock_edited = any(e.path.name == LOCK and e.path.parent == workspace.root for e in edits)
+    before = _lock_check(workspace) if lock_edited else None
+    if before is not None:
+        notes.append(f"{LOCK} edited but not checked by uv ({before}, before the bump too)")
+
+    def verify() -> None:
+        if lock_edited and before is None:
+            after = _lock_check(workspace)
+            if after is not None:
+                raise GateError(
+                    f"uv lock --check refuses the edited {LOCK}: {after}; no file was changed",
+                    hint=f"run uv lock, commit {LOCK}, then bump again",
+                )
+
+    write_all(edits, verify)
     workspace.version_rewritten(new)
-    sha = git.commit_paths([path], f"Bump version to {new}") if git is not None else None
-    return BumpResult(str(current), str(new), path, source.where, written=True, commit=sha)
+    sha = git.commit_paths([e.path for e in edits], f"Bump version to {new}") if git else None
+    return BumpResult(
+        str(current),
+        str(new),
+        path,
+        source.where,
+        written=True,
+        commit=sha,
+        edits=edits,
+        notes=tuple(notes),
+    )
