@@ -7,20 +7,32 @@ written: a bump changes all of its files or none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Literal
 
 from tagship.adapters.files import write_atomic
 from tagship.core.errors import GateError
 from tagship.core.versions import next_version
 from tagship.steps.builder import find_uv
+from tagship.steps.changelog import (
+    ChangelogResult,
+    Tool,
+    apply_tool,
+    fragment_tool,
+    plan_changelog,
+    run_tool,
+)
 from tagship.steps.version_files import LOCK, FileEdit, plan_edits
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from packaging.version import Version
+
     from tagship.adapters.git import Git
+    from tagship.core.notes import ReleaseNotes
     from tagship.workspace import Workspace
 
 
@@ -30,11 +42,12 @@ class BumpResult:
     new: str
     path: Path
     where: str
-    written: bool
-    commit: str | None
+    written: bool = False
+    commit: str | None = None
     edits: tuple[FileEdit, ...] = ()
     # what bump could not prove, e.g. that uv accepts the edited lock
     notes: tuple[str, ...] = ()
+    changelog: ChangelogResult | None = None
 
 
 def _lock_check(workspace: Workspace) -> str | None:
@@ -73,29 +86,59 @@ def write_all(edits: Sequence[FileEdit], verify: Callable[[], None] = lambda: No
         raise
 
 
-def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool) -> BumpResult:
+def _changelog(
+    workspace: Workspace, notes: Callable[[], ReleaseNotes], new: Version, today: date
+) -> tuple[ChangelogResult, Tool | None, FileEdit | None]:
+    """The changelog's part of the bump, planned before anything is written: the section as
+    one more edit, or the fragment tool, checked with a draft run."""
+    tool = fragment_tool(workspace)
+    if tool is not None:
+        run_tool(workspace, tool, new, draft=True)
+        return ChangelogResult(str(new), None, tool), tool, None
+    plan = plan_changelog(workspace, notes(), new, today)
+    action: Literal["inserted", "present"] = "present" if plan.edit is None else "inserted"
+    return ChangelogResult(str(new), plan.path, action), None, plan.edit
+
+
+def bump_version(
+    workspace: Workspace,
+    spec: str,
+    *,
+    commit: bool,
+    dry_run: bool,
+    notes: Callable[[], ReleaseNotes] | None = None,
+    today: date | None = None,
+) -> BumpResult:
     """Rewrite the version to `spec` (a bump part or X.Y.Z) wherever it is; optionally commit
-    the files."""
+    the files. With `notes` (and `today`), the changelog gets the release's section too."""
     source = workspace.meta.source
     current = workspace.version()
     new = next_version(current, spec)
     edits = plan_edits(workspace, current, new)
     path = edits[0].path
-    if dry_run:
-        return BumpResult(
-            str(current), str(new), path, source.where, written=False, commit=None, edits=edits
+    changelog, tool = None, None
+    if notes is not None:
+        changelog, tool, section = _changelog(
+            workspace, notes, new, today or datetime.now(timezone.utc).date()
         )
+        edits += (section,) if section is not None else ()
+    result = BumpResult(
+        str(current), str(new), path, source.where, edits=edits, changelog=changelog
+    )
+    if dry_run:
+        return result
     git = workspace.require_git() if commit else None
     if git is not None:
         git.require_branch()  # a commit on a detached HEAD is easily lost
         _refuse_dirty(git, [e.path for e in edits])
-    notes: list[str] = []
+    notes_said: list[str] = []
     lock_edited = any(e.path.name == LOCK and e.path.parent == workspace.root for e in edits)
     before = _lock_check(workspace) if lock_edited else None
     if before is not None:
-        notes.append(f"{LOCK} edited but not checked by uv ({before}, before the bump too)")
+        notes_said.append(f"{LOCK} edited but not checked by uv ({before}, before the bump too)")
 
     def verify() -> None:
+        nonlocal changelog
         if lock_edited and before is None:
             after = _lock_check(workspace)
             if after is not None:
@@ -103,17 +146,11 @@ def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool
                     f"uv lock --check refuses the edited {LOCK}: {after}; no file was changed",
                     hint=f"run uv lock, commit {LOCK}, then bump again",
                 )
+        if tool is not None:  # last: the fragment tool's own writes cannot be taken back
+            changelog = apply_tool(workspace, tool, new)
 
     write_all(edits, verify)
     workspace.version_rewritten(new)
-    sha = git.commit_paths([e.path for e in edits], f"Bump version to {new}") if git else None
-    return BumpResult(
-        str(current),
-        str(new),
-        path,
-        source.where,
-        written=True,
-        commit=sha,
-        edits=edits,
-        notes=tuple(notes),
-    )
+    paths = [e.path for e in edits] + list(changelog.changed if changelog else ())
+    sha = git.commit_paths(paths, f"Bump version to {new}") if git else None
+    return replace(result, written=True, commit=sha, notes=tuple(notes_said), changelog=changelog)
