@@ -300,3 +300,17 @@ def test_a_lock_already_stale_is_edited_and_said_unchecked(
     assert result.code == 0, result.err
     assert "note: uv.lock edited but not checked by uv" in result.out
     assert 'version = "1.2.1"' in (sample.path / "uv.lock").read_text()
+
+
+def test_check_tag_flags_a_stale_duplicate(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = make_repo(
+        {"pyproject.toml": PYPROJECT, "src/sample_pkg/__init__.py": '__version__ = "1.1.0"\n'}
+    )
+    result = cli("-C", str(repo.path), "check-tag", "v1.2.0")
+    assert result.code == 1
+    assert result.err == (
+        "tagship: error: src/sample_pkg/__init__.py says __version__ = '1.1.0', but the version "
+        "is 1.2.0 (hint: set it to 1.2.0 and commit (tagship bump keeps it in step))\n"
+    )
+    repo.write("src/sample_pkg/__init__.py", '__version__ = "1.2.0"\n')
+    assert cli("-C", str(repo.path), "check-tag", "v1.2.0").code == 0

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from packaging.version import Version
+
 from tagship.adapters.project_files import read_exact
-from tagship.core.errors import ConfigError
+from tagship.core.errors import ConfigError, GateError
 from tagship.core.names import normalized_name
 from tagship.core.pyproject import table
 from tagship.core.version_carriers import (
@@ -25,8 +27,6 @@ from tagship.core.version_source import rewrite, writable_path
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from packaging.version import Version
 
     from tagship.workspace import Workspace
 
@@ -90,6 +90,17 @@ def version_literals(workspace: Workspace) -> list[tuple[Path, str]]:
                 if version is not None:
                     found.append((path, version))
     return found
+
+
+def stale_literal(workspace: Workspace, version: Version) -> None:
+    """GateError when a `__version__` literal of the package disagrees with `version`."""
+    for path, found in version_literals(workspace):
+        if Version(found) != version:
+            raise GateError(
+                f"{_relative(workspace, path)} says __version__ = {found!r}, "
+                f"but the version is {version}",
+                hint=f"set it to {version} and commit (tagship bump keeps it in step)",
+            )
 
 
 def _relative(workspace: Workspace, path: Path) -> str:
