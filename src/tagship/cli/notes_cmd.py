@@ -113,10 +113,14 @@ def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) ->
 def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:
     from tagship.steps.changelog import write_changelog  # noqa: PLC0415
 
-    if notes.next_version is None:
+    version = notes.next_version
+    project = workspace.version()
+    if version is None and project > notes.current and not project.is_devrelease:
+        version = project  # bumped already (a hotfix branch): its section, even without PRs
+    if version is None:
         return "nothing to release: the changelog is left as is"
     today = datetime.now(timezone.utc).date()
-    return write_changelog(workspace, notes, notes.next_version, today).describe()
+    return write_changelog(workspace, notes, version, today).describe()
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

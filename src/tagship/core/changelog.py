@@ -38,9 +38,11 @@ def _token(version: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])v?{re.escape(version)}(?![\w]|\.\d)")
 
 
-def entries(notes: ReleaseNotes) -> list[tuple[str, str, list[str]]]:
-    """(kind, title, entry lines) of each group of pull requests, as on the GitHub Release."""
-    return [
+def entries(notes: ReleaseNotes, fixes: str | None = None) -> list[tuple[str, str, list[str]]]:
+    """(kind, title, entry lines) of each group of pull requests, as on the GitHub Release; a
+    hotfix's section first says which release it fixes (an untitled group)."""
+    lead = [("", "", [f"Fixes {fixes}."])] if fixes else []
+    return lead + [
         (s.kind, s.title, [f"- {p.title} (#{p.number}) @{p.author}" for p in s.pulls])
         for s in notes.sections
     ]
@@ -83,8 +85,8 @@ def _kac_section(body: list[str], groups: list[tuple[str, str, list[str]]]) -> l
         elif row.strip():
             blocks[current].append(row)
     known = "\n".join(body)
-    for kind, _title, rows in groups:
-        heading = _KAC_HEADINGS.get(kind, "Changed")
+    for kind, title, rows in groups:
+        heading = _KAC_HEADINGS.get(kind, "Changed") if title else ""
         new = [r for r in rows if (m := re.search(r"\(#\d+\)", r)) is None or m[0] not in known]
         if heading not in blocks:
             order.append(heading)
@@ -162,7 +164,7 @@ def _insert_md(
         heading = _retitled(lines[at], version, date)
     body: list[str] = []
     for _kind, title, rows in groups:
-        body += [f"{hashes}# {title}", "", *rows, ""]
+        body += [f"{hashes}# {title}", "", *rows, ""] if title else [*rows, ""]
     before = lines[:at]
     if before and before[-1].strip():
         before.append("")
@@ -191,7 +193,7 @@ def _insert_rst(
     sub = next((c for c in "-~^\"'`" if c != char), "~")
     body: list[str] = []
     for _kind, name, rows in groups:
-        body += [name, sub * len(name), "", *rows, ""]
+        body += [name, sub * len(name), "", *rows, ""] if name else [*rows, ""]
     heading = [line, title, line] if overline else [title, line]
     return [
         *lines[:start],
@@ -224,3 +226,24 @@ def insert_section(
         new = _insert_md(lines, version, date, list(groups))
     ending = newline if text.endswith(("\n", "\r")) or not text else ""
     return newline.join(new) + ending
+
+
+def rst_section(text: str, version: str) -> str | None:
+    """The reStructuredText section whose title names `version`, up to the next title
+    underlined with the same character."""
+    lines = text.splitlines()
+    pattern = _token(version)
+    for index in range(len(lines) - 1):
+        rule = _RST_RULE.match(lines[index + 1])
+        if rule is None or not pattern.search(lines[index]):
+            continue
+        end = next(
+            (
+                j
+                for j in range(index + 2, len(lines) - 1)
+                if lines[j].strip() and lines[j + 1].startswith(rule["char"] * 3)
+            ),
+            len(lines),
+        )
+        return "\n".join(lines[index + 2 : end])
+    return None

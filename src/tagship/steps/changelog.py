@@ -3,6 +3,7 @@ or by the project's own towncrier or scriv from its fragments (run, never reimpl
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -61,6 +62,16 @@ def find_changelog(root: Path) -> Path | None:
     return next((root / n for n in CHANGELOG_NAMES if (root / n).is_file()), None)
 
 
+def _fixes(workspace: Workspace, notes: ReleaseNotes) -> str | None:
+    """On a hotfix branch, the release it fixes (the notes start there): `hotfix finish` wants
+    the patch's notes to name it."""
+    git = workspace.git
+    branch = git.current_branch() if git is not None else None
+    if branch is None or not fnmatch.fnmatchcase(branch, workspace.config.hotfix_branches):
+        return None
+    return notes.since
+
+
 def plan_changelog(
     workspace: Workspace, notes: ReleaseNotes, version: Version, today: date
 ) -> ChangelogPlan:
@@ -81,7 +92,7 @@ def plan_changelog(
         version=str(version),
         tag=tag_for(version, workspace.config.tag_format),
         date=today.isoformat(),
-        groups=entries(notes),
+        groups=entries(notes, _fixes(workspace, notes)),
     )
     if after is None:
         return ChangelogPlan(path)
