@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import git
+from rollback_kit import merge
 from tagship.core.changelog import insert_section
 
 if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo
 
 GROUPS = [
-    ("minor", "New features", ["- Add sails (#21) @dev"]),
-    ("patch", "Fixes and maintenance", ["- Fix the rudder (#22) @dev"]),
+    ("minor", "New features", ["- Add sails (#21) @someone"]),
+    ("patch", "Fixes and maintenance", ["- Fix the rudder (#22) @someone"]),
 ]
 KAC = """\
 # Changelog
@@ -50,11 +51,11 @@ The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
 ### Added
 
 - Hand-written entry about the mast
-- Add sails (#21) @dev
+- Add sails (#21) @someone
 
 ### Fixed
 
-- Fix the rudder (#22) @dev
+- Fix the rudder (#22) @someone
 
 ## [1.2.0] - 2024-05-01
 
@@ -100,8 +101,8 @@ def test_a_plain_markdown_changelog_gets_its_newest_sections_shape() -> None:
     text = "# History\n\n## v1.2.0 (2024-05-01)\n\n- old\n"
     assert _insert(text) == (
         "# History\n\n## v1.3.0 (2025-01-02)\n\n"
-        "### New features\n\n- Add sails (#21) @dev\n\n"
-        "### Fixes and maintenance\n\n- Fix the rudder (#22) @dev\n\n"
+        "### New features\n\n- Add sails (#21) @someone\n\n"
+        "### Fixes and maintenance\n\n- Fix the rudder (#22) @someone\n\n"
         "## v1.2.0 (2024-05-01)\n\n- old\n"
     )
 
@@ -117,22 +118,10 @@ def test_rst_underlines_are_as_long_as_their_titles() -> None:
     assert _insert(text, "rst", version="1.3.0rc1") == (
         "Changes\n=======\n\n"
         "1.3.0rc1 (2025-01-02)\n---------------------\n\n"
-        "New features\n~~~~~~~~~~~~\n\n- Add sails (#21) @dev\n\n"
-        "Fixes and maintenance\n~~~~~~~~~~~~~~~~~~~~~\n\n- Fix the rudder (#22) @dev\n\n"
+        "New features\n~~~~~~~~~~~~\n\n- Add sails (#21) @someone\n\n"
+        "Fixes and maintenance\n~~~~~~~~~~~~~~~~~~~~~\n\n- Fix the rudder (#22) @someone\n\n"
         "1.2.0 (2024-05-01)\n------------------\n\n- old\n"
     )
-
-
-def _merge(repo: Repo, number: int, branch: str, label: str) -> None:
-    git(repo.path, "switch", "--quiet", "-c", branch)
-    repo.write(f"{branch}.txt", branch)
-    repo.commit(f"work on {branch}")
-    git(repo.path, "switch", "--quiet", "main")
-    git(
-        repo.path, "merge", "--quiet", "--no-ff", branch,
-        "-m", f"Merge pull request #{number} from dev/{branch}",
-        "-m", f"The {branch} change\n\nRelease-Label: {label}",
-    )  # fmt: skip
 
 
 PYPROJECT = """\
@@ -146,8 +135,8 @@ version = "1.2.0"
 def released(make_repo: MakeRepo) -> Repo:
     repo = make_repo({"pyproject.toml": PYPROJECT, "CHANGELOG.md": KAC})
     repo.tag("v1.2.0")
-    _merge(repo, 21, "sails", "release:minor")
-    _merge(repo, 22, "rudder", "release:patch")
+    merge(repo, "sails", "sails.txt", "sails", 21, "release:minor")
+    merge(repo, "rudder", "rudder.txt", "rudder", 22, "release:patch")
     return repo
 
 
@@ -157,8 +146,8 @@ def test_notes_changelog_inserts_the_labelled_pull_requests(released: Repo, cli:
     assert "added the 1.3.0 section to CHANGELOG.md" in result.out
     text = (released.path / "CHANGELOG.md").read_text()
     assert "## [Unreleased]\n\n## [1.3.0] - " in text
-    assert "- The sails change (#21) @dev\n" in text
-    assert "### Fixed\n\n- The rudder change (#22) @dev\n" in text
+    assert "- The sails change (#21) @someone\n" in text
+    assert "### Fixed\n\n- The rudder change (#22) @someone\n" in text
     assert "[1.3.0]: https://github.com/o/r/compare/v1.2.0...v1.3.0\n" in text
     # a second run finds the section and leaves the file alone
     again = cli("-C", str(released.path), "notes", "--local", "--changelog")
@@ -184,7 +173,7 @@ def test_bump_changelog_dry_run_shows_the_section(released: Repo, cli: Cli) -> N
 
 def test_no_changelog_file_is_one_line_exit_2(make_repo: MakeRepo, cli: Cli) -> None:
     repo = make_repo({"pyproject.toml": PYPROJECT})
-    _merge(repo, 3, "x", "release:patch")
+    merge(repo, "x", "x.txt", "x", 3, "release:patch")
     result = cli("-C", str(repo.path), "notes", "--local", "--changelog")
     assert result.code == 2
     assert "no changelog file in" in result.err
