@@ -168,6 +168,7 @@ def test_bump_changelog_dry_run_shows_the_section(released: Repo, cli: Cli) -> N
     result = cli("-C", str(released.path), "bump", "minor", "--changelog", "--dry-run")
     assert result.code == 0, result.err
     assert "+## [1.3.0] - " in result.out
+    assert "would add the 1.3.0 section to CHANGELOG.md" in result.out
     assert git(released.path, "status", "--porcelain") == ""
 
 

@@ -59,11 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for note in result.notes:
         line(f"note: {note}")
     if result.changelog is not None:
-        line(
-            result.changelog.describe()
-            if result.written
-            else f"changelog: {result.changelog.action}"
-        )
+        line(result.changelog.describe(planned=not result.written))
     if args.dry_run:
         rewrites = [Rewrite(e.path, e.before, e.after) for e in result.edits]
         sys.stdout.write(unified_diff(rewrites, workspace.root))

@@ -133,12 +133,16 @@ class ChangelogResult:
     action: Literal["inserted", "present", "towncrier", "scriv"]
     changed: tuple[Path, ...] = ()  # every file the fragment tool changed, for the commit
 
-    def describe(self) -> str:
-        if self.action == "inserted":
-            return f"added the {self.version} section to {self.path.name if self.path else ''}"
+    def describe(self, *, planned: bool = False) -> str:
+        """One line for the CLI; `planned`: what a dry run would do."""
+        name = self.path.name if self.path else "the changelog"
         if self.action == "present":
-            name = self.path.name if self.path else "the changelog"
             return f"{name} already has a {self.version} section; left as is"
+        if self.action == "inserted":
+            verb = "would add" if planned else "added"
+            return f"{verb} the {self.version} section to {name}"
+        if planned:
+            return f"would run {self.action} for the {self.version} notes"
         return f"{self.action} wrote the {self.version} notes from its fragments"
 
 
