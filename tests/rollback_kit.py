@@ -30,21 +30,18 @@ def set_version(repo: Repo, version: str, extra: str = "") -> None:
     repo.write("pyproject.toml", PYPROJECT.format(version=version, extra=extra))
 
 
-def merge(repo: Repo, branch: str, path: str, text: str, number: int) -> str:
-    """A GitHub-style merge of a one-file change on `branch` into main; returns its sha."""
+def merge(
+    repo: Repo, branch: str, path: str, text: str, number: int, label: str | None = None
+) -> str:
+    """A GitHub-style merge of a one-file change on `branch` into main; returns its sha. With
+    `label`, the merge's body is the pull request's title and a `Release-Label:` trailer."""
     git(repo.path, "switch", "--quiet", "-c", branch)
     repo.write(path, text)
     repo.commit(f"change {path}")
     git(repo.path, "switch", "--quiet", "main")
-    git(
-        repo.path,
-        "merge",
-        "--quiet",
-        "--no-ff",
-        "-m",
-        f"Merge pull request #{number} from someone/{branch}",
-        branch,
-    )
+    body = ["-m", f"The {branch} change\n\nRelease-Label: {label}"] if label else []
+    subject = f"Merge pull request #{number} from someone/{branch}"
+    git(repo.path, "merge", "--quiet", "--no-ff", "-m", subject, *body, branch)
     return git(repo.path, "rev-parse", "HEAD")
 
 

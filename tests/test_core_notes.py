@@ -70,6 +70,29 @@ def test_next_version_from_the_highest_label(
     assert notes.next_version == (Version(expected) if expected else None)
 
 
+LABELS = (*RELEASE_LABELS, "release:alpha", "release:beta", "release:rc", "release:post")
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected", "section"),
+    [
+        (["release:rc"], "1.2.4rc1", "Pre-release changes"),
+        (["release:minor", "release:rc"], "1.3.0rc1", "New features"),
+        (["release:major", "release:beta", "release:alpha"], "2.0.0b1", "Breaking changes"),
+        (["release:post"], "1.2.3.post1", "Post-release fixes"),
+    ],
+)
+def test_pre_release_labels_make_the_next_version_a_pre_release(
+    labels: list[str], expected: str, section: str
+) -> None:
+    pulls = [pr(n, label) for n, label in enumerate(labels, start=1)]
+    notes = build_notes(pulls, LABELS, current=Version("1.2.3"), since="v1.2.3")
+    assert notes.next_version == Version(expected)
+    assert notes.sections[0].title == section
+    assert label_kind("release:rc") == "rc"
+    validate_labels(LABELS)
+
+
 @pytest.mark.parametrize(
     ("project", "expected"),
     [("0.4.22", "0.4.23"), ("0.5.0", "0.5.0"), ("0.4.23rc1", "0.4.23"), ("1.0.0", "1.0.0")],

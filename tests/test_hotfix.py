@@ -183,3 +183,39 @@ def test_changelog_section_stops_at_the_next_heading() -> None:
     text = "# Log\n## 1.2.4\nfix for 1.2.3\n### Details\nmore\n## 1.2.3\nold\n"
     assert changelog_section(text, "1.2.4") == "fix for 1.2.3\n### Details\nmore"
     assert changelog_section(text, "1.2.5") is None
+
+
+def _fix_picked_into_main(repo: Repo, cli: Cli) -> None:
+    fix = _fix_on_hotfix(repo, cli)
+    git(repo.path, "switch", "--quiet", "main")
+    git(repo.path, "cherry-pick", "-x", fix)
+    git(repo.path, "switch", "--quiet", "hotfix/1.2.4")
+
+
+def test_notes_changelog_on_the_hotfix_branch_writes_the_section_finish_reads(
+    repo: Repo, cli: Cli
+) -> None:
+    """The patch's section names the release it fixes, so `hotfix finish` passes."""
+    _fix_picked_into_main(repo, cli)
+    repo.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [1.2.3] - 2024-01-01\n")
+    repo.commit("changelog")
+    result = cli("-C", str(repo.path), "notes", "--local", "--changelog")
+    assert result.code == 0, result.err
+    assert "added the 1.2.4 section to CHANGELOG.md" in result.out
+    text = (repo.path / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]\n\n## [1.2.4] - " in text
+    assert "\n\nFixes v1.2.3.\n\n## [1.2.3] - 2024-01-01\n" in text
+    repo.commit("notes of 1.2.4")
+    finished = cli("-C", str(repo.path), "hotfix", "finish")
+    assert finished.code == 0, finished.out
+    assert "the 1.2.4 section of CHANGELOG.md mention v1.2.3" in finished.out
+
+
+def test_finish_reads_an_rst_changelog(repo: Repo, cli: Cli) -> None:
+    _fix_picked_into_main(repo, cli)
+    rst = "Changes\n=======\n\n1.2.4\n-----\n\nFixes v1.2.3.\n\n1.2.3\n-----\n\nv1.2.2 fixed\n"
+    repo.write("CHANGES.rst", rst)
+    repo.commit("changelog")
+    finished = cli("-C", str(repo.path), "hotfix", "finish")
+    assert finished.code == 0, finished.out
+    assert "the 1.2.4 section of CHANGES.rst mention v1.2.3" in finished.out

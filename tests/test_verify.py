@@ -274,3 +274,17 @@ def test_sdist_links_inside_pass_and_devices_do_not(project: Path) -> None:
         for info, data in [*kept, (inside, b""), (device, b"")]:
             tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
     assert _problems(dist) == [f"{SDIST}: '{stem}/null' is a device file or a FIFO"]
+
+
+def test_a_version_literal_that_disagrees_with_the_wheel(project: Path) -> None:
+    """A `__version__` duplicate a bump left behind ships a wrong version: flagged."""
+    dist = project / "dist"
+    rewrite_wheel(
+        dist / WHEEL,
+        lambda _, data: data,
+        add={"sample_hatch/_version.py": b'__version__ = "0.0.9"\n'},
+        fix_record=True,
+    )
+    assert f"{WHEEL}: sample_hatch/_version.py says __version__ = '0.0.9', but the wheel is " in (
+        " ".join(_problems(dist))
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,55 @@ def test_expected_tag_is_normalised() -> None:
 )
 def test_bump(current: str, part: str, expected: str) -> None:
     assert str(next_version(Version(current), part)) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "expected"),
+    [
+        ("1.0.0", "alpha", "1.0.1a1"),
+        ("1.0.0a1", "alpha", "1.0.0a2"),
+        ("1.0.0a2", "beta", "1.0.0b1"),
+        ("1.0.0b1", "beta", "1.0.0b2"),
+        ("1.0.0b2", "rc", "1.0.0rc1"),
+        ("1.0.0.dev3", "alpha", "1.0.0a1"),  # after its own dev releases
+        ("1.0.0rc1.dev2", "rc", "1.0.0rc1"),
+        ("1.0.0", "post", "1.0.0.post1"),
+        ("1.0.0.post1", "post", "1.0.0.post2"),
+        ("1.0.0.post1.dev2", "post", "1.0.0.post1"),
+        ("1.0.0", "dev", "1.0.1.dev1"),
+        ("1.0.0.dev1", "dev", "1.0.0.dev2"),
+        ("1.0.0rc1", "dev", "1.0.0rc2.dev1"),
+        ("1.0.0.post1.dev1", "dev", "1.0.0.post1.dev2"),
+        ("1.0.0rc2", "release", "1.0.0"),
+        ("1.0.0.dev2", "release", "1.0.0"),
+        ("1.0.0.post1.dev2", "release", "1.0.0.post1"),
+    ],
+)
+def test_pre_and_post_release_bumps(current: str, part: str, expected: str) -> None:
+    new = next_version(Version(current), part)
+    assert str(new) == expected
+    assert new > Version(current)
+
+
+@pytest.mark.parametrize(
+    ("current", "part", "message"),
+    [
+        ("1.0.0rc1", "alpha", "1.0.0rc1 is a release candidate: an alpha would go backwards"),
+        ("1.0.0rc1", "beta", "a beta would go backwards"),
+        ("1.0.0b1", "alpha", "1.0.0b1 is a beta: an alpha would go backwards"),
+        ("1.0.0rc1", "post", "a post-release follows a final release"),
+        ("1.0.0", "release", "already a final release"),
+        ("1.0.0.post1", "release", "already a final release"),
+    ],
+)
+def test_pre_release_bumps_never_go_backwards(current: str, part: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        next_version(Version(current), part)
+
+
+def test_an_explicit_earlier_pre_release_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"1\.0\.0a1 is not after the current version 1\.0\.0rc1"):
+        next_version(Version("1.0.0rc1"), "1.0.0a1")
 
 
 def test_release_of_a_final_version_is_refused() -> None:

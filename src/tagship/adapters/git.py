@@ -192,7 +192,11 @@ class Git(GitPlumbing, GitHistory):
     def commit_paths(self, paths: list[Path], message: str) -> str:
         """Commit exactly `paths` with `message`; returns the new HEAD sha."""
         rel = [str(p.resolve().relative_to(self.root.resolve())) for p in paths]
-        self._out("add", "--", *rel)
+        # a removed file (a news fragment towncrier deleted) cannot be added; the commit of
+        # its path records the removal
+        present = [r for r, p in zip(rel, paths, strict=True) if p.exists()]
+        if present:
+            self._out("add", "--", *present)
         self._out("commit", "--quiet", "--message", message, "--", *rel)
         return self.head_sha()
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("status_cmd", "show version, expected tag, branch and tree state"),
     "version": ("version_cmd", "print the project's version"),
-    "bump": ("bump_cmd", "rewrite the version: major, minor, patch, rc, release or X.Y.Z"),
+    "bump": ("bump_cmd", "rewrite the version everywhere it is: a bump part or X.Y.Z"),
     "check-tag": ("check_tag_cmd", "check that a tag is the release tag of the version"),
     "config": ("config_cmd", "show the effective configuration and where each value came from"),
     "build": ("build_cmd", "build, verify and hash the sdist and wheel of HEAD"),

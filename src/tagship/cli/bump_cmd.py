@@ -1,31 +1,68 @@
-"""`tagship bump PART|X.Y.Z [--commit]`: rewrite the version where it lives."""
+"""`tagship bump PART|X.Y.Z [--commit] [--dry-run]`: rewrite the version wherever it is."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
+from tagship.cli.notes_cmd import github_client
 from tagship.cli.render import line
+from tagship.core.ci_env import github_token
 from tagship.core.versions import BUMP_PARTS
 from tagship.steps.bump import bump_version
+from tagship.steps.docs_links import Rewrite, unified_diff
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from tagship.cli.context import Context
+    from tagship.core.notes import ReleaseNotes
+    from tagship.workspace import Workspace
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="PART|VERSION", help=f"{', '.join(BUMP_PARTS)} or X.Y.Z")
-    parser.add_argument("--commit", action="store_true", help="commit the change")
+    parser.add_argument("--commit", action="store_true", help="commit the changed files")
     parser.add_argument(
-        "--dry-run", action="store_true", help="print the new version, change nothing"
+        "--dry-run", action="store_true", help="print the diff of every file, change nothing"
+    )
+    parser.add_argument(
+        "--changelog",
+        action="store_true",
+        help="also insert the release's section into the changelog (or run towncrier/scriv): "
+        "the pull requests from GitHub with a token, else from local merge commits",
     )
 
 
+def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
+    def collect() -> ReleaseNotes:
+        from tagship.steps import release_notes  # noqa: PLC0415
+
+        if github_token(ctx.env) is None:
+            return release_notes.local_notes(workspace)
+        return release_notes.github_notes(workspace, github_client(ctx, workspace))
+
+    return collect
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    result = bump_version(ctx.workspace(), args.spec, commit=args.commit, dry_run=args.dry_run)
+    workspace = ctx.workspace()
+    notes = _notes(ctx, workspace) if args.changelog else None
+    result = bump_version(
+        workspace, args.spec, commit=args.commit, dry_run=args.dry_run, notes=notes
+    )
     verb = "bumped" if result.written else "would bump"
     line(f"{verb} {result.old} -> {result.new} in {result.where}")
+    for edit in result.edits[1:]:
+        line(f"  and {edit.what}" + (f" (was {edit.old})" if edit.old != result.old else ""))
+    for note in result.notes:
+        line(f"note: {note}")
+    if result.changelog is not None:
+        line(result.changelog.describe(planned=not result.written))
+    if args.dry_run:
+        rewrites = [Rewrite(e.path, e.before, e.after) for e in result.edits]
+        sys.stdout.write(unified_diff(rewrites, workspace.root))
     if result.commit is not None:
         line(f"committed {result.commit[:12]}: Bump version to {result.new}")
     return 0

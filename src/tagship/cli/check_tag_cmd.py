@@ -8,6 +8,7 @@ from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 from tagship.core.versions import check_tag
 from tagship.steps.gates import draft_exists
+from tagship.steps.version_files import stale_literal
 
 if TYPE_CHECKING:
     import argparse
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     version = workspace.version()
     check_tag(tag, version, workspace.config.tag_format, workspace.meta.source)
+    stale_literal(workspace, version)
     line(f"tag {tag} matches version {version}")
     # with a token, the release gate's other question: is there a Release to publish?
     draft = draft_exists(workspace, tag)

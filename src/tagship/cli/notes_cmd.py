@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from tagship.core.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
+    from tagship.adapters.github import GitHubClient
     from tagship.cli.context import Context
     from tagship.core.notes import ReleaseNotes
     from tagship.steps.release_notes import DraftResult
@@ -30,6 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument(
         "--local", action="store_true", help="read local merge commits instead of GitHub"
+    )
+    parser.add_argument(
+        "--changelog",
+        action="store_true",
+        help="insert the release's section into CHANGELOG.md (or run towncrier/scriv)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -83,19 +90,37 @@ def _collect(
 
     if args.local:
         return release_notes.local_notes(workspace, args.since), None
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
-
-    client = GitHubClient.from_env(
-        ctx.env,
-        workspace.config,
-        command="notes --github" if args.github else "notes",
-        permission=PERMISSION_DRAFT if args.github else PERMISSION_READ,
-    )
+    client = github_client(ctx, workspace, draft=args.github)
     notes = release_notes.github_notes(workspace, client, args.since)
     if not args.github:
         return notes, None
     config = workspace.config
     return notes, release_notes.sync_draft(client, notes, config.tag_format, config.release_branch)
+
+
+def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> GitHubClient:
+    """The GitHub client of `notes` (`draft`: allowed to write the draft release)."""
+    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+
+    return GitHubClient.from_env(
+        ctx.env,
+        workspace.config,
+        command="notes --github" if draft else "notes",
+        permission=PERMISSION_DRAFT if draft else PERMISSION_READ,
+    )
+
+
+def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:
+    from tagship.steps.changelog import write_changelog  # noqa: PLC0415
+
+    version = notes.next_version
+    project = workspace.version()
+    if version is None and project > notes.current and not project.is_devrelease:
+        version = project  # bumped already (a hotfix branch): its section, even without PRs
+    if version is None:
+        return "nothing to release: the changelog is left as is"
+    today = datetime.now(timezone.utc).date()
+    return write_changelog(workspace, notes, version, today).describe()
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -112,17 +137,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         from tagship.adapters.files import write_atomic  # noqa: PLC0415
 
         write_atomic(output, markdown)
+    changelog = _changelog(workspace, notes) if args.changelog else None
     if args.format == "json":
         next_version = notes.next_version
         next_tag = tag_for(next_version, workspace.config.tag_format) if next_version else None
-        emit_json(_as_json(notes, next_tag, draft))
+        emit_json({**_as_json(notes, next_tag, draft), "changelog": changelog})
         return 0
     line(_summary(notes))
     for problem in notes.problems:
         line(f"warning: {problem}")
     if output is not None:
         line(f"wrote {output}")
-    elif not args.github:
+    if changelog is not None:
+        line(changelog)
+    elif output is None and not args.github:
         line("")
         line(markdown.rstrip())
     if draft is not None:

@@ -12,6 +12,7 @@ from tagship.core.errors import ConfigError
 from tagship.core.official import check_index_url, check_overrides
 from tagship.core.overrides import merge, parse_override
 from tagship.core.pyproject import table
+from tagship.core.version_carriers import VersionFile, version_files_value
 from tagship.core.versions import validate_tag_format
 
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ class Config:
     reuse_build_env: bool = True
     # files (globs) whose references to the previous release are rewritten after a release
     docs_files: tuple[str, ...] = ()
+    # other files that repeat the version, rewritten by bump (core/version_carriers.py)
+    version_files: tuple[VersionFile, ...] = ()
     # where each effective value came from, by dotted TOML key
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -180,6 +183,7 @@ _TYPE_NAMES: dict[Callable[[Any], Any], str] = {
     _bool: "true or false",
     _str_list: "a list of strings",
     _artifacts: '"promote" or "rebuild"',
+    version_files_value: "a list of paths or {path, pattern} tables",
 }
 # TOML key -> (attribute of Config, converter returning None on a wrong type)
 TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -195,6 +199,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "release-artifacts": ("release_artifacts", _artifacts),
     "reuse-build-env": ("reuse_build_env", _bool),
     "docs-files": ("docs_files", _str_list),
+    "version-files": ("version_files", version_files_value),
     "allow-top-level": ("allow_top_level", _str_list),
     "check-setup": ("check_setup", _str),
     "python-version": ("python_version", _str),

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def _shown(value: Any) -> str:
     if isinstance(value, tuple):
-        return ", ".join(value)
+        return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
         return str(value).lower()
     return "(none)" if value is None else str(value)

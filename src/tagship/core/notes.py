@@ -6,22 +6,29 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 from tagship.core.errors import ConfigError, GateError
 from tagship.core.versions import BumpPart, bump
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from packaging.version import Version
-
 SKIP = "skip"
 UNLABELLED = "unlabelled"
 # the bump of each label kind, highest first; a label's kind is its last `:`/`/` segment
 _KINDS: tuple[BumpPart, ...] = ("major", "minor", "patch")
+# labels that make the release a pre-release (with a major/minor/patch label: of that bump,
+# `release:minor` + `release:rc` -> 1.3.0rc1) or a post/dev release, highest first
+_PHASES: tuple[BumpPart, ...] = ("rc", "beta", "alpha", "post", "dev")
+_PRE = {"alpha": "a", "beta": "b", "rc": "rc"}
 _TITLES = {
     "major": "Breaking changes",
     "minor": "New features",
     "patch": "Fixes and maintenance",
+    **dict.fromkeys(("alpha", "beta", "rc"), "Pre-release changes"),
+    "post": "Post-release fixes",
+    "dev": "Development changes",
     UNLABELLED: "Without a release label",
 }
 _MERGE_SUBJECT = re.compile(r"Merge pull request #(?P<number>\d+) from (?P<owner>[^/\s]+)/\S+")
@@ -66,15 +73,17 @@ class ReleaseNotes:
 def label_kind(label: str) -> str | None:
     """`release:minor` -> `minor`; None for a label that is not a release label."""
     kind = re.split(r"[:/]", label)[-1].strip().lower()
-    return kind if kind in (*_KINDS, SKIP) else None
+    return kind if kind in (*_KINDS, *_PHASES, SKIP) else None
 
 
 def validate_labels(configured: Sequence[str]) -> None:
-    """Each configured release label must end in major, minor, patch or skip."""
+    """Each configured release label must end in a bump part (major, minor, patch, alpha,
+    beta, rc, post, dev) or skip."""
     for label in configured:
         if label_kind(label) is None:
             raise ConfigError(
-                f"release label {label!r} does not end in major, minor, patch or skip",
+                f"release label {label!r} does not end in major, minor, patch, alpha, beta, "
+                "rc, post, dev or skip",
                 hint='e.g. release-labels = ["release:major", "release:minor", ...]',
             )
 
@@ -112,7 +121,7 @@ def _kind_of(pull: MergedPull, configured: Sequence[str], problems: list[str]) -
     if len(kinds) > 1:
         problems.append(f"#{pull.number} has {len(kinds)} release labels: {', '.join(found)}")
     # with several labels the highest bump wins: a release never under-bumps
-    for kind in (*_KINDS, SKIP):
+    for kind in (*_KINDS, *_PHASES, SKIP):
         if kind in kinds:
             return kind
     return UNLABELLED  # pragma: no cover - kinds only holds known kinds
@@ -140,29 +149,36 @@ def build_notes(
             continue
         seen.add(pull.number)
         grouped.setdefault(_kind_of(pull, configured, problems), []).append(pull)
-    part: BumpPart | None = None
-    for kind in _KINDS:
-        if grouped.get(kind):
-            part = kind
-            break
+    part = next((kind for kind in _KINDS if grouped.get(kind)), None)
     if part is None and grouped.get(UNLABELLED):
         part = "patch"
+    phase = next((kind for kind in _PHASES if grouped.get(kind)), None)
     next_version = None
     first = since is None and project_version is not None and not project_version.is_devrelease
-    if part is not None and first:
+    if (part or phase) is not None and first:
         # no release before: the project's version is the first one, nothing to bump from
         next_version = project_version
     elif part is not None:
         next_version = bump(current, part)
-        if project_version is not None and project_version > next_version:
-            next_version = project_version
+        if phase in _PRE:  # a pre-release of that bump
+            next_version = Version(f"{next_version}{_PRE[phase]}1")
+    elif phase is not None:
+        next_version = bump(current, phase)
+    if next_version is not None and project_version is not None:
+        next_version = max(next_version, project_version)
     sections = tuple(
         Section(kind, _TITLES[kind], tuple(grouped[kind]))
-        for kind in (*_KINDS, UNLABELLED)
+        for kind in (*_KINDS, *_PHASES, UNLABELLED)
         if grouped.get(kind)
     )
     return ReleaseNotes(
-        since, current, part, next_version, sections, tuple(grouped.get(SKIP, ())), tuple(problems)
+        since,
+        current,
+        part or phase,
+        next_version,
+        sections,
+        tuple(grouped.get(SKIP, ())),
+        tuple(problems),
     )
 
 

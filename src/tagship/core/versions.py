@@ -12,8 +12,16 @@ from tagship.core.errors import ConfigError, GateError, UsageError
 if TYPE_CHECKING:
     from tagship.core.version_source import VersionSource
 
-BumpPart = Literal["major", "minor", "patch", "rc", "release"]
-BUMP_PARTS: tuple[BumpPart, ...] = ("major", "minor", "patch", "rc", "release")
+BumpPart = Literal["major", "minor", "patch", "alpha", "beta", "rc", "post", "dev", "release"]
+BUMP_PARTS: tuple[BumpPart, ...] = (
+    "major", "minor", "patch", "alpha", "beta", "rc", "post", "dev", "release"
+)  # fmt: skip
+PrePhase = Literal["a", "b", "rc"]
+# PEP 440's pre-release phases, in order; the bump parts name them in full
+_PHASES: tuple[PrePhase, ...] = ("a", "b", "rc")
+_PHASE_OF: dict[str, PrePhase] = {"alpha": "a", "beta": "b", "rc": "rc"}
+_PART_OF = {phase: part for part, phase in _PHASE_OF.items()}
+_NAMES = {"a": "an alpha", "b": "a beta", "rc": "a release candidate"}
 _PLACEHOLDER = "{version}"
 _TAG_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
 _BUMP_HINT = "bump the version (tagship bump) or tag the commit that carries it"
@@ -135,26 +143,74 @@ def _release3(version: Version) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+def _pre_bump(current: Version, phase: PrePhase) -> Version:
+    """alpha, beta or rc: the next pre-release of that phase, never an earlier phase."""
+    major, minor, patch = _release3(current)
+    base = f"{major}.{minor}.{patch}"
+    if current.pre is None:
+        if current.is_devrelease and current.post is None:
+            return Version(f"{base}{phase}1")  # 1.0.0.dev3 -> 1.0.0a1 comes after it
+        return Version(f"{major}.{minor}.{patch + 1}{phase}1")
+    have, number = current.pre
+    if _PHASES.index(have) > _PHASES.index(phase):
+        raise UsageError(
+            f"{current} is {_NAMES[have]}: {_NAMES[phase]} would go backwards "
+            "(PEP 440 orders alpha < beta < rc)",
+            hint=f"bump {_PART_OF[have]} or release instead",
+        )
+    if have != phase:
+        return Version(f"{base}{phase}1")
+    # 1.0.0rc1.dev2 comes before 1.0.0rc1: its own pre-release is next
+    return Version(f"{base}{phase}{number if current.is_devrelease else number + 1}")
+
+
+def _dev_bump(current: Version) -> Version:
+    if current.dev is not None:
+        return Version(f"{str(current).rsplit('.dev', 1)[0]}.dev{current.dev + 1}")
+    if current.pre is not None:
+        major, minor, patch = _release3(current)
+        return Version(f"{major}.{minor}.{patch}{current.pre[0]}{current.pre[1] + 1}.dev1")
+    major, minor, patch = _release3(current)
+    return Version(f"{major}.{minor}.{patch + 1}.dev1")
+
+
+def _post_bump(current: Version) -> Version:
+    if current.pre is not None:
+        raise UsageError(
+            f"{current} is a pre-release; a post-release follows a final release",
+            hint="bump release first, or rc for the next candidate",
+        )
+    base = ".".join(str(p) for p in current.release)
+    if current.post is None:
+        return Version(f"{base}.post1")
+    # 1.0.0.post1.dev2 comes before 1.0.0.post1: that post-release is next
+    return Version(f"{base}.post{current.post + (0 if current.is_devrelease else 1)}")
+
+
+def _final(current: Version) -> Version:
+    """`release`: drop the pre-release and dev parts (a post-release keeps its number)."""
+    if current.pre is None and current.dev is None:
+        raise UsageError(f"{current} is already a final release", hint="bump major, minor or patch")
+    base = ".".join(str(p) for p in current.release)
+    return Version(base if current.post is None else f"{base}.post{current.post}")
+
+
 def bump(current: Version, part: BumpPart) -> Version:
     """The next version for a bump part.
 
     A pre-release bumps to its own final release when the bumped part would be the
     same (1.0.0rc1 --major--> 1.0.0), as poetry and hatch do.
     """
+    if part == "release":
+        return _final(current)
+    if part in _PHASE_OF:
+        return _pre_bump(current, _PHASE_OF[part])
+    if part == "post":
+        return _post_bump(current)
+    if part == "dev":
+        return _dev_bump(current)
     major, minor, patch = _release3(current)
     pre_pending = current.is_prerelease
-    if part == "release":
-        if not pre_pending:
-            raise UsageError(
-                f"{current} is already a final release", hint="bump major, minor or patch"
-            )
-        return Version(f"{major}.{minor}.{patch}")
-    if part == "rc":
-        if current.pre is not None and current.pre[0] == "rc":
-            return Version(f"{major}.{minor}.{patch}rc{current.pre[1] + 1}")
-        if pre_pending:
-            return Version(f"{major}.{minor}.{patch}rc1")
-        return Version(f"{major}.{minor}.{patch + 1}rc1")
     if part == "major":
         stays = pre_pending and minor == 0 and patch == 0
         return Version(f"{major}.0.0" if stays else f"{major + 1}.0.0")

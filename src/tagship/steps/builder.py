@@ -69,13 +69,18 @@ class Builder:
         return [*self.command, "--outdir", str(out_dir), str(project)]
 
 
-def find_uv(env: Mapping[str, str], python: str = sys.executable) -> Path | None:
-    """uv on PATH, else beside the interpreter (installed as a wheel into the same venv)."""
-    found = shutil.which("uv", path=env.get("PATH", os.defpath))
+def find_program(name: str, env: Mapping[str, str], python: str = sys.executable) -> Path | None:
+    """A program on PATH, else beside the interpreter (installed into the same venv)."""
+    found = shutil.which(name, path=env.get("PATH", os.defpath))
     if found:
         return Path(found)
-    beside = Path(python).parent / ("uv.exe" if sys.platform == "win32" else "uv")
+    beside = Path(python).parent / (f"{name}.exe" if sys.platform == "win32" else name)
     return beside if beside.is_file() and os.access(beside, os.X_OK) else None
+
+
+def find_uv(env: Mapping[str, str], python: str = sys.executable) -> Path | None:
+    """uv on PATH, else beside the interpreter (installed as a wheel into the same venv)."""
+    return find_program("uv", env, python)
 
 
 def _first_words(done: Completed, count: int) -> str:

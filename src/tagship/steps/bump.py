@@ -1,19 +1,38 @@
-"""Bump the version where it lives, keeping every other byte of the file."""
+"""Bump the version in every file that carries it, keeping every other byte of each file.
+
+All new texts are computed first (steps/version_files.py); then they are written, and when
+`uv.lock` changed uv checks it offline. A failure at any point puts back every file already
+written: a bump changes all of its files or none.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Literal
 
 from tagship.adapters.files import write_atomic
-from tagship.adapters.project_files import read_exact
 from tagship.core.errors import GateError
-from tagship.core.version_source import rewrite, writable_path
 from tagship.core.versions import next_version
+from tagship.steps.builder import find_uv
+from tagship.steps.changelog import (
+    ChangelogResult,
+    Tool,
+    apply_tool,
+    fragment_tool,
+    plan_changelog,
+    run_tool,
+)
+from tagship.steps.version_files import LOCK, FileEdit, plan_edits
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from packaging.version import Version
+
+    from tagship.adapters.git import Git
+    from tagship.core.notes import ReleaseNotes
     from tagship.workspace import Workspace
 
 
@@ -23,30 +42,115 @@ class BumpResult:
     new: str
     path: Path
     where: str
-    written: bool
-    commit: str | None
+    written: bool = False
+    commit: str | None = None
+    edits: tuple[FileEdit, ...] = ()
+    # what bump could not prove, e.g. that uv accepts the edited lock
+    notes: tuple[str, ...] = ()
+    changelog: ChangelogResult | None = None
 
 
-def bump_version(workspace: Workspace, spec: str, *, commit: bool, dry_run: bool) -> BumpResult:
-    """Rewrite the version to `spec` (a bump part or X.Y.Z); optionally commit the file."""
-    source = workspace.meta.source
-    current = workspace.version()
-    new = next_version(current, spec)
-    path = writable_path(source)
-    # read again, exactly: the rewrite keeps every other byte of the file as it is now
-    updated = rewrite(source, read_exact(path), str(new))
-    if dry_run:
-        return BumpResult(str(current), str(new), path, source.where, written=False, commit=None)
-    git = workspace.require_git() if commit else None
-    if git is not None:
-        git.require_branch()  # a commit on a detached HEAD is easily lost
+def _lock_check(workspace: Workspace) -> str | None:
+    """Why `uv lock --check` fails for the project as it is now; None when it passes. Offline:
+    a bump never reaches an index."""
+    uv = find_uv(workspace.env)
+    if uv is None:
+        return "uv is not installed"
+    argv = [str(uv), "lock", "--check", "--offline", "--no-python-downloads"]
+    done = workspace.runner(argv, cwd=workspace.root, env=workspace.env)
+    return None if done.ok else done.reason() or f"exit {done.returncode}"
+
+
+def _refuse_dirty(git: Git, paths: Sequence[Path]) -> None:
+    dirty = set(git.dirty_files())
+    for path in paths:
         relative = path.resolve().relative_to(git.root.resolve()).as_posix()
-        if relative in git.dirty_files():
+        if relative in dirty:
             raise GateError(
                 f"{relative} has uncommitted changes; --commit would sweep them in",
                 hint="commit or stash them first, or bump without --commit",
             )
-    write_atomic(path, updated)
+
+
+def write_all(edits: Sequence[FileEdit], verify: Callable[[], None] = lambda: None) -> None:
+    """Write every edit, then `verify`; any failure restores the files already written."""
+    written: list[FileEdit] = []
+    try:
+        for edit in edits:
+            write_atomic(edit.path, edit.after)
+            written.append(edit)
+        verify()
+    except BaseException:
+        for edit in reversed(written):
+            write_atomic(edit.path, edit.before)
+        raise
+
+
+def _changelog(
+    workspace: Workspace, notes: Callable[[], ReleaseNotes], new: Version, today: date
+) -> tuple[ChangelogResult, Tool | None, FileEdit | None]:
+    """The changelog's part of the bump, planned before anything is written: the section as
+    one more edit, or the fragment tool, checked with a draft run."""
+    tool = fragment_tool(workspace)
+    if tool is not None:
+        run_tool(workspace, tool, new, draft=True)
+        return ChangelogResult(str(new), None, tool), tool, None
+    plan = plan_changelog(workspace, notes(), new, today)
+    action: Literal["inserted", "present"] = "present" if plan.edit is None else "inserted"
+    return ChangelogResult(str(new), plan.path, action), None, plan.edit
+
+
+def bump_version(
+    workspace: Workspace,
+    spec: str,
+    *,
+    commit: bool,
+    dry_run: bool,
+    notes: Callable[[], ReleaseNotes] | None = None,
+    today: date | None = None,
+) -> BumpResult:
+    """Rewrite the version to `spec` (a bump part or X.Y.Z) wherever it is; optionally commit
+    the files. With `notes` (and `today`), the changelog gets the release's section too."""
+    source = workspace.meta.source
+    current = workspace.version()
+    new = next_version(current, spec)
+    edits = plan_edits(workspace, current, new)
+    path = edits[0].path
+    changelog, tool = None, None
+    if notes is not None:
+        changelog, tool, section = _changelog(
+            workspace, notes, new, today or datetime.now(timezone.utc).date()
+        )
+        edits += (section,) if section is not None else ()
+    result = BumpResult(
+        str(current), str(new), path, source.where, edits=edits, changelog=changelog
+    )
+    if dry_run:
+        return result
+    git = workspace.require_git() if commit else None
+    if git is not None:
+        git.require_branch()  # a commit on a detached HEAD is easily lost
+        _refuse_dirty(git, [e.path for e in edits])
+    notes_said: list[str] = []
+    lock_edited = any(e.path.name == LOCK and e.path.parent == workspace.root for e in edits)
+    before = _lock_check(workspace) if lock_edited else None
+    if before is not None:
+        notes_said.append(f"{LOCK} edited but not checked by uv ({before}, before the bump too)")
+
+    def verify() -> None:
+        nonlocal changelog
+        if lock_edited and before is None:
+            after = _lock_check(workspace)
+            if after is not None:
+                raise GateError(
+                    f"uv lock --check refuses the edited {LOCK}: {after}; no file was changed",
+                    hint=f"run uv lock, commit {LOCK}, then bump again",
+                )
+        if tool is not None:  # last: the fragment tool's own writes cannot be taken back
+            changelog = apply_tool(workspace, tool, new)
+
+    write_all(edits, verify)
     workspace.version_rewritten(new)
-    sha = git.commit_paths([path], f"Bump version to {new}") if git is not None else None
-    return BumpResult(str(current), str(new), path, source.where, written=True, commit=sha)
+    paths = [e.path for e in edits] + list(changelog.changed if changelog else ())
+    sha = git.commit_paths(paths, f"Bump version to {new}") if git else None
+    return replace(result, written=True, commit=sha, notes=tuple(notes_said), changelog=changelog)

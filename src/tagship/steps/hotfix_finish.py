@@ -2,7 +2,7 @@
 
 Release notes are looked for, in order: a file given explicitly; the GitHub Release (draft
 or published) of the patch tag when a GitHub client is given; the patch tag's annotated
-message; the patch version's section of CHANGELOG.md / CHANGES.md / HISTORY.md on the branch.
+message; the patch version's section of CHANGELOG / CHANGES / HISTORY (.md or .rst) on the branch.
 Lines tagship writes itself (`**Full changelog**: v1.2.3...v1.2.4`, the ledger head) do not
 count as a mention.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.core.changelog import CHANGELOG_NAMES, rst_section
 from tagship.core.errors import UsageError
 from tagship.core.ledger import Event
 from tagship.core.versions import parse_version, tag_for, version_from_tag
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from tagship.core.ledger import Record
     from tagship.workspace import Workspace
 
-CHANGELOGS = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md")
+CHANGELOGS = CHANGELOG_NAMES
 _GENERATED = ("**Full changelog**", "Ledger head", "tagship-ledger-head:")
 _CHERRY_PICKED = re.compile(r"\(cherry picked from commit ([0-9a-f]{7,40})\)")
 
@@ -172,7 +173,8 @@ def find_notes(
             return f"the message of tag {tag}", record.message
     for name in CHANGELOGS:
         text = git.read_blob(f"{branch}:{name}")
-        section = None if text is None else changelog_section(text, version)
+        find = rst_section if name.endswith(".rst") else changelog_section
+        section = None if text is None else find(text, version)
         if section is not None:
             return f"the {version} section of {name}", section
     return None

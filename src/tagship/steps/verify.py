@@ -33,6 +33,7 @@ from packaging.version import InvalidVersion, Version
 from tagship.adapters.archives import UnreadableArchiveError, open_sdist, open_wheel, read_text
 from tagship.core.errors import GateError
 from tagship.core.manifest import normal_version, unnormalised
+from tagship.core.version_carriers import LITERAL_FILES, literal_version
 from tagship.core.wheel_tags import colliding_wheels, tag_problems
 from tagship.steps.artifacts import DistFile, check_manifest, dist_files
 from tagship.steps.metadata_check import metadata_problems
@@ -40,6 +41,7 @@ from tagship.steps.wheel_record import record_problems
 
 if TYPE_CHECKING:
     import tarfile
+    import zipfile
     from collections.abc import Iterable
     from pathlib import Path
 
@@ -137,6 +139,7 @@ def _wheel_problems(
             metadata = read_text(wheel.open(f"{info}/METADATA"), "METADATA") or b""
             problems += metadata_problems(metadata, "METADATA", name, version)
             problems += record_problems(wheel, f"{info}/RECORD")
+            problems += _literal_problems(wheel, names, version)
             problems += [
                 f"installs a top-level {entry!r} package into site-packages "
                 f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
@@ -153,6 +156,21 @@ def _wheel_problems(
     found = re.search(r"^Generator:\s*(.+)$", wheel_file, re.MULTILINE)
     generator = re.sub(r"\s*\((.+)\)", r" \1", found[1].strip()) if found else None
     return problems, generator
+
+
+def _literal_problems(wheel: zipfile.ZipFile, names: list[str], version: Version) -> list[str]:
+    """A top-level package's `__version__` literal that disagrees with the built version: a
+    bump that left a duplicate behind (tagship bump rewrites them)."""
+    problems = []
+    for name in names:
+        package, _, file = name.partition("/")
+        if file in LITERAL_FILES and not package.endswith((".dist-info", ".data")):
+            found = literal_version(
+                (read_text(wheel.open(name), name) or b"").decode("utf-8", "replace")
+            )
+            if found is not None and Version(found) != version:
+                problems.append(f"{name} says __version__ = {found!r}, but the wheel is {version}")
+    return problems
 
 
 def _wheel_file_problems(wheel_file: str, file_tags: set[str], info: str) -> list[str]:
