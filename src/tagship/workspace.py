@@ -13,6 +13,7 @@ from tagship.adapters.project_files import load_pyproject, read_exact, read_pypr
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError, GateError, UsageError
 from tagship.core.names import normalized_name
+from tagship.core.packages import named_format
 from tagship.core.version_source import (
     ProjectMeta,
     VersionSource,
@@ -23,6 +24,7 @@ from tagship.core.version_source import (
     writable_path,
 )
 from tagship.core.versions import (
+    NAME_PLACEHOLDER,
     parse_version,
     scm_version,
     tag_for,
@@ -66,6 +68,14 @@ class Workspace:
     # where this run's ledger events go instead of the ledger, for a later job to append
     # (`--record-to`: the publishing job holds no token that may write the repository)
     outbox: Path | None = field(default=None, compare=False)
+    # the package's files (absolute) when the repository holds several packages, so history,
+    # notes and status see only its changes; (): the whole repository
+    paths: tuple[Path, ...] = ()
+
+    @property
+    def pathspecs(self) -> tuple[str, ...]:
+        """`paths` as git takes them (absolute paths inside the work tree)."""
+        return tuple(str(p) for p in self.paths)
 
     @property
     def root(self) -> Path:
@@ -190,9 +200,13 @@ def open_workspace(
     overrides: tuple[str, ...] = (),
     runner: Runner = run,
     read: Callable[[Path], str] = read_pyproject,
+    inherited: tuple[Path, Mapping[str, Any]] | None = None,
+    several: bool = False,
+    paths: tuple[Path, ...] = (),
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
-    git work tree, if any."""
+    git work tree, if any. A package of a repository of several inherits the root's
+    `[tool.tagship]` (`inherited`) and sees only `paths` of the history."""
     pyproject = project_dir.resolve() / "pyproject.toml"
     data = load_pyproject(pyproject, read)
     try:
@@ -200,6 +214,16 @@ def open_workspace(
     except ConfigError:
         git = None
     origin = git.remote_url() if git is not None else None
-    config = load_config(pyproject, data, env=env, overrides=overrides, origin_url=origin)
+    config = load_config(
+        pyproject,
+        data,
+        env=env,
+        overrides=overrides,
+        origin_url=origin,
+        inherited=inherited,
+        several=several,
+    )
     meta = detect(data, pyproject, is_file=Path.is_file)
-    return Workspace(config, meta, git, env, data, runner=runner)
+    if NAME_PLACEHOLDER in config.tag_format:
+        config = replace(config, tag_format=named_format(config.tag_format, meta.name))
+    return Workspace(config, meta, git, env, data, runner=runner, paths=paths)

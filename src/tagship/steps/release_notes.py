@@ -56,7 +56,7 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
         )
     pulls = [
         pull
-        for _, subject, body in git.merge_commits(since)
+        for _, subject, body in git.merge_commits(since, paths=workspace.pathspecs)
         if (pull := parse_merge_commit(subject, body)) is not None
     ]
     return build_notes(
