@@ -251,4 +251,9 @@ def open_package(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
         several=packages.several,
         paths=(package.directory,) if packages.several else (),
+        excluded=tuple(
+            p.directory
+            for p in packages.members
+            if packages.several and package.directory in p.directory.parents
+        ),
     )

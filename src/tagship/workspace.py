@@ -71,11 +71,13 @@ class Workspace:
     # the package's files (absolute) when the repository holds several packages, so history,
     # notes and status see only its changes; (): the whole repository
     paths: tuple[Path, ...] = ()
+    # directories inside `paths` that are other packages' (a root that is a package too)
+    excluded: tuple[Path, ...] = ()
 
     @property
     def pathspecs(self) -> tuple[str, ...]:
         """`paths` as git takes them (absolute paths inside the work tree)."""
-        return tuple(str(p) for p in self.paths)
+        return (*(str(p) for p in self.paths), *(f":(exclude){p}" for p in self.excluded))
 
     @property
     def root(self) -> Path:
@@ -203,6 +205,7 @@ def open_workspace(
     inherited: tuple[Path, Mapping[str, Any]] | None = None,
     several: bool = False,
     paths: tuple[Path, ...] = (),
+    excluded: tuple[Path, ...] = (),
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
     git work tree, if any. A package of a repository of several inherits the root's
@@ -226,4 +229,4 @@ def open_workspace(
     meta = detect(data, pyproject, is_file=Path.is_file)
     if NAME_PLACEHOLDER in config.tag_format:
         config = replace(config, tag_format=named_format(config.tag_format, meta.name))
-    return Workspace(config, meta, git, env, data, runner=runner, paths=paths)
+    return Workspace(config, meta, git, env, data, runner=runner, paths=paths, excluded=excluded)

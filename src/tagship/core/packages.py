@@ -16,7 +16,7 @@ from tagship.core.names import normalized_name
 from tagship.core.versions import NAME_PLACEHOLDER, try_version_from_tag
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
     from packaging.version import Version
@@ -89,6 +89,18 @@ class Packages:
                 hint="choose it with tagship --package NAME, or run inside its directory",
             )
         return found
+
+
+def touches(files: Iterable[str], within: Sequence[str], excluded: Sequence[str] = ()) -> bool:
+    """Whether any of `files` (POSIX paths from the repository's top) is inside one of the
+    directories `within` ("." for all) and none of `excluded`."""
+
+    def inside(path: str, directory: str) -> bool:
+        return directory in (".", path) or path.startswith(directory + "/")
+
+    return any(
+        any(inside(f, d) for d in within) and not any(inside(f, d) for d in excluded) for f in files
+    )
 
 
 def named_format(tag_format: str, name: str) -> str:
