@@ -96,6 +96,7 @@ def test_one_package_of_three_goes_through_the_whole_release(
         monkeypatch.delenv("GITHUB_REF")
 
         _audited_and_only_ws_core_touched(cli, sample.work, before)
+        _app_needs_core_on_the_index(cli, sample.work)
 
 
 def _audited_and_only_ws_core_touched(cli: Cli, path: Path, before: set[str]) -> None:
@@ -118,3 +119,20 @@ def _audited_and_only_ws_core_touched(cli: Cli, path: Path, before: set[str]) ->
     assert rows["ws-core"]["last_release_tag"] == "ws-core-v0.2.0"
     assert rows["ws-core"]["next_version"] is None
     assert rows["ws-app"]["version"] == "0.1.0"
+
+
+def _app_needs_core_on_the_index(cli: Cli, path: Path) -> None:
+    """ws-app's dry run asks the dependency index (production) for the ws-core it pins."""
+    app = path / "packages" / "ws-app"
+    text = (app / "pyproject.toml").read_text()
+    for pin, released in ((">=0.3", False), (">=0.2,<0.3", True)):
+        (app / "pyproject.toml").write_text(text.replace(">=0.1,<0.2", pin))
+        git(path, "commit", "--quiet", "--all", "-m", f"ws-app needs ws-core{pin}")
+        result = cli("-C", str(app), "dry-run", "--checks", "local", "--dry-run")
+        gate = next(g for g in result.out.splitlines() if "internal dependencies" in g)
+        if released:
+            assert gate.startswith("[passed]"), result.out
+        else:
+            assert result.code == 1
+            assert "no such version of ws-core is on" in gate
+            assert "release ws-core first" in gate

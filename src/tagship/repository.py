@@ -26,7 +26,7 @@ from tagship.core.packages import (
 )
 from tagship.core.pyproject import table
 from tagship.core.version_source import detect
-from tagship.workspace import Workspace, open_workspace
+from tagship.workspace import Membership, Workspace, open_workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -243,17 +243,16 @@ def open_package(
     if tag is not None and repository.unchosen(name):
         name = package_of_tag(tag, formats)[0]
     package = packages.choose(name, repository.start)
-    return open_workspace(
-        package.directory,
-        env=env,
-        overrides=overrides,
-        runner=runner,
+    if not packages.several:
+        return open_workspace(package.directory, env=env, overrides=overrides, runner=runner)
+    member = Membership(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
-        several=packages.several,
-        paths=(package.directory,) if packages.several else (),
+        paths=(package.directory,),
         excluded=tuple(
-            p.directory
-            for p in packages.members
-            if packages.several and package.directory in p.directory.parents
+            p.directory for p in packages.members if package.directory in p.directory.parents
         ),
+        siblings=tuple(n for n in packages.names if n != package.name),
+    )
+    return open_workspace(
+        package.directory, env=env, overrides=overrides, runner=runner, member=member
     )

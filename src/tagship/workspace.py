@@ -73,6 +73,8 @@ class Workspace:
     paths: tuple[Path, ...] = ()
     # directories inside `paths` that are other packages' (a root that is a package too)
     excluded: tuple[Path, ...] = ()
+    # the names of the repository's other packages (normalised)
+    siblings: tuple[str, ...] = ()
 
     @property
     def pathspecs(self) -> tuple[str, ...]:
@@ -195,6 +197,18 @@ class Workspace:
         return sorted(found)
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A package's place in a repository of several: the root pyproject.toml it inherits
+    `[tool.tagship]` from (None: it is the root), its directory, the members' directories
+    inside it, and the other packages' names."""
+
+    inherited: tuple[Path, Mapping[str, Any]] | None
+    paths: tuple[Path, ...]
+    excluded: tuple[Path, ...]
+    siblings: tuple[str, ...]
+
+
 def open_workspace(
     project_dir: Path,
     *,
@@ -202,14 +216,11 @@ def open_workspace(
     overrides: tuple[str, ...] = (),
     runner: Runner = run,
     read: Callable[[Path], str] = read_pyproject,
-    inherited: tuple[Path, Mapping[str, Any]] | None = None,
-    several: bool = False,
-    paths: tuple[Path, ...] = (),
-    excluded: tuple[Path, ...] = (),
+    member: Membership | None = None,
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
-    git work tree, if any. A package of a repository of several inherits the root's
-    `[tool.tagship]` (`inherited`) and sees only `paths` of the history."""
+    git work tree, if any. A `member` of a repository of several packages inherits the
+    root's `[tool.tagship]` and sees only its own paths of the history."""
     pyproject = project_dir.resolve() / "pyproject.toml"
     data = load_pyproject(pyproject, read)
     try:
@@ -223,10 +234,22 @@ def open_workspace(
         env=env,
         overrides=overrides,
         origin_url=origin,
-        inherited=inherited,
-        several=several,
+        inherited=member.inherited if member else None,
+        several=member is not None,
     )
     meta = detect(data, pyproject, is_file=Path.is_file)
     if NAME_PLACEHOLDER in config.tag_format:
         config = replace(config, tag_format=named_format(config.tag_format, meta.name))
-    return Workspace(config, meta, git, env, data, runner=runner, paths=paths, excluded=excluded)
+    if member is None:
+        return Workspace(config, meta, git, env, data, runner=runner)
+    return Workspace(
+        config,
+        meta,
+        git,
+        env,
+        data,
+        runner=runner,
+        paths=member.paths,
+        excluded=member.excluded,
+        siblings=member.siblings,
+    )

@@ -66,8 +66,11 @@ class Member:
 
 
 def _root(indexes: list[SampleIndex], checks: dict[str, str]) -> str:
+    # the members' dependencies on each other come from the production index
+    production = toml_string(indexes[-1].simple_url)
     return (
         '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        f"[tool.tagship]\ndependency-index = {production}\n\n"
         f"[tool.tagship.checks]\n{check_lines(checks)}\n{index_tables(indexes)}"
     )
 
@@ -98,7 +101,8 @@ def create_workspace_sample(
     version: str = "0.1.0",
 ) -> SampleRepo:
     """The workspace with every member at `version` and tagged, plus one merged pull request
-    changing the first member, pushed to origin (`module` is the first member's)."""
+    changing the first member, pushed to origin (`module` is the first member's). The last
+    of `indexes` is production: the members' dependency index."""
     work, origin = base / "work", base / "origin.git"
     files = {
         "pyproject.toml": _root(indexes, checks or check_commands(base / "checks")),

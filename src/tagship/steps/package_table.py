@@ -51,7 +51,8 @@ def next_release(workspace: Workspace) -> tuple[str | None, int, Version | None]
     return last, commits, local_notes(workspace).next_version
 
 
-def _dependencies(workspace: Workspace) -> list[str]:
+def declared_dependencies(workspace: Workspace) -> list[str]:
+    """The package's `[project].dependencies` as written."""
     project = workspace.pyproject_data.get("project", {})
     declared = project.get("dependencies", []) if isinstance(project, dict) else []
     return [d for d in declared if isinstance(d, str)] if isinstance(declared, list) else []
@@ -67,7 +68,7 @@ def package_rows(workspaces: Sequence[Workspace]) -> tuple[PackageRow, ...]:
         facts[name] = (workspace, last, commits, upcoming)
         if upcoming is not None:
             releasing[name] = upcoming
-    declared = {name: _dependencies(ws) for name, (ws, *_) in facts.items()}
+    declared = {name: declared_dependencies(ws) for name, (ws, *_) in facts.items()}
     requires: dict[str, list[str]] = {name: [] for name in facts}
     for dependency, version in forced_releases(internal_dependencies(declared), releasing):
         requires[dependency.dependency].append(
