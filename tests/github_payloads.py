@@ -396,3 +396,21 @@ def error(message: str, status: int) -> dict[str, Any]:
         "documentation_url": "https://docs.github.com/rest",
         "status": str(status),
     }
+
+
+def pull_file(filename: str, previous: str | None = None) -> dict[str, Any]:
+    """One entry of `GET /repos/{o}/{r}/pulls/{n}/files` (a diff entry)."""
+    entry: dict[str, Any] = {
+        "sha": "f" * 40,
+        "filename": filename,
+        "status": "modified" if previous is None else "renamed",
+        "additions": 1,
+        "deletions": 0,
+        "changes": 1,
+        "blob_url": f"{WEB}/{FULL}/blob/main/{filename}",
+        "raw_url": f"{WEB}/{FULL}/raw/main/{filename}",
+        "contents_url": f"{API}/repos/{FULL}/contents/{filename}?ref=main",
+    }
+    if previous is not None:
+        entry["previous_filename"] = previous
+    return entry

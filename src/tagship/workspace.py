@@ -13,6 +13,7 @@ from tagship.adapters.project_files import load_pyproject, read_exact, read_pypr
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError, GateError, UsageError
 from tagship.core.names import normalized_name
+from tagship.core.packages import named_format
 from tagship.core.version_source import (
     ProjectMeta,
     VersionSource,
@@ -23,6 +24,7 @@ from tagship.core.version_source import (
     writable_path,
 )
 from tagship.core.versions import (
+    NAME_PLACEHOLDER,
     parse_version,
     scm_version,
     tag_for,
@@ -66,6 +68,18 @@ class Workspace:
     # where this run's ledger events go instead of the ledger, for a later job to append
     # (`--record-to`: the publishing job holds no token that may write the repository)
     outbox: Path | None = field(default=None, compare=False)
+    # the package's files (absolute) when the repository holds several packages, so history,
+    # notes and status see only its changes; (): the whole repository
+    paths: tuple[Path, ...] = ()
+    # directories inside `paths` that are other packages' (a root that is a package too)
+    excluded: tuple[Path, ...] = ()
+    # the names of the repository's other packages (normalised)
+    siblings: tuple[str, ...] = ()
+
+    @property
+    def pathspecs(self) -> tuple[str, ...]:
+        """`paths` as git takes them (absolute paths inside the work tree)."""
+        return (*(str(p) for p in self.paths), *(f":(exclude){p}" for p in self.excluded))
 
     @property
     def root(self) -> Path:
@@ -183,6 +197,18 @@ class Workspace:
         return sorted(found)
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A package's place in a repository of several: the root pyproject.toml it inherits
+    `[tool.tagship]` from (None: it is the root), its directory, the members' directories
+    inside it, and the other packages' names."""
+
+    inherited: tuple[Path, Mapping[str, Any]] | None
+    paths: tuple[Path, ...]
+    excluded: tuple[Path, ...]
+    siblings: tuple[str, ...]
+
+
 def open_workspace(
     project_dir: Path,
     *,
@@ -190,9 +216,11 @@ def open_workspace(
     overrides: tuple[str, ...] = (),
     runner: Runner = run,
     read: Callable[[Path], str] = read_pyproject,
+    member: Membership | None = None,
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
-    git work tree, if any."""
+    git work tree, if any. A `member` of a repository of several packages inherits the
+    root's `[tool.tagship]` and sees only its own paths of the history."""
     pyproject = project_dir.resolve() / "pyproject.toml"
     data = load_pyproject(pyproject, read)
     try:
@@ -200,6 +228,28 @@ def open_workspace(
     except ConfigError:
         git = None
     origin = git.remote_url() if git is not None else None
-    config = load_config(pyproject, data, env=env, overrides=overrides, origin_url=origin)
+    config = load_config(
+        pyproject,
+        data,
+        env=env,
+        overrides=overrides,
+        origin_url=origin,
+        inherited=member.inherited if member else None,
+        several=member is not None,
+    )
     meta = detect(data, pyproject, is_file=Path.is_file)
-    return Workspace(config, meta, git, env, data, runner=runner)
+    if NAME_PLACEHOLDER in config.tag_format:
+        config = replace(config, tag_format=named_format(config.tag_format, meta.name))
+    if member is None:
+        return Workspace(config, meta, git, env, data, runner=runner)
+    return Workspace(
+        config,
+        meta,
+        git,
+        env,
+        data,
+        runner=runner,
+        paths=member.paths,
+        excluded=member.excluded,
+        siblings=member.siblings,
+    )

@@ -160,19 +160,30 @@ class Git(GitPlumbing, GitHistory):
         tag, distance, _ = described.rsplit("-", 2)
         return Describe(tag, int(distance), short)
 
-    def count_commits(self, since: str | None, until: str = "HEAD") -> int:
+    def count_commits(
+        self, since: str | None, until: str = "HEAD", paths: tuple[str, ...] = ()
+    ) -> int:
+        """The commits in since..until (only those changing `paths`, when given)."""
         spec = until if since is None else f"{since}..{until}"
-        return int(self._out("rev-list", "--count", spec))
+        limit = ("--", *paths) if paths else ()
+        return int(self._out("rev-list", "--count", spec, *limit))
 
     def config_value(self, key: str) -> str | None:
         """The value of `key`, or None when it is not set."""
         return self._lookup("config", "--get", key)
 
-    def merge_commits(self, since: str | None, until: str = "HEAD") -> list[tuple[str, str, str]]:
-        """(sha, subject, body) of the merge commits in since..until, oldest first."""
+    def merge_commits(
+        self, since: str | None, until: str = "HEAD", paths: tuple[str, ...] = ()
+    ) -> list[tuple[str, str, str]]:
+        """(sha, subject, body) of the merge commits in since..until, oldest first; with
+        `paths`, only the merges that changed them (against the branch merged into)."""
         spec = until if since is None else f"{since}..{until}"
+        # a merge changes a path when it differs from its first parent there; git's default
+        # simplification would follow the merged branch instead and hide the merge
+        limit = ("--first-parent", "--", *paths) if paths else ()
         # unit and record separators: subjects and bodies may hold any printable text
-        done = self._run("log", "--merges", "--reverse", "--format=%H%x1f%s%x1f%b%x1e", spec)
+        log_format = "--format=%H%x1f%s%x1f%b%x1e"
+        done = self._run("log", "--merges", "--reverse", log_format, spec, *limit)
         if not done.ok:
             raise ServiceError(f"git log {spec} failed: {done.reason()}")
         merges = []

@@ -182,6 +182,16 @@ class GitHubClient(GitHubSession):
             if p.merged_at is not None
         ]
 
+    def pull_files(self, number: int) -> list[str]:
+        """The paths pull request `number` changed (a renamed file under both names)."""
+        rest = self._gh.rest
+        files = self._all(
+            f"listing the files of pull request #{number}",
+            "pull-requests: read",
+            self._pages(rest.pulls.list_files, pull_number=number),
+        )
+        return [path for f in files for path in (f.filename, f.previous_filename) if path]
+
     # -- releases --------------------------------------------------------------------------
 
     def releases(self) -> list[Release]:

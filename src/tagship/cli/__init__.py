@@ -87,6 +87,12 @@ def _top_parser() -> argparse.ArgumentParser:
         dest="overrides",
         help="override a [tool.tagship] key for this run (e.g. --set tag-format=v{version})",
     )
+    parser.add_argument(
+        "--package",
+        metavar="NAME",
+        help="in a repository of several packages: the one to act on (default: the one "
+        "whose directory you are in)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("command", choices=list(COMMANDS), metavar="COMMAND")
     parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -139,6 +145,8 @@ def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
     args = parser.parse_args(top.args)
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
 
-    ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=env)
+    ctx = Context(
+        project_dir=top.project, overrides=tuple(top.overrides), env=env, package=top.package
+    )
     code: int = module.run(args, ctx)
     return code

@@ -74,7 +74,31 @@ def as_dict(report: AuditReport) -> dict[str, object]:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.audit import audit_workspace  # noqa: PLC0415 - pulls in httpx
 
-    report = audit_workspace(ctx.workspace(), args.index)
+    repository = ctx.repository()
+    # a repository of several packages with none chosen: each package's own audit
+    every = ctx.every_package(repository)
+    workspaces = every or (ctx.workspace(repository),)
+    reports = [audit_workspace(workspace, args.index) for workspace in workspaces]
+    if every is not None and args.format == "json":  # one document
+        for report in reports:
+            step_summary(ctx.env, as_markdown(report))
+        emit_json({"packages": [as_dict(report) for report in reports]})
+    else:
+        for report in reports:
+            _show(args, ctx, report)
+    bad = sum(not v.ok for report in reports for v in report.versions)
+    if bad == 0:
+        return 0
+    versions = sum(len(report.versions) for report in reports)
+    error_line(
+        f"audit found problems in {bad} of {versions} versions on {args.index}",
+        "each listed file needs a publish record for this index, made by a GitHub Actions "
+        "run GitHub confirms, of a release tag on a release branch",
+    )
+    return EXIT_INTEGRITY
+
+
+def _show(args: argparse.Namespace, ctx: Context, report: AuditReport) -> None:
     markdown = as_markdown(report)
     step_summary(ctx.env, markdown)
     if args.format == "json":
@@ -84,12 +108,3 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         rows = [(v.version, _status(v), _details(v)) for v in report.versions]
         table(_summary(report), ("version", "status", "details"), rows)
-    if report.ok:
-        return 0
-    bad = sum(not v.ok for v in report.versions)
-    error_line(
-        f"audit found problems in {bad} of {len(report.versions)} versions on {report.index}",
-        "each listed file needs a publish record for this index, made by a GitHub Actions "
-        "run GitHub confirms, of a release tag on a release branch",
-    )
-    return EXIT_INTEGRITY

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 hint="pass the tag (tagship check-tag v1.2.3) or run on a tag push",
             )
         tag = ref.removeprefix("refs/tags/")
-    workspace = ctx.workspace()
+    workspace = ctx.workspace(tag=tag)  # in a repository of several, the tag's package
     version = workspace.version()
     check_tag(tag, version, workspace.config.tag_format, workspace.meta.source)
     stale_literal(workspace, version)

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import Runner, run
-from tagship.workspace import Workspace, open_workspace
+from tagship.core.errors import UsageError
+from tagship.repository import Repository, open_package, open_repository
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping
+
+    from tagship.workspace import Workspace
 
 
 def add_record_to(parser: argparse.ArgumentParser) -> None:
@@ -44,8 +47,51 @@ class Context:
     overrides: tuple[str, ...]
     env: Mapping[str, str]
     runner: Runner = field(default=run)
+    # --package: the package of a repository of several that the command acts on
+    package: str | None = None
 
-    def workspace(self) -> Workspace:
-        return open_workspace(
-            self.project_dir, env=self.env, overrides=self.overrides, runner=self.runner
+    def repository(self) -> Repository:
+        """The packages around the project directory."""
+        return open_repository(self.project_dir)
+
+    def workspace(self, repository: Repository | None = None, tag: str | None = None) -> Workspace:
+        """The chosen package's workspace (the one project, in a repository of one). In a
+        repository of several with none chosen, a release tag names it: `tag`, else the tag
+        GitHub Actions runs on (GITHUB_REF), so the publish workflow needs no choice."""
+        ref = self.env.get("GITHUB_REF", "")
+        if tag is None and ref.startswith("refs/tags/"):
+            tag = ref.removeprefix("refs/tags/")
+        return open_package(
+            repository or self.repository(),
+            self.package,
+            env=self.env,
+            overrides=self.overrides,
+            runner=self.runner,
+            tag=tag,
+        )
+
+    def one_package_repository(self, command: str) -> Workspace:
+        """The workspace for a command that reads or writes the repository's workflows, which
+        it does only for a repository of one package (yet)."""
+        repository = self.repository()
+        if repository.packages is not None and repository.packages.several:
+            names = ", ".join(repository.packages.names)
+            raise UsageError(
+                f"tagship {command} handles the workflows of a repository of one package; this "
+                f"one has {len(repository.packages.names)} ({names})",
+                hint="write the per-package workflows by hand for now (README: Several "
+                "packages in one repository)",
+            )
+        return self.workspace(repository)
+
+    def every_package(self, repository: Repository) -> tuple[Workspace, ...] | None:
+        """Each package's workspace when the repository holds several and the command line
+        chose none (a command that can act on all of them); None: use `workspace()`."""
+        if repository.packages is None or not repository.unchosen(self.package):
+            return None
+        return tuple(
+            open_package(
+                repository, name, env=self.env, overrides=self.overrides, runner=self.runner
+            )
+            for name in repository.packages.names
         )

@@ -20,7 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    report = doctor(ctx.workspace(), ctx.runner)
+    report = doctor(ctx.one_package_repository("doctor"), ctx.runner)
     if args.format == "json":
         emit_json(
             {

@@ -165,7 +165,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(
                 f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
             )
-    workspace = ctx.workspace()
+    workspace = ctx.one_package_repository("init")
     inputs = _inputs(args, ctx, workspace)
     plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
     for note in plan.notes:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.render import emit_json, line, table
 from tagship.core.ledger import record_dict
+from tagship.core.names import normalized_name
 from tagship.steps.ledger_check import ledger_state, require_valid
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
     from tagship.cli.context import Context
     from tagship.core.ledger import Actor, Record
+    from tagship.workspace import Workspace
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +47,21 @@ def _row(record: Record) -> tuple[str, ...]:
     )
 
 
+def _package(ctx: Context) -> tuple[Workspace, str | None]:
+    """A workspace of the repository, and the package whose records to show (None: all):
+    the one chosen in a repository of several, or named with --package."""
+    repository = ctx.repository()
+    every = ctx.every_package(repository)
+    if every is not None:
+        return every[0], None
+    workspace = ctx.workspace(repository)
+    chosen = repository.several or ctx.package is not None
+    return workspace, normalized_name(workspace.name) if chosen else None
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    git = ctx.workspace().require_git()
+    workspace, package = _package(ctx)
+    git = workspace.require_git()
     state = ledger_state(git)
     if args.action == "verify":
         require_valid(state)
@@ -58,11 +73,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if state.note is not None:
             line(state.note)
         return 0
+    # one ledger for the repository; show lists one package's records when one is chosen
+    records = [
+        r for r in state.records if package is None or normalized_name(r.event.project) == package
+    ]
     if args.format == "json":
         emit_json(
             {
                 "head": state.head,
-                "records": [record_dict(r) for r in state.records],
+                "package": package,
+                "records": [record_dict(r) for r in records],
                 "anchors": [{"source": a.source, "head": a.head} for a in state.anchors],
                 "problem": state.problem,
                 "unpushed": state.unpushed,
@@ -70,7 +90,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     else:
         columns = ("seq", "time", "kind", "version", "tag", "index", "files", "result", "actor")
-        table("release ledger", (*columns, "hash"), [_row(r) for r in state.records])
+        table("release ledger", (*columns, "hash"), [_row(r) for r in records])
     require_valid(state)
     if state.note is not None and args.format == "text":
         line(state.note)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.workspace import Workspace
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,8 +22,36 @@ def _yes_no(value: bool | None, unknown: str = "") -> str:
     return unknown if value is None else ("yes" if value else "no")
 
 
+def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> int:
+    from tagship.steps.package_table import package_rows  # noqa: PLC0415 - several only
+
+    packages = package_rows(workspaces)
+    if args.format == "json":
+        emit_json({"packages": [p.as_dict() for p in packages]})
+        return 0
+    rows = [
+        (
+            p.package,
+            p.directory,
+            p.version,
+            p.last_release_tag or "(none)",
+            str(p.commits_since_release),
+            f"yes: {p.next_version}" if p.next_version else "no",
+            "; ".join(p.requires),
+        )
+        for p in packages
+    ]
+    columns = ("package", "directory", "version", "last tag", "commits since", "release", "")
+    table(f"release status of {len(rows)} packages", columns, rows)
+    return 0
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    status = project_status(ctx.workspace())
+    repository = ctx.repository()
+    every = ctx.every_package(repository)
+    if every is not None:
+        return _packages(args, every)
+    status = project_status(ctx.workspace(repository))
     if args.format == "json":
         emit_json(status.as_dict())
         return 0

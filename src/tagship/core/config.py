@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from tagship.core.errors import ConfigError
 from tagship.core.official import check_index_url, check_overrides
 from tagship.core.overrides import merge, parse_override
+from tagship.core.packages import SEVERAL_TAG_FORMAT
 from tagship.core.pyproject import table
 from tagship.core.version_carriers import VersionFile, version_files_value
 from tagship.core.versions import validate_tag_format
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 DEFAULT = "default"
 PYPROJECT = "pyproject"
+# the repository root's pyproject.toml, which a package of several inherits from
+REPOSITORY = "repository pyproject"
+SEVERAL_PACKAGES = "default (several packages)"
 ENVIRONMENT = "environment"
 COMMAND_LINE = "command line"
 # index credentials live in TAGSHIP_INDEX_<NAME>_* variables (credential_variables)
@@ -130,6 +134,8 @@ class Config:
     docs_files: tuple[str, ...] = ()
     # other files that repeat the version, rewritten by bump (core/version_carriers.py)
     version_files: tuple[VersionFile, ...] = ()
+    # the repository's packages (directory globs), in the root's pyproject.toml
+    packages: tuple[str, ...] = ()
     # where each effective value came from, by dotted TOML key
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -204,6 +210,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "check-setup": ("check_setup", _str),
     "python-version": ("python_version", _str),
     "install-tagship": ("install_tagship", _str),
+    "packages": ("packages", _str_list),
 }
 GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
@@ -221,7 +228,9 @@ _TABLES = ("indexes", "github", "checks")
 
 def _where(path: Path, origin: str) -> str:
     # errors blame where the value was written: the file, or a --set override
-    return f"in {path}" if origin == PYPROJECT else "given with --set on the command line"
+    if origin in (PYPROJECT, REPOSITORY):
+        return f"in {path}"
+    return "given with --set on the command line"
 
 
 def _unknown(key: str, known: list[str], where: str) -> ConfigError:
@@ -344,15 +353,26 @@ def load_config(
     env: Mapping[str, str],
     overrides: tuple[str, ...] = (),
     origin_url: str | None = None,
+    inherited: tuple[Path, Mapping[str, Any]] | None = None,
+    several: bool = False,
 ) -> Config:
-    """Build the effective config: defaults < origin URL < pyproject < environment < --set."""
+    """Build the effective config: defaults < origin URL < the repository root's pyproject
+    (`inherited`, for a package of several) < pyproject < environment < --set."""
     own = table(dict(data), "tool.tagship", pyproject)
     values: dict[str, Any] = {"indexes": dict(BUILTIN_INDEXES)}
     sources: dict[str, str] = {}
+    if several:  # a tag must name its package
+        values["tag_format"] = SEVERAL_TAG_FORMAT
+        sources["tag-format"] = SEVERAL_PACKAGES
     parsed = github_repo_from_url(origin_url)
     if parsed is not None:
         values["github_owner"], values["github_repository"] = parsed
         sources["github.owner"] = sources["github.repository"] = "git remote origin"
+    if inherited is not None:
+        root, root_data = inherited
+        shared = table(dict(root_data), "tool.tagship", root)
+        shared = {k: v for k, v in shared.items() if k != "packages"}
+        _apply(shared, REPOSITORY, root, values, sources)
     _apply(own, PYPROJECT, pyproject, values, sources)
     repo = env.get("GITHUB_REPOSITORY", "")
     if "/" in repo:

@@ -23,6 +23,8 @@ _PHASE_OF: dict[str, PrePhase] = {"alpha": "a", "beta": "b", "rc": "rc"}
 _PART_OF = {phase: part for part, phase in _PHASE_OF.items()}
 _NAMES = {"a": "an alpha", "b": "a beta", "rc": "a release candidate"}
 _PLACEHOLDER = "{version}"
+# the package's name, in a repository of several packages (replaced before any tag is made)
+NAME_PLACEHOLDER = "{name}"
 _TAG_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
 _BUMP_HINT = "bump the version (tagship bump) or tag the commit that carries it"
 
@@ -39,15 +41,17 @@ def parse_version(text: str, *, where: str) -> Version:
 
 
 def validate_tag_format(tag_format: str) -> str:
-    """Return the tag format if it holds `{version}` exactly once and makes tag names git
-    accepts (`git check-ref-format`), else raise."""
-    if tag_format.count(_PLACEHOLDER) != 1 or "{" in tag_format.replace(_PLACEHOLDER, ""):
+    """Return the tag format if it holds `{version}` exactly once (and `{name}` at most once)
+    and makes tag names git accepts (`git check-ref-format`), else raise."""
+    rest = tag_format.replace(_PLACEHOLDER, "").replace(NAME_PLACEHOLDER, "", 1)
+    if tag_format.count(_PLACEHOLDER) != 1 or "{" in rest:
         raise ConfigError(
-            f"tag-format {tag_format!r} must hold {_PLACEHOLDER} once and no other braces",
+            f"tag-format {tag_format!r} must hold {_PLACEHOLDER} once, {NAME_PLACEHOLDER} at "
+            "most once and no other braces",
             hint='for example tag-format = "v{version}"',
         )
-    # a normalised version starts and ends with a letter or digit: "0" stands for any
-    sample = tag_format.replace(_PLACEHOLDER, "0")
+    # a normalised version and name start and end with a letter or digit: "0" stands for any
+    sample = tag_format.replace(_PLACEHOLDER, "0").replace(NAME_PLACEHOLDER, "0")
     if (
         _TAG_CHARS.fullmatch(sample) is None
         or sample.startswith(("-", "/"))

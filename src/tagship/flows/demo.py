@@ -21,6 +21,7 @@ from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.errors import GateError
 from tagship.core.release_plan import REBUILD_CHECK
+from tagship.flows.demo_workspace import workspace_release
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
@@ -174,6 +175,14 @@ def run_demo(
         pipeline.step(
             "setuptools sample",
             lambda: _setuptools_release(base / "setuptools", list(indexes.values()), env, runs),
+            str,
+        )
+        flows = (runs.dry_run, runs.tag, runs.release)
+        pipeline.step(
+            "uv workspace sample",
+            lambda: workspace_release(
+                base / "workspace", list(indexes.values()), env, runner, flows
+            ),
             str,
         )
 

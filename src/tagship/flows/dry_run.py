@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
 from tagship.flows.publishing_tail import build, publish_wait_install
+from tagship.steps.dependency_gate import NAME, dependencies_on_index
 from tagship.steps.gates import (
     checks_passed,
     guarded,
@@ -37,15 +38,16 @@ def dry_run(
 ) -> None:
     """The body of publish-testpypi.yml, runnable locally against a non-official index."""
     index = workspace.config.index(options.index)
-    pipeline.gates(
-        [
-            guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
-            guarded("release version", lambda: release_version(workspace)),
-            guarded("release branch", lambda: release_branch(workspace)),
-            guarded("tree clean", lambda: tree_clean(workspace, options.out_dir)),
-            guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),
-        ]
-    )
+    gates = [
+        guarded("policy as committed", lambda: policy_as_committed(workspace, index)),
+        guarded("release version", lambda: release_version(workspace)),
+        guarded("release branch", lambda: release_branch(workspace)),
+        guarded("tree clean", lambda: tree_clean(workspace, options.out_dir)),
+        guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),
+    ]
+    if workspace.siblings:  # a package of several: what it needs of the others is there
+        gates.append(guarded(NAME, lambda: dependencies_on_index(workspace, http)))
+    pipeline.gates(gates)
     steps = plan.dry_run_steps(index.name)
     if pipeline.dry_run:
         pipeline.would((s.name, s.would) for s in steps[1:])

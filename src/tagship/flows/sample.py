@@ -46,13 +46,13 @@ BACKENDS = {
     "setuptools": ('"setuptools>=77"', "setuptools.build_meta"),
     "pdm-backend": ('"pdm-backend"', "pdm.backend"),
 }
-_MODULE = '''"""A sample package."""
+MODULE_TEXT = '''"""A sample package."""
 
 
 def greet() -> str:
     return "hello"
 '''
-_TEST = """import unittest
+TEST_TEXT = """import unittest
 
 from {module} import greet
 
@@ -103,19 +103,29 @@ def check_commands(check_dir: Path) -> dict[str, str]:
     }
 
 
-def _toml_string(text: str) -> str:
+def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def check_lines(checks: dict[str, str]) -> str:
+    """The body of a [tool.tagship.checks] table."""
+    return "\n".join(f"{key} = {toml_string(value)}" for key, value in checks.items())
+
+
+def index_tables(indexes: list[SampleIndex]) -> str:
+    """A [tool.tagship.indexes.NAME] table for each index, none official."""
+    return "".join(
+        f"\n[tool.tagship.indexes.{i.name}]\nupload-url = {toml_string(i.upload_url)}\n"
+        f"simple-url = {toml_string(i.simple_url)}\nofficial = false\n"
+        for i in indexes
+    )
 
 
 def _pyproject(
     name: str, version: str, checks: dict[str, str], indexes: list[SampleIndex], backend: str
 ) -> str:
-    lines = "\n".join(f"{key} = {_toml_string(value)}" for key, value in checks.items())
-    tables = "".join(
-        f"\n[tool.tagship.indexes.{i.name}]\nupload-url = {_toml_string(i.upload_url)}\n"
-        f"simple-url = {_toml_string(i.simple_url)}\nofficial = false\n"
-        for i in indexes
-    )
+    lines = check_lines(checks)
+    tables = index_tables(indexes)
     requires, entry = BACKENDS[backend]
     return _PYPROJECT.format(
         requires=requires,
@@ -149,9 +159,9 @@ def create_sample(
         "README.md": f"# {name}\n\nA sample package for the tagship demo.\n",
         "docs/usage.md": f"Install it with `pip install {name}=={version}` (tag v{version}).\n",
         ".gitignore": "dist/\n__pycache__/\n*.egg-info/\nbuild/\n",
-        f"src/{module}/__init__.py": _MODULE,
+        f"src/{module}/__init__.py": MODULE_TEXT,
         "tests/__init__.py": "",
-        "tests/test_greet.py": _TEST.format(module=module),
+        "tests/test_greet.py": TEST_TEXT.format(module=module),
     }
     for relative, text in files.items():
         target = work / relative
@@ -169,14 +179,14 @@ def create_sample(
         [*git, "tag", "--annotate", f"v{version}", "-m", f"Release v{version}"],
         [*git, "switch", "--quiet", "--create", "feature/loud"],
     ]
-    _run_all(runner, steps)
+    run_all(runner, steps)
     with (work / "src" / module / "__init__.py").open("a", encoding="utf-8") as handle:
         handle.write(_FEATURE)
     message = (
         "Merge pull request #1 from demo/feature/loud\n\n"
         "Add greet_loudly\n\nRelease-Label: release:minor"
     )
-    _run_all(
+    run_all(
         runner,
         [
             [*git, "commit", "--quiet", "--all", "-m", "Add greet_loudly"],
@@ -188,7 +198,7 @@ def create_sample(
     return SampleRepo(work, origin, module)
 
 
-def _run_all(runner: Runner, commands: list[list[str]]) -> None:
+def run_all(runner: Runner, commands: list[list[str]]) -> None:
     for args in commands:
         done = runner(args)
         if not done.ok:

@@ -14,6 +14,7 @@ from tagship.core.notes import (
     render_markdown,
     validate_labels,
 )
+from tagship.core.packages import touches
 from tagship.core.versions import tag_for, try_version_from_tag, version_from_tag
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
         )
     pulls = [
         pull
-        for _, subject, body in git.merge_commits(since)
+        for _, subject, body in git.merge_commits(since, paths=workspace.pathspecs)
         if (pull := parse_merge_commit(subject, body)) is not None
     ]
     return build_notes(
@@ -83,6 +84,18 @@ def github_pulls(client: GitHubClient, base: str, head: str) -> list[MergedPull]
     return list(pulls.values())
 
 
+def _own_pulls(
+    workspace: Workspace, client: GitHubClient, pulls: list[MergedPull]
+) -> list[MergedPull]:
+    """In a repository of several packages, the pull requests that changed this one's files."""
+    if not workspace.paths:
+        return pulls
+    top = workspace.require_git().root.resolve()
+    within = [p.resolve().relative_to(top).as_posix() for p in workspace.paths]
+    excluded = [p.resolve().relative_to(top).as_posix() for p in workspace.excluded]
+    return [p for p in pulls if touches(client.pull_files(p.number), within, excluded)]
+
+
 def github_notes(
     workspace: Workspace, client: GitHubClient, since: str | None = None, head: str | None = None
 ) -> ReleaseNotes:
@@ -92,7 +105,7 @@ def github_notes(
     since, current = _since(workspace, since)
     base = since if since is not None else workspace.require_git().root_commit()
     return build_notes(
-        github_pulls(client, base, head),
+        _own_pulls(workspace, client, github_pulls(client, base, head)),
         workspace.config.release_labels,
         current=current,
         since=since,

@@ -65,5 +65,5 @@ def project_status(workspace: Workspace) -> Status:
         clean=not dirty,
         dirty_files=dirty,
         last_release_tag=last,
-        commits_since_release=git.count_commits(last),
+        commits_since_release=git.count_commits(last, paths=workspace.pathspecs),
     )

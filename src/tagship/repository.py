@@ -1,0 +1,258 @@
+"""The repository of one run: which packages it holds, and the workspace of the one chosen.
+
+The packages are declared by the repository's root pyproject.toml: `packages = [globs]` in
+its `[tool.tagship]`, else the members of a uv workspace (`[tool.uv.workspace]`); the root is
+a package too when it has a `[project]` table. A repository that declares neither holds the
+one project at -C, as tagship always had it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tagship.adapters.process import Runner, run
+from tagship.adapters.project_files import load_pyproject, read_pyproject
+from tagship.core.config import load_config
+from tagship.core.errors import ConfigError, UsageError
+from tagship.core.names import normalized_name
+from tagship.core.packages import (
+    Package,
+    Packages,
+    check_distinct_tags,
+    named_format,
+    package_of_tag,
+)
+from tagship.core.pyproject import table
+from tagship.core.version_source import detect
+from tagship.workspace import Membership, Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+_TAGSHIP = "[tool.tagship] packages"
+_UV = "[tool.uv.workspace] members"
+
+
+def _candidates(start: Path) -> list[Path]:
+    # the directories that may be the repository's root: `start` and its parents up to the
+    # git work tree's top (only `start` outside git: never a stray file above it)
+    chain = [start, *start.parents]
+    for i, directory in enumerate(chain):
+        if (directory / ".git").exists():
+            return chain[: i + 1]
+    return [start]
+
+
+def _globs(key: str, value: Any, pyproject: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` in {pyproject} must be a list of strings")
+    return tuple(value)
+
+
+def _declared(
+    data: dict[str, Any], pyproject: Path
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(what declares them, member globs, excluded globs); no globs: not a repository root."""
+    own = table(data, "tool.tagship", pyproject)
+    if "packages" in own:
+        return _TAGSHIP, _globs("tool.tagship.packages", own["packages"], pyproject), ()
+    if "workspace" in table(data, "tool.uv", pyproject):
+        uv = table(data, "tool.uv.workspace", pyproject)
+        members = _globs("tool.uv.workspace.members", uv.get("members", []), pyproject)
+        excluded = _globs("tool.uv.workspace.exclude", uv.get("exclude", []), pyproject)
+        return _UV, members, excluded
+    return "", (), ()
+
+
+def _matches(root: Path, pattern: str) -> list[Path]:
+    if pattern.strip("/") in ("", "."):  # the root itself, which Path.glob cannot spell
+        return [root]
+    return [p for p in root.glob(pattern) if p.is_dir()]
+
+
+def _directories(root: Path, globs: tuple[str, ...], declared_by: str) -> set[Path]:
+    found: set[Path] = set()
+    for pattern in globs:
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise ConfigError(f"{declared_by}: {pattern!r} is not inside the repository")
+        matched = _matches(root, pattern)
+        if not matched:
+            raise ConfigError(
+                f"{declared_by}: {pattern!r} matches no directory under {root}",
+                hint="remove the entry, or fix the glob (relative to the repository root)",
+            )
+        found.update(p.resolve() for p in matched)
+    return found
+
+
+def _package(root: Path, directory: Path, data: dict[str, Any]) -> Package:
+    pyproject = directory / "pyproject.toml"
+    name = detect(data, pyproject, is_file=Path.is_file).name
+    relative = directory.relative_to(root).as_posix()
+    return Package(normalized_name(name), directory, relative)
+
+
+@dataclass(frozen=True)
+class _Found:
+    packages: Packages
+    data: Mapping[Path, dict[str, Any]]  # each package's pyproject.toml, parsed
+
+
+def _members(root: Path, data: dict[str, Any], read: Callable[[Path], str]) -> _Found | None:
+    pyproject = root / "pyproject.toml"
+    declared_by, globs, excluded = _declared(data, pyproject)
+    if not declared_by:
+        return None
+    directories = _directories(root, globs, declared_by) if globs else set()
+    if excluded:
+        directories -= _directories(root, excluded, declared_by.replace("members", "exclude"))
+    parsed: dict[Path, dict[str, Any]] = {}
+    if "project" in data:
+        directories.add(root)
+    for directory in sorted(directories):
+        if directory != root and not (directory / "pyproject.toml").is_file():
+            raise ConfigError(
+                f"{declared_by}: {directory.relative_to(root).as_posix()} has no pyproject.toml",
+                hint="every package directory holds its own pyproject.toml",
+            )
+        parsed[directory] = (
+            data if directory == root else load_pyproject(directory / "pyproject.toml", read)
+        )
+    packages = [_package(root, d, parsed[d]) for d in sorted(parsed)]
+    seen: dict[str, Package] = {}
+    for package in packages:
+        if package.name in seen:
+            raise ConfigError(
+                f"two packages are named {package.name}: {seen[package.name].relative} and "
+                f"{package.relative}",
+                hint="each package of a repository needs a name of its own",
+            )
+        seen[package.name] = package
+    if not packages:
+        raise ConfigError(f"{declared_by} in {pyproject} names no package")
+    members = tuple(sorted(packages, key=lambda p: p.name))
+    return _Found(Packages(root, members, declared_by), parsed)
+
+
+def _find(start: Path, read: Callable[[Path], str]) -> _Found | None:
+    for directory in _candidates(start):
+        pyproject = directory / "pyproject.toml"
+        if not pyproject.is_file():
+            continue
+        found = _members(directory, load_pyproject(pyproject, read), read)
+        if found is not None:
+            return found
+    return None
+
+
+def find_packages(start: Path, read: Callable[[Path], str] = read_pyproject) -> Packages | None:
+    """The packages of the repository around `start`; None: no root declares any."""
+    found = _find(start.resolve(), read)
+    return None if found is None else found.packages
+
+
+@dataclass(frozen=True)
+class Repository:
+    """What -C and --package chose: the packages around the project directory (None when no
+    root declares any) and the directory the command runs from."""
+
+    start: Path
+    packages: Packages | None
+    data: Mapping[Path, dict[str, Any]]
+
+    @property
+    def several(self) -> bool:
+        return self.packages is not None and self.packages.several
+
+    def unchosen(self, name: str | None) -> bool:
+        """Whether every package is in view: several, none named, -C inside none of them."""
+        packages = self.packages
+        return (
+            packages is not None
+            and packages.several
+            and name is None
+            and packages.containing(self.start) is None
+        )
+
+    def tag_formats(self, env: Mapping[str, str], overrides: tuple[str, ...]) -> dict[str, str]:
+        """Each package's tag format, `{name}` replaced (config only: nothing asks git)."""
+        assert self.packages is not None  # noqa: S101 - callers check `several` first
+        formats = {}
+        for package in self.packages.members:
+            config = load_config(
+                package.directory / "pyproject.toml",
+                self.data[package.directory],
+                env=env,
+                overrides=overrides,
+                inherited=self._inherited(package),
+                several=self.packages.several,
+            )
+            formats[package.name] = named_format(config.tag_format, package.name)
+        return formats
+
+    def _inherited(self, package: Package) -> tuple[Path, Mapping[str, Any]] | None:
+        assert self.packages is not None  # noqa: S101 - only called with packages
+        if package.directory == self.packages.root:
+            return None
+        return self.packages.root / "pyproject.toml", self.data[self.packages.root]
+
+
+def open_repository(start: Path, read: Callable[[Path], str] = read_pyproject) -> Repository:
+    """The packages around `start` (-C)."""
+    resolved = start.resolve()
+    found = _find(resolved, read)
+    if found is None:
+        return Repository(resolved, None, {})
+    root = found.packages.root
+    if (
+        resolved != root
+        and (resolved / "pyproject.toml").is_file()
+        and found.packages.containing(resolved) is None
+    ):
+        return Repository(resolved, None, {})  # a project of its own, in no package's directory
+    data = dict(found.data)
+    if root not in data:
+        data[root] = load_pyproject(root / "pyproject.toml", read)
+    return Repository(resolved, found.packages, data)
+
+
+def open_package(
+    repository: Repository,
+    name: str | None,
+    *,
+    env: Mapping[str, str],
+    overrides: tuple[str, ...] = (),
+    runner: Runner = run,
+    tag: str | None = None,
+) -> Workspace:
+    """The workspace of the package `name`, else the one -C is inside, else the one `tag`
+    (a release tag) names; a repository of several packages refuses without a choice."""
+    packages = repository.packages
+    if packages is None:
+        workspace = open_workspace(repository.start, env=env, overrides=overrides, runner=runner)
+        if name is not None and normalized_name(name) != normalized_name(workspace.name):
+            raise UsageError(
+                f"no package {name!r} here: {workspace.root} holds {workspace.name} alone",
+                hint="drop --package, or declare the packages in the root's [tool.tagship]",
+            )
+        return workspace
+    formats = repository.tag_formats(env, overrides) if packages.several else {}
+    check_distinct_tags(formats)
+    if tag is not None and repository.unchosen(name):
+        name = package_of_tag(tag, formats)[0]
+    package = packages.choose(name, repository.start)
+    if not packages.several:
+        return open_workspace(package.directory, env=env, overrides=overrides, runner=runner)
+    member = Membership(
+        inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
+        paths=(package.directory,),
+        excluded=tuple(
+            p.directory for p in packages.members if package.directory in p.directory.parents
+        ),
+        siblings=tuple(n for n in packages.names if n != package.name),
+    )
+    return open_workspace(
+        package.directory, env=env, overrides=overrides, runner=runner, member=member
+    )

@@ -1,0 +1,90 @@
+"""`status` of a repository of several packages: one row per package, and which releases
+force others (internal dependencies)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from tagship.core.internal_deps import forced_releases, internal_dependencies
+from tagship.core.names import normalized_name
+from tagship.steps.release_notes import local_notes
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from packaging.version import Version
+
+    from tagship.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    """Where one package stands: its version, last release, the commits since that changed
+    its files, and the version a release would make (None: nothing to release)."""
+
+    package: str
+    directory: str
+    version: str
+    last_release_tag: str | None
+    commits_since_release: int
+    next_version: str | None
+    # "releasing X requires releasing Y (Y pins ...)" lines about this package
+    requires: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def next_release(workspace: Workspace) -> tuple[str | None, int, Version | None]:
+    """(last release tag, commits since that changed the package, the next version: the
+    version itself when its tag does not exist yet, else what the merged labels suggest)."""
+    git = workspace.require_git()
+    released = workspace.release_tags(merged_into="HEAD")
+    last = released[-1][1] if released else None
+    commits = git.count_commits(last, paths=workspace.pathspecs)
+    version = workspace.version()
+    if git.tag_target(workspace.expected_tag()) is None:
+        return last, commits, version
+    if commits == 0:
+        return last, commits, None
+    return last, commits, local_notes(workspace).next_version
+
+
+def declared_dependencies(workspace: Workspace) -> list[str]:
+    """The package's `[project].dependencies` as written."""
+    project = workspace.pyproject_data.get("project", {})
+    declared = project.get("dependencies", []) if isinstance(project, dict) else []
+    return [d for d in declared if isinstance(d, str)] if isinstance(declared, list) else []
+
+
+def package_rows(workspaces: Sequence[Workspace]) -> tuple[PackageRow, ...]:
+    """A row per package, in the order given."""
+    facts = {}
+    releasing: dict[str, Version] = {}
+    for workspace in workspaces:
+        last, commits, upcoming = next_release(workspace)
+        name = normalized_name(workspace.name)
+        facts[name] = (workspace, last, commits, upcoming)
+        if upcoming is not None:
+            releasing[name] = upcoming
+    declared = {name: declared_dependencies(ws) for name, (ws, *_) in facts.items()}
+    requires: dict[str, list[str]] = {name: [] for name in facts}
+    for dependency, version in forced_releases(internal_dependencies(declared), releasing):
+        requires[dependency.dependency].append(
+            f"releasing {version} requires releasing {dependency.dependent} "
+            f"(it pins {dependency.requirement})"
+        )
+    root = workspaces[0].require_git().root.resolve() if workspaces else None
+    return tuple(
+        PackageRow(
+            package=name,
+            directory=ws.root.resolve().relative_to(root).as_posix() if root else ".",
+            version=str(ws.version()),
+            last_release_tag=last,
+            commits_since_release=commits,
+            next_version=None if upcoming is None else str(upcoming),
+            requires=tuple(requires[name]),
+        )
+        for name, (ws, last, commits, upcoming) in facts.items()
+    )
