@@ -164,10 +164,10 @@ def test_notes_output_directory_must_exist(cli: Cli, repo: Repo) -> None:
 # -- github-release publish -------------------------------------------------------------------
 
 
-def _serve_publish(server: HTTPServer, releases: list[dict[str, Any]]) -> None:
+def _serve_publish(server: HTTPServer, releases: list[dict[str, Any]], tag: str = "v0.5.0") -> None:
     server.expect_request(f"{REPO}/releases", method="GET").respond_with_json(releases)
-    server.expect_request(f"{REPO}/git/ref/tags/v0.5.0").respond_with_json(gh.git_ref("v0.5.0"))
-    _serve_merged(server, "v0.4.22...v0.5.0")
+    server.expect_request(f"{REPO}/git/ref/tags/{tag}").respond_with_json(gh.git_ref(tag))
+    _serve_merged(server, f"v0.4.22...{tag}")
 
 
 def test_publish_attaches_the_manifest_and_publishes(
@@ -213,6 +213,23 @@ def test_publish_an_older_hotfix_line_is_not_latest(
     assert result.code == 0, result.err
     assert "(not latest)" in result.out
     assert _sent(github, "PATCH", f"{REPO}/releases/8")[0]["make_latest"] == "false"
+
+
+def test_publish_a_release_candidate_is_a_prerelease_never_latest(
+    cli: Cli, make_repo: MakeRepo, github: HTTPServer
+) -> None:
+    repo = make_repo()
+    repo.tag("v0.4.22")
+    draft = gh.release(9, "v0.5.0rc1", draft=True)
+    _serve_publish(github, [draft, gh.release(1, "v0.4.22")], tag="v0.5.0rc1")
+    github.expect_request(f"{REPO}/releases/9", method="PATCH").respond_with_json(
+        gh.release(9, "v0.5.0rc1")
+    )
+    result = cli("-C", str(repo.path), "github-release", "publish", "v0.5.0rc1")
+    assert result.code == 0, result.err
+    assert "(not latest)" in result.out
+    [patch] = _sent(github, "PATCH", f"{REPO}/releases/9")
+    assert (patch["make_latest"], patch["prerelease"]) == ("false", True)
 
 
 @pytest.mark.parametrize(
