@@ -188,13 +188,3 @@ def test_a_repository_of_one_package_takes_its_own_name(make_repo: MakeRepo, cli
     other = cli("-C", str(repo.path), "--package", "other", "version")
     assert other.code == 2
     assert "no package 'other' here" in other.err
-
-
-def test_init_and_doctor_refuse_a_repository_of_several_packages(trio: Repo, cli: Cli) -> None:
-    for command in ("init", "doctor"):
-        result = cli("-C", str(trio.path), "--package", "a", command)
-        assert result.code == 2
-        assert f"tagship {command} handles the workflows of a repository of one package" in (
-            result.err
-        )
-    assert not (trio.path / ".github").exists()

@@ -89,6 +89,11 @@ class Workspace:
     def name(self) -> str:
         return self.meta.name
 
+    @property
+    def package_of_several(self) -> str | None:
+        """The package's name when the repository holds others too, else None."""
+        return normalized_name(self.meta.name) if self.siblings else None
+
     def require_git(self) -> Git:
         if self.git is None:
             raise ConfigError(

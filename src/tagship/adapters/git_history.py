@@ -42,6 +42,11 @@ class GitHistory(GitBase):
         """The paths a (non-merge) commit changes."""
         return self._paths("diff-tree", "--no-commit-id", "--name-only", "-r", "-z", sha)
 
+    def changed_between(self, base: str, head: str = "HEAD") -> list[str]:
+        """The paths that differ between the merge base of `base` and `head`, and `head`
+        (what a pull request or a push changes)."""
+        return self._paths("diff", "--name-only", "-z", f"{base}...{head}", "--")
+
     def by_date(self, shas: list[str]) -> list[str]:
         """The commits, newest commit date first."""
         return self._out("rev-list", "--no-walk=sorted", *shas).split()

@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("ledger_cmd", "show or verify the hash-chained release ledger"),
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
     "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
+    "packages": ("packages_cmd", "list the repository's packages (--changed: what a change hit)"),
     "doctor": ("doctor_cmd", "check workflows and Trusted Publishing setup before a release"),
     "hotfix": ("hotfix_cmd", "start a patch branch from a release tag, or check it is finished"),
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
@@ -90,8 +91,8 @@ def _top_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--package",
         metavar="NAME",
-        help="in a repository of several packages: the one to act on (default: the one "
-        "whose directory you are in)",
+        help="in a repository of several packages: the one to act on (default: "
+        "$TAGSHIP_PACKAGE, else the one whose directory you are in)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("command", choices=list(COMMANDS), metavar="COMMAND")
@@ -145,8 +146,9 @@ def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
     args = parser.parse_args(top.args)
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
 
-    ctx = Context(
-        project_dir=top.project, overrides=tuple(top.overrides), env=env, package=top.package
-    )
+    # the publish workflow's dispatch names the package through the environment, never
+    # through an expression in a command line
+    package = top.package or env.get("TAGSHIP_PACKAGE") or None
+    ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=env, package=package)
     code: int = module.run(args, ctx)
     return code

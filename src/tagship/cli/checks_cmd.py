@@ -15,6 +15,7 @@ from tagship.cli.render import (
     table,
 )
 from tagship.core.errors import GateError
+from tagship.core.infer_checks import github_check_names
 
 if TYPE_CHECKING:
     import argparse
@@ -66,6 +67,7 @@ def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
         ctx.env, workspace.config, command="checks", permission=PERMISSION
     )
     ref = args.ref or workspace.config.release_branch
+    required = tuple(github_check_names(required, workspace.package_of_several))
     if args.wait:
         return checks.wait_for_checks(
             client, ref, required, timeout=args.timeout, interval=args.interval, on_poll=_poll

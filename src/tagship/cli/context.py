@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import Runner, run
-from tagship.core.errors import UsageError
 from tagship.repository import Repository, open_package, open_repository
 
 if TYPE_CHECKING:
@@ -69,20 +68,6 @@ class Context:
             runner=self.runner,
             tag=tag,
         )
-
-    def one_package_repository(self, command: str) -> Workspace:
-        """The workspace for a command that reads or writes the repository's workflows, which
-        it does only for a repository of one package (yet)."""
-        repository = self.repository()
-        if repository.packages is not None and repository.packages.several:
-            names = ", ".join(repository.packages.names)
-            raise UsageError(
-                f"tagship {command} handles the workflows of a repository of one package; this "
-                f"one has {len(repository.packages.names)} ({names})",
-                hint="write the per-package workflows by hand for now (README: Several "
-                "packages in one repository)",
-            )
-        return self.workspace(repository)
 
     def every_package(self, repository: Repository) -> tuple[Workspace, ...] | None:
         """Each package's workspace when the repository holds several and the command line

@@ -20,7 +20,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    report = doctor(ctx.one_package_repository("doctor"), ctx.runner)
+    repository = ctx.repository()
+    packages = repository.packages
+    if packages is not None and packages.several:
+        # one set of workflows at the repository's root serves every package (or the one
+        # --package names)
+        every = ctx.every_package(repository) or (ctx.workspace(repository),)
+        report = doctor(every[0], ctx.runner, packages=every, top=packages.root)
+    else:
+        report = doctor(ctx.workspace(repository), ctx.runner)
     if args.format == "json":
         emit_json(
             {

@@ -17,6 +17,7 @@ from tagship.steps.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from tagship.cli.context import Context
     from tagship.steps.install_tagship import Install
@@ -56,10 +57,13 @@ def _extra(name: str) -> tuple[str, ...]:
     )
 
 
-def _install(workspace: Workspace, ctx: Context, python: str, *, compiled: bool) -> Install:
+def install_plan(
+    workspace: Workspace, ctx: Context, python: str, *, compiled: bool, top: Path | None = None
+) -> Install:
     """How the workflows install tagship: locked at this version (tagship itself: its own
     dependencies and build requirements, then its checkout), with auditwheel for a compiled
-    project (its Linux wheels are repaired when tagship builds them)."""
+    project (its Linux wheels are repaired when tagship builds them). The lock lives at the
+    repository's `top` (the project's root, for a repository of one)."""
     import tagship  # noqa: PLC0415
 
     data = workspace.pyproject_data
@@ -71,7 +75,7 @@ def _install(workspace: Workspace, ctx: Context, python: str, *, compiled: bool)
     else:
         needs = [f"tagship{'[compiled]' if compiled else ''}=={tagship.__version__}"]
         label = needs[0]
-    lock = workspace.root / LOCK_FILE
+    lock = (top or workspace.root) / LOCK_FILE
     return plan_install(
         source=workspace.config.install_tagship,
         self_install=self_install,
@@ -99,7 +103,7 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     return workflows.Inputs(
         project=args.project or workspace.name,
         pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
-        install=_install(workspace, ctx, python, compiled=wheels is not None),
+        install=install_plan(workspace, ctx, python, compiled=wheels is not None),
         python=python,
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),
@@ -109,8 +113,8 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     )
 
 
-def _check(plan: workflows.InitPlan, workspace: Workspace) -> int:
-    drifted = workflows.drift(plan, workspace.root)
+def _check(plan: workflows.InitPlan, root: Path) -> int:
+    drifted = workflows.drift(plan, root)
     for entry in drifted:
         sys.stdout.write(entry.diff)
     if drifted:
@@ -123,7 +127,7 @@ def _check(plan: workflows.InitPlan, workspace: Workspace) -> int:
     return 0
 
 
-def _show(plan: workflows.InitPlan, workspace: Workspace) -> None:
+def _show(plan: workflows.InitPlan, workspace: Workspace | None) -> None:
     table(
         "Required checks",
         ["check", "command", "from"],
@@ -150,6 +154,8 @@ def _show(plan: workflows.InitPlan, workspace: Workspace) -> None:
         ["environment", "protection"],
         [[e.name, e.protection] for e in plan.environments],
     )
+    if workspace is None:
+        return
     why = known_unreproducible(workspace.meta.backend, "sdist.tar.gz")
     if why and workspace.config.identical_rebuild_required:
         line(
@@ -165,14 +171,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(
                 f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
             )
-    workspace = ctx.one_package_repository("init")
-    inputs = _inputs(args, ctx, workspace)
-    plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
+    repository = ctx.repository()
+    workspace: Workspace | None = None
+    if repository.several:
+        from tagship.cli.init_several import several_packages_plan  # noqa: PLC0415
+
+        plan, root = several_packages_plan(args, ctx, repository)
+    else:
+        workspace = ctx.workspace(repository)
+        inputs = _inputs(args, ctx, workspace)
+        plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
+        root = workspace.root
     for note in plan.notes:
         line(f"note: {note}")
     if args.check:
-        return _check(plan, workspace)
-    changed = workflows.write(plan, workspace.root)
+        return _check(plan, root)
+    changed = workflows.write(plan, root)
     for generated in plan.files:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     _show(plan, workspace)

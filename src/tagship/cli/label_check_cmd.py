@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tagship.adapters.actions_event import read_event
 from tagship.cli.render import line
 from tagship.core.errors import UsageError
 from tagship.core.notes import require_one_label
@@ -25,14 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def pr_from_event(env: Mapping[str, str]) -> int | None:
     """The pull request number of the GitHub Actions event being handled, if it is one."""
-    path = env.get("GITHUB_EVENT_PATH")
-    if not path:
+    event = read_event(env)
+    if event is None:
         return None
-    try:
-        event: Any = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read the event payload {path}: {exc}") from None
-    pull = event.get("pull_request") if isinstance(event, dict) else None
+    pull = event.get("pull_request")
     number = pull.get("number") if isinstance(pull, dict) else None
     return number if isinstance(number, int) else None
 

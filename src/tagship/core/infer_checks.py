@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from tagship.core.config import Config
 
@@ -193,6 +193,15 @@ def _tool_of(command: str) -> str | None:
 
 def _none(_: ProjectFacts) -> None:
     return None
+
+
+def github_check_names(checks: Iterable[str], package: str | None) -> list[str]:
+    """The names the required checks' jobs report to GitHub: in a repository of several
+    packages each package's own (`lint (core)`), but the release label, which is the pull
+    request's."""
+    if package is None:
+        return list(checks)
+    return [c if c == LABEL_CHECK else f"{c} ({package})" for c in checks]
 
 
 def job_command(plan: CheckPlan, pyproject: str) -> str:

@@ -26,6 +26,14 @@ def ci_workflow(
     """One job per required check, named as branch protection requires it; the checks the
     project's own workflows run (`reused`) and the label check are not repeated. None when
     nothing is left to run."""
+    checks = check_jobs(config, tools, plans, reused)
+    return ci_frame(config, checks) if checks else None
+
+
+def check_jobs(
+    config: Config, tools: Toolchain, plans: Sequence[CheckPlan], reused: AbstractSet[str]
+) -> dict[str, Any]:
+    """The jobs of the required checks, by check name (all but `reused` and the label's)."""
     checks: dict[str, Any] = {}
     for plan in plans:
         if plan.name == LABEL_CHECK or plan.name in reused:
@@ -36,8 +44,11 @@ def ci_workflow(
         else:
             steps = setup_steps(tools, history="tagship" in command, more=plan.setup)
         checks[plan.name] = job(plan.name, READ, [*steps, {"name": plan.name, "run": command}])
-    if not checks:
-        return None
+    return checks
+
+
+def ci_frame(config: Config, jobs: dict[str, Any]) -> dict[str, Any]:
+    """The CI workflow around its `jobs`: when it runs, and how its runs queue."""
     return {
         "name": "CI",
         "on": {
@@ -49,7 +60,7 @@ def ci_workflow(
         "permissions": {},
         # a newer push to a pull request replaces its run; the release branch's runs all finish
         "concurrency": {"group": "ci-${{ github.ref }}", "cancel-in-progress": ON_PULL_REQUEST},
-        "jobs": checks,
+        "jobs": jobs,
     }
 
 

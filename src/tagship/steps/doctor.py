@@ -16,6 +16,9 @@ from tagship.core.workflow_model import Workflow, WorkflowSyntaxError, parse_wor
 from tagship.steps import doctor_github
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from tagship.adapters.process import Runner
     from tagship.workspace import Workspace
 
@@ -41,9 +44,9 @@ class DoctorReport:
         return not self.findings
 
 
-def load_workflows(workspace: Workspace) -> tuple[list[Workflow], list[Finding]]:
-    """Parse every workflow file; one that does not parse becomes a finding."""
-    folder = workspace.root / WORKFLOWS_DIR
+def load_workflows(root: Path) -> tuple[list[Workflow], list[Finding]]:
+    """Parse every workflow file under `root`; one that does not parse becomes a finding."""
+    folder = root / WORKFLOWS_DIR
     parsed: list[Workflow] = []
     broken: list[Finding] = []
     files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
@@ -84,28 +87,38 @@ def _running_in(workspace: Workspace) -> tuple[str, str] | None:
     return github_repo_from_url(url)
 
 
-def doctor(workspace: Workspace, runner: Runner) -> DoctorReport:
+def doctor(
+    workspace: Workspace,
+    runner: Runner,
+    *,
+    packages: Sequence[Workspace] = (),
+    top: Path | None = None,
+) -> DoctorReport:
     """Policy rules, zizmor and (when installed) actionlint over .github/workflows; with a
-    GitHub token, the repository's environments and branch protection too."""
-    config = workspace.config
-    owner, repository = _registered(workspace)
-    expected = tuple(
-        replace(p, owner=owner, repository=repository) for p in publishers(config, workspace.name)
-    )
-    workflows, findings = load_workflows(workspace)
-    findings.extend(
-        check_policy(
-            workflows,
-            expected,
-            tag_example=tag_for(Version("1.2.3"), config.tag_format),
-            actual_repo=_running_in(workspace),
+    GitHub token, the repository's environments and branch protection too. In a repository
+    of several packages (`packages`, the workflows under `top`) the rules hold for each."""
+    every = tuple(packages) or (workspace,)
+    root = top or workspace.root
+    workflows, findings = load_workflows(root)
+    for member in every:
+        owner, repository = _registered(member)
+        expected = tuple(
+            replace(p, owner=owner, repository=repository)
+            for p in publishers(member.config, member.name)
         )
-    )
+        findings.extend(
+            check_policy(
+                workflows,
+                expected,
+                tag_example=tag_for(Version("1.2.3"), member.config.tag_format),
+                actual_repo=_running_in(member),
+            )
+        )
     runs: list[ToolRun] = []
     if workflows:
-        findings.extend(tools.zizmor(workspace.root, runner, workspace.env))
+        findings.extend(tools.zizmor(root, runner, workspace.env))
         runs.append(ToolRun("zizmor", ran=True))
-        linted = tools.actionlint(workspace.root, runner, workspace.env)
+        linted = tools.actionlint(root, runner, workspace.env)
         if linted is None:
             runs.append(ToolRun("actionlint", ran=False, note="not installed"))
         else:
@@ -119,7 +132,8 @@ def doctor(workspace: Workspace, runner: Runner) -> DoctorReport:
     # last, and only with a token: the checks above need no network
     skipped = doctor_github.skipped_because(workspace)
     if skipped is None:
-        findings.extend(doctor_github.github_findings(workspace))
+        for member in every:
+            findings.extend(doctor_github.github_findings(member))
     runs.append(ToolRun(doctor_github.NAME, ran=skipped is None, note=skipped or ""))
     ordered = sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
     return DoctorReport(tuple(ordered), tuple(runs))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.github_settings import Denied, RepoSettings
 from tagship.core.ci_env import github_token
+from tagship.core.infer_checks import github_check_names
 from tagship.core.policy_rules import Finding, publishers
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def github_findings(workspace: Workspace) -> list[Finding]:
 
     branch = config.release_branch
     required = client.required_status_checks(branch)
-    wanted = config.required_checks
+    wanted = github_check_names(config.required_checks, workspace.package_of_several)
     if isinstance(required, Denied):
         found.append(_denied(where, required))
     elif required is None:

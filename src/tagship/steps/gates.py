@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from tagship.core.ci_env import github_token
 from tagship.core.errors import TagshipError
+from tagship.core.infer_checks import github_check_names
 from tagship.core.official import is_official
 from tagship.steps.artifacts import release_changes
 from tagship.steps.checks import github_checks, local_checks
@@ -88,7 +89,8 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
         client = GitHubClient.from_env(
             env, workspace.config, command="tag", permission="checks: read, statuses: read"
         )
-        required = [c for c in workspace.config.required_checks if c != LABEL_CHECK]
+        checks = [c for c in workspace.config.required_checks if c != LABEL_CHECK]
+        required = github_check_names(checks, workspace.package_of_several)
         report = github_checks(client, "HEAD", required, sha=workspace.require_git().head_sha())
     else:
         report = local_checks(workspace, runner)

@@ -118,6 +118,28 @@ class Inputs:
     wheels: WheelBuilder | None = None  # platform wheels: a build matrix (steps/build_matrix.py)
 
 
+@dataclass
+class Placer:
+    """Puts the generated workflows beside the project's own (never over one it did not
+    write, but with --force, saving it first), collecting the files and what to tell."""
+
+    existing: Mapping[str, str]
+    force: bool
+    files: list[GeneratedFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def put(self, name: str, workflow: dict[str, Any] | None) -> str | None:
+        """Place workflow `name`; the path it went to (None: no workflow to write)."""
+        if workflow is None:
+            return None
+        placed = place(f"{WORKFLOWS_DIR}/{name}", self.existing, force=self.force)
+        if placed.saved_as is not None:
+            self.files.append(GeneratedFile(placed.saved_as, self.existing[placed.wanted]))
+        self.notes.extend([placed.note] if placed.note else [])
+        self.files.append(GeneratedFile(placed.path, dump(workflow, HEADER)))
+        return placed.path
+
+
 def plan(
     config: Config,
     inputs: Inputs,
@@ -132,19 +154,8 @@ def plan(
         github_repository=repository or config.github_repository,
     )
     tools = jobs.Toolchain(inputs.python, inputs.install.command, inputs.install.uv_version)
-    files: list[GeneratedFile] = []
-    notes: list[str] = []
-
-    def put(name: str, workflow: dict[str, Any] | None) -> str | None:
-        if workflow is None:
-            return None
-        placed = place(f"{WORKFLOWS_DIR}/{name}", inputs.existing, force=inputs.force)
-        if placed.saved_as is not None:
-            files.append(GeneratedFile(placed.saved_as, inputs.existing[placed.wanted]))
-        notes.extend([placed.note] if placed.note else [])
-        files.append(GeneratedFile(placed.path, dump(workflow, HEADER)))
-        return placed.path
-
+    placer = Placer(inputs.existing, force=inputs.force)
+    files, notes, put = placer.files, placer.notes, placer.put
     notes.extend(
         f"{index.name} is declared official = false: no publish workflow is written for it "
         "(Trusted Publishing is for official indexes); publish to it with tagship publish "

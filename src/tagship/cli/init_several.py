@@ -1,0 +1,104 @@
+"""`tagship init` in a repository of several packages: every package's checks, one set of
+workflows (steps/package_workflows.py)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.cli.init_cmd import install_plan
+from tagship.core.errors import ConfigError, UsageError
+from tagship.core.infer_checks import plan_checks
+from tagship.core.internal_deps import internal_dependencies
+from tagship.repository import open_package
+from tagship.steps import workflows
+from tagship.steps.build_matrix import wheel_builder
+from tagship.steps.package_workflows import Member, several_plan
+from tagship.steps.project_facts import gather_facts
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.repository import Repository
+    from tagship.workspace import Workspace
+
+
+def _python(workspaces: list[Workspace]) -> str:
+    """The jobs' Python: `python-version`, else the newest every package's requires-python
+    allows, in the order a repository of one chooses."""
+    config = workspaces[0].config
+    if config.python_version:
+        return config.python_version
+    allowed = [
+        workflows.allowed_pythons(
+            w.config, w.pyproject_data.get("project", {}).get("requires-python")
+        )
+        for w in workspaces
+    ]
+    common = [v for v in allowed[0] if all(v in other for other in allowed[1:])]
+    if not common:
+        raise ConfigError(
+            "no Python satisfies the requires-python of every package",
+            hint='set python-version = "3.X" in the root pyproject.toml\'s [tool.tagship]',
+        )
+    return common[0]
+
+
+def _with_local(members: list[Member], workspaces: list[Workspace]) -> list[Member]:
+    """Each member with the directories of its dependencies among the others."""
+    declared = {
+        m.name: list(w.pyproject_data.get("project", {}).get("dependencies", []))
+        for m, w in zip(members, workspaces, strict=True)
+    }
+    where = {m.name: w.root for m, w in zip(members, workspaces, strict=True)}
+    needs: dict[str, list[str]] = {}
+    for dependency in internal_dependencies(declared):
+        own = where[dependency.dependent]
+        path = Path(os.path.relpath(where[dependency.dependency], own)).as_posix()
+        needs.setdefault(dependency.dependent, []).append(path)
+    return [replace(m, local=tuple(dict.fromkeys(needs.get(m.name, [])))) for m in members]
+
+
+def several_packages_plan(
+    args: argparse.Namespace, ctx: Context, repository: Repository
+) -> tuple[workflows.InitPlan, Path]:
+    """What init writes for every package of `repository`, and the directory it writes in."""
+    packages = repository.packages
+    assert packages is not None  # noqa: S101 - only called for a repository of several
+    if args.project:
+        raise UsageError(
+            "--project names the index project of a repository of one package",
+            hint="each package is published as its own [project].name",
+        )
+    members, workspaces = [], []
+    for package in packages.members:
+        workspace = open_package(
+            repository, package.name, env=ctx.env, overrides=ctx.overrides, runner=ctx.runner
+        )
+        if wheel_builder(workspace.root, workspace.pyproject_data) is not None:
+            raise UsageError(
+                f"{package.name} builds platform wheels: init writes the build matrix of a "
+                "compiled project for a repository of one package only",
+                hint="write its build jobs by hand (README: Compiled projects)",
+            )
+        facts = gather_facts(workspace.root, workspace.pyproject_data)
+        plans = tuple(plan_checks(workspace.config, facts))
+        scm = workspace.meta.source.kind == "scm"
+        members.append(Member(package.name, package.relative, workspace.config, plans, scm))
+        workspaces.append(workspace)
+    members = _with_local(members, workspaces)
+    python = _python(workspaces)
+    install = install_plan(workspaces[0], ctx, python, compiled=False, top=packages.root)
+    plan = several_plan(
+        members,
+        install,
+        python,
+        existing=workflows.existing_workflows(packages.root),
+        force=args.force,
+        owner=args.owner,
+        repository=args.repo,
+    )
+    return plan, packages.root

@@ -1,0 +1,66 @@
+"""`tagship packages`: the repository's packages; `--changed`: those a change touched, for
+the CI workflow's checks of a repository of several packages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.adapters.actions_event import read_event
+from tagship.cli.render import emit_json, line, table
+from tagship.core.errors import UsageError
+from tagship.steps.changed_packages import base_of_event, changed_packages
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+
+OUTPUT = "changed"  # the step output the CI workflow's check jobs read
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="only the packages whose files changed (in GitHub Actions: measured from the "
+        "event's base; on the release branch every package)",
+    )
+    parser.add_argument("--since", metavar="REF", help="with --changed: the commit to measure from")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    repository = ctx.repository()
+    packages = repository.packages
+    if packages is None:
+        raise UsageError(
+            f"no packages are declared around {repository.start}",
+            hint="declare them in the root's [tool.tagship] packages, or as a uv workspace",
+        )
+    if args.since is not None and not args.changed:
+        raise UsageError(
+            "--since goes with --changed", hint="tagship packages --changed --since REF"
+        )
+    names = packages.names
+    if args.changed:
+        # the release branches are the repository's policy, the same in every package
+        first = (ctx.every_package(repository) or (ctx.workspace(repository),))[0]
+        if args.since is not None:
+            base, why = args.since, f"--since {args.since}"
+        else:
+            base, why = base_of_event(read_event(ctx.env), ctx.env, first.config)
+        changed = changed_packages(packages, first.require_git(), base, why)
+        names = changed.names
+        line(f"{len(names)} of {len(packages.names)} packages: {changed.reason}")
+        output = ctx.env.get("GITHUB_OUTPUT")
+        if output:
+            with Path(output).open("a", encoding="utf-8") as file:
+                file.write(f"{OUTPUT}={json.dumps(list(names))}\n")
+    chosen = [p for p in packages.members if p.name in names]
+    if args.format == "json":
+        emit_json({"packages": [{"name": p.name, "directory": p.relative} for p in chosen]})
+        return 0
+    table("packages", ("package", "directory"), [(p.name, p.relative) for p in chosen])
+    return 0
