@@ -14,11 +14,18 @@ from tagship.core.packages import check_distinct_tags, package_of_tag
 from tagship.repository import find_packages
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import Cli, CliResult, MakeRepo, Repo
 
 
+BUILD = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+
+
 def member(name: str, version: str = "0.1.0", extra: str = "") -> str:
-    return f'[project]\nname = "{name}"\nversion = "{version}"\n{extra}'
+    """A package's pyproject.toml: built (uv takes a member without a build system for no
+    package of its own)."""
+    return f'{BUILD}[project]\nname = "{name}"\nversion = "{version}"\n{extra}'
 
 
 UV_ROOT = '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
@@ -84,9 +91,49 @@ def test_bad_declarations_are_one_line_errors(
 
 
 def test_a_member_directory_without_pyproject_is_named(make_repo: MakeRepo) -> None:
-    repo = make_repo({"pyproject.toml": UV_ROOT, "libs/a/README.md": "no pyproject\n"})
+    root = '[tool.tagship]\npackages = ["libs/*"]\n'
+    repo = make_repo({"pyproject.toml": root, "libs/a/README.md": "no pyproject\n"})
     with pytest.raises(ConfigError, match=r"libs/a has no pyproject\.toml"):
         find_packages(repo.path)
+
+
+def test_a_uv_workspace_counts_what_uv_builds_as_packages(make_repo: MakeRepo, cli: Cli) -> None:
+    """uv lets a glob match nothing and a matched directory hold no project, and builds only
+    members with a build system (or `package = true`): a repository of one package with such
+    a workspace table stays one, with its `v{version}` tags."""
+    root = member("app", "1.0.0") + '\n[tool.uv.workspace]\nmembers = ["plugins/*", "none/*"]\n'
+    root += 'exclude = ["plugins/gone"]\n'
+    repo = make_repo(
+        {
+            "pyproject.toml": root,
+            "plugins/helper/pyproject.toml": '[project]\nname = "helper"\nversion = "0"\n',
+            "plugins/__pycache__/x.pyc": "",
+            "plugins/docs/index.md": "docs\n",
+            "plugins/forced/pyproject.toml": '[project]\nname = "forced"\nversion = "0"\n'
+            "[tool.uv]\npackage = false\n",
+        }
+    )
+    packages = find_packages(repo.path)
+    assert packages is not None
+    assert packages.names == ("app",)
+    assert cli("-C", str(repo.path), "version", "--tag").out == "v1.0.0\n"
+    files = {"pyproject.toml": UV_ROOT, "libs/x/pyproject.toml": "[project]\n"}
+    virtual = make_repo(files, name="virtual")
+    assert find_packages(virtual.path) is None  # nothing uv builds: the project at -C
+
+
+def test_a_member_linked_out_of_the_repository_is_refused(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "pyproject.toml").write_text(member("ext"))
+    repo = _workspace(make_repo, UV_ROOT, libs__a=member("a"))
+    (repo.path / "libs" / "ext").symlink_to(outside)
+    result = cli("-C", str(repo.path), "status")
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "libs/ext leads out of the repository" in result.err
 
 
 def test_tags_that_could_name_two_packages_are_refused() -> None:

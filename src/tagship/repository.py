@@ -72,19 +72,42 @@ def _matches(root: Path, pattern: str) -> list[Path]:
     return [p for p in root.glob(pattern) if p.is_dir()]
 
 
-def _directories(root: Path, globs: tuple[str, ...], declared_by: str) -> set[Path]:
+def _directories(
+    root: Path, globs: tuple[str, ...], declared_by: str, *, strict: bool
+) -> set[Path]:
+    """The directories `globs` match; `strict` (tagship's own declaration): a glob that
+    matches nothing is a mistake. uv lets a workspace glob match nothing, and so does this."""
     found: set[Path] = set()
     for pattern in globs:
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             raise ConfigError(f"{declared_by}: {pattern!r} is not inside the repository")
         matched = _matches(root, pattern)
-        if not matched:
+        if not matched and strict:
             raise ConfigError(
                 f"{declared_by}: {pattern!r} matches no directory under {root}",
                 hint="remove the entry, or fix the glob (relative to the repository root)",
             )
-        found.update(p.resolve() for p in matched)
+        for path in matched:
+            resolved = path.resolve()
+            if resolved != root and root not in resolved.parents:
+                raise ConfigError(
+                    f"{declared_by}: {path.relative_to(root).as_posix()} leads out of the "
+                    f"repository (to {resolved})",
+                    hint="a package's directory must be inside the repository, not a link out",
+                )
+            found.add(resolved)
     return found
+
+
+def _is_uv_package(data: Mapping[str, Any]) -> bool:
+    """Whether uv builds this workspace member as a package: `[tool.uv] package`, else a
+    declared `[build-system]`. A member that is not one (a virtual root, a dev-only helper)
+    is never released, so it is no package of the repository's."""
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    package = uv.get("package") if isinstance(uv, dict) else None
+    if isinstance(package, bool):
+        return package
+    return "project" in data and "build-system" in data
 
 
 def _package(root: Path, directory: Path, data: dict[str, Any]) -> Package:
@@ -100,26 +123,46 @@ class _Found:
     data: Mapping[Path, dict[str, Any]]  # each package's pyproject.toml, parsed
 
 
+def _parsed(
+    root: Path,
+    data: dict[str, Any],
+    directories: list[Path],
+    declared_by: str,
+    read: Callable[[Path], str],
+) -> dict[Path, dict[str, Any]]:
+    """Each package directory's parsed pyproject.toml. Declared by tagship, every directory
+    must hold one; by uv, only the members uv builds as packages count."""
+    strict = declared_by == _TAGSHIP
+    parsed: dict[Path, dict[str, Any]] = {}
+    for directory in directories:
+        if directory != root and not (directory / "pyproject.toml").is_file():
+            if not strict:
+                continue  # as uv does: a matched directory without a project is no member
+            raise ConfigError(
+                f"{declared_by}: {directory.relative_to(root).as_posix()} has no pyproject.toml",
+                hint="every package directory holds its own pyproject.toml",
+            )
+        member = data if directory == root else load_pyproject(directory / "pyproject.toml", read)
+        if strict or _is_uv_package(member):
+            parsed[directory] = member
+    return parsed
+
+
 def _members(root: Path, data: dict[str, Any], read: Callable[[Path], str]) -> _Found | None:
     pyproject = root / "pyproject.toml"
     declared_by, globs, excluded = _declared(data, pyproject)
     if not declared_by:
         return None
-    directories = _directories(root, globs, declared_by) if globs else set()
+    strict = declared_by == _TAGSHIP
+    directories = _directories(root, globs, declared_by, strict=strict) if globs else set()
     if excluded:
-        directories -= _directories(root, excluded, declared_by.replace("members", "exclude"))
-    parsed: dict[Path, dict[str, Any]] = {}
+        exclude = declared_by.replace("members", "exclude")
+        directories -= _directories(root, excluded, exclude, strict=strict)
     if "project" in data:
         directories.add(root)
-    for directory in sorted(directories):
-        if directory != root and not (directory / "pyproject.toml").is_file():
-            raise ConfigError(
-                f"{declared_by}: {directory.relative_to(root).as_posix()} has no pyproject.toml",
-                hint="every package directory holds its own pyproject.toml",
-            )
-        parsed[directory] = (
-            data if directory == root else load_pyproject(directory / "pyproject.toml", read)
-        )
+    parsed = _parsed(root, data, sorted(directories), declared_by, read)
+    if not parsed and not strict:
+        return None  # no member uv builds as a package: the project at -C, as always
     packages = [_package(root, d, parsed[d]) for d in sorted(parsed)]
     seen: dict[str, Package] = {}
     for package in packages:
