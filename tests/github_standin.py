@@ -278,6 +278,17 @@ def _pulls_of_commit(s: GitHubStandIn, call: _Call) -> Any:
     return call.page([_public(p) for p in s.pulls.values() if p["sha"] == sha])
 
 
+def _pull_files(s: GitHubStandIn, call: _Call) -> Any:
+    """The files a merged pull request changed: its commit against its first parent."""
+    pull = s.pulls.get(int(call.match[1]))
+    if pull is None or pull["sha"] is None:
+        return _not_found()
+    changed = s.git("diff", "--name-only", f"{pull['sha']}^1", pull["sha"])
+    if changed is None:
+        return _not_found()
+    return call.page([gh.pull_file(name) for name in changed.splitlines()])
+
+
 def _open_pull(s: GitHubStandIn, call: _Call) -> Any:
     data = call.request.get_json()
     number = max(s.pulls, default=0) + 1
@@ -338,6 +349,7 @@ _ROUTES = [
         ("GET", r"/R/commits/([^/]+)/pulls", ("pull-requests:read",), _pulls_of_commit),
         ("POST", r"/R/pulls", ("pull-requests:write",), _open_pull),
         ("GET", r"/R/pulls", ("pull-requests:read",), _list_pulls),
+        ("GET", r"/R/pulls/(\d+)/files", ("pull-requests:read",), _pull_files),
         ("GET", r"/R/actions/runs/(\d+)", ("actions:read",), _get_run),
         ("GET", r"/R/actions/workflows/([^/]+)/runs", ("actions:read",), _list_runs),
     ]

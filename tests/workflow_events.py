@@ -80,13 +80,15 @@ def dispatch_event(full: str, branch: str, sha: str, inputs: Mapping[str, str]) 
     return Event("workflow_dispatch", ref, sha, payload, dict(inputs))
 
 
-def pull_request_event(full: str, number: int, sha: str, head: str, labels: list[str]) -> Event:
-    """`opened` of pull request `number` from branch `head` into main; `sha` is its merge
-    commit (refs/pull/N/merge on origin)."""
+def pull_request_event(
+    full: str, number: int, sha: str, head: str, labels: list[str], *, base: str = ""
+) -> Event:
+    """`opened` of pull request `number` from branch `head` into main (at commit `base`);
+    `sha` is its merge commit (refs/pull/N/merge on origin)."""
     pull = {
         "number": number,
         "head": {"ref": head, "sha": sha},
-        "base": {"ref": "main"},
+        "base": {"ref": "main", **({"sha": base} if base else {})},
         "labels": [{"name": label} for label in labels],
     }
     payload = {

@@ -14,7 +14,7 @@ import json
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,6 +28,7 @@ from workflow_events import (
     push_event,
 )
 from workflow_syntax import (
+    Outputs,
     Unsupported,
     Workflow,
     check_expressions,
@@ -96,6 +97,7 @@ class JobResult:
     summary: str  # what the steps wrote to GITHUB_STEP_SUMMARY
     seconds: float
     rows: tuple[JobResult, ...] = ()  # a matrix job's runs, one per row
+    outputs: Mapping[str, str] = field(default_factory=dict)  # the job's `outputs`
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def run_workflow(
     }
     rows = [row for job in workflow.order() for row in matrix_rows(workflow.job(job))]
     every = {key: "-" for row in rows for key in row}
-    check_expressions(workflow.data, {**context, "github.token": "-", **every})
+    check_expressions(workflow.data, Outputs({**context, "github.token": "-", **every}))
     github.run_started(run)
     start = time.monotonic()
     root = machine.root / f"run-{run.id}"
@@ -209,6 +211,14 @@ class _Run:
         runner this machine is not)."""
         name, event = substitute(str(spec.get("name", job_id)), context), self.run.event
         failed = any(done[n].conclusion != "success" for n in needs(spec))
+        context = {
+            **context,
+            **{
+                f"needs.{n}.outputs.{key}": value
+                for n in needs(spec)
+                for key, value in done[n].outputs.items()
+            },
+        }
         if not condition(spec.get("if"), context, failed=failed):
             return JobResult(job_id, name, "skipped", (), "", 0.0)
         other = self.machine.cannot_run(substitute(str(spec["runs-on"]), context), context)
@@ -265,6 +275,8 @@ def _run_job(
     steps: list[StepResult] = []
     summary: list[str] = []
     failed = False
+    context = dict(context)  # with each step's outputs as the job goes
+    directory = spec.get("defaults", {}).get("run", {}).get("working-directory")
     for number, step in enumerate(spec["steps"], start=1):
         title = str(step.get("name") or step.get("uses") or step["run"])
         if not condition(step.get("if"), context, failed=failed):
@@ -281,18 +293,26 @@ def _run_job(
             inputs = {k: substitute(v, context) if isinstance(v, str) else v for k, v in given}
             ok, log = emulate(str(step["uses"]), inputs, job, step_env, machine, env)
         else:
-            ok, log = _bash(substitute(str(step["run"]), context), step, step_env, job, machine)
+            where = {"working-directory": directory} if directory else {}
+            shell = {**where, **step}  # a step's own working-directory wins over the job's
+            ok, log = _bash(substitute(str(step["run"]), context), shell, step_env, job, machine)
         outcome = "success" if ok else "failure"
         steps.append(StepResult(title, outcome, log, time.monotonic() - begun))
         failed = failed or not ok
         env.update(_read_env_file(files["GITHUB_ENV"]))
-        _read_env_file(files["GITHUB_OUTPUT"])  # well-formed, though nothing reads outputs
+        outputs = _read_env_file(files["GITHUB_OUTPUT"])
+        if "id" in step:
+            context.update({f"steps.{step['id']}.outputs.{k}": v for k, v in outputs.items()})
         added = files["GITHUB_PATH"].read_text(encoding="utf-8").split()
         env["PATH"] = ":".join([*reversed(added), env["PATH"]])
         summary.append(files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8"))
     conclusion = "failure" if failed else "success"
     seconds = time.monotonic() - start
-    return JobResult(job.id, name, conclusion, tuple(steps), "".join(summary), seconds)
+    declared = spec.get("outputs", {}).items()
+    outputs = {k: substitute(str(v), Outputs(context)) for k, v in declared}
+    return JobResult(
+        job.id, name, conclusion, tuple(steps), "".join(summary), seconds, outputs=outputs
+    )
 
 
 def _bash(

@@ -4,6 +4,7 @@ change to what `tagship init` writes is noticed rather than half-emulated."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,15 +20,17 @@ if TYPE_CHECKING:
 _CONTEXT = (
     r"github\.(?:token|ref|ref_name|event_name)|inputs\.[A-Za-z_][\w-]*"
     r"|matrix\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?"
+    r"|(?:needs|steps)\.[A-Za-z_][\w-]*\.outputs\.[A-Za-z_][\w-]*"
 )
 _VALUE = re.compile(rf"^({_CONTEXT})$")
 _COMPARE = re.compile(rf"^({_CONTEXT})\s*(==|!=)\s*'([^']*)'$")
+_CONTAINS = re.compile(rf"^contains\(fromJSON\(({_CONTEXT})\),\s*'([^']*)'\)$")
 _STATUS = re.compile(r"^(!\s*)?(success|failure|always|cancelled)\(\)$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 _WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "jobs", "env"}
 _JOB_KEYS = {
     *("name", "runs-on", "permissions", "steps", "needs", "environment", "if", "env"),
-    "strategy",
+    *("strategy", "outputs", "defaults"),
 }
 _STEP_KEYS = {"name", "uses", "with", "run", "env", "if", "id", "shell", "working-directory"}
 
@@ -55,6 +58,11 @@ def evaluate(expression: str, context: Mapping[str, str]) -> str | bool:
     if match := _COMPARE.match(text):
         same = _lookup(match[1], context) == match[3]
         return same if match[2] == "==" else not same
+    if match := _CONTAINS.match(text):
+        listed = json.loads(_lookup(match[1], context))
+        if not isinstance(listed, list):
+            raise Unsupported(f"fromJSON({match[1]}) is not a list: {listed!r}")
+        return match[2] in listed
     raise Unsupported(f"expression not understood by the harness: ${{{{ {text} }}}}")
 
 
@@ -84,6 +92,19 @@ def condition(value: object, context: Mapping[str, str], *, failed: bool) -> boo
     if not isinstance(result, bool):
         raise Unsupported(f"if: {value!r} is not a comparison")
     return result and not failed
+
+
+class Outputs(dict[str, str]):
+    """A context in which every job's and step's outputs exist (an empty JSON list): what
+    they hold is known only as the run goes, their spelling before it."""
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key) or str(key).startswith(("needs.", "steps."))
+
+    def __missing__(self, key: str) -> str:
+        if key.startswith(("needs.", "steps.")):
+            return "[]"
+        raise KeyError(key)
 
 
 def check_expressions(node: object, context: Mapping[str, str]) -> None:

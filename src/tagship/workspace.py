@@ -75,6 +75,8 @@ class Workspace:
     excluded: tuple[Path, ...] = ()
     # the names of the repository's other packages (normalised)
     siblings: tuple[str, ...] = ()
+    # where the command runs (-C): its path options are relative to it (None: the root)
+    directory: Path | None = field(default=None, compare=False)
 
     @property
     def pathspecs(self) -> tuple[str, ...]:

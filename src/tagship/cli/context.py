@@ -34,8 +34,10 @@ def with_outbox(workspace: Workspace, record_to: Path | None) -> Workspace:
 
 
 def in_project(workspace: Workspace, path: Path) -> Path:
-    """A path option: relative paths are relative to the project directory (-C)."""
-    return path if path.is_absolute() else workspace.root / path
+    """A path option: relative paths are relative to the directory the command runs in (-C),
+    which a package chosen by name need not be (the publish jobs run at the repository's
+    root, and build into its `dist`)."""
+    return path if path.is_absolute() else (workspace.directory or workspace.root) / path
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Context:
         ref = self.env.get("GITHUB_REF", "")
         if tag is None and ref.startswith("refs/tags/"):
             tag = ref.removeprefix("refs/tags/")
-        return open_package(
+        chosen = open_package(
             repository or self.repository(),
             self.package,
             env=self.env,
@@ -68,6 +70,7 @@ class Context:
             runner=self.runner,
             tag=tag,
         )
+        return replace(chosen, directory=self.project_dir.resolve())
 
     def every_package(self, repository: Repository) -> tuple[Workspace, ...] | None:
         """Each package's workspace when the repository holds several and the command line
@@ -75,8 +78,11 @@ class Context:
         if repository.packages is None or not repository.unchosen(self.package):
             return None
         return tuple(
-            open_package(
-                repository, name, env=self.env, overrides=self.overrides, runner=self.runner
+            replace(
+                open_package(
+                    repository, name, env=self.env, overrides=self.overrides, runner=self.runner
+                ),
+                directory=self.project_dir.resolve(),
             )
             for name in repository.packages.names
         )
