@@ -334,3 +334,26 @@ def test_a_package_waits_for_its_own_checks(
     # TAGSHIP_PACKAGE chooses as --package does: the dry run's dispatch sets it
     monkeypatch.setenv("TAGSHIP_PACKAGE", "ws-extra")
     assert _ok(cli("-C", str(sample.work), "version", "--tag")).out == "ws-extra-v0.1.0\n"
+
+
+def test_a_package_owns_the_files_it_declares(
+    sample: SampleRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = sample.work
+    path = _member_pyproject(work, "ws-extra")
+    path.write_text(path.read_text() + 'files = ["shared/schema.json"]\n')
+    (work / "shared").mkdir()
+    (work / "shared" / "schema.json").write_text("{}\n")
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "-m", "ws-extra owns the schema")
+    git(work, "tag", "-a", "ws-extra-v0.1.1", "-m", "release")
+    base = _change(work, "shared/schema.json", "change the schema")
+    pull = {"pull_request": {"base": {"sha": base}}}
+    assert _changed(cli, monkeypatch, work, pull, **PULL) == ["ws-extra"]
+    status = json.loads(_ok(cli("-C", str(work), "status", "--format", "json")).out)
+    commits = {row["package"]: row["commits_since_release"] for row in status["packages"]}
+    assert commits["ws-extra"] == 1  # the schema's change is ws-extra's
+    path.write_text(path.read_text().replace("shared/schema.json", "../outside.json"))
+    refused = cli("-C", str(work), "--package", "ws-extra", "status")
+    assert refused.code == 2
+    assert "'../outside.json' is not inside the repository" in refused.err

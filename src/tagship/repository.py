@@ -242,6 +242,28 @@ class Repository:
         return self.packages.root / "pyproject.toml", self.data[self.packages.root]
 
 
+def declared_files(repository: Repository, package: Package) -> tuple[Path, ...]:
+    """What a package declares its own outside its directory: `files` in its
+    `[tool.tagship]`, paths from the repository's root (a shared schema, a proto file)."""
+    assert repository.packages is not None  # noqa: S101 - only asked of a package
+    root = repository.packages.root
+    pyproject = package.directory / "pyproject.toml"
+    declared = table(repository.data[package.directory], "tool.tagship", pyproject).get("files")
+    if declared is None:
+        return ()
+    key = "tool.tagship.files"
+    found = []
+    for path in _globs(key, declared, pyproject):
+        target = (root / path).resolve()
+        if Path(path).is_absolute() or (target != root and root not in target.parents):
+            raise ConfigError(
+                f"`{key}` in {pyproject}: {path!r} is not inside the repository",
+                hint="name files by their path from the repository's root",
+            )
+        found.append(target)
+    return tuple(found)
+
+
 def open_repository(start: Path, read: Callable[[Path], str] = read_pyproject) -> Repository:
     """The packages around `start` (-C)."""
     resolved = start.resolve()
@@ -290,7 +312,7 @@ def open_package(
         return open_workspace(package.directory, env=env, overrides=overrides, runner=runner)
     member = Membership(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
-        paths=(package.directory,),
+        paths=(package.directory, *declared_files(repository, package)),
         excluded=tuple(
             p.directory for p in packages.members if package.directory in p.directory.parents
         ),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.actions_event import read_event
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
+from tagship.repository import declared_files
 from tagship.steps.changed_packages import base_of_event, changed_packages
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             base, why = args.since, f"--since {args.since}"
         else:
             base, why = base_of_event(read_event(ctx.env), ctx.env, first.config)
-        changed = changed_packages(packages, first.require_git(), base, why)
+        declared = {p.name: declared_files(repository, p) for p in packages.members}
+        changed = changed_packages(packages, first.require_git(), base, why, declared)
         names = changed.names
         line(f"{len(names)} of {len(packages.names)} packages: {changed.reason}")
         output = ctx.env.get("GITHUB_OUTPUT")

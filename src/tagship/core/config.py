@@ -136,6 +136,9 @@ class Config:
     version_files: tuple[VersionFile, ...] = ()
     # the repository's packages (directory globs), in the root's pyproject.toml
     packages: tuple[str, ...] = ()
+    # a package's files outside its directory (paths from the repository root), whose
+    # changes are its own too (a shared schema, a proto file)
+    files: tuple[str, ...] = ()
     # where each effective value came from, by dotted TOML key
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -211,6 +214,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "python-version": ("python_version", _str),
     "install-tagship": ("install_tagship", _str),
     "packages": ("packages", _str_list),
+    "files": ("files", _str_list),
 }
 GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
@@ -371,7 +375,10 @@ def load_config(
     if inherited is not None:
         root, root_data = inherited
         shared = table(dict(root_data), "tool.tagship", root)
-        shared = {k: v for k, v in shared.items() if k != "packages"}
+        # the root's packages and version files are its own: a member names its own files
+        shared = {
+            k: v for k, v in shared.items() if k not in {"packages", "version-files", "files"}
+        }
         _apply(shared, REPOSITORY, root, values, sources)
     _apply(own, PYPROJECT, pyproject, values, sources)
     repo = env.get("GITHUB_REPOSITORY", "")

@@ -66,8 +66,15 @@ def base_of_event(
     return None, f"a {name or 'local'} run: every package is checked"
 
 
-def changed_packages(packages: Packages, git: Git, base: str | None, why: str) -> Changed:
-    """The packages whose files differ between `base` and HEAD (every one without a base)."""
+def changed_packages(
+    packages: Packages,
+    git: Git,
+    base: str | None,
+    why: str,
+    declared: Mapping[str, tuple[Path, ...]],
+) -> Changed:
+    """The packages whose files (their directory, and what each `declared` its own) differ
+    between `base` and HEAD (every package without a base)."""
     if base is None:
         return Changed(packages.names, why)
     try:
@@ -90,6 +97,7 @@ def changed_packages(packages: Packages, git: Git, base: str | None, why: str) -
             for p in packages.members
             if package.directory in p.directory.parents
         ]
-        if touches(files, [relative(package.directory)], nested):
+        own = [relative(package.directory), *map(relative, declared.get(package.name, ()))]
+        if touches(files, own, nested):
             found.append(package.name)
     return Changed(tuple(found), f"changed since {why} ({base[:12]}): {len(files)} files")
