@@ -235,3 +235,28 @@ def test_a_repository_of_one_package_takes_its_own_name(make_repo: MakeRepo, cli
     other = cli("-C", str(repo.path), "--package", "other", "version")
     assert other.code == 2
     assert "no package 'other' here" in other.err
+
+
+def test_each_package_has_its_own_hotfix_line(trio: Repo, cli: Cli) -> None:
+    """Hotfix branches name their package, and `finish` reads the package's own changelog."""
+    path = str(trio.path)
+    git(trio.path, "branch", "trunk")  # the release branch the root's policy names
+    started = cli("-C", path, "--package", "a", "hotfix", "start", "a-v0.1.0")
+    assert started.code == 0, started.err
+    assert git(trio.path, "branch", "--show-current") == "hotfix/a-0.1.1"
+    trio.write("libs/a/fix.py", "FIXED = True\n")
+    fix = trio.commit("Fix a")
+    trio.write("libs/a/CHANGELOG.md", "# Changes\n\n## 0.1.1\n\n- Fixes a-v0.1.0.\n")
+    trio.commit("notes")  # only the changelog: no fix of its own
+    git(trio.path, "switch", "--quiet", "trunk")
+    git(trio.path, "cherry-pick", "-x", fix)
+    # b's patch line does not collide with a's
+    other = cli("-C", path, "--package", "b", "hotfix", "start", "b-v0.1.0")
+    assert other.code == 0, other.err
+    assert git(trio.path, "branch", "--show-current") == "hotfix/b-0.1.1"
+    finished = cli("-C", path, "--package", "a", "hotfix", "finish", "--branch", "hotfix/a-0.1.1")
+    assert finished.code == 0, finished.out + finished.err
+    assert "the 0.1.1 section of libs/a/CHANGELOG.md mention a-v0.1.0" in finished.out
+    wrong = cli("-C", path, "--package", "b", "hotfix", "finish", "--branch", "hotfix/a-0.1.1")
+    assert wrong.code == 2
+    assert "hotfix/a-0.1.1 is no hotfix branch of b" in wrong.err

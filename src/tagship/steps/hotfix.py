@@ -37,10 +37,12 @@ class HotfixStarted:
     record: Record
 
 
-def hotfix_branch(config: Config, version: Version) -> str:
-    """`hotfix/1.2.4`, following the configured hotfix-branches glob when it has one `*`."""
+def hotfix_branch(config: Config, version: Version, package: str | None = None) -> str:
+    """`hotfix/1.2.4` (`hotfix/ws-core-1.2.4` for a package of several: each package has its
+    own patch lines), following the configured hotfix-branches glob when it has one `*`."""
     pattern = config.hotfix_branches
-    return pattern.replace("*", str(version)) if pattern.count("*") == 1 else f"hotfix/{version}"
+    name = f"{package}-{version}" if package else str(version)
+    return pattern.replace("*", name) if pattern.count("*") == 1 else f"hotfix/{name}"
 
 
 def released_version(workspace: Workspace, git: Git, tag: str) -> Version:
@@ -82,7 +84,7 @@ def start_hotfix(open_workspace: Callable[[], Workspace], tag: str) -> HotfixSta
             f"{new_tag} already exists: the {version.major}.{version.minor} line has moved on",
             hint="hotfix the newest release of the line (tagship rollback plan lists it)",
         )
-    branch = hotfix_branch(workspace.config, new)
+    branch = hotfix_branch(workspace.config, new, workspace.package_of_several)
     on_origin = git.remote_url() is not None and bool(git.remote_ref_sha(f"refs/heads/{branch}"))
     if git.branch_exists(branch) or on_origin:
         where = "on origin" if on_origin else "locally"

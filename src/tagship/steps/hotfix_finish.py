@@ -18,6 +18,7 @@ from tagship.adapters.ledger_store import append_event, read_ledger
 from tagship.core.changelog import CHANGELOG_NAMES, rst_section
 from tagship.core.errors import UsageError
 from tagship.core.ledger import Event
+from tagship.core.names import normalized_name
 from tagship.core.versions import parse_version, tag_for, version_from_tag
 from tagship.steps.hotfix import EVENT
 from tagship.steps.release_notes import previous_release_tag
@@ -56,18 +57,20 @@ class HotfixFinish:
         return all(f.ok for f in self.findings)
 
 
-def _start_record(git: Git, branch: str) -> Record | None:
+def _start_record(git: Git, branch: str, project: str) -> Record | None:
+    """The ledger's record of `project`'s hotfix start on `branch`, the last one."""
     found = None
     for record in read_ledger(git).records:
         details = record.event.details
-        if record.event.kind == EVENT and details.get("action") == "start":
+        mine = normalized_name(record.event.project) == normalized_name(project)
+        if mine and record.event.kind == EVENT and details.get("action") == "start":
             found = record if details.get("branch") == branch else found
     return found
 
 
 def _identify(workspace: Workspace, git: Git, branch: str) -> tuple[Version, str, str | None]:
     """(patch version, fixed tag, bump commit) from the ledger, else from the branch name."""
-    record = _start_record(git, branch)
+    record = _start_record(git, branch, workspace.name)
     if record is not None:
         event = record.event
         return (
@@ -82,7 +85,16 @@ def _identify(workspace: Workspace, git: Git, branch: str) -> tuple[Version, str
             hint="run it on the branch tagship hotfix start created, or pass --branch",
         )
     prefix, suffix = pattern.split("*")
-    version = parse_version(branch[len(prefix) : len(branch) - len(suffix)], where=branch)
+    middle = branch[len(prefix) : len(branch) - len(suffix)]
+    package = workspace.package_of_several
+    if package is not None:  # hotfix/ws-core-1.2.4: the package's own patch line
+        if not middle.startswith(f"{package}-"):
+            raise UsageError(
+                f"{branch} is no hotfix branch of {package}",
+                hint=f"its hotfix branches are named {prefix}{package}-X.Y.Z{suffix}",
+            )
+        middle = middle[len(package) + 1 :]
+    version = parse_version(middle, where=branch)
     fixes = previous_release_tag(workspace, version)
     if fixes is None:
         raise UsageError(f"no release before {version} to be fixed by {branch}")
@@ -97,10 +109,25 @@ def _main_ref(workspace: Workspace, git: Git) -> str:
     raise UsageError(f"there is no {main} branch here", hint=f"git fetch origin {main}")
 
 
-def on_main(git: Git, main: str, branch: str, fixes: str, bump_commit: str | None) -> Finding:
+def changelogs(workspace: Workspace, git: Git) -> tuple[str, ...]:
+    """The changelog file names the project may keep, as paths from the repository's top
+    (a package of several keeps its own in its directory)."""
+    where = workspace.root.resolve().relative_to(git.root.resolve()).as_posix()
+    return tuple(name if where == "." else f"{where}/{name}" for name in CHANGELOGS)
+
+
+def on_main(
+    git: Git,
+    main: str,
+    branch: str,
+    fixes: str,
+    bump_commit: str | None,
+    *,
+    notes: tuple[str, ...] = CHANGELOGS,
+) -> Finding:
     """Every fix commit of the branch is on main: merged, or picked (same patch id, or a
     `cherry picked from commit` line naming it in either direction). The version bump and
-    commits that only touch the changelog are not fixes."""
+    commits that only touch the changelog (`notes`) are not fixes."""
     picked_into_main = {
         sha for _, message in git.log_messages(f"{fixes}..{main}") for sha in _picked(message)
     }
@@ -109,7 +136,7 @@ def on_main(git: Git, main: str, branch: str, fixes: str, bump_commit: str | Non
         message = git.message(sha)
         if sha == bump_commit or message.startswith("Bump version to "):
             continue
-        if set(git.changed_paths(sha)) <= set(CHANGELOGS):
+        if set(git.changed_paths(sha)) <= set(notes):
             continue  # the patch's own notes belong to the hotfix line
         seen += 1
         if equivalent or git.is_ancestor(sha, main):
@@ -161,7 +188,13 @@ def changelog_section(text: str, version: str) -> str | None:
 
 
 def find_notes(
-    git: Git, branch: str, tag: str, version: str, github: GitHubClient | None
+    git: Git,
+    branch: str,
+    tag: str,
+    version: str,
+    github: GitHubClient | None,
+    *,
+    notes: tuple[str, ...] = CHANGELOGS,
 ) -> tuple[str, str] | None:
     """(where, text) of the patch release's notes, or None when there are none yet."""
     if github is not None:
@@ -171,7 +204,7 @@ def find_notes(
     for record in git.tag_records():
         if record.name == tag and record.message:
             return f"the message of tag {tag}", record.message
-    for name in CHANGELOGS:
+    for name in notes:
         text = git.read_blob(f"{branch}:{name}")
         find = rst_section if name.endswith(".rst") else changelog_section
         section = None if text is None else find(text, version)
@@ -195,17 +228,18 @@ def finish_hotfix(
     version, fixes, bump_commit = _identify(workspace, git, branch)
     tag = tag_for(version, workspace.config.tag_format)
     main = _main_ref(workspace, git)
-    findings = [on_main(git, main, branch, fixes, bump_commit)]
+    files = changelogs(workspace, git)
+    findings = [on_main(git, main, branch, fixes, bump_commit, notes=files)]
     fixed_version = str(version_from_tag(fixes, workspace.config.tag_format))
     found = ("the given notes", notes) if notes is not None else None
-    found = found or find_notes(git, branch, tag, str(version), github)
+    found = found or find_notes(git, branch, tag, str(version), github, notes=files)
     if found is None:
         findings.append(
             Finding(
                 "notes name the fixed release",
                 ok=False,
                 detail=f"no release notes for {tag} yet (GitHub Release, tag message or a "
-                f"{version} section in {CHANGELOGS[0]})",
+                f"{version} section in {files[0]})",
             )
         )
     else:
