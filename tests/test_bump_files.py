@@ -150,6 +150,9 @@ def test_a_stale_duplicate_is_brought_in_step(make_repo: MakeRepo, cli: Cli) -> 
         'from importlib.metadata import version\n\n__version__ = version("sample-pkg")\n',
         'try:\n    from ._v import v\nexcept ImportError:\n    __version__ = "1.2.0"\n',
         '__version__ = "unknown"\n',
+        '"""Set it like this:\n\n__version__ = "1.2.0"\n"""\n',
+        "NOTE = '''\n__version__ = \"1.2.0\"\n'''\n",
+        'if True:\n    __version__ = "1.2.0"\n',
     ],
 )
 def test_a_computed_or_nested_version_is_never_touched(
@@ -160,6 +163,34 @@ def test_a_computed_or_nested_version_is_never_touched(
     assert result.code == 0, result.err
     assert "__version__" not in result.out
     assert (repo.path / "sample_pkg/__init__.py").read_text() == module
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ('from typing import Final\n\n__version__: Final = "1.2.0"\n', None),
+        ('__version__: "str" = r"1.2.0"  # 1.2.0\n', '__version__: "str" = r"1.2.1"  # 1.2.0\n'),
+        ('\ufeff__version__ = "1.2.0"\n', None),
+        ('"""Caf\u00e9 \u2028 \f."""\nNAME = "\u00e9t\u00e9"; __version__ = "1.2.0"\r\n', None),
+        ('__version__ = \\\n    "1.2.0"\n', None),
+        ('__author__, __version__ = "x", "1.2.0"\n', "unchanged"),
+    ],
+)
+def test_a_module_level_literal_is_found_by_python_s_own_reading(
+    make_repo: MakeRepo, cli: Cli, module: str, expected: str | None
+) -> None:
+    """Annotated, after a BOM, after non-ASCII text, or continued on the next line: the
+    literal's characters change and no other byte."""
+    repo = make_repo({"pyproject.toml": PYPROJECT})
+    (repo.path / "sample_pkg").mkdir()
+    (repo.path / "sample_pkg/__init__.py").write_bytes(module.encode())
+    result = cli("-C", str(repo.path), "bump", "patch")
+    assert result.code == 0, result.err
+    if expected == "unchanged":
+        expected = module
+    elif expected is None:
+        expected = module.replace('"1.2.0"', '"1.2.1"')
+    assert (repo.path / "sample_pkg/__init__.py").read_bytes() == expected.encode()
 
 
 def test_the_version_file_of_a_hatch_project_and_its_init(make_repo: MakeRepo, cli: Cli) -> None:

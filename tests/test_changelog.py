@@ -11,6 +11,8 @@ from rollback_kit import merge
 from tagship.core.changelog import insert_section
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import Cli, MakeRepo, Repo
 
 GROUPS = [
@@ -124,6 +126,105 @@ def test_rst_underlines_are_as_long_as_their_titles() -> None:
     )
 
 
+UNRELEASED_PROSE = """\
+# Changelog
+
+Based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
+
+## [Unreleased]
+
+
+### Added
+
+- A long entry.
+
+  Its second paragraph.
+
+```python
+x = 1
+
+y = 2
+```
+
+### Removed
+
+- Gone.
+
+
+## [1.2.0] - 2024-05-01
+
+- Old fix
+"""
+
+
+def test_the_unreleased_body_moves_verbatim() -> None:
+    """Blank lines inside the Unreleased content stay (paragraphs, fenced code); only the
+    blank lines around it are trimmed, and the pull requests join their heading's list."""
+    after = _insert(UNRELEASED_PROSE)
+    assert after == UNRELEASED_PROSE.replace(
+        "## [Unreleased]\n\n\n### Added",
+        "## [Unreleased]\n\n## [1.3.0] - 2025-01-02\n\n### Added",
+    ).replace(
+        "y = 2\n```\n",
+        "y = 2\n```\n- Add sails (#21) @someone\n",
+    ).replace(
+        "- Gone.\n\n\n## [1.2.0]",
+        "- Gone.\n\n### Fixed\n\n- Fix the rudder (#22) @someone\n\n## [1.2.0]",
+    )
+
+
+def test_other_bytes_and_mixed_line_endings_survive() -> None:
+    """Form feeds, U+2028 and a line's own ending are bytes the insert does not own."""
+    text = KAC.replace("- Old fix\n", "- Old fix\f with a form feed\u2028and a separator\r\n")
+    text = text.replace("All notable", "All\u2029notable")
+    after = _insert(text)
+    assert after is not None
+    assert "- Old fix\f with a form feed\u2028and a separator\r\n" in after
+    assert "All\u2029notable" in after
+    assert after.count("\r") == 1
+
+
+def test_crlf_keep_a_changelog_at_the_end_of_the_file_stays_crlf() -> None:
+    text = "# Changelog\r\n\r\n## [Unreleased]\r\n\r\n- Something\r\n"
+    after = _insert(text)
+    assert after is not None
+    assert after.replace("\r\n", "").count("\r") == 0
+    assert after.count("\n") == after.count("\r\n")
+    assert after.startswith("# Changelog\r\n\r\n## [Unreleased]\r\n\r\n## [1.3.0] - 2025")
+    assert "- Something\r\n" in after
+
+
+def test_a_bom_stays_first_and_the_section_goes_under_the_title() -> None:
+    after = _insert("\ufeff# Changelog\n", version="0.1.0")
+    assert after is not None
+    assert after.startswith("\ufeff# Changelog\n\n## 0.1.0 (2025-01-02)\n\n### New features\n")
+    assert after.count("\ufeff") == 1
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("## 1.3.0-rc.1 (2025-01-01)", "## 1.3.0 (2025-01-02)"),
+        ("## [1.3.0rc1] - 2025-01-01", "## [1.3.0] - 2025-01-02"),
+        ("## v1.3.0.dev2", "## v1.3.0"),
+        ("## 1.3.0-post1", "## 1.3.0"),
+    ],
+)
+def test_a_pre_release_s_section_is_not_the_release_s(heading: str, expected: str) -> None:
+    after = _insert(f"# Changes\n\n{heading}\n\n- x\n")
+    assert after is not None
+    assert after.startswith(f"# Changes\n\n{expected}\n\n### New features\n")
+    assert after.endswith(f"\n{heading}\n\n- x\n")
+
+
+@pytest.mark.parametrize(
+    "heading", ["## 1.3.0 (2025-01-01)", "## [1.3.0] - 2025-01-01", "## Version v1.3.0"]
+)
+def test_the_release_s_own_section_is_found(heading: str) -> None:
+    assert _insert(f"# Changes\n\n{heading}\n\n- x\n") is None
+    assert _insert("# Changes\n\n## 1.3.0rc1\n\n- x\n", version="1.3.0rc1") is None
+
+
 PYPROJECT = """\
 [project]
 name = "sample-pkg"
@@ -162,6 +263,35 @@ def test_bump_changelog_commits_the_section_with_the_version(released: Repo, cli
     assert git(released.path, "status", "--porcelain") == ""
     changed = git(released.path, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == ["CHANGELOG.md", "pyproject.toml"]
+
+
+def test_a_symlinked_changelog_stays_a_link(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = make_repo({"pyproject.toml": PYPROJECT, "docs/changes.md": KAC})
+    (repo.path / "CHANGELOG.md").symlink_to("docs/changes.md")
+    repo.commit("link")
+    merge(repo, "sails", "sails.txt", "sails", 21, "release:minor")
+    result = cli("-C", str(repo.path), "bump", "minor", "--changelog", "--commit")
+    assert result.code == 0, result.err
+    assert (repo.path / "CHANGELOG.md").is_symlink()
+    assert "## [1.3.0] - " in (repo.path / "docs/changes.md").read_text()
+    assert git(repo.path, "status", "--porcelain") == ""
+
+
+def test_a_changelog_linked_outside_the_repository_is_refused(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(KAC)
+    repo = make_repo({"pyproject.toml": PYPROJECT})
+    (repo.path / "CHANGELOG.md").symlink_to(outside)
+    repo.commit("link")
+    merge(repo, "sails", "sails.txt", "sails", 21, "release:minor")
+    result = cli("-C", str(repo.path), "bump", "minor", "--changelog")
+    assert result.code == 2, result.out
+    assert "CHANGELOG.md is a symlink to" in result.err
+    assert result.err.count("\n") == 1
+    assert outside.read_text() == KAC
+    assert git(repo.path, "status", "--porcelain") == ""
 
 
 def test_bump_changelog_dry_run_shows_the_section(released: Repo, cli: Cli) -> None:

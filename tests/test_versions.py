@@ -191,6 +191,50 @@ def test_pre_release_bumps_never_go_backwards(current: str, part: str, message: 
         next_version(Version(current), part)
 
 
+@pytest.mark.parametrize(
+    ("current", "part", "expected"),
+    [
+        # a development release of a post-release comes after the final release
+        ("1.0.0.post1.dev2", "patch", "1.0.1"),
+        ("1.0.0.post1.dev2", "minor", "1.1.0"),
+        ("1.0.0.post1.dev2", "major", "2.0.0"),
+        # a post-release of a candidate is still that candidate's
+        ("1.0.0rc1.post1", "release", "1.0.0"),
+        ("1.0.0rc1.post1.dev1", "release", "1.0.0"),
+        # the epoch is kept
+        ("2!1.0", "patch", "2!1.0.1"),
+        ("2!1.0", "minor", "2!1.1.0"),
+        ("2!1.0", "major", "2!2.0.0"),
+        ("2!1.0", "rc", "2!1.0.1rc1"),
+        ("2!1.0rc1", "rc", "2!1.0.0rc2"),
+        ("2!1.0rc1", "release", "2!1.0"),
+        ("2!1.0rc1", "beta", None),
+        ("2!1.0", "post", "2!1.0.post1"),
+        ("2!1.0", "dev", "2!1.0.1.dev1"),
+        ("2!1.0.dev1", "alpha", "2!1.0.0a1"),
+    ],
+)
+def test_awkward_versions_bump_forward(current: str, part: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(UsageError, match="would go backwards"):
+            next_version(Version(current), part)
+        return
+    new = next_version(Version(current), part)
+    assert str(new) == expected
+    assert new > Version(current)
+
+
+def test_a_post_release_of_a_dev_release_is_refused() -> None:
+    """1.0.0.dev3 comes before 1.0.0, which does not exist yet: it has no post-release."""
+    with pytest.raises(UsageError) as info:
+        next_version(Version("1.0.0.dev3"), "post")
+    assert info.value.message == (
+        "1.0.0.dev3 is a development release of 1.0.0, which is not released yet: "
+        "a post-release follows a final release"
+    )
+    assert info.value.hint == "bump release (to 1.0.0) instead"
+
+
 def test_an_explicit_earlier_pre_release_is_refused() -> None:
     with pytest.raises(UsageError, match=r"1\.0\.0a1 is not after the current version 1\.0\.0rc1"):
         next_version(Version("1.0.0rc1"), "1.0.0a1")

@@ -47,6 +47,18 @@ class GitHistory(GitBase):
         (what a pull request or a push changes)."""
         return self._paths("diff", "--name-only", "-z", f"{base}...{head}", "--")
 
+    def unstage(self, paths: list[str]) -> None:
+        """Put the index entries of `paths` back to HEAD's (the work tree is left alone)."""
+        self._out("reset", "--quiet", "--", *paths)
+
+    def restore_from_head(self, path: str) -> None:
+        """`path` in the index and the work tree as HEAD holds it; a path HEAD does not hold
+        leaves the index (the caller removes the file)."""
+        if self._lookup("rev-parse", "--verify", "--quiet", f"HEAD:{path}") is not None:
+            self._out("checkout", "HEAD", "--", path)
+        else:
+            self._out("rm", "--quiet", "--cached", "--ignore-unmatch", "--", path)
+
     def by_date(self, shas: list[str]) -> list[str]:
         """The commits, newest commit date first."""
         return self._out("rev-list", "--no-walk=sorted", *shas).split()

@@ -11,6 +11,7 @@ from tagship.core.ci_env import github_token
 from tagship.core.versions import BUMP_PARTS
 from tagship.steps.bump import bump_version
 from tagship.steps.docs_links import Rewrite, unified_diff
+from tagship.steps.version_files import repository_top
 
 if TYPE_CHECKING:
     import argparse
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(result.changelog.describe(planned=not result.written))
     if args.dry_run:
         rewrites = [Rewrite(e.path, e.before, e.after) for e in result.edits]
-        sys.stdout.write(unified_diff(rewrites, workspace.root))
+        # from the repository's top: a uv workspace member's lock is above its directory
+        sys.stdout.write(unified_diff(rewrites, repository_top(workspace)))
     if result.commit is not None:
         line(f"committed {result.commit[:12]}: Bump version to {result.new}")
     return 0

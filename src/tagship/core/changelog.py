@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from packaging.version import InvalidVersion, Version
+
 from tagship.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -22,20 +24,50 @@ if TYPE_CHECKING:
 CHANGELOG_NAMES = tuple(
     f"{stem}.{suffix}" for suffix in ("md", "rst") for stem in ("CHANGELOG", "CHANGES", "HISTORY")
 )
+# a version as headings spell it (PEP 440's separators included: 1.2.0-rc.1, 1.2.0.post1)
 _VERSION = (
-    r"v?\d+(?:\.\d+)+(?:[-_.]?(?:a|b|rc|alpha|beta|c|pre|preview)\d*)?(?:\.?post\d+)?(?:\.?dev\d+)?"
+    r"v?\d+(?:\.\d+)+(?:[-_.]?(?:alpha|beta|preview|pre|rc|a|b|c)(?:[-_.]?\d+)?)?"
+    r"(?:[-_.]?(?:post|rev|r)(?:[-_.]?\d+)?)?(?:[-_.]?dev(?:[-_.]?\d+)?)?"
 )
+_VERSION_TOKEN = re.compile(rf"(?<![\w.]){_VERSION}(?![\w]|\.\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t]*$")
 _RST_RULE = re.compile(r"^(?P<char>[=\-~^\"'`#*+])(?P=char){2,}[ \t]*$")
 _UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?[ \t]*$", re.IGNORECASE)
 _UNRELEASED_LINK = re.compile(r"^\[unreleased\]:[ \t]*(?P<url>\S+)[ \t]*$", re.IGNORECASE)
+_KAC_SUBHEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
 # Keep a Changelog's headings for the label kinds of the pull requests
 _KAC_HEADINGS = {"major": "Changed", "minor": "Added", "patch": "Fixed"}
+_BOM = "\ufeff"
+
+# The file is split on "\n" only: a line keeps its "\r" (CRLF, or one CRLF line among LF
+# ones), and form feeds or U+2028 stay inside their line. Lines tagship writes end as the
+# file's do.
 
 
-def _token(version: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.])v?{re.escape(version)}(?![\w]|\.\d)")
+def _bare(row: str) -> str:
+    """A line without the carriage return of its CRLF ending, for matching."""
+    return row.removesuffix("\r")
+
+
+def _blank(row: str) -> bool:
+    return not _bare(row).strip(" \t")
+
+
+def names_version(row: str, version: str) -> bool:
+    """Whether a heading's text names exactly `version`: 1.2.0rc1, 1.2.0-rc.1 or 1.2.0.post1
+    name another release than 1.2.0 (and 1.2 is not 1.2.0, as tags compare)."""
+    wanted = _normalized(version)
+    return wanted is not None and any(
+        _normalized(m[0]) == wanted for m in _VERSION_TOKEN.finditer(_bare(row))
+    )
+
+
+def _normalized(text: str) -> str | None:
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return None
 
 
 def entries(notes: ReleaseNotes, fixes: str | None = None) -> list[tuple[str, str, list[str]]]:
@@ -49,59 +81,80 @@ def entries(notes: ReleaseNotes, fixes: str | None = None) -> list[tuple[str, st
 
 
 def is_keep_a_changelog(text: str) -> bool:
-    lines = text.splitlines()
-    return "keepachangelog.com" in text or any(_UNRELEASED.match(ln) for ln in lines)
+    lines = text.split("\n")
+    return "keepachangelog.com" in text or any(_UNRELEASED.match(_bare(ln)) for ln in lines)
 
 
 def has_section(text: str, version: str, suffix: str) -> bool:
     """Whether a heading already names `version` (a rerun must not add it twice)."""
-    lines = text.splitlines()
-    pattern = _token(version)
+    lines = [_bare(row) for row in text.split("\n")]
     for index, row in enumerate(lines):
         heading = _MD_HEADING.match(row) if suffix == "md" else None
         underlined = (
             suffix == "rst" and index + 1 < len(lines) and _RST_RULE.match(lines[index + 1])
         )
-        if (heading or underlined) and pattern.search(row):
+        if (heading or underlined) and names_version(row, version):
             return True
     return False
 
 
-def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
+def _trimmed(rows: list[str]) -> list[str]:
+    """`rows` without the blank lines around them."""
+    first = next((i for i, row in enumerate(rows) if not _blank(row)), len(rows))
+    last = next((i for i in range(len(rows) - 1, -1, -1) if not _blank(rows[i])), -1)
+    return rows[first : last + 1]
 
 
-def _kac_section(body: list[str], groups: list[tuple[str, str, list[str]]]) -> list[str]:
-    """The Unreleased body with the pull requests merged in under Keep a Changelog headings."""
-    order: list[str] = []
-    blocks: dict[str, list[str]] = {"": []}
-    current = ""
-    for row in body:
-        match = re.match(r"^###[ \t]+(.+?)[ \t]*$", row)
+def _block_ends(body: list[str]) -> dict[str, int]:
+    """The index of the last non-blank line of each `### Heading` block (the first block of a
+    heading written twice): where entries for that heading go."""
+    ends: dict[str, int] = {}
+    current: str | None = None
+    for index, row in enumerate(body):
+        match = _KAC_SUBHEADING.match(_bare(row))
         if match:
-            current = match[1]
-            order.append(current)
-            blocks[current] = []
-        elif row.strip():
-            blocks[current].append(row)
+            current = None if match[1] in ends else match[1]
+        if current is not None and not _blank(row):
+            ends[current] = index
+    return ends
+
+
+def _kac_section(body: list[str], groups: list[tuple[str, str, list[str]]], cr: str) -> list[str]:
+    """The Unreleased body, verbatim but for the blank lines around it, with the pull requests
+    added at the end of their Keep a Changelog heading's list (a heading it lacks comes last;
+    a hotfix's untitled lead line first)."""
+    body = _trimmed(body)
     known = "\n".join(body)
+    lead: list[str] = []
+    added: dict[str, list[str]] = {}
     for kind, title, rows in groups:
-        heading = _KAC_HEADINGS.get(kind, "Changed") if title else ""
-        new = [r for r in rows if (m := re.search(r"\(#\d+\)", r)) is None or m[0] not in known]
-        if heading not in blocks:
-            order.append(heading)
-            blocks[heading] = []
-        blocks[heading].extend(new)
-    out = [*blocks[""], ""] if blocks[""] else []
-    for heading in order:
-        if blocks[heading]:
-            out += [f"### {heading}", "", *blocks[heading], ""]
-    return out
+        new = [
+            r + cr for r in rows if (m := re.search(r"\(#\d+\)", r)) is None or m[0] not in known
+        ]
+        if not title:
+            lead += new
+        elif new:
+            added.setdefault(_KAC_HEADINGS.get(kind, "Changed"), []).extend(new)
+    ends = _block_ends(body)
+    inserts: dict[int, list[str]] = {}
+    tail: list[str] = []
+    for heading, rows in added.items():
+        at = ends.get(heading)
+        if at is None:
+            tail += [cr, f"### {heading}{cr}", cr, *rows]
+        else:  # right under a heading with no entries yet, after a blank line
+            alone = _KAC_SUBHEADING.match(_bare(body[at])) is not None
+            inserts[at] = [cr, *rows] if alone else rows
+    out = [*lead, *([cr] if lead and body else [])]
+    for index, row in enumerate(body):
+        out += [row, *inserts.get(index, [])]
+    out += tail if out else tail[1:]
+    return [*out, cr] if out else []
 
 
 def _kac_links(lines: list[str], version: str, tag: str) -> list[str]:
     for index, row in enumerate(lines):
-        match = _UNRELEASED_LINK.match(row)
+        match = _UNRELEASED_LINK.match(_bare(row))
         found = (
             re.search(r"(?P<base>.*/compare/)(?P<old>.+)\.\.\.HEAD$", match["url"])
             if match
@@ -109,33 +162,42 @@ def _kac_links(lines: list[str], version: str, tag: str) -> list[str]:
         )
         if found is None:
             continue
-        head = f"[Unreleased]: {found['base']}{tag}...HEAD"
-        link = f"[{version}]: {found['base']}{found['old']}...{tag}"
+        ending = row[len(_bare(row)) :]
+        head = f"[Unreleased]: {found['base']}{tag}...HEAD{ending}"
+        link = f"[{version}]: {found['base']}{found['old']}...{tag}{ending}"
         return [*lines[:index], head, link, *lines[index + 1 :]]
     return lines
 
 
 def _insert_kac(
-    lines: list[str], version: str, tag: str, date: str, groups: list[tuple[str, str, list[str]]]
+    lines: list[str],
+    groups: list[tuple[str, str, list[str]]],
+    *,
+    version: str,
+    tag: str,
+    date: str,
+    cr: str,
 ) -> list[str]:
-    start = next((i for i, ln in enumerate(lines) if _UNRELEASED.match(ln)), None)
+    # the empty string after the file's last "\n" belongs to no section
+    last = len(lines) - 1 if lines[-1] == "" else len(lines)
+    start = next((i for i, ln in enumerate(lines) if _UNRELEASED.match(_bare(ln))), None)
     if start is None:  # no Unreleased heading: before the newest release, as the format says
-        start = next((i for i, ln in enumerate(lines) if re.match(r"^##[ \t]+\[", ln)), len(lines))
+        start = next((i for i, ln in enumerate(lines) if re.match(r"^##[ \t]+\[", ln)), last)
         head, body, end = lines[:start], [], start
     else:
         end = next(
-            (i for i in range(start + 1, len(lines)) if re.match(r"^##?[ \t]", lines[i])),
-            len(lines),
+            (i for i in range(start + 1, last) if re.match(r"^##?[ \t]", lines[i])),
+            last,
         )
-        head, body = [*lines[: start + 1], ""], lines[start + 1 : end]
-    section = [f"## [{version}] - {date}", "", *_kac_section(body, groups)]
+        head, body = [*lines[: start + 1], cr], lines[start + 1 : end]
+    section = [f"## [{version}] - {date}{cr}", cr, *_kac_section(body, groups, cr)]
     return _kac_links([*head, *section, *lines[end:]], version, tag)
 
 
 def _newest_md(lines: list[str]) -> tuple[int, str] | None:
     for index, row in enumerate(lines):
-        match = _MD_HEADING.match(row)
-        if match and re.search(rf"(?<![\w.]){_VERSION}(?![\w])", match["title"]):
+        match = _MD_HEADING.match(_bare(row))
+        if match and _VERSION_TOKEN.search(match["title"]):
             return index, match["hashes"]
     return None
 
@@ -143,7 +205,7 @@ def _newest_md(lines: list[str]) -> tuple[int, str] | None:
 def _retitled(title: str, version: str, date: str) -> str:
     """A release heading's text with its version (keeping a `v`) and date replaced."""
     title = re.sub(
-        rf"(?<![\w.])(?P<v>v?){_VERSION.removeprefix('v?')}(?![\w])",
+        rf"(?<![\w.])(?P<v>v?){_VERSION.removeprefix('v?')}(?![\w]|\.\d)",
         lambda m: f"{m['v']}{version}",
         title,
         count=1,
@@ -152,32 +214,33 @@ def _retitled(title: str, version: str, date: str) -> str:
 
 
 def _insert_md(
-    lines: list[str], version: str, date: str, groups: list[tuple[str, str, list[str]]]
+    lines: list[str], version: str, date: str, groups: list[tuple[str, str, list[str]]], cr: str
 ) -> list[str]:
     newest = _newest_md(lines)
     if newest is None:
         # no release yet: under the file's title, if it has one
         at = 1 if lines and lines[0].startswith("# ") else 0
-        hashes, heading = "##", f"## {version} ({date})"
+        hashes, heading = "##", f"## {version} ({date}){cr}"
     else:
         at, hashes = newest
         heading = _retitled(lines[at], version, date)
     body: list[str] = []
     for _kind, title, rows in groups:
         body += [f"{hashes}# {title}", "", *rows, ""] if title else [*rows, ""]
+    body = [row + cr for row in body or ["No user-facing changes.", ""]]
     before = lines[:at]
-    if before and before[-1].strip():
-        before.append("")
-    return [*before, heading, "", *(body or ["No user-facing changes.", ""]), *lines[at:]]
+    if before and not _blank(before[-1]):
+        before.append(cr)
+    return [*before, heading, cr, *body, *lines[at:]]
 
 
 def _insert_rst(
-    lines: list[str], version: str, date: str, groups: list[tuple[str, str, list[str]]]
+    lines: list[str], version: str, date: str, groups: list[tuple[str, str, list[str]]], cr: str
 ) -> list[str]:
     newest = None
     for index in range(len(lines) - 1):
-        rule = _RST_RULE.match(lines[index + 1])
-        if rule and lines[index].strip() and re.search(_VERSION, lines[index]):
+        rule = _RST_RULE.match(_bare(lines[index + 1]))
+        if rule and not _blank(lines[index]) and _VERSION_TOKEN.search(_bare(lines[index])):
             newest = (index, rule["char"])
             break
     if newest is None:
@@ -186,22 +249,17 @@ def _insert_rst(
             hint="add the first release's section by hand; tagship adds the next ones",
         )
     at, char = newest
-    overline = at > 0 and lines[at - 1] == lines[at + 1]
+    overline = at > 0 and _bare(lines[at - 1]) == _bare(lines[at + 1])
     start = at - 1 if overline else at
-    title = _retitled(lines[at], version, date).strip()
+    title = _retitled(_bare(lines[at]), version, date).strip()
     line = char * len(title)  # an underline as long as its title, as docutils wants
     sub = next((c for c in "-~^\"'`" if c != char), "~")
     body: list[str] = []
     for _kind, name, rows in groups:
         body += [name, sub * len(name), "", *rows, ""] if name else [*rows, ""]
     heading = [line, title, line] if overline else [title, line]
-    return [
-        *lines[:start],
-        *heading,
-        "",
-        *(body or ["No user-facing changes.", ""]),
-        *lines[start:],
-    ]
+    new = [*heading, "", *(body or ["No user-facing changes.", ""])]
+    return [*lines[:start], *(row + cr for row in new), *lines[start:]]
 
 
 def insert_section(
@@ -213,29 +271,30 @@ def insert_section(
     date: str,
     groups: Sequence[tuple[str, str, list[str]]],
 ) -> str | None:
-    """The changelog with the release's section added; None when it already has one."""
+    """The changelog with the release's section added; None when it already has one. Every
+    byte outside the new section (and the moved Unreleased entries) stays as it was."""
     if has_section(text, version, suffix):
         return None
-    newline = _newline(text)
-    lines = text.splitlines()
+    bom = _BOM if text.startswith(_BOM) else ""  # a BOM belongs before the title
+    # new lines end as most of the file's do
+    cr = "\r" if 2 * text.count("\r\n") > text.count("\n") else ""
+    lines = text[len(bom) :].split("\n")
     if suffix == "rst":
-        new = _insert_rst(lines, version, date, list(groups))
+        new = _insert_rst(lines, version, date, list(groups), cr)
     elif is_keep_a_changelog(text):
-        new = _insert_kac(lines, version, tag, date, list(groups))
+        new = _insert_kac(lines, list(groups), version=version, tag=tag, date=date, cr=cr)
     else:
-        new = _insert_md(lines, version, date, list(groups))
-    ending = newline if text.endswith(("\n", "\r")) or not text else ""
-    return newline.join(new) + ending
+        new = _insert_md(lines, version, date, list(groups), cr)
+    return bom + "\n".join(new)
 
 
 def rst_section(text: str, version: str) -> str | None:
     """The reStructuredText section whose title names `version`, up to the next title
     underlined with the same character."""
     lines = text.splitlines()
-    pattern = _token(version)
     for index in range(len(lines) - 1):
         rule = _RST_RULE.match(lines[index + 1])
-        if rule is None or not pattern.search(lines[index]):
+        if rule is None or not names_version(lines[index], version):
             continue
         end = next(
             (

@@ -8,6 +8,7 @@ raises ConfigError when the file does not hold the version where it should.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,12 +22,10 @@ from tagship.core.pyproject import parse_toml
 if TYPE_CHECKING:
     from pathlib import Path
 
-# a module-level literal only: an indented one is a fallback inside try/except or a function,
-# and `__version__ = version("pkg")` (computed from the metadata) has no quote to match
-LITERAL = re.compile(
-    r"""^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)""",
-    re.MULTILINE,
-)
+# the string token of a literal: one quoted string, no prefix but r/u, no escape, one line
+_TOKEN = re.compile(r"""[rRuU]?(?P<q>['"])(?P<version>[^'"\\\r\n]+)(?P=q)""")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # Python's own newlines (not form feeds nor U+2028)
+_BOM = "\ufeff"
 # the files of a package that conventionally hold `__version__`
 LITERAL_FILES = ("__init__.py", "_version.py", "__version__.py", "__about__.py", "version.py")
 _PACKAGE_HEADER = re.compile(r"^\[\[package\]\][ \t]*\r?$", re.MULTILINE)
@@ -80,16 +79,51 @@ def version_files_value(value: Any) -> tuple[VersionFile, ...] | None:
     return tuple(entry for entry in entries if entry is not None)
 
 
+def _literals(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, value) of the version characters of each module-level `__version__`
+    literal, in order. Found by `ast`, so a line of a docstring, an indented fallback inside
+    try/except and `__version__ = version("pkg")` (computed from the metadata) never count."""
+    bom = len(_BOM) if text.startswith(_BOM) else 0
+    try:
+        tree = ast.parse(text[bom:])
+    except (SyntaxError, ValueError):
+        return []  # not a module Python can read: nothing tagship could rewrite safely
+    starts = [bom] + [m.end() for m in _LINE_END.finditer(text)]
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        named = any(isinstance(t, ast.Name) and t.id == "__version__" for t in targets)
+        if not named or not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+            continue
+        if value.end_lineno != value.lineno or value.end_col_offset is None:
+            continue  # a string over several lines is no plain literal
+        # ast counts columns in UTF-8 bytes; the line's own characters give the offsets
+        start = starts[value.lineno - 1]
+        line = text[start : starts[value.lineno] if value.lineno < len(starts) else len(text)]
+        raw = line.encode("utf-8")
+        before = len(raw[: value.col_offset].decode("utf-8"))
+        token = raw[value.col_offset : value.end_col_offset].decode("utf-8")
+        match = _TOKEN.fullmatch(token)
+        if match is not None:
+            at = start + before + match.start("version")
+            found.append((at, at + len(match["version"]), match["version"]))
+    return found
+
+
 def literal_version(text: str) -> str | None:
     """The first module-level `__version__` literal of a module, if it is a PEP 440 version."""
-    match = LITERAL.search(text)
-    if match is None:
-        return None
-    try:
-        Version(match["version"])
-    except InvalidVersion:
-        return None  # "unknown", "0+unknown"-style placeholders are not a duplicate
-    return match["version"]
+    for _start, _end, value in _literals(text):
+        try:
+            Version(value)
+        except InvalidVersion:
+            return None  # "unknown", "0+unknown"-style placeholders are not a duplicate
+        return value
+    return None
 
 
 def _splice(text: str, spans: list[tuple[int, int]], new: str) -> str:
@@ -100,8 +134,7 @@ def _splice(text: str, spans: list[tuple[int, int]], new: str) -> str:
 
 def rewrite_literal(text: str, new: str) -> str:
     """A module with every module-level `__version__` literal set to `new`."""
-    spans = [m.span("version") for m in LITERAL.finditer(text)]
-    return _splice(text, spans, new)
+    return _splice(text, [(start, end) for start, end, _value in _literals(text)], new)
 
 
 def rewrite_uv_lock(text: str, path: Path, name: str, new: str) -> tuple[str, str] | None:
@@ -142,21 +175,31 @@ def rewrite_uv_lock(text: str, path: Path, name: str, new: str) -> tuple[str, st
     )
 
 
-def rewrite_version_file(text: str, entry: VersionFile, old: str, new: str) -> str:
+def rewrite_version_file(
+    text: str, entry: VersionFile, old: str, new: str, *, edited: bool = False
+) -> str:
     """A `version-files` file with the version replaced: where the pattern's `version` group
-    matched (exactly once, holding `old`), or without a pattern every whole `old`."""
+    matched (exactly once, holding `old`), or without a pattern every whole `old`.
+
+    `edited`: bump already rewrote the file as another carrier (pyproject.toml, uv.lock, a
+    `__version__` module) and the entry was checked against the file as it was; what that
+    edit already changed is left as it is, and only the rest is replaced."""
     if entry.pattern is None:
         # whole versions only: 1.2.3 is not inside 11.2.3, 1.2.30, 1.2.3.post1 or 1.2.3-1
         spans = [
             m.span() for m in re.finditer(rf"(?<![\w.+-]){re.escape(old)}(?![\w+-]|\.\w)", text)
         ]
-        if not spans:
+        if not spans and not edited:
             raise ConfigError(
                 f"version-files: {entry.path} does not mention the current version {old}",
                 hint="give the entry a pattern, or remove it from version-files",
             )
         return _splice(text, spans, new)
     matches = list(re.finditer(entry.pattern, text, re.MULTILINE))
+    if edited:
+        # the pattern's place holds `new` already when the other edit changed it
+        one = len(matches) == 1 and matches[0]["version"] == old
+        return _splice(text, [matches[0].span("version")], new) if one else text
     if len(matches) != 1:
         raise ConfigError(
             f"version-files: the pattern of {entry.path} matches {len(matches)} times "

@@ -147,14 +147,25 @@ def _release3(version: Version) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+def _same_epoch(current: Version, text: str) -> Version:
+    """`text` as a version in `current`'s epoch: a bump never leaves it (2!1.0 -> 2!1.0.1)."""
+    return Version(f"{current.epoch}!{text}" if current.epoch else text)
+
+
+def _pending(current: Version) -> bool:
+    """Whether `current` comes before its own release (1.0.0rc1, 1.0.0.dev3): then that
+    release is the next one. 1.0.0.post1.dev2 comes after 1.0.0."""
+    return current.pre is not None or (current.dev is not None and current.post is None)
+
+
 def _pre_bump(current: Version, phase: PrePhase) -> Version:
     """alpha, beta or rc: the next pre-release of that phase, never an earlier phase."""
     major, minor, patch = _release3(current)
     base = f"{major}.{minor}.{patch}"
     if current.pre is None:
         if current.is_devrelease and current.post is None:
-            return Version(f"{base}{phase}1")  # 1.0.0.dev3 -> 1.0.0a1 comes after it
-        return Version(f"{major}.{minor}.{patch + 1}{phase}1")
+            return _same_epoch(current, f"{base}{phase}1")  # 1.0.0.dev3 -> 1.0.0a1 is after it
+        return _same_epoch(current, f"{major}.{minor}.{patch + 1}{phase}1")
     have, number = current.pre
     if _PHASES.index(have) > _PHASES.index(phase):
         raise UsageError(
@@ -163,40 +174,50 @@ def _pre_bump(current: Version, phase: PrePhase) -> Version:
             hint=f"bump {_PART_OF[have]} or release instead",
         )
     if have != phase:
-        return Version(f"{base}{phase}1")
+        return _same_epoch(current, f"{base}{phase}1")
     # 1.0.0rc1.dev2 comes before 1.0.0rc1: its own pre-release is next
-    return Version(f"{base}{phase}{number if current.is_devrelease else number + 1}")
+    next_number = number if current.is_devrelease and current.post is None else number + 1
+    return _same_epoch(current, f"{base}{phase}{next_number}")
 
 
 def _dev_bump(current: Version) -> Version:
     if current.dev is not None:
         return Version(f"{str(current).rsplit('.dev', 1)[0]}.dev{current.dev + 1}")
-    if current.pre is not None:
-        major, minor, patch = _release3(current)
-        return Version(f"{major}.{minor}.{patch}{current.pre[0]}{current.pre[1] + 1}.dev1")
     major, minor, patch = _release3(current)
-    return Version(f"{major}.{minor}.{patch + 1}.dev1")
+    if current.pre is not None:
+        pre = f"{current.pre[0]}{current.pre[1] + 1}"
+        return _same_epoch(current, f"{major}.{minor}.{patch}{pre}.dev1")
+    return _same_epoch(current, f"{major}.{minor}.{patch + 1}.dev1")
 
 
 def _post_bump(current: Version) -> Version:
+    base = ".".join(str(p) for p in current.release)
     if current.pre is not None:
         raise UsageError(
             f"{current} is a pre-release; a post-release follows a final release",
             hint="bump release first, or rc for the next candidate",
         )
-    base = ".".join(str(p) for p in current.release)
+    if current.post is None and current.dev is not None:
+        raise UsageError(
+            f"{current} is a development release of {base}, which is not released yet: "
+            "a post-release follows a final release",
+            hint=f"bump release (to {base}) instead",
+        )
     if current.post is None:
-        return Version(f"{base}.post1")
+        return _same_epoch(current, f"{base}.post1")
     # 1.0.0.post1.dev2 comes before 1.0.0.post1: that post-release is next
-    return Version(f"{base}.post{current.post + (0 if current.is_devrelease else 1)}")
+    return _same_epoch(current, f"{base}.post{current.post + (0 if current.is_devrelease else 1)}")
 
 
 def _final(current: Version) -> Version:
-    """`release`: drop the pre-release and dev parts (a post-release keeps its number)."""
+    """`release`: drop the pre-release and dev parts. A post-release of a final release keeps
+    its number (1.0.0.post1.dev2 -> 1.0.0.post1); one of a pre-release does not (1.0.0rc1.post1
+    -> 1.0.0)."""
     if current.pre is None and current.dev is None:
         raise UsageError(f"{current} is already a final release", hint="bump major, minor or patch")
     base = ".".join(str(p) for p in current.release)
-    return Version(base if current.post is None else f"{base}.post{current.post}")
+    keep_post = current.post is not None and current.pre is None
+    return _same_epoch(current, f"{base}.post{current.post}" if keep_post else base)
 
 
 def bump(current: Version, part: BumpPart) -> Version:
@@ -214,14 +235,14 @@ def bump(current: Version, part: BumpPart) -> Version:
     if part == "dev":
         return _dev_bump(current)
     major, minor, patch = _release3(current)
-    pre_pending = current.is_prerelease
+    pending = _pending(current)
     if part == "major":
-        stays = pre_pending and minor == 0 and patch == 0
-        return Version(f"{major}.0.0" if stays else f"{major + 1}.0.0")
+        stays = pending and minor == 0 and patch == 0
+        return _same_epoch(current, f"{major}.0.0" if stays else f"{major + 1}.0.0")
     if part == "minor":
-        stays = pre_pending and patch == 0
-        return Version(f"{major}.{minor}.0" if stays else f"{major}.{minor + 1}.0")
-    return Version(f"{major}.{minor}.{patch}" if pre_pending else f"{major}.{minor}.{patch + 1}")
+        stays = pending and patch == 0
+        return _same_epoch(current, f"{major}.{minor}.0" if stays else f"{major}.{minor + 1}.0")
+    return _same_epoch(current, f"{major}.{minor}.{patch if pending else patch + 1}")
 
 
 def next_version(current: Version, spec: str) -> Version:

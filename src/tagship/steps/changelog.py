@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Literal
 from tagship.adapters.files import write_atomic
 from tagship.adapters.project_files import read_exact
 from tagship.core.changelog import CHANGELOG_NAMES, entries, insert_section
-from tagship.core.errors import ServiceError, UsageError
+from tagship.core.errors import ConfigError, ServiceError, UsageError
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
 from tagship.steps.builder import find_program
-from tagship.steps.version_files import FileEdit
+from tagship.steps.version_files import FileEdit, repository_top
 
 if TYPE_CHECKING:
     from datetime import date
@@ -62,6 +62,18 @@ def find_changelog(root: Path) -> Path | None:
     return next((root / n for n in CHANGELOG_NAMES if (root / n).is_file()), None)
 
 
+def _target(workspace: Workspace, path: Path) -> Path:
+    """The file to rewrite: a symlinked changelog's target (the link stays a link), which
+    must be inside the repository."""
+    top, resolved = repository_top(workspace), path.resolve()
+    if not resolved.is_relative_to(top):
+        raise ConfigError(
+            f"{path.name} is a symlink to {resolved}, outside the repository {top}",
+            hint="tagship only writes files of the repository: add the section by hand",
+        )
+    return resolved
+
+
 def _fixes(workspace: Workspace, notes: ReleaseNotes) -> str | None:
     """On a hotfix branch, the release it fixes (the notes start there): `hotfix finish` wants
     the patch's notes to name it."""
@@ -85,6 +97,7 @@ def plan_changelog(
             f"no changelog file in {workspace.root} ({', '.join(CHANGELOG_NAMES)})",
             hint="create CHANGELOG.md with a '# Changelog' title; tagship adds the sections",
         )
+    path = _target(workspace, path)
     before = read_exact(path)
     after = insert_section(
         before,
