@@ -260,6 +260,7 @@ def test_bump_changelog_commits_the_section_with_the_version(released: Repo, cli
     result = cli("-C", str(released.path), "bump", "minor", "--changelog", "--commit")
     assert result.code == 0, result.err
     assert "added the 1.3.0 section to CHANGELOG.md" in result.out
+    assert "  and CHANGELOG.md section\n" in result.out  # it held no older version
     assert git(released.path, "status", "--porcelain") == ""
     changed = git(released.path, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == ["CHANGELOG.md", "pyproject.toml"]

@@ -56,7 +56,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     verb = "bumped" if result.written else "would bump"
     line(f"{verb} {result.old} -> {result.new} in {result.where}")
     for edit in result.edits[1:]:
-        line(f"  and {edit.what}" + (f" (was {edit.old})" if edit.old != result.old else ""))
+        # a stale copy says what it held; a changelog section holds only the new version
+        stale = edit.old not in (result.old, result.new)
+        line(f"  and {edit.what}" + (f" (was {edit.old})" if stale else ""))
     for note in result.notes:
         line(f"note: {note}")
     if result.changelog is not None:
