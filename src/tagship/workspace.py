@@ -30,6 +30,7 @@ from tagship.core.versions import (
     tag_for,
     tag_glob,
     try_version_from_tag,
+    version_from_tag,
 )
 
 if TYPE_CHECKING:
@@ -114,6 +115,13 @@ class Workspace:
         if self._memo.version is None:
             self._memo.version = self._read_version(source)
         return self._memo.version
+
+    def expected_version(self) -> Version:
+        """The version the artifacts must carry: the tag's in a tag-triggered CI run, else
+        HEAD's."""
+        if self.env.get("GITHUB_REF_TYPE") == "tag" and self.env.get("GITHUB_REF_NAME"):
+            return version_from_tag(self.env["GITHUB_REF_NAME"], self.config.tag_format)
+        return self.version()
 
     def _read_version(self, source: VersionSource) -> Version:
         if source.kind == "backend":

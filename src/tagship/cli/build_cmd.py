@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
-from tagship.cli.render import line, markdown_table, progress_display, step_summary
-from tagship.core.manifest import MANIFEST_NAME
+from tagship.cli.render import line, progress_display
 from tagship.core.release_plan import BUILD
 from tagship.steps.build import build_artifacts, built_summary
 from tagship.steps.builder import BuildFailedError
@@ -17,10 +16,8 @@ from tagship.steps.verify import VerificationError
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
 
     from tagship.cli.context import Context
-    from tagship.core.manifest import Manifest
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,30 +41,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "`uv build` when reuse-build-env = false), else python -m build; uv: always a fresh "
         "`uv build`; build: python -m build",
     )
-
-
-def show_manifest(
-    manifest: Manifest, directory: Path, env: Mapping[str, str], title: str = "tagship build"
-) -> None:
-    rows = [(f.name, f.kind, str(f.size), f.sha256) for f in manifest.files]
-    for name, kind, size, sha256 in rows:
-        line(f"{kind}\t{name}\t{size} bytes\tsha256 {sha256}")
-    line(f"manifest\t{directory / MANIFEST_NAME}")
-    step_summary(
-        env,
-        f"### {title}: {manifest.project} {manifest.version}\n\n"
-        + markdown_table(("file", "kind", "size", "sha256"), rows),
-    )
-
-
-def show_problems(error: VerificationError | BuildFailedError) -> None:
-    """Everything that failed, before the one-line error the CLI prints."""
-    if isinstance(error, VerificationError):
-        for problem in error.problems:
-            sys.stderr.write(f"  FAIL {problem}\n")
-    else:
-        for text in error.output.splitlines():
-            sys.stderr.write(f"  | {text}\n")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.build_cmd import show_manifest, show_problems
+from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.core.release_plan import PROMOTE, TAGGED

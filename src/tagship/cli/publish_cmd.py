@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.build_cmd import show_problems
+from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
 from tagship.cli.render import line, markdown_table, step_summary, table

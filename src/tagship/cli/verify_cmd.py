@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.cli.build_cmd import show_problems
+from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
 from tagship.steps.artifacts import load_manifest
-from tagship.steps.build import expected_version
 from tagship.steps.verify import Expected, VerificationError, verify_build
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     directory = in_project(workspace, args.dir)
     expected = Expected(
-        workspace.name, expected_version(workspace), workspace.config.allow_top_level
+        workspace.name, workspace.expected_version(), workspace.config.allow_top_level
     )
     has_manifest = (directory / MANIFEST_NAME).is_file()
     # with a manifest, the recorded bytes first: a changed file is an integrity failure (exit 4)

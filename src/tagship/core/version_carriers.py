@@ -8,15 +8,14 @@ raises ConfigError when the file does not hold the version where it should.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from tagship.core.errors import ConfigError
+from tagship.core.names import normalized_name
 from tagship.core.pyproject import parse_toml
 
 if TYPE_CHECKING:
@@ -83,6 +82,8 @@ def _literals(text: str) -> list[tuple[int, int, str]]:
     """(start, end, value) of the version characters of each module-level `__version__`
     literal, in order. Found by `ast`, so a line of a docstring, an indented fallback inside
     try/except and `__version__ = version("pkg")` (computed from the metadata) never count."""
+    import ast  # noqa: PLC0415 - only bump and check-tag read modules; every start pays not
+
     bom = len(_BOM) if text.startswith(_BOM) else 0
     try:
         tree = ast.parse(text[bom:])
@@ -141,13 +142,13 @@ def rewrite_uv_lock(text: str, path: Path, name: str, new: str) -> tuple[str, st
     """(new text, old version) of `uv.lock` with the project's own entry at `new`; None when
     the lock has no versioned entry for the project (a dynamic version uv does not record)."""
     data = parse_toml(text, path)  # a lock that is not TOML is the user's to repair
-    wanted = canonicalize_name(name)
+    wanted = normalized_name(name)
     packages = data.get("package", [])
     own = [
         p
         for p in packages
         if isinstance(p, dict)
-        and canonicalize_name(str(p.get("name", ""))) == wanted
+        and normalized_name(str(p.get("name", ""))) == wanted
         and isinstance(p.get("source"), dict)
         and ({"editable", "virtual"} & set(p["source"]))
     ]

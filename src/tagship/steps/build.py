@@ -24,7 +24,7 @@ from packaging.utils import parse_wheel_filename as _wheel_name
 from tagship.adapters.process import run, without_secrets
 from tagship.core.errors import GateError
 from tagship.core.manifest import MANIFEST_NAME, Manifest
-from tagship.core.versions import tag_for, version_from_tag
+from tagship.core.versions import tag_for
 from tagship.steps.artifacts import (
     DistFile,
     dist_files,
@@ -71,14 +71,6 @@ class BuildResult:
 def built_summary(result: BuildResult) -> str:
     names = ", ".join(f.name for f in result.manifest.files)
     return f"{names} (verified, SOURCE_DATE_EPOCH {result.manifest.source_date_epoch})"
-
-
-def expected_version(workspace: Workspace) -> Version:
-    """The version the artifacts must carry: the tag's in a tag-triggered CI run, else HEAD's."""
-    env = workspace.env
-    if env.get("GITHUB_REF_TYPE") == "tag" and env.get("GITHUB_REF_NAME"):
-        return version_from_tag(env["GITHUB_REF_NAME"], workspace.config.tag_format)
-    return workspace.version()
 
 
 def _version_of(name: str) -> Version | None:
@@ -194,7 +186,7 @@ def build_artifacts(
             "a release build must be of HEAD",
             hint="commit or stash them, or pass --allow-dirty for a trial build",
         )
-    version = expected_version(workspace)
+    version = workspace.expected_version()
     replaced = _previous_files(out_dir, version, clean=clean)
     chosen = select_builder(builder, workspace.env, runner, python)
     progress(f"building {workspace.name} {version} with {chosen.version}")

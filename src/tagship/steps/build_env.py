@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -23,9 +22,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from tagship.core.errors import ConfigError, GateError
 
@@ -213,6 +209,12 @@ def satisfies(environment: BuildEnvironment, requirements: Iterable[str]) -> boo
     `[build-system] requires` (maturin asks for cffi, older setuptools for wheel): then the
     reused environment builds, as a PEP 517 frontend would skip installing them. A requirement
     that cannot be parsed counts as missing, so the fresh environment's installer judges it."""
+    # asked only when a backend wants more: the imports stay off every other command's start
+    import importlib.metadata  # noqa: PLC0415
+
+    from packaging.requirements import InvalidRequirement, Requirement  # noqa: PLC0415
+    from packaging.utils import canonicalize_name  # noqa: PLC0415
+
     root = environment.python.parent.parent
     sites = [str(p) for p in (*root.glob("lib/python*/site-packages"), root / "Lib/site-packages")]
     installed = {

@@ -27,7 +27,6 @@ from tagship.steps.artifacts import (
     manifest_entry,
     move_into,
 )
-from tagship.steps.build import expected_version
 from tagship.steps.verify import VerifyReport, verify_artifacts
 
 if TYPE_CHECKING:
@@ -99,14 +98,14 @@ def _replaced(out_dir: Path, names: set[str]) -> list[Path]:
 
 def merge_manifest(workspace: Workspace, out_dir: Path, sources: Sequence[Path]) -> MergeResult:
     """Copy every distribution file of `sources` into `out_dir`, verify them together against
-    the project and its expected version (see `steps.build.expected_version`), and write their
+    the project and its expected version (see `Workspace.expected_version`), and write their
     manifest for HEAD. GateError (exit 1) on any problem, before `out_dir` changes."""
     git = workspace.require_git()
     out_dir = out_dir.resolve()
     sources = [s.resolve() for s in sources]
     found = _collect(sources)
     replaced = _replaced(out_dir, set(found))
-    version = expected_version(workspace)
+    version = workspace.expected_version()
     with tempfile.TemporaryDirectory(prefix="tagship-merge-") as tmp:
         staging = Path(tmp)
         for name, path in found.items():

@@ -17,7 +17,6 @@ from tagship.core.config import credential_variables
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.official import require_ci_for_official
 from tagship.steps.artifacts import upload_body
-from tagship.steps.verify import verify_build
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -142,6 +141,9 @@ def publish(
     """Upload the manifest's files that the index does not have yet, once the directory
     passed verification against `expected`."""
     require_ci_for_official(index, env)
+    # the verification (and packaging's metadata parser) only when something is published
+    from tagship.steps.verify import verify_build  # noqa: PLC0415
+
     verify_build(directory, manifest, expected)
     existing = index_hashes(lookup, manifest.project)
     for entry in manifest.files:

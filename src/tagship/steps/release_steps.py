@@ -10,12 +10,10 @@ from tagship.core.config import credentials
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
-from tagship.steps.build import expected_version
 from tagship.steps.outbox import clear_outboxes, read_outboxes
 from tagship.steps.publish import publish
 from tagship.steps.publishing import attestations_for, simple_index, upload_credentials
 from tagship.steps.record import Appended, append_all, record
-from tagship.steps.verify import Expected
 from tagship.steps.verify_install import InstallTarget, verify_install
 from tagship.steps.wait import wait_visible
 
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
     from tagship.steps.publish import FileOutcome, Ledger, PublishResult
+    from tagship.steps.verify import Expected
     from tagship.steps.verify_install import Installer, InstallReport
     from tagship.steps.wait import WaitResult
     from tagship.workspace import Workspace
@@ -63,7 +62,9 @@ def publish_files(
 
 def expected_artifacts(workspace: Workspace) -> Expected:
     """What the release's files must be: this project, the version due, its allowed entries."""
-    return Expected(workspace.name, expected_version(workspace), workspace.config.allow_top_level)
+    from tagship.steps.verify import Expected  # noqa: PLC0415 - wait and install need it not
+
+    return Expected(workspace.name, workspace.expected_version(), workspace.config.allow_top_level)
 
 
 def require_publishable(workspace: Workspace, index: IndexConfig) -> None:

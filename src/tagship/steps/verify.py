@@ -282,7 +282,7 @@ def verify_artifacts(
 @dataclass(frozen=True)
 class Expected:
     """What a build directory must hold: the project's name and the version due (see
-    `steps.build.expected_version`), and the top-level entries a wheel may install."""
+    `Workspace.expected_version`), and the top-level entries a wheel may install."""
 
     name: str
     version: Version

@@ -1,0 +1,42 @@
+"""How built and verified files are shown: the manifest's files, and what failed. Kept apart
+from `build_cmd` so that publish, verify-artifacts and promote do not import the builder."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from tagship.cli.render import line, markdown_table, step_summary
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.steps.verify import VerificationError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from tagship.core.manifest import Manifest
+    from tagship.steps.builder import BuildFailedError
+
+
+def show_manifest(
+    manifest: Manifest, directory: Path, env: Mapping[str, str], title: str = "tagship build"
+) -> None:
+    rows = [(f.name, f.kind, str(f.size), f.sha256) for f in manifest.files]
+    for name, kind, size, sha256 in rows:
+        line(f"{kind}\t{name}\t{size} bytes\tsha256 {sha256}")
+    line(f"manifest\t{directory / MANIFEST_NAME}")
+    step_summary(
+        env,
+        f"### {title}: {manifest.project} {manifest.version}\n\n"
+        + markdown_table(("file", "kind", "size", "sha256"), rows),
+    )
+
+
+def show_problems(error: VerificationError | BuildFailedError) -> None:
+    """Everything that failed, before the one-line error the CLI prints."""
+    if isinstance(error, VerificationError):
+        for problem in error.problems:
+            sys.stderr.write(f"  FAIL {problem}\n")
+    else:
+        for text in error.output.splitlines():
+            sys.stderr.write(f"  | {text}\n")
