@@ -44,6 +44,16 @@ class GitPlumbing(GitBase):
         sha = self.ref_sha(spec)  # cat-file alone exits 128 for "absent" and "broken" alike
         return None if sha is None else self._raw("cat-file", "blob", sha)
 
+    def read_blob_at(self, spec: str) -> str | None:
+        """The text of the blob `spec` names (`COMMIT^{commit}:path`), in one git call; None
+        when it names nothing, or an object that is not a blob."""
+        out = self._raw("cat-file", "--batch", stdin=f"{spec}\n")
+        header, _, content = out.partition("\n")
+        fields = header.split(" ")
+        if len(fields) != 3 or fields[1] != "blob":  # noqa: PLR2004 - sha, type, size
+            return None  # "<spec> missing", or another kind of object
+        return content.removesuffix("\n")  # the newline --batch adds after the content
+
     def write_blob(self, text: str) -> str:
         done = self._run("hash-object", "-w", "--stdin", stdin=text)
         if not done.ok:

@@ -15,6 +15,8 @@ from tagship.core.ledger import ChainCheck, split_lines, verify_chain
 from tagship.core.ledger_copies import Copy, compare_copies
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from tagship.adapters.git import Git
     from tagship.core.ledger_copies import CopyMismatch
 
@@ -35,8 +37,7 @@ def tracking_ref(remote: str) -> str:
 def stored_text(git: Git, commit: str) -> str:
     """The ledger file at `commit`; IntegrityError when it has none (or `commit` is a tree,
     a blob, or holds a directory by that name: pushed to the ref by someone else)."""
-    entry = git.ref_sha(f"{commit}^{{commit}}:{LEDGER_FILE}")
-    text = None if entry is None else git.read_blob(f"{entry}^{{blob}}")
+    text = git.read_blob_at(f"{commit}^{{commit}}:{LEDGER_FILE}")
     if text is None:
         raise IntegrityError(
             f"{LEDGER_REF} at {commit[:12]} holds no {LEDGER_FILE}: not a tagship ledger",
@@ -65,15 +66,20 @@ def load_ref(git: Git, ref: str) -> tuple[str | None, str, ChainCheck]:
     return (commit, *load_commit(git, commit))
 
 
-def sync(git: Git, remote: str, *, moved: bool = False) -> str:
-    """Bring the remote's ledger into its tracking ref; returns that ref. `moved`: the
-    remote's head is known to have changed (a push was just rejected): fetch at once."""
+def sync(
+    git: Git, remote: str, *, moved: bool = False, refs: Mapping[str, str] | None = None
+) -> bool:
+    """Bring the remote's ledger into its tracking ref; whether it was fetched. `moved`: the
+    remote's head is known to have changed (a push was just rejected): fetch at once.
+    `refs`: the refs under refs/tagship/ as just read (else the tracking ref is read)."""
     tracking = tracking_ref(remote)
+    held = refs.get(tracking) if refs is not None else git.ref_sha(tracking)
     # ls-remote is one cheap round trip; fetch only when the remote head differs (for a
     # remote without a ledger, only to drop a stale copy: another job may be creating it)
-    if moved or git.remote_ref_sha(LEDGER_REF, remote) != git.ref_sha(tracking):
+    if moved or git.remote_ref_sha(LEDGER_REF, remote) != held:
         git.fetch_ref(LEDGER_REF, tracking, remote)
-    return tracking
+        return True
+    return False
 
 
 def find_mismatch(

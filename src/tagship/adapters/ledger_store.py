@@ -139,7 +139,8 @@ def read_ledger(git: Git, *, remote: str | None = "origin") -> ChainCheck:
     that holds every local record moves the local ref onto it."""
     if remote is None or not has_remote(git, remote):
         return load_ref(git, LEDGER_REF)[2]
-    commit, text, check = load_ref(git, sync(git, remote))
+    sync(git, remote)
+    commit, text, check = load_ref(git, tracking_ref(remote))
     if commit is None:
         # origin is behind: records appended before it existed (or after its ledger was
         # deleted) are the ledger until the next append pushes them (`local_only` tells)
@@ -258,9 +259,9 @@ def _base(git: Git, remote: str, *, online: bool, rejected: bool) -> _Base:
     ref's. `rejected`: the last try's push was. IntegrityError when the chain is broken or
     lacks or changes a local record."""
     tracking = tracking_ref(remote)
-    if online:
-        sync(git, remote, moved=rejected)
     refs = git.refs(_REFS)
+    if online and sync(git, remote, moved=rejected, refs=refs):
+        refs = git.refs(_REFS)  # the fetch moved the tracking ref
     commit = refs.get(tracking if online and tracking in refs else LEDGER_REF)
     text, check = load_commit(git, commit)
     if check.problem is not None:
