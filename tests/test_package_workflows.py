@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from pytest_httpserver import HTTPServer
 
-    from conftest import Cli, CliResult
+    from conftest import Cli, CliResult, MakeRepo
     from tagship.flows.sample import SampleRepo
 
 pytestmark = pytest.mark.integration
@@ -86,8 +86,16 @@ def test_init_writes_one_set_of_workflows_for_every_package(sample: SampleRepo, 
     lint = jobs["lint-ws-core"]
     assert lint["name"] == "lint (ws-core)"
     assert lint["needs"] == "packages"
-    assert lint["if"] == "contains(fromJSON(needs.packages.outputs.changed), 'ws-core')"
+    # skipped unless ws-core changed; run (and failed) when what changed is unknown
+    changed = "contains(fromJSON(needs.packages.outputs.changed), 'ws-core')"
+    assert lint["if"] == (
+        f"${{{{ !cancelled() && (needs.packages.result != 'success' || {changed}) }}}}"
+    )
+    known = lint["steps"][0]
+    assert known["if"] == "needs.packages.result != 'success'"
+    assert "exit 1" in known["run"]
     assert lint["defaults"] == {"run": {"working-directory": "packages/ws-core"}}
+    assert lint["env"] == {"TAGSHIP_PACKAGE": "ws-core"}
     assert lint["steps"][-1]["run"] == "ruff check ."
     installs = {
         job_id: step["run"]
@@ -104,18 +112,7 @@ def test_init_writes_one_set_of_workflows_for_every_package(sample: SampleRepo, 
         f"{check} ({name})" for check in CHECKS for name in ("ws-app", "ws-core", "ws-extra")
     }
 
-    dry = _workflow(work, "publish-testpypi.yml")
-    package = dry["on"]["workflow_dispatch"]["inputs"]["package"]
-    assert (package["type"], package["options"]) == ("choice", ["ws-app", "ws-core", "ws-extra"])
-    assert dry["env"] == {"TAGSHIP_PACKAGE": "${{ inputs.package }}"}
-    release = _workflow(work, "publish-pypi.yml")
-    tags = release["on"]["push"]["tags"]
-    assert sorted(tags) == ["ws-app-v*", "ws-core-v*", "ws-extra-v*"]
-    assert "env" not in release  # on a tag, the tag names the package
-    draft = _workflow(work, "release-draft.yml")["jobs"]["draft"]["steps"][-1]["run"]
-    names = ("ws-app", "ws-core", "ws-extra")
-    assert draft.splitlines() == [f"tagship --package {n} notes --github" for n in names]
-
+    _assert_publish_and_draft(work)
     git(work, "add", "--all")
     git(work, "commit", "--quiet", "-m", "workflows")
     _ok(cli("-C", str(work), "init", "--check", "--owner", "CharmAIOS", "--repo", "Charm"))
@@ -127,6 +124,22 @@ def test_init_writes_one_set_of_workflows_for_every_package(sample: SampleRepo, 
     _ok(cli("-C", str(work / "packages" / "ws-app"), "doctor"))
     _ok(cli("-C", str(work), "--package", "ws-core", "doctor"))
     _linted(work)
+
+
+def _assert_publish_and_draft(work: Path) -> None:
+    dry = _workflow(work, "publish-testpypi.yml")
+    package = dry["on"]["workflow_dispatch"]["inputs"]["package"]
+    assert (package["type"], package["options"]) == ("choice", ["ws-app", "ws-core", "ws-extra"])
+    assert dry["env"] == {"TAGSHIP_PACKAGE": "${{ inputs.package }}"}
+    release = _workflow(work, "publish-pypi.yml")
+    tags = release["on"]["push"]["tags"]
+    assert sorted(tags) == ["ws-app-v*", "ws-core-v*", "ws-extra-v*"]
+    assert "env" not in release  # on a tag, the tag names the package
+    steps = _workflow(work, "release-draft.yml")["jobs"]["draft"]["steps"]
+    names = ("ws-app", "ws-core", "ws-extra")
+    updates = [s for s in steps if s["name"].startswith("Update the draft release")]
+    assert [s["run"] for s in updates] == [f"tagship --package {n} notes --github\n" for n in names]
+    assert all(s["if"] == "${{ !cancelled() }}" for s in updates)  # one failing, the rest run
 
 
 def _linted(work: Path) -> None:
@@ -357,3 +370,111 @@ def test_a_package_owns_the_files_it_declares(
     refused = cli("-C", str(work), "--package", "ws-extra", "status")
     assert refused.code == 2
     assert "'../outside.json' is not inside the repository" in refused.err
+
+
+def test_what_a_change_makes_checked(
+    sample: SampleRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package's dependents are checked with it; a file moved between packages changes
+    both; a file no package owns (a shared ruff.toml) changes every package."""
+    work = sample.work
+
+    def since(base: str) -> list[str]:
+        return _changed(cli, monkeypatch, work, {"pull_request": {"base": {"sha": base}}}, **PULL)
+
+    base = _change(work, "packages/ws-core/src/ws_core/more.py", "core only")
+    assert since(base) == ["ws-app", "ws-core"]  # ws-app depends on ws-core
+    base = git(work, "rev-parse", "HEAD")
+    git(work, "mv", "packages/ws-extra/docs/usage.md", "packages/ws-app/docs/extra-usage.md")
+    git(work, "commit", "--quiet", "-m", "move a file from ws-extra to ws-app")
+    assert since(base) == ["ws-app", "ws-extra"]
+    base = _change(work, "ruff.toml", "shared lint settings")
+    assert since(base) == EVERY
+
+
+@pytest.mark.parametrize(
+    "pull",
+    [{"base": {"sha": "--output=OUT"}}, {"base": "x"}, []],
+    ids=["option-like-base", "base-not-an-object", "pull-not-an-object"],
+)
+def test_an_odd_event_checks_every_package(
+    sample: SampleRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pull: object
+) -> None:
+    _change(sample.work, "packages/ws-extra/src/ws_extra/more.py", "extra only")
+    out = tmp_path / "written-by-git"
+    event = json.loads(json.dumps({"pull_request": pull}).replace("OUT", str(out)))
+    assert _changed(cli, monkeypatch, sample.work, event, **PULL) == EVERY
+    assert not list(tmp_path.glob("written-by-git*"))  # the base was never given to git
+
+
+def test_check_jobs_install_every_local_dependency_and_quote_paths(
+    tmp_path: Path, cli: Cli
+) -> None:
+    members = (
+        Member("ws-core"),
+        Member("ws-mid", depends=(("ws-core", ">=0.1"),)),
+        Member("ws-top", depends=(("ws-mid", ">=0.1"),)),
+    )
+    made = create_workspace_sample(
+        tmp_path / "ws", members=members, indexes=INDEXES, checks=CHECKS, runner=run
+    )
+    git(made.work, "switch", "--quiet", "main")
+    _ok(cli("-C", str(made.work), "init"))
+    jobs = _workflow(made.work, "ci.yml")["jobs"]
+    install = next(s["run"] for s in jobs["lint-ws-top"]["steps"] if s["name"] == "Install tools")
+    assert "--editable ../ws-mid --editable ../ws-core --editable " in install
+
+
+def test_two_check_jobs_of_one_id_are_refused(sample: SampleRepo, cli: Cli) -> None:
+    root = sample.work / "pyproject.toml"
+    text = root.read_text().replace(
+        "[tool.tagship]\n", '[tool.tagship]\nrequired-checks = ["lint", "lint-ws"]\n'
+    )
+    root.write_text(
+        text.replace("[tool.tagship.checks]\n", '[tool.tagship.checks]\nlint-ws = "true"\n')
+    )
+    core = sample.work / "packages" / "ws-core"
+    core.rename(sample.work / "packages" / "core")  # packages core and ws-core would clash
+    extra = _member_pyproject(sample.work, "ws-extra")
+    extra.write_text(extra.read_text().replace('name = "ws-extra"', 'name = "core"'))
+    result = cli("-C", str(sample.work), "init")
+    assert result.code == 2
+    assert "two check jobs would be named lint-ws-core" in result.err
+
+
+def test_the_release_label_is_checked_for_the_repository(
+    sample: SampleRepo, cli: Cli, github: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github.expect_request(f"/repos/{gh.FULL}/issues/3/labels").respond_with_json(
+        [gh.label("release:patch")]
+    )
+    event = sample.work.parent / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 3}}))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    result = _ok(cli("-C", str(sample.work), "label-check"))
+    assert "pull request #3 carries release:patch" in result.out
+
+
+def test_one_package_in_a_member_directory_gets_the_workflows_at_the_root(
+    make_repo: MakeRepo, cli: Cli
+) -> None:
+    """A uv workspace whose one package is a member (a virtual root, a helper that is no
+    package): the workflows go to the repository's root and run in the member."""
+    member = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+    member += '[project]\nname = "core"\nversion = "0.1.0"\n'
+    repo = make_repo(
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/core/pyproject.toml": member,
+            "packages/helper/pyproject.toml": '[project]\nname = "helper"\nversion = "0"\n',
+        }
+    )
+    _ok(cli("-C", str(repo.path), "init", "--owner", "o", "--repo", "r"))
+    assert not (repo.path / "packages" / "core" / ".github").exists()
+    jobs = _workflow(repo.path, "ci.yml")["jobs"]
+    build = jobs["package-build-core"]
+    assert build["name"] == "package-build"  # one package: the checks keep their names
+    assert build["defaults"] == {"run": {"working-directory": "packages/core"}}
+    git(repo.path, "add", "--all")
+    git(repo.path, "commit", "--quiet", "-m", "workflows")
+    _ok(cli("-C", str(repo.path), "doctor"))

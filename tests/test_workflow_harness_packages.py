@@ -21,7 +21,7 @@ from test_workflow_harness import (  # noqa: F401 - kit, indexes and project are
     kit,
     project,
 )
-from workflow_harness import dispatch_event, pull_request_event, push_event
+from workflow_harness import dispatch_event, pull_request_event, push_event, run_workflow
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,7 +54,8 @@ def test_one_package_of_a_workspace_through_the_generated_workflows(
     assert project.sample is sample
     repo, github, full = project.repo, project.github, project.full
     base = _head(project)
-    # a pull request changing ws-core alone: its checks run, the others' are skipped
+    # a pull request changing ws-core: its checks run, and ws-app's (it depends on ws-core);
+    # ws-extra's are skipped
     git(repo.path, "switch", "--quiet", "--create", "feature/core")
     repo.write("packages/ws-core/src/ws_core/more.py", '"""More."""\n')
     repo.commit("Add more to ws-core")
@@ -62,9 +63,12 @@ def test_one_package_of_a_workspace_through_the_generated_workflows(
     git(repo.path, "push", "--quiet", "origin", f"{merge}:refs/pull/1/merge")
     pull = pull_request_event(full, 1, merge, "feature/core", [], base=base)
     checked = project.run("ci.yml", pull)
-    others = tuple(name for name in PACKAGES if name != "ws-core")
-    wanted = {"packages": "success", **_checks(("ws-core",), "success")}
-    assert _ran(checked) == {**wanted, **_checks(others, "skipped")}
+    wanted = {"packages": "success", **_checks(("ws-app", "ws-core"), "success")}
+    assert _ran(checked) == {**wanted, **_checks(("ws-extra",), "skipped")}
+    # the release label is the repository's check, one for every package
+    project.github.merged_pull(1, merge, ("release:minor",))
+    labels = project.run("release-label.yml", pull)
+    assert _ran(labels) == {"release-label": "success"}
 
     # merged: on the release branch every package is checked
     git(repo.path, "switch", "--quiet", "main")
@@ -74,7 +78,7 @@ def test_one_package_of_a_workspace_through_the_generated_workflows(
     main = project.run("ci.yml", push_event(full, "refs/heads/main", sha))
     assert _ran(main) == {"packages": "success", **_checks(PACKAGES, "success")}
 
-    github.merged_pull(1, sha, ("release:minor",))
+    github.merged_pull(1, sha, ("release:minor",))  # merged as main's head
     project.run("release-draft.yml", push_event(full, "refs/heads/main", sha))
     tag = "ws-core-v0.1.0"
     if not any(r["tag_name"] == tag and r["draft"] for r in github.releases):
@@ -94,3 +98,15 @@ def test_one_package_of_a_workspace_through_the_generated_workflows(
     assert git(repo.origin, "tag", "-l") == tag  # no other package was tagged
     assert [i.refused for i in indexes.values()] == [[], []]
     assert OWNER in full
+
+    # a change tagship cannot read: the packages job fails, and every check fails with it
+    # (skipped, they would pass branch protection)
+    git(repo.path, "switch", "--quiet", "--create", "feature/broken")
+    repo.write("packages/ws-extra/pyproject.toml", "oops = [\n")
+    repo.commit("Break ws-extra's pyproject.toml")
+    broken = git(repo.path, "rev-parse", "HEAD")
+    git(repo.path, "push", "--quiet", "origin", f"{broken}:refs/pull/2/merge")
+    event = pull_request_event(full, 2, broken, "feature/broken", [], base=tagged)
+    ci = repo.path / ".github" / "workflows" / "ci.yml"
+    failed = run_workflow(ci, event, project.machine, github, parallel=2)
+    assert set(_ran(failed).values()) == {"failure"}, _ran(failed)

@@ -82,6 +82,7 @@ class Machine:
         """The variables a GitHub-hosted runner gives every step of `job`."""
         for sub in ("home", "temp", "tool", "files"):
             (job.directory / sub).mkdir(parents=True, exist_ok=True)
+        self.workspace(job).mkdir(parents=True, exist_ok=True)  # GITHUB_WORKSPACE, empty
         run, pull = job.run, event.payload.get("pull_request")
         workflow_ref = f"{self.repository}/.github/workflows/{run.workflow}@{event.ref}"
         return {
@@ -156,7 +157,7 @@ def _checkout(inputs: Mapping[str, Any], job: Job, env: dict[str, str], machine:
     fetch-depth 0, else the one commit), check out the event's ref, no credentials kept."""
     _only(inputs, "checkout", {"persist-credentials", "fetch-depth"})
     event, workspace = job.run.event, machine.workspace(job)
-    workspace.mkdir(parents=True)
+    workspace.mkdir(parents=True, exist_ok=True)  # the runner made it, empty
     log = _git(workspace, env, "init", "--quiet", "--initial-branch=main")
     log += _git(workspace, env, "remote", "add", "origin", machine.origin.as_uri())
     if event.ref_type == "tag":

@@ -213,6 +213,7 @@ class _Run:
         failed = any(done[n].conclusion != "success" for n in needs(spec))
         context = {
             **context,
+            **{f"needs.{n}.result": done[n].conclusion for n in needs(spec)},
             **{
                 f"needs.{n}.outputs.{key}": value
                 for n in needs(spec)

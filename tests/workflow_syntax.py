@@ -4,12 +4,13 @@ change to what `tagship init` writes is noticed rather than half-emulated."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from workflow_expressions import ExpressionError, Parsed, evaluate_tree, parse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -17,15 +18,6 @@ if TYPE_CHECKING:
 
     from workflow_events import Event
 
-_CONTEXT = (
-    r"github\.(?:token|ref|ref_name|event_name)|inputs\.[A-Za-z_][\w-]*"
-    r"|matrix\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?"
-    r"|(?:needs|steps)\.[A-Za-z_][\w-]*\.outputs\.[A-Za-z_][\w-]*"
-)
-_VALUE = re.compile(rf"^({_CONTEXT})$")
-_COMPARE = re.compile(rf"^({_CONTEXT})\s*(==|!=)\s*'([^']*)'$")
-_CONTAINS = re.compile(rf"^contains\(fromJSON\(({_CONTEXT})\),\s*'([^']*)'\)$")
-_STATUS = re.compile(r"^(!\s*)?(success|failure|always|cancelled)\(\)$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 _WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "jobs", "env"}
 _JOB_KEYS = {
@@ -48,22 +40,24 @@ def _lookup(name: str, context: Mapping[str, str]) -> str:
     return context[name]
 
 
-def evaluate(expression: str, context: Mapping[str, str]) -> str | bool:
-    """One expression of the forms tagship generates: a context value (`github.token`,
-    `github.ref`, `github.ref_name`, `github.event_name`, `inputs.NAME`) or its comparison
-    with a string."""
-    text = expression.strip()
-    if match := _VALUE.match(text):
-        return _lookup(match[1], context)
-    if match := _COMPARE.match(text):
-        same = _lookup(match[1], context) == match[3]
-        return same if match[2] == "==" else not same
-    if match := _CONTAINS.match(text):
-        listed = json.loads(_lookup(match[1], context))
-        if not isinstance(listed, list):
-            raise Unsupported(f"fromJSON({match[1]}) is not a list: {listed!r}")
-        return match[2] in listed
-    raise Unsupported(f"expression not understood by the harness: ${{{{ {text} }}}}")
+def _parsed(text: str) -> Parsed:
+    try:
+        return parse(text)
+    except ExpressionError as exc:
+        raise Unsupported(f"expression not understood by the harness: {text!r}: {exc}") from None
+
+
+def _value(text: str, context: Mapping[str, str], *, failed: bool = False) -> object:
+    status = {"success": not failed, "failure": failed, "always": True, "cancelled": False}
+    try:
+        return evaluate_tree(_parsed(text).tree, lambda n: _lookup(n, context), status)
+    except ExpressionError as exc:
+        raise Unsupported(f"expression not understood by the harness: {text!r}: {exc}") from None
+
+
+def evaluate(expression: str, context: Mapping[str, str]) -> object:
+    """The value of one expression (workflow_expressions.py: what tagship generates)."""
+    return _value(expression.strip(), context)
 
 
 def substitute(text: str, context: Mapping[str, str]) -> str:
@@ -71,27 +65,25 @@ def substitute(text: str, context: Mapping[str, str]) -> str:
 
     def one(match: re.Match[str]) -> str:
         value = evaluate(match[1], context)
-        return str(value).lower() if isinstance(value, bool) else value
+        return str(value).lower() if isinstance(value, bool) else str(value)
 
     return EXPRESSION.sub(one, text)
 
 
 def condition(value: object, context: Mapping[str, str], *, failed: bool) -> bool:
     """An `if:` (bare, or wrapped in ${{ }}), `failed` telling whether a step before (or a
-    job needed) failed. A status function (`!cancelled()`, `always()`, `failure()`) decides
-    alone; any other condition holds only after success, as on GitHub. Nothing is cancelled."""
+    job needed) failed. A condition calling a status function (`!cancelled()`, `always()`,
+    `failure()`) decides alone; any other holds only after success, as on GitHub. Nothing
+    is cancelled."""
     if value is None:
         return not failed
     text = str(value).strip()
     if text.startswith("${{") and text.endswith("}}"):
         text = text[3:-2].strip()
-    if match := _STATUS.match(text):
-        verdict = {"success": not failed, "failure": failed, "always": True, "cancelled": False}
-        return verdict[match[2]] != bool(match[1])
-    result = evaluate(text, context)
+    result = _value(text, context, failed=failed)
     if not isinstance(result, bool):
-        raise Unsupported(f"if: {value!r} is not a comparison")
-    return result and not failed
+        raise Unsupported(f"if: {value!r} is not a condition")
+    return result if _parsed(text).has_status else result and not failed
 
 
 class Outputs(dict[str, str]):
@@ -118,7 +110,8 @@ def check_expressions(node: object, context: Mapping[str, str]) -> None:
             check_expressions(item, context)
     elif isinstance(node, str):
         for found in EXPRESSION.findall(node):
-            if not _STATUS.match(found.strip()):
+            _parsed(found.strip())  # every expression is one the harness reads
+            if not _parsed(found.strip()).has_status:
                 evaluate(found, context)
 
 

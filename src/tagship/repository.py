@@ -209,6 +209,15 @@ class Repository:
     def several(self) -> bool:
         return self.packages is not None and self.packages.several
 
+    @property
+    def packages_apart(self) -> bool:
+        """Whether the workflows at the root serve packages in directories of their own:
+        several, or one that is a member of a workspace rather than the root itself."""
+        packages = self.packages
+        return packages is not None and (
+            packages.several or packages.members[0].directory != packages.root
+        )
+
     def unchosen(self, name: str | None) -> bool:
         """Whether every package is in view: several, none named, -C inside none of them."""
         packages = self.packages
@@ -254,6 +263,11 @@ def declared_files(repository: Repository, package: Package) -> tuple[Path, ...]
     key = "tool.tagship.files"
     found = []
     for path in _globs(key, declared, pyproject):
+        if any(c in path for c in "*?["):
+            raise ConfigError(
+                f"`{key}` in {pyproject}: {path!r} is a pattern; files are named one by one",
+                hint="list each file or directory by its path from the repository's root",
+            )
         target = (root / path).resolve()
         if Path(path).is_absolute() or (target != root and root not in target.parents):
             raise ConfigError(

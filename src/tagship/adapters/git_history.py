@@ -45,7 +45,8 @@ class GitHistory(GitBase):
     def changed_between(self, base: str, head: str = "HEAD") -> list[str]:
         """The paths that differ between the merge base of `base` and `head`, and `head`
         (what a pull request or a push changes)."""
-        return self._paths("diff", "--name-only", "-z", f"{base}...{head}", "--")
+        # without rename detection: a file moved between packages changes both
+        return self._paths("diff", "--name-only", "--no-renames", "-z", f"{base}...{head}", "--")
 
     def unstage(self, paths: list[str]) -> None:
         """Put the index entries of `paths` back to HEAD's (the work tree is left alone)."""

@@ -72,6 +72,13 @@ class Context:
         )
         return replace(chosen, directory=self.project_dir.resolve())
 
+    def policy_workspace(self) -> Workspace:
+        """A workspace for a command that reads only what the packages of a repository share
+        (the release labels, the release branch): the chosen package's, else the first's."""
+        repository = self.repository()
+        every = self.every_package(repository)
+        return every[0] if every else self.workspace(repository)
+
     def every_package(self, repository: Repository) -> tuple[Workspace, ...] | None:
         """Each package's workspace when the repository holds several and the command line
         chose none (a command that can act on all of them); None: use `workspace()`."""

@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     repository = ctx.repository()
     packages = repository.packages
-    if packages is not None and packages.several:
+    if packages is not None and repository.packages_apart:
         # one set of workflows at the repository's root serves every package (or the one
         # --package names)
         every = ctx.every_package(repository) or (ctx.workspace(repository),)

@@ -173,7 +173,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
     repository = ctx.repository()
     workspace: Workspace | None = None
-    if repository.several:
+    if repository.packages_apart:
         from tagship.cli.init_several import several_packages_plan  # noqa: PLC0415
 
         plan, root = several_packages_plan(args, ctx, repository)

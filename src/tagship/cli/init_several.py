@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.init_cmd import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks
-from tagship.core.internal_deps import internal_dependencies
+from tagship.core.internal_deps import internal_dependencies, reachable
 from tagship.repository import open_package
 from tagship.steps import workflows
 from tagship.steps.build_matrix import wheel_builder
@@ -48,18 +48,22 @@ def _python(workspaces: list[Workspace]) -> str:
 
 
 def _with_local(members: list[Member], workspaces: list[Workspace]) -> list[Member]:
-    """Each member with the directories of its dependencies among the others."""
+    """Each member with the directories of the others it depends on, directly or through
+    another (its checks install them all from the repository)."""
     declared = {
         m.name: list(w.pyproject_data.get("project", {}).get("dependencies", []))
         for m, w in zip(members, workspaces, strict=True)
     }
     where = {m.name: w.root for m, w in zip(members, workspaces, strict=True)}
-    needs: dict[str, list[str]] = {}
+    direct: dict[str, list[str]] = {}
     for dependency in internal_dependencies(declared):
-        own = where[dependency.dependent]
-        path = Path(os.path.relpath(where[dependency.dependency], own)).as_posix()
-        needs.setdefault(dependency.dependent, []).append(path)
-    return [replace(m, local=tuple(dict.fromkeys(needs.get(m.name, [])))) for m in members]
+        direct.setdefault(dependency.dependent, []).append(dependency.dependency)
+    found = []
+    for member in members:
+        needed = reachable(member.name, direct)
+        paths = [Path(os.path.relpath(where[n], where[member.name])).as_posix() for n in needed]
+        found.append(replace(member, local=tuple(paths)))
+    return found
 
 
 def several_packages_plan(

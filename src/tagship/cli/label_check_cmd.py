@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(
             "no pull request to check", hint="pass --pr N, or run on a pull_request event"
         )
-    workspace = ctx.workspace()
+    workspace = ctx.policy_workspace()  # the labels are the repository's, whatever package
     client = GitHubClient.from_env(
         ctx.env, workspace.config, command="label-check", permission="pull-requests: read"
     )

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 from tagship.adapters.actions_event import read_event
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
+from tagship.core.internal_deps import internal_dependencies, reachable
 from tagship.repository import declared_files
-from tagship.steps.changed_packages import base_of_event, changed_packages
+from tagship.steps.changed_packages import Ownership, base_of_event, changed_packages
 
 if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.core.packages import Packages
+    from tagship.repository import Repository
 
 OUTPUT = "changed"  # the step output the CI workflow's check jobs read
 
@@ -30,6 +33,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--since", metavar="REF", help="with --changed: the commit to measure from")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def ownership(repository: Repository, packages: Packages) -> Ownership:
+    """What each package declares its own, and which packages depend on it (directly or
+    through another): a change to it is theirs to check too."""
+    declared = {p.name: declared_files(repository, p) for p in packages.members}
+    requirements = {
+        p.name: list(repository.data[p.directory].get("project", {}).get("dependencies", []))
+        for p in packages.members
+    }
+    users: dict[str, list[str]] = {}
+    for dependency in internal_dependencies(requirements):
+        users.setdefault(dependency.dependency, []).append(dependency.dependent)
+    dependents = {name: tuple(reachable(name, users)) for name in packages.names}
+    return Ownership(declared, dependents)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -52,8 +70,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             base, why = args.since, f"--since {args.since}"
         else:
             base, why = base_of_event(read_event(ctx.env), ctx.env, first.config)
-        declared = {p.name: declared_files(repository, p) for p in packages.members}
-        changed = changed_packages(packages, first.require_git(), base, why, declared)
+        changed = changed_packages(
+            packages, first.require_git(), base, why, ownership(repository, packages)
+        )
         names = changed.names
         line(f"{len(names)} of {len(packages.names)} packages: {changed.reason}")
         output = ctx.env.get("GITHUB_OUTPUT")

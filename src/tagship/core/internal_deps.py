@@ -63,3 +63,16 @@ def forced_releases(
         for dep in dependencies
         if dep.dependency in releasing and not dep.allows(releasing[dep.dependency])
     )
+
+
+def reachable(start: str, edges: Mapping[str, Iterable[str]]) -> list[str]:
+    """Every package reached from `start` along `edges` (what it depends on, or what
+    depends on it), nearest first, `start` itself left out."""
+    seen: list[str] = []
+    todo = list(edges.get(start, ()))
+    while todo:
+        name = todo.pop(0)
+        if name not in seen and name != start:
+            seen.append(name)
+            todo.extend(edges.get(name, ()))
+    return seen

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from tagship.core.errors import ServiceError
 from tagship.core.packages import touches
 
 if TYPE_CHECKING:
@@ -39,6 +38,14 @@ class Changed:
     reason: str
 
 
+def _field(payload: Mapping[str, Any], *keys: str) -> str | None:
+    """payload[k1][k2]... when every level is a mapping and the end a non-empty string."""
+    found: Any = payload
+    for key in keys:
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def base_of_event(
     event: Mapping[str, Any] | None, env: Mapping[str, str], config: Config
 ) -> tuple[str | None, str]:
@@ -47,11 +54,11 @@ def base_of_event(
     name = env.get("GITHUB_EVENT_NAME", "")
     payload = event or {}
     if name in ("pull_request", "pull_request_target"):
-        base = payload.get("pull_request", {}).get("base", {}).get("sha")
-        return (str(base), "the pull request's base") if base else (None, "no base in the event")
+        base = _field(payload, "pull_request", "base", "sha")
+        return (base, "the pull request's base") if base else (None, "no base in the event")
     if name == "merge_group":
-        base = payload.get("merge_group", {}).get("base_sha")
-        return (str(base), "the merge group's base") if base else (None, "no base in the event")
+        base = _field(payload, "merge_group", "base_sha")
+        return (base, "the merge group's base") if base else (None, "no base in the event")
     if name == "push":
         branch = env.get("GITHUB_REF_NAME", "")
         releasing = (config.release_branch, config.hotfix_branches)
@@ -59,45 +66,56 @@ def base_of_event(
             fnmatchcase(branch, pattern) for pattern in releasing
         ):
             return None, f"{branch} is a release branch: every package is checked"
-        before = payload.get("before")
+        before = _field(payload, "before")
         if before and before != _NO_COMMIT:
-            return str(before), "the commit before the push"
+            return before, "the commit before the push"
         return None, "a new branch: every package is checked"
     return None, f"a {name or 'local'} run: every package is checked"
 
 
+@dataclass(frozen=True)
+class Ownership:
+    """What makes a file a package's: its directory (less the packages nested in it), the
+    files it declares, and the packages that depend on it (their checks test it too)."""
+
+    declared: Mapping[str, tuple[Path, ...]]
+    dependents: Mapping[str, tuple[str, ...]]
+
+
 def changed_packages(
-    packages: Packages,
-    git: Git,
-    base: str | None,
-    why: str,
-    declared: Mapping[str, tuple[Path, ...]],
+    packages: Packages, git: Git, base: str | None, why: str, owners: Ownership
 ) -> Changed:
-    """The packages whose files (their directory, and what each `declared` its own) differ
-    between `base` and HEAD (every package without a base)."""
+    """The packages whose files differ between `base` and HEAD, with the packages that
+    depend on them; every package without a base, when the base is not in the history, or
+    when a file no package owns changed (shared configuration: the root's ruff.toml)."""
     if base is None:
         return Changed(packages.names, why)
-    try:
-        files = git.changed_between(base)
-    except ServiceError:
+    # an option-like base would be read by git as an option: it names no commit
+    known = None if base.startswith("-") else git.commit_of(base)
+    if known is None:
         return Changed(packages.names, f"{base[:12]} is not in the history: every package")
+    files = git.changed_between(known)
     top = git.root.resolve()
-    shared = [f for f in files if touches([f], SHARED)]
-    if shared:
-        return Changed(packages.names, f"{shared[0]} changed: every package")
 
     def relative(directory: Path) -> str:
         return directory.resolve().relative_to(top).as_posix()
 
-    found = []
+    owned: dict[str, list[str]] = {}
     for package in packages.members:
         # a package's directory less the packages nested in it (a root package's members)
         nested = [
-            relative(p.directory)
-            for p in packages.members
-            if package.directory in p.directory.parents
+            relative(other.directory)
+            for other in packages.members
+            if package.directory in other.directory.parents
         ]
-        own = [relative(package.directory), *map(relative, declared.get(package.name, ()))]
-        if touches(files, own, nested):
-            found.append(package.name)
-    return Changed(tuple(found), f"changed since {why} ({base[:12]}): {len(files)} files")
+        own = [relative(package.directory), *map(relative, owners.declared.get(package.name, ()))]
+        owned[package.name] = [f for f in files if touches([f], own, nested)]
+    shared = [f for f in files if touches([f], SHARED)]
+    shared += [f for f in files if not any(f in mine for mine in owned.values())]
+    if shared:
+        return Changed(packages.names, f"{shared[0]} is no one package's: every package")
+    found = {name for name, mine in owned.items() if mine}
+    for name in list(found):
+        found.update(owners.dependents.get(name, ()))
+    names = tuple(n for n in packages.names if n in found)
+    return Changed(names, f"changed since {why} ({base[:12]}): {len(files)} files")

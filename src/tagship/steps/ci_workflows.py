@@ -31,14 +31,19 @@ def ci_workflow(
 
 
 def check_jobs(
-    config: Config, tools: Toolchain, plans: Sequence[CheckPlan], reused: AbstractSet[str]
+    config: Config,
+    tools: Toolchain,
+    plans: Sequence[CheckPlan],
+    reused: AbstractSet[str],
+    pyproject: str | None = None,
 ) -> dict[str, Any]:
-    """The jobs of the required checks, by check name (all but `reused` and the label's)."""
+    """The jobs of the required checks, by check name (all but `reused` and the label's);
+    `pyproject`: how the jobs' messages name the file the checks are set in."""
     checks: dict[str, Any] = {}
     for plan in plans:
         if plan.name == LABEL_CHECK or plan.name in reused:
             continue
-        command = job_command(plan, str(config.pyproject.name))
+        command = job_command(plan, pyproject or str(config.pyproject.name))
         if plan.skipped or plan.command is None:
             steps = []  # nothing to install for a job that only reports
         else:

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +74,7 @@ def _same_policy(members: Sequence[Member]) -> Config:
             ("indexes", config.indexes, first.indexes),
             ("release-artifacts", config.release_artifacts, first.release_artifacts),
             ("python-version", config.python_version, first.python_version),
+            ("release-labels", config.release_labels, first.release_labels),
         ):
             if mine != theirs:
                 raise UsageError(
@@ -83,6 +86,14 @@ def _same_policy(members: Sequence[Member]) -> Config:
 
 
 _EDITABLE = "python -m pip install --editable "
+_JOB_ID = re.compile(r"[^A-Za-z0-9_-]")
+# a failed `packages` job must fail the checks: skipped, they would pass branch protection
+_KNOWN = {
+    "name": "Which packages changed is known",
+    "if": "needs.packages.result != 'success'",
+    "working-directory": ".",  # before the checkout: the package's directory is not there
+    "run": 'echo "::error::the packages job failed: every package\'s checks fail"; exit 1\n',
+}
 
 
 def _with_local(step: dict[str, Any], local: Sequence[str]) -> dict[str, Any]:
@@ -91,23 +102,35 @@ def _with_local(step: dict[str, Any], local: Sequence[str]) -> dict[str, Any]:
     run = step.get("run")
     if not local or not isinstance(run, str) or _EDITABLE not in run:
         return step
-    editable = "".join(f"--editable {directory} " for directory in local)
+    editable = "".join(f"--editable {shlex.quote(directory)} " for directory in local)
     return {**step, "run": run.replace(_EDITABLE, f"{_EDITABLE[:-11]}{editable}--editable ", 1)}
 
 
-def _check_jobs(member: Member, tools: Toolchain) -> dict[str, Any]:
+def _job_id(check: str, package: str) -> str:
+    """A job id GitHub takes (letters, digits, `_` and `-`, a letter or `_` first)."""
+    found = _JOB_ID.sub("-", f"{check}-{package}")
+    return found if found[:1].isalpha() or found[:1] == "_" else f"_{found}"
+
+
+def _check_jobs(member: Member, tools: Toolchain, *, several: bool) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for job_id, job in check_jobs(member.config, tools, member.plans, set()).items():
+    pyproject = f"{member.directory}/pyproject.toml".removeprefix("./")
+    changed = f"contains(fromJSON(needs.packages.outputs.changed), '{member.name}')"
+    for check, job in check_jobs(member.config, tools, member.plans, set(), pyproject).items():
         steps = [_with_local(step, member.local) for step in job["steps"]]
-        found[f"{job_id}-{member.name}"] = {
-            "name": f"{job['name']} ({member.name})",
+        shaped: dict[str, Any] = {
+            # the check's name on GitHub: the package's own when there are several
+            "name": github_check_names([job["name"]], member.name if several else None)[0],
             "needs": "packages",
-            "if": f"contains(fromJSON(needs.packages.outputs.changed), '{member.name}')",
+            "if": f"${{{{ !cancelled() && (needs.packages.result != 'success' || {changed}) }}}}",
             "runs-on": job["runs-on"],
             "permissions": job["permissions"],
-            "defaults": {"run": {"working-directory": member.directory}},
-            "steps": steps,
+            # tagship acts on this package wherever it runs (a root package's jobs too)
+            "env": {"TAGSHIP_PACKAGE": member.name},
         }
+        if any(step.get("uses") for step in steps):  # a job that checks out: its directory
+            shaped["defaults"] = {"run": {"working-directory": member.directory}}
+        found[_job_id(check, member.name)] = {**shaped, "steps": [_KNOWN, *steps]}
     return found
 
 
@@ -127,7 +150,14 @@ def several_ci_workflow(members: Sequence[Member], tools: Toolchain) -> dict[str
     inside = replace(tools, install=tools.install.replace(LOCK_FILE, lock))
     jobs: dict[str, Any] = {"packages": packages}
     for member in members:
-        jobs.update(_check_jobs(member, inside))
+        for job_id, job in _check_jobs(member, inside, several=len(members) > 1).items():
+            if job_id in jobs:
+                raise UsageError(
+                    f"two check jobs would be named {job_id}: {jobs[job_id]['name']} and "
+                    f"{job['name']}",
+                    hint="rename a required check (or a package) so that CHECK-PACKAGE differ",
+                )
+            jobs[job_id] = job
     return ci_frame(members[0].config, jobs)
 
 
@@ -157,11 +187,11 @@ def several_publish_workflow(
             "options": [m.name for m in members],
         }
     }
-    if scm:
+    if scm:  # required: a package whose version lives in git tags cannot dry-run without it
         inputs["version"] = {
-            "description": "for a package whose version comes from git tags: the version "
-            "about to be tagged (X.Y.Z)",
-            "required": False,
+            "description": "the version about to be tagged (X.Y.Z): what a package whose "
+            "version comes from git tags builds",
+            "required": True,
             "type": "string",
         }
     workflow["on"] = {"workflow_dispatch": {"inputs": inputs}}
@@ -174,8 +204,18 @@ def several_publish_workflow(
 def _draft(config: Config, tools: Toolchain, members: Sequence[Member]) -> dict[str, Any]:
     workflow = draft_workflow(config, tools)
     (job,) = workflow["jobs"].values()
-    update = job["steps"][-1]
-    update["run"] = "".join(f"tagship --package {m.name} notes --github\n" for m in members)
+    update = job["steps"].pop()
+    # one step per package, each run whatever the one before did: one failing package
+    # leaves the others' drafts current
+    job["steps"].extend(
+        {
+            **update,
+            "name": f"Update the draft release of {m.name}",
+            "if": "${{ !cancelled() }}",
+            "run": f"tagship --package {m.name} notes --github\n",
+        }
+        for m in members
+    )
     return workflow
 
 
@@ -185,7 +225,8 @@ def _rows(members: Sequence[Member]) -> tuple[CheckRow, ...]:
         for row in check_rows(member.plans, {}):
             if row.check == LABEL_CHECK and member is not members[0]:
                 continue  # the pull request's check, one for the repository
-            (name,) = github_check_names([row.check], member.name)
+            own = member.name if len(members) > 1 else None
+            (name,) = github_check_names([row.check], own)
             rows.append(replace(row, check=name))
     return tuple(rows)
 
