@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import github_payloads as gh
-from conftest import Cli, MakeRepo, Repo, git
+from conftest import STATIC_PYPROJECT, Cli, MakeRepo, Repo, git
 
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer
@@ -317,3 +317,20 @@ def test_wait_workflow_unknown_workflow(cli: Cli, repo: Repo, github: HTTPServer
     result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--workflow", "nope.yml")
     assert result.code == 2
     assert f"workflow nope.yml not found in {gh.FULL}" in result.err
+
+
+def test_bump_changelog_reads_the_pull_requests_from_github(
+    cli: Cli, make_repo: MakeRepo, github: HTTPServer
+) -> None:
+    changelog = "# Changelog\n\n## [Unreleased]\n\n## [0.4.22] - 2026-01-01\n\n- First.\n"
+    made = make_repo({"pyproject.toml": STATIC_PYPROJECT, "CHANGELOG.md": changelog})
+    made.tag("v0.4.22")
+    _serve_merged(github, "v0.4.22...main")
+    result = cli("-C", str(made.path), "bump", "minor", "--changelog")
+    assert result.code == 0, result.err
+    text = (made.path / "CHANGELOG.md").read_text()
+    assert "## [0.5.0] - " in text
+    assert "- Add streaming (#11) @alice" in text
+    assert "- Fix the crash (#12) @bob" in text
+    assert "Bump CI" not in text  # release:skip
+    assert text.endswith("## [0.4.22] - 2026-01-01\n\n- First.\n")
