@@ -274,6 +274,26 @@ CASES: dict[str, Case] = {
     "audit-bad-format": case("audit", "--index", "local", "--format", "xml", code=2),
     # -- init, doctor ---------------------------------------------------------
     "init-deep-set-key": case("--set", f"{DEEP_KEY}=1", "init", code=2),
+    # -- packages -------------------------------------------------------------
+    "packages-none-declared": case("packages", code=2, says="no packages are declared"),
+    "packages-members-outside": case(
+        "packages",
+        code=2,
+        setup=_append_pyproject('\n[tool.uv.workspace]\nmembers = ["../*"]\n'),
+        says="not inside the repository",
+    ),
+    "packages-unreadable-event": case(
+        "packages",
+        "--changed",
+        code=2,
+        # the root, built by uv as a package: a repository of one declared package
+        setup=_append_pyproject(
+            '\n[tool.uv.workspace]\nmembers = ["."]\n[tool.uv]\npackage = true\n'
+        ),
+        env={"GITHUB_EVENT_PATH": "/nonexistent/event.json", "GITHUB_EVENT_NAME": "push"},
+        says="cannot read the event payload",
+    ),
+    "packages-bad-format": case("packages", "--format", "xml", code=2),
     "init-unknown-flag": case("init", "--bogus", code=2),
     "doctor-bad-format": case("doctor", "--format", "xml", code=2),
     "doctor-broken-HEAD": case("doctor", code=3, setup=_corrupt("HEAD")),
@@ -349,7 +369,7 @@ def test_the_corpus_spans_every_command() -> None:
         "status", "version", "config", "build", "verify-artifacts", "publish", "wait",
         "verify-install", "dry-run", "tag", "release", "checks", "label-check", "notes",
         "github-release", "wait-workflow", "ledger", "audit", "init", "doctor", "hotfix",
-        "rollback", "bump", "check-tag",
+        "rollback", "bump", "check-tag", "packages",
     }  # fmt: skip
     covered = {next(a for a in c.argv if a in commands) for c in CASES.values()}
     assert covered == commands
