@@ -19,12 +19,12 @@ from packaging.utils import parse_wheel_filename
 from compiled_samples import SPECS, retag
 from servers import running_pypiserver
 from tagship.adapters.process import run
-from tagship.adapters.zizmor import find_tool
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.pyproject import loads
 from tagship.steps.build_matrix import CIBUILDWHEEL, MERGE, RUNNERS, is_compiled
 from tagship.steps.maturin_jobs import MATURIN_ACTION, MATURIN_VERSION, PLATFORMS
 from tagship.steps.repair import repair_linux_wheels
+from workflow_lint import assert_linted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -186,23 +186,7 @@ def _assert_accepted(cli: Cli, repo: Path, *options: str) -> None:
     assert report["findings"] == []
     assert doctor.code == 0
     assert {t["name"]: t["ran"] for t in report["tools"]}["zizmor"]
-    zizmor = find_tool("zizmor", {})
-    assert zizmor is not None
-    pedantic = subprocess.run(
-        [zizmor, "--offline", "--persona", "pedantic", "--format", "json", ".github/workflows"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert pedantic.returncode == 0, pedantic.stdout
-    actionlint = find_tool("actionlint", {})
-    if actionlint is not None:
-        workflows = sorted(str(p) for p in (repo / ".github/workflows").iterdir())
-        linted = subprocess.run(
-            [actionlint, "-no-color", *workflows], capture_output=True, text=True, check=False
-        )
-        assert linted.returncode == 0, linted.stdout
+    assert_linted(repo)
 
 
 @pytest.mark.integration

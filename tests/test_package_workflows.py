@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -13,9 +12,10 @@ import yaml
 import github_payloads as gh
 from conftest import git
 from tagship.adapters.process import run
-from tagship.adapters.zizmor import find_tool
 from tagship.flows.sample import SampleIndex
 from tagship.flows.workspace_sample import Member, create_workspace_sample
+from test_packages_flow import MEMBERS
+from workflow_lint import WORKFLOWS, assert_linted
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,17 +27,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.integration
 
-MEMBERS = (
-    Member("ws-core"),
-    Member("ws-app", depends=(("ws-core", ">=0.1,<0.2"),)),
-    Member("ws-extra"),
-)
 INDEXES = [
     SampleIndex("testpypi", "https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"),
     SampleIndex("pypi", "https://upload.pypi.org/legacy/", "https://pypi.org/simple/"),
 ]
 CHECKS = {"lint": "ruff check .", "tests": "python -m pytest"}
-WORKFLOWS = ".github/workflows"
 
 
 @pytest.fixture
@@ -123,7 +117,7 @@ def test_init_writes_one_set_of_workflows_for_every_package(sample: SampleRepo, 
     # from a package's directory, or naming one, doctor reads the repository's workflows
     _ok(cli("-C", str(work / "packages" / "ws-app"), "doctor"))
     _ok(cli("-C", str(work), "--package", "ws-core", "doctor"))
-    _linted(work)
+    assert_linted(work)
 
 
 def _assert_publish_and_draft(work: Path) -> None:
@@ -140,26 +134,6 @@ def _assert_publish_and_draft(work: Path) -> None:
     updates = [s for s in steps if s["name"].startswith("Update the draft release")]
     assert [s["run"] for s in updates] == [f"tagship --package {n} notes --github\n" for n in names]
     assert all(s["if"] == "${{ !cancelled() }}" for s in updates)  # one failing, the rest run
-
-
-def _linted(work: Path) -> None:
-    zizmor = find_tool("zizmor", {})
-    assert zizmor is not None
-    pedantic = subprocess.run(
-        [zizmor, "--offline", "--persona", "pedantic", "--format", "json", WORKFLOWS],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert pedantic.returncode == 0, pedantic.stdout
-    actionlint = find_tool("actionlint", {})
-    if actionlint is not None:
-        files = sorted(str(p) for p in (work / WORKFLOWS).iterdir())
-        linted = subprocess.run(
-            [actionlint, "-no-color", *files], capture_output=True, text=True, check=False
-        )
-        assert linted.returncode == 0, linted.stdout
 
 
 def _member_pyproject(work: Path, name: str) -> Path:

@@ -163,18 +163,9 @@ def create_sample(
         "tests/__init__.py": "",
         "tests/test_greet.py": TEST_TEXT.format(module=module),
     }
-    for relative, text in files.items():
-        target = work / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     git = ["git", "-C", str(work)]
     steps = [
-        ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(origin)],
-        [*git, "init", "--quiet", "--initial-branch=main"],
-        [*git, "config", "user.name", "tagship demo"],
-        [*git, "config", "user.email", "demo@tagship.invalid"],
-        [*git, "remote", "add", "origin", str(origin)],
-        [*git, "add", "--all"],
+        *new_repository(work, origin, files),
         [*git, "commit", "--quiet", "-m", f"Release {version}"],
         [*git, "tag", "--annotate", f"v{version}", "-m", f"Release v{version}"],
         [*git, "switch", "--quiet", "--create", "feature/loud"],
@@ -182,20 +173,44 @@ def create_sample(
     run_all(runner, steps)
     with (work / "src" / module / "__init__.py").open("a", encoding="utf-8") as handle:
         handle.write(_FEATURE)
+    merge_feature(runner, work, "feature/loud", "Add greet_loudly")
+    return SampleRepo(work, origin, module)
+
+
+def new_repository(work: Path, origin: Path, files: dict[str, str]) -> list[list[str]]:
+    """Write `files` into `work`; the git commands that make it a repository with them
+    staged, a bare `origin` beside it (the demo's identity, as a maintainer's)."""
+    for relative, text in files.items():
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    git = ["git", "-C", str(work)]
+    return [
+        ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(origin)],
+        [*git, "init", "--quiet", "--initial-branch=main"],
+        [*git, "config", "user.name", "tagship demo"],
+        [*git, "config", "user.email", "demo@tagship.invalid"],
+        [*git, "remote", "add", "origin", str(origin)],
+        [*git, "add", "--all"],
+    ]
+
+
+def merge_feature(runner: Runner, work: Path, branch: str, subject: str) -> None:
+    """Commit the work on `branch`, merge it into main as pull request #1 labelled
+    release:minor, and push main and the tags."""
+    git = ["git", "-C", str(work)]
     message = (
-        "Merge pull request #1 from demo/feature/loud\n\n"
-        "Add greet_loudly\n\nRelease-Label: release:minor"
+        f"Merge pull request #1 from demo/{branch}\n\n{subject}\n\nRelease-Label: release:minor"
     )
     run_all(
         runner,
         [
-            [*git, "commit", "--quiet", "--all", "-m", "Add greet_loudly"],
+            [*git, "commit", "--quiet", "--all", "-m", subject],
             [*git, "switch", "--quiet", "main"],
-            [*git, "merge", "--quiet", "--no-ff", "feature/loud", "-m", message],
+            [*git, "merge", "--quiet", "--no-ff", branch, "-m", message],
             [*git, "push", "--quiet", "origin", "main", "--tags"],
         ],
     )
-    return SampleRepo(work, origin, module)
 
 
 def run_all(runner: Runner, commands: list[list[str]]) -> None:

@@ -20,6 +20,8 @@ from tagship.flows.sample import (
     check_commands,
     check_lines,
     index_tables,
+    merge_feature,
+    new_repository,
     run_all,
     toml_string,
 )
@@ -110,10 +112,6 @@ def create_workspace_sample(
     }
     for member in members:
         files.update(_member_files(member, version))
-    for relative, text in files.items():
-        target = work / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     git = ["git", "-C", str(work)]
     tags = [
         [*git, "tag", "--annotate", f"{m.name}-v{version}", "-m", f"Release {m.name} {version}"]
@@ -122,12 +120,7 @@ def create_workspace_sample(
     run_all(
         runner,
         [
-            ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(origin)],
-            [*git, "init", "--quiet", "--initial-branch=main"],
-            [*git, "config", "user.name", "tagship demo"],
-            [*git, "config", "user.email", "demo@tagship.invalid"],
-            [*git, "remote", "add", "origin", str(origin)],
-            [*git, "add", "--all"],
+            *new_repository(work, origin, files),
             [*git, "commit", "--quiet", "-m", "Release every package at " + version],
             *tags,
             [*git, "switch", "--quiet", "--create", "feature/twice"],
@@ -137,17 +130,5 @@ def create_workspace_sample(
     module_file = work / "packages" / first.name / "src" / first.module / "__init__.py"
     with module_file.open("a", encoding="utf-8") as handle:
         handle.write(_FEATURE)
-    message = (
-        "Merge pull request #1 from demo/feature/twice\n\n"
-        f"Add greet_twice to {first.name}\n\nRelease-Label: release:minor"
-    )
-    run_all(
-        runner,
-        [
-            [*git, "commit", "--quiet", "--all", "-m", "Add greet_twice"],
-            [*git, "switch", "--quiet", "main"],
-            [*git, "merge", "--quiet", "--no-ff", "feature/twice", "-m", message],
-            [*git, "push", "--quiet", "origin", "main", "--tags"],
-        ],
-    )
+    merge_feature(runner, work, "feature/twice", f"Add greet_twice to {first.name}")
     return SampleRepo(work, origin, first.module)

@@ -31,10 +31,10 @@ from tagship.steps.workflows import (
     CI_FILE,
     DRAFT_FILE,
     LABEL_FILE,
-    Environment,
     GeneratedFile,
     InitPlan,
     Placer,
+    environments_of,
     publish_workflow,
 )
 
@@ -273,16 +273,7 @@ def several_plan(
         f"{len(members)} packages share these workflows; no [tool.tagship] block is added to "
         "their pyproject.toml files (set a package's checks in its [tool.tagship.checks])"
     )
-    environments = tuple(
-        Environment(
-            p.environment,
-            "required reviewers (maintainers approve each release)"
-            if p.on_tag
-            else "none needed (dry runs)",
-        )
-        for p in publishers(config, members[0].name)
-        if p.environment
-    )
+    environments = environments_of(publishers(config, members[0].name))
     return InitPlan(
         tuple(placer.files), tuple(found), environments, tuple(placer.notes), _rows(members)
     )

@@ -23,7 +23,7 @@ from tagship.steps.install_tagship import LOCK_FILE
 from tagship.steps.workflow_files import GENERATED_MARK, place, project_check_jobs
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from tagship.core.config import Config, IndexConfig
@@ -190,7 +190,14 @@ def plan(
     )
     files.append(GeneratedFile("pyproject.toml", block))
     found = publishers(config, inputs.project)
-    environments = tuple(
+    environments = environments_of(found)
+    checks = check_rows(plans, reused)
+    return InitPlan(tuple(files), found, environments, tuple(notes), checks)
+
+
+def environments_of(found: Sequence[TrustedPublisher]) -> tuple[Environment, ...]:
+    """The GitHub environments the publishers name, and how each is to be protected."""
+    return tuple(
         Environment(
             p.environment,
             "required reviewers (maintainers approve each release)"
@@ -200,8 +207,6 @@ def plan(
         for p in found
         if p.environment
     )
-    checks = check_rows(plans, reused)
-    return InitPlan(tuple(files), found, environments, tuple(notes), checks)
 
 
 def publish_workflow(
