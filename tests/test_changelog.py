@@ -81,6 +81,20 @@ def test_keep_a_changelog_moves_unreleased_and_updates_the_links() -> None:
     assert _insert(KAC) == KAC_AFTER
 
 
+def test_without_an_unreleased_link_the_version_s_link_joins_the_others() -> None:
+    """rich's changelog links each release, not Unreleased: the new one goes on top."""
+    links = (
+        KAC.split("[Unreleased]: ", 1)[0]
+        + "[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n"
+    )
+    after = _insert(links)
+    assert after is not None
+    assert after.endswith(
+        "[1.3.0]: https://github.com/o/r/compare/v1.2.0...v1.3.0\n"
+        "[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n"
+    )
+
+
 def test_keep_a_changelog_in_crlf_stays_crlf() -> None:
     crlf = KAC.replace("\n", "\r\n")
     assert _insert(crlf) == KAC_AFTER.replace("\n", "\r\n")

@@ -34,6 +34,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t]*$")
 _RST_RULE = re.compile(r"^(?P<char>[=\-~^\"'`#*+])(?P=char){2,}[ \t]*$")
 _UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?[ \t]*$", re.IGNORECASE)
+_RELEASE_LINK = re.compile(r"^\[[^\]]+\]:\s*(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<new>\S+)$")
 _UNRELEASED_LINK = re.compile(r"^\[unreleased\]:[ \t]*(?P<url>\S+)[ \t]*$", re.IGNORECASE)
 _KAC_SUBHEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
 # Keep a Changelog's headings for the label kinds of the pull requests
@@ -166,6 +167,13 @@ def _kac_links(lines: list[str], version: str, tag: str) -> list[str]:
         head = f"[Unreleased]: {found['base']}{tag}...HEAD{ending}"
         link = f"[{version}]: {found['base']}{found['old']}...{tag}{ending}"
         return [*lines[:index], head, link, *lines[index + 1 :]]
+    # no Unreleased link (rich's file): the new version's goes above the newest release's
+    for index, row in enumerate(lines):
+        found = _RELEASE_LINK.match(_bare(row))
+        if found is not None:
+            ending = row[len(_bare(row)) :]
+            link = f"[{version}]: {found['base']}{found['new']}...{tag}{ending}"
+            return [*lines[:index], link, *lines[index:]]
     return lines
 
 
