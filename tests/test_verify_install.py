@@ -177,6 +177,36 @@ def test_a_module_needing_an_optional_dependency_is_listed_not_failed(
     )
 
 
+WINDOWS_ONLY = b"""import sys
+if sys.platform != "win32":
+    raise ImportError(f"{__name__} is for Windows")
+"""
+
+
+def test_a_module_refusing_this_platform_is_listed_not_failed(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    """rich's `_win32_console` raises ImportError off Windows, and `_windows` imports it."""
+    members = {
+        "plat_pkg/__init__.py": b"VALUE = 1\n",
+        "plat_pkg/_win32_console.py": WINDOWS_ONLY,
+        "plat_pkg/_windows.py": b"from plat_pkg import _win32_console\n",
+    }
+    result = _verify_install(cli, _released_with(make_repo, index, "plat-pkg", members))
+    assert result.code == 0, result.out + result.err
+    assert "import\tok\t1 module: plat_pkg; not imported, refusing this platform: " in result.out
+    assert "plat_pkg._win32_console (plat_pkg._win32_console is for Windows)" in result.out
+
+
+def test_a_package_whose_every_module_refuses_fails(
+    index: PypiServer, make_repo: MakeRepo, cli: Cli
+) -> None:
+    members = {"win_only/__init__.py": WINDOWS_ONLY}
+    result = _verify_install(cli, _released_with(make_repo, index, "win-only", members))
+    assert result.code == 1
+    assert "every module refuses: win_only" in result.err
+
+
 ENTRY_POINTS = b"[console_scripts]\njsontool = json.tool:main\n"
 
 

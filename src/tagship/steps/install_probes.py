@@ -6,8 +6,9 @@ without `__init__.py` that holds modules), extension modules, and what `.data/pu
 `.data/platlib` install beside them. `__main__` modules are left out (importing one runs the
 program), and so are bare `lib*.so` files (shared libraries shipped in a package, not
 modules). A module that needs an optional dependency the release does not install (its import
-fails with ModuleNotFoundError naming a module outside the wheel) is listed as not imported;
-every other failure fails the check.
+fails with ModuleNotFoundError naming a module outside the wheel) is listed as not imported,
+and so is one whose own code raises a plain ImportError (it refuses this platform: rich's
+`_win32_console` off Windows), unless every module does; every other failure fails the check.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ for name in sys.argv[1:]:
         importlib.import_module(name)
     except ModuleNotFoundError as error:
         print({_MARK!r} + json.dumps([name, error.name or "", str(error)]))
+    except ImportError as error:
+        # raised by the module's own code (it names no module: not "cannot import name"):
+        # it refuses this platform, as rich._win32_console does off Windows
+        refused = type(error) is ImportError and error.name is None
+        said = str(error) if refused else f"{{type(error).__name__}}: {{error}}"
+        print({_MARK!r} + json.dumps([name, None, said, refused]))
     except BaseException as error:  # SystemExit and the like too: any import that fails
         print({_MARK!r} + json.dumps([name, None, f"{{type(error).__name__}}: {{error}}"]))
 """
@@ -109,6 +116,23 @@ def _listed(names: list[str]) -> str:
     return ", ".join(names[:_SHOWN]) + more
 
 
+def _failures(output: str, own: set[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """What the import script said: the failures, the modules needing a dependency the
+    release lacks (outside the `own` top-level names), and those refusing this platform."""
+    failed, optional, refusing = [], {}, {}
+    for row in output.splitlines():
+        if not row.startswith(_MARK):
+            continue
+        name, missing, message, *refused = json.loads(row[len(_MARK) :])
+        if missing and missing.split(".")[0] not in own:
+            optional[name] = missing
+        elif refused == [True]:
+            refusing[name] = message
+        else:
+            failed.append(f"{name}: {message}")
+    return failed, optional, refusing
+
+
 def import_check(installed: Installed, modules: list[str]) -> Check:
     """Import every module in one fresh interpreter of the environment."""
     argv = [str(installed.python), "-c", _IMPORT_ALL, *modules]
@@ -118,24 +142,20 @@ def import_check(installed: Installed, modules: list[str]) -> Check:
         return Check("import", ok=False, detail=f"not done within {IMPORT_TIMEOUT:.0f} s")
     if not done.ok:
         return Check("import", ok=False, detail=done.tail(1) or f"exit {done.returncode}")
-    own = {name.split(".")[0] for name in modules}
-    failed, optional = [], {}
-    for row in done.stdout.splitlines():
-        if not row.startswith(_MARK):
-            continue
-        name, missing, message = json.loads(row[len(_MARK) :])
-        if missing and missing.split(".")[0] not in own:
-            optional[name] = missing
-        else:
-            failed.append(f"{name}: {message}")
+    failed, optional, refusing = _failures(done.stdout, {name.split(".")[0] for name in modules})
     if failed:
         more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
         return Check("import", ok=False, detail=failed[0] + more)
-    imported = [m for m in modules if m not in optional]
+    imported = [m for m in modules if m not in optional and m not in refusing]
+    if not imported and refusing:  # every module refused: nothing of it works here
+        return Check("import", ok=False, detail=f"every module refuses: {_listed(list(refusing))}")
     detail = f"{len(imported)} module{'' if len(imported) == 1 else 's'}: {_listed(imported)}"
     if optional:
         needs = [f"{name} (needs {missing})" for name, missing in optional.items()]
         detail += f"; not imported, an optional dependency is missing: {_listed(needs)}"
+    if refusing:
+        said = [f"{name} ({message})" for name, message in refusing.items()]
+        detail += f"; not imported, refusing this platform: {_listed(said)}"
     return Check("import", ok=True, detail=detail)
 
 
