@@ -199,3 +199,22 @@ def rust_tools() -> tuple[str, dict[str, str]] | None:
         "CARGO_HOME": os.environ.get("CARGO_HOME", str(home / ".cargo")),
         "CARGO_NET_OFFLINE": "true",
     }
+
+
+def sample_pyproject(
+    name: str, requires: str, backend: str, version: str | None, description: str, extra: str = ""
+) -> str:
+    """A sample project's pyproject.toml: `version` static, or None for a dynamic one."""
+    version_line = f'version = "{version}"' if version else 'dynamic = ["version"]'
+    return f"""\
+[build-system]
+requires = [{requires}]
+build-backend = "{backend}"
+
+[project]
+name = "{name}"
+{version_line}
+description = "{description}"
+readme = "README.md"
+requires-python = ">=3.10"
+{extra}"""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from buildkit import rewrite_wheel
+from buildkit import rewrite_wheel, sample_pyproject
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,19 +34,7 @@ PyMODINIT_FUNC PyInit_{name}(void) {{ return PyModule_Create(&module); }}
 
 
 def _pyproject(name: str, requires: str, backend: str, version: str | None, extra: str = "") -> str:
-    version_line = f'version = "{version}"' if version else 'dynamic = ["version"]'
-    return f"""\
-[build-system]
-requires = [{requires}]
-build-backend = "{backend}"
-
-[project]
-name = "{name}"
-{version_line}
-description = "A sample for {backend}"
-readme = "README.md"
-requires-python = ">=3.10"
-{extra}"""
+    return sample_pyproject(name, requires, backend, version, f"A sample for {backend}", extra)
 
 
 SETUP_PY = """\

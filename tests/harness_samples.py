@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from buildkit import sample_pyproject
+
 GITIGNORE = "dist/\nbuild/\n*.egg-info/\n__pycache__/\n"
 MYPY = '[tool.mypy]\nstrict = true\nmypy_path = "src"\n'
 RUFF = '[tool.ruff]\nline-length = 100\n\n[tool.ruff.lint]\nselect = ["E", "F", "I", "UP"]\n'
@@ -32,21 +34,11 @@ class Sample:
 
 
 def _pyproject(
-    name: str, requires: str, backend: str, *, version: str = '"0.1.0"', extra: str = ""
+    name: str, requires: str, backend: str, *, version: str = "0.1.0", extra: str = ""
 ) -> str:
-    version_line = 'dynamic = ["version"]' if version == "dynamic" else f"version = {version}"
-    return f"""\
-[build-system]
-requires = [{requires}]
-build-backend = "{backend}"
-
-[project]
-name = "{name}"
-{version_line}
-description = "A sample released by the tagship workflow harness"
-readme = "README.md"
-requires-python = ">=3.10"
-{extra}"""
+    static = None if version == "dynamic" else version
+    about = "A sample released by the tagship workflow harness"
+    return sample_pyproject(name, requires, backend, static, about, extra)
 
 
 def _module(backend: str, version: str | None = None) -> str:

@@ -62,34 +62,27 @@ class Context:
         ref = self.env.get("GITHUB_REF", "")
         if tag is None and ref.startswith("refs/tags/"):
             tag = ref.removeprefix("refs/tags/")
-        chosen = open_package(
-            repository or self.repository(),
-            self.package,
-            env=self.env,
-            overrides=self.overrides,
-            runner=self.runner,
-            tag=tag,
-        )
-        return replace(chosen, directory=self.project_dir.resolve())
+        return self._open(repository or self.repository(), self.package, tag)
 
-    def policy_workspace(self) -> Workspace:
+    def policy_workspace(self, repository: Repository | None = None) -> Workspace:
         """A workspace for a command that reads only what the packages of a repository share
-        (the release labels, the release branch): the chosen package's, else the first's."""
-        repository = self.repository()
-        every = self.every_package(repository)
-        return every[0] if every else self.workspace(repository)
+        (the release labels, the release branch): the chosen package's, else the first's
+        (one opened, not all)."""
+        repository = repository or self.repository()
+        if repository.packages is not None and repository.unchosen(self.package):
+            return self._open(repository, repository.packages.names[0])
+        return self.workspace(repository)
 
     def every_package(self, repository: Repository) -> tuple[Workspace, ...] | None:
         """Each package's workspace when the repository holds several and the command line
         chose none (a command that can act on all of them); None: use `workspace()`."""
         if repository.packages is None or not repository.unchosen(self.package):
             return None
-        return tuple(
-            replace(
-                open_package(
-                    repository, name, env=self.env, overrides=self.overrides, runner=self.runner
-                ),
-                directory=self.project_dir.resolve(),
-            )
-            for name in repository.packages.names
+        return tuple(self._open(repository, name) for name in repository.packages.names)
+
+    def _open(self, repository: Repository, name: str | None, tag: str | None = None) -> Workspace:
+        """Package `name`'s workspace, its path options relative to -C."""
+        chosen = open_package(
+            repository, name, env=self.env, overrides=self.overrides, runner=self.runner, tag=tag
         )
+        return replace(chosen, directory=self.project_dir.resolve())

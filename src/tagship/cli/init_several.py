@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.init_cmd import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks
-from tagship.core.internal_deps import internal_dependencies, reachable
+from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
 from tagship.repository import open_package
 from tagship.steps import workflows
 from tagship.steps.build_matrix import wheel_builder
@@ -51,7 +51,7 @@ def _with_local(members: list[Member], workspaces: list[Workspace]) -> list[Memb
     """Each member with the directories of the others it depends on, directly or through
     another (its checks install them all from the repository)."""
     declared = {
-        m.name: list(w.pyproject_data.get("project", {}).get("dependencies", []))
+        m.name: project_dependencies(w.pyproject_data)
         for m, w in zip(members, workspaces, strict=True)
     }
     where = {m.name: w.root for m, w in zip(members, workspaces, strict=True)}

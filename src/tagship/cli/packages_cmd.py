@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.actions_event import read_event
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
-from tagship.core.internal_deps import internal_dependencies, reachable
+from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
 from tagship.repository import declared_files
 from tagship.steps.changed_packages import Ownership, base_of_event, changed_packages
 
@@ -40,8 +40,7 @@ def ownership(repository: Repository, packages: Packages) -> Ownership:
     through another): a change to it is theirs to check too."""
     declared = {p.name: declared_files(repository, p) for p in packages.members}
     requirements = {
-        p.name: list(repository.data[p.directory].get("project", {}).get("dependencies", []))
-        for p in packages.members
+        p.name: project_dependencies(repository.data[p.directory]) for p in packages.members
     }
     users: dict[str, list[str]] = {}
     for dependency in internal_dependencies(requirements):
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     names = packages.names
     if args.changed:
         # the release branches are the repository's policy, the same in every package
-        first = (ctx.every_package(repository) or (ctx.workspace(repository),))[0]
+        first = ctx.policy_workspace(repository)
         if args.since is not None:
             base, why = args.since, f"--since {args.since}"
         else:

@@ -15,6 +15,7 @@ from tagship.core.names import normalized_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
 
     from packaging.version import Version
 
@@ -32,6 +33,13 @@ class InternalDependency:
         named: a release candidate of A is what B is tested against)."""
         spec = Requirement(self.requirement).specifier
         return spec.contains(version, prereleases=True)
+
+
+def project_dependencies(pyproject: Mapping[str, Any]) -> list[str]:
+    """A parsed pyproject.toml's `[project].dependencies` as written (the strings of it)."""
+    project = pyproject.get("project", {})
+    declared = project.get("dependencies", []) if isinstance(project, dict) else []
+    return [d for d in declared if isinstance(d, str)] if isinstance(declared, list) else []
 
 
 def internal_dependencies(

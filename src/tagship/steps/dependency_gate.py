@@ -10,10 +10,9 @@ from packaging.version import InvalidVersion, Version
 
 from tagship.adapters.index import SimpleIndex
 from tagship.core.audit import file_version
-from tagship.core.internal_deps import internal_dependencies
+from tagship.core.internal_deps import internal_dependencies, project_dependencies
 from tagship.core.names import normalized_name
 from tagship.steps.gates import Gate
-from tagship.steps.package_table import declared_dependencies
 
 if TYPE_CHECKING:
     from tagship.adapters.http import Http
@@ -38,7 +37,10 @@ def _versions(index: SimpleIndex, project: str) -> set[Version]:
 def dependencies_on_index(workspace: Workspace, http: Http) -> Gate:
     """Every dependency on a sibling package is satisfiable from the dependency index."""
     name = normalized_name(workspace.name)
-    declared = {name: declared_dependencies(workspace), **{s: [] for s in workspace.siblings}}
+    declared = {
+        name: project_dependencies(workspace.pyproject_data),
+        **{s: [] for s in workspace.siblings},
+    }
     wanted = [d for d in internal_dependencies(declared) if d.dependent == name]
     if not wanted:
         return Gate(NAME, "passed", "it depends on no other package of the repository")

@@ -35,7 +35,7 @@ PLATFORMS = (
     ("macos-15-intel", "x86_64", "auto"),
     ("windows-latest", "x64", "auto"),
 )
-ROW = "${{ matrix.platform.runner }}-${{ matrix.platform.target }}-${{ matrix.platform.manylinux }}"
+_ROW = [f"${{{{ matrix.platform.{key} }}}}" for key in ("runner", "target", "manylinux")]
 
 
 def _maturin_step(name: str, inputs: dict[str, str], env: Mapping[str, str]) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def maturin_wheels_job(
     }
     rows = [{"runner": r, "target": t, "manylinux": m} for r, t, m in PLATFORMS]
     return {
-        "name": "wheels " + ROW.replace("-$", " $"),
+        "name": "wheels " + " ".join(_ROW),
         "needs": needs,
         "strategy": {"matrix": {"platform": rows}},
         "runs-on": "${{ matrix.platform.runner }}",
@@ -91,6 +91,6 @@ def maturin_wheels_job(
             checkout,
             python,
             _maturin_step("Build the wheels", inputs, env),
-            keep_step(f"build-wheels-{ROW}", "wheelhouse/"),
+            keep_step("build-wheels-" + "-".join(_ROW), "wheelhouse/"),
         ],
     }

@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from tagship.core.internal_deps import forced_releases, internal_dependencies
+from tagship.core.internal_deps import (
+    forced_releases,
+    internal_dependencies,
+    project_dependencies,
+)
 from tagship.core.names import normalized_name
 from tagship.steps.release_notes import local_notes
 
@@ -51,13 +55,6 @@ def next_release(workspace: Workspace) -> tuple[str | None, int, Version | None]
     return last, commits, local_notes(workspace).next_version
 
 
-def declared_dependencies(workspace: Workspace) -> list[str]:
-    """The package's `[project].dependencies` as written."""
-    project = workspace.pyproject_data.get("project", {})
-    declared = project.get("dependencies", []) if isinstance(project, dict) else []
-    return [d for d in declared if isinstance(d, str)] if isinstance(declared, list) else []
-
-
 def package_rows(workspaces: Sequence[Workspace]) -> tuple[PackageRow, ...]:
     """A row per package, in the order given."""
     facts = {}
@@ -68,7 +65,7 @@ def package_rows(workspaces: Sequence[Workspace]) -> tuple[PackageRow, ...]:
         facts[name] = (workspace, last, commits, upcoming)
         if upcoming is not None:
             releasing[name] = upcoming
-    declared = {name: declared_dependencies(ws) for name, (ws, *_) in facts.items()}
+    declared = {name: project_dependencies(ws.pyproject_data) for name, (ws, *_) in facts.items()}
     requires: dict[str, list[str]] = {name: [] for name in facts}
     for dependency, version in forced_releases(internal_dependencies(declared), releasing):
         requires[dependency.dependency].append(

@@ -103,7 +103,8 @@ def _with_local(step: dict[str, Any], local: Sequence[str]) -> dict[str, Any]:
     if not local or not isinstance(run, str) or _EDITABLE not in run:
         return step
     editable = "".join(f"--editable {shlex.quote(directory)} " for directory in local)
-    return {**step, "run": run.replace(_EDITABLE, f"{_EDITABLE[:-11]}{editable}--editable ", 1)}
+    install = _EDITABLE.removesuffix("--editable ")
+    return {**step, "run": run.replace(_EDITABLE, f"{install}{editable}--editable ", 1)}
 
 
 def _job_id(check: str, package: str) -> str:
