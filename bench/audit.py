@@ -33,7 +33,7 @@ from tagship.adapters.ledger_store import LEDGER_FILE, LEDGER_REF
 from tagship.core.audit import audit
 from tagship.core.index_url import UPLOAD_URL
 from tagship.core.ledger import Actor, Event, FileEntry, anchor_line, make_record
-from tagship.steps.audit import audit_workspace, gather_evidence
+from tagship.steps.ledger.audit import audit_workspace, gather_evidence
 from tagship.workspace import open_workspace
 
 NAME = "bench-pkg"

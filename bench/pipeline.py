@@ -15,8 +15,9 @@ Each run releases a fresh version so nothing is skipped. Prints medians, the rat
 a1/c and d/c of the medians, and the median of each round's own ratios, which the targets are
 judged on (a/c <= 1.25, d/c <= 0.6). Run: .venv/bin/python bench/pipeline.py [--runs N]
 
-tagship builds in its reused build environment (steps/build_env.py), kept in a cache of this
-run's own: the first round, not counted, creates it (as uv's first round fills uv's cache)
+tagship builds in its reused build environment (adapters/build/build_env.py), kept in a
+cache of this run's own: the first round, not counted, creates it (as uv's first round fills
+uv's cache)
 and is printed apart, so the cost of a cold start is shown too.
 """
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from buildkit import SAMPLES, init_repo, isolated
-from tagship.steps.build import BuildResult, build_artifacts
+from tagship.steps.build.build import BuildResult, build_artifacts
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

@@ -13,13 +13,13 @@ import pytest
 from buildkit import README_MD, init_repo, isolated, rust_tools
 from compiled_samples import SPECS, Spec
 from conftest import git
-from tagship.steps.build import build_artifacts
+from tagship.steps.build.build import build_artifacts
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tagship.steps.build import BuildResult
+    from tagship.steps.build.build import BuildResult
 
 
 @dataclass(frozen=True)

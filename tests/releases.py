@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from servers import make_sdist, make_wheel
 from tagship.core.manifest import Manifest
-from tagship.steps.artifacts import dist_files, manifest_entry, write_manifest
+from tagship.steps.build.artifacts import dist_files, manifest_entry, write_manifest
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -17,9 +17,9 @@ from oidc import CLAIMS, github_actions, jwt
 from releases import make_release
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.index import SimpleIndex
-from tagship.steps.publish import publish
-from tagship.steps.publishing import attestations_for
-from tagship.steps.verify import Expected
+from tagship.steps.publish.publish import publish
+from tagship.steps.publish.publishing import attestations_for
+from tagship.steps.verify.verify import Expected
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ from tagship.adapters.ledger_store import LEDGER_FILE, LEDGER_REF, append_event,
 from tagship.core.errors import ServiceError
 from tagship.core.index_url import UPLOAD_URL, normalise_url
 from tagship.core.ledger import Event, FileEntry, anchor_line
-from tagship.steps.artifacts import write_manifest
-from tagship.steps.audit import audit_workspace
+from tagship.steps.build.artifacts import write_manifest
+from tagship.steps.ledger.audit import audit_workspace
 from tagship.workspace import open_workspace
 from test_audit_identity import (
     RUN,

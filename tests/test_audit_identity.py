@@ -14,14 +14,14 @@ import pytest
 import github_payloads as gh
 from conftest import STATIC_PYPROJECT, git
 from tagship.adapters.git import Git
-from tagship.adapters.github import GitHubClient
 from tagship.adapters.index import JSON_TYPE
 from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.ci.github.api import GitHubClient
 from tagship.core.ci_identity import RunFacts
 from tagship.core.errors import ServiceError
 from tagship.core.index_url import index_details
 from tagship.core.ledger import Event, FileEntry, anchor_line
-from tagship.steps.audit import audit_workspace, github_runs
+from tagship.steps.ledger.audit import audit_workspace, github_runs
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from tagship.adapters.ledger_store import append_event
 from tagship.adapters.provenance import ExpectedPublisher
 from tagship.core.index_url import index_details
 from tagship.core.ledger import Event, FileEntry, anchor_line
-from tagship.steps.audit import audit_workspace
+from tagship.steps.ledger.audit import audit_workspace
 from tagship.workspace import open_workspace
 from test_audit_identity import ci_env
 

@@ -11,8 +11,8 @@ from packaging.version import Version
 
 from conftest import git
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.artifacts import check_manifest, hash_file, load_manifest
-from tagship.steps.verify import verify_artifacts
+from tagship.steps.build.artifacts import check_manifest, hash_file, load_manifest
+from tagship.steps.verify.verify import verify_artifacts
 
 if TYPE_CHECKING:
     from build_samples import Sample

@@ -16,10 +16,10 @@ import pytest
 
 from buildkit import README_MD, SAMPLES
 from conftest import git
+from tagship.adapters.build.build_tree import RETIRE_SECONDS
+from tagship.adapters.build.builder import find_uv, select_builder
 from tagship.core.errors import ConfigError, GateError
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.build_tree import RETIRE_SECONDS
-from tagship.steps.builder import find_uv, select_builder
 
 if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo

@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from buildkit import SAMPLES
-from tagship.core.errors import ConfigError
-from tagship.core.manifest import MANIFEST_NAME
-from tagship.core.pyproject import loads
-from tagship.steps.build_env import (
+from tagship.adapters.build.build_env import (
     LEGACY_BACKEND,
     LEGACY_REQUIRES,
     MARKER,
@@ -26,6 +23,9 @@ from tagship.steps.build_env import (
     env_key,
     satisfies,
 )
+from tagship.core.errors import ConfigError
+from tagship.core.manifest import MANIFEST_NAME
+from tagship.core.pyproject import loads
 
 if TYPE_CHECKING:
     from pathlib import Path

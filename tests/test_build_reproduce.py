@@ -12,7 +12,7 @@ import pytest
 
 from buildkit import write_sdist
 from tagship.core.errors import GateError
-from tagship.steps.reproduce import check_reproducible, compare_builds, known_unreproducible
+from tagship.steps.build.reproduce import check_reproducible, compare_builds, known_unreproducible
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -19,11 +19,11 @@ from packaging.utils import parse_wheel_filename
 from compiled_samples import SPECS, retag
 from servers import running_pypiserver
 from tagship.adapters.process import run
+from tagship.ci.github.workflows.build_matrix import CIBUILDWHEEL, MERGE, RUNNERS, is_compiled
+from tagship.ci.github.workflows.maturin_jobs import MATURIN_ACTION, MATURIN_VERSION, PLATFORMS
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.pyproject import loads
-from tagship.steps.build_matrix import CIBUILDWHEEL, MERGE, RUNNERS, is_compiled
-from tagship.steps.maturin_jobs import MATURIN_ACTION, MATURIN_VERSION, PLATFORMS
-from tagship.steps.repair import repair_linux_wheels
+from tagship.steps.build.repair import repair_linux_wheels
 from workflow_lint import assert_linted
 
 if TYPE_CHECKING:

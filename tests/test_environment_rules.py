@@ -13,7 +13,7 @@ from tagship.core.build_output import is_build_output
 from tagship.core.ci_env import github_token, in_ci, in_github_actions
 from tagship.core.config import credential_variables, credentials
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.gates import tree_clean
+from tagship.steps.gates.gates import tree_clean
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import github_payloads as gh
-from tagship.adapters.github import GitHubClient, NotFoundError
+from tagship.ci.github.api import GitHubClient, NotFoundError
 from tagship.core.checks import CheckState
 from tagship.core.config import Config
 from tagship.core.errors import ConfigError, ServiceError

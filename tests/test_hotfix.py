@@ -8,7 +8,7 @@ import pytest
 
 from conftest import git
 from rollback_kit import records, released_project, state
-from tagship.steps.hotfix_finish import changelog_section, mentions
+from tagship.steps.rollback.hotfix_finish import changelog_section, mentions
 
 if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo

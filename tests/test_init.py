@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from tagship.ci.github.workflow_model import parse_workflow
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.pyproject import loads
-from tagship.core.workflow_model import parse_workflow
 from tagship.core.yaml_text import Commented, dump
 
 if TYPE_CHECKING:

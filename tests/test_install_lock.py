@@ -14,7 +14,7 @@ import yaml
 
 import tagship
 from tagship.adapters.local_index import running_index
-from tagship.steps.install_tagship import LOCK_FILE
+from tagship.ci.github.workflows.install_tagship import LOCK_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -10,8 +10,8 @@ from packaging.version import Version
 
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import MANIFEST_NAME, Manifest, ManifestFile, name_problem
-from tagship.steps.artifacts import hash_file, load_manifest, write_manifest
-from tagship.steps.metadata_check import metadata_problems, render_problem
+from tagship.steps.build.artifacts import hash_file, load_manifest, write_manifest
+from tagship.steps.verify.metadata_check import metadata_problems, render_problem
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -26,9 +26,9 @@ from tagship.core.config import Config
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import Manifest, ManifestFile, Promotion
 from tagship.core.release_plan import release_steps
-from tagship.steps.promote import promote, promoted_summary
-from tagship.steps.rebuild_check import verdict
-from tagship.steps.reproduce import Difference
+from tagship.steps.build.rebuild_check import verdict
+from tagship.steps.build.reproduce import Difference
+from tagship.steps.publish.promote import promote, promoted_summary
 from tagship.workspace import open_workspace
 from test_audit_provenance import provenance_document
 from test_release_plan import _declared as declared

@@ -34,7 +34,7 @@ from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.artifacts import CheckedUpload, DistFile, hash_file, manifest_entry
+from tagship.steps.build.artifacts import CheckedUpload, DistFile, hash_file, manifest_entry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -19,7 +19,7 @@ from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import append_event
 from tagship.core.config import BUILTIN_INDEXES, IndexConfig
 from tagship.core.ledger import Event, FileEntry
-from tagship.steps.rollback_yank import management_url
+from tagship.steps.rollback.yank import management_url
 
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer

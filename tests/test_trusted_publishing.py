@@ -11,7 +11,7 @@ from werkzeug import Response
 
 from oidc import CLAIMS, github_actions, jwt
 from releases import make_release
-from tagship.core.claims import Publisher, decode_claims, mismatches, publisher_from_claims
+from tagship.ci.github.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer

@@ -14,7 +14,7 @@ from packaging.version import Version
 from buildkit import rewrite_wheel, write_sdist
 from hostile_dists import RawMember, deflated, write_zip
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.verify import verify_artifacts
+from tagship.steps.verify.verify import verify_artifacts
 
 if TYPE_CHECKING:
     from pathlib import Path

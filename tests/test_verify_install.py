@@ -10,9 +10,9 @@ import pytest
 from buildkit import rewrite_wheel
 from releases import make_release
 from servers import PypiServer, make_wheel, running_pypiserver
-from tagship.steps.artifacts import dist_files, manifest_entry, write_manifest
-from tagship.steps.install_probes import importable_modules
-from tagship.steps.verify_install import wheel_record
+from tagship.steps.build.artifacts import dist_files, manifest_entry, write_manifest
+from tagship.steps.verify.install_probes import importable_modules
+from tagship.steps.verify.verify_install import wheel_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -10,8 +10,8 @@ import pytest
 from conftest import Cli, MakeRepo, git
 from tagship.adapters.project_files import read_pyproject
 from tagship.core.errors import ConfigError, UsageError
-from tagship.steps.bump import bump_version
 from tagship.steps.status import project_status
+from tagship.steps.versions.bump import bump_version
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

@@ -135,7 +135,7 @@ class Workspace:
 
     def _backend_version(self, described: Describe | None) -> Version:
         # imported here: only versions the backend computes need the build machinery
-        from tagship.steps.backend_version import backend_version  # noqa: PLC0415
+        from tagship.adapters.build.backend_version import backend_version  # noqa: PLC0415
 
         return backend_version(self, described, runner=self.runner)
 

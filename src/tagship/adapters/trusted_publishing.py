@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from tagship.adapters.http import response_excerpt
-from tagship.core.claims import Publisher, decode_claims, mismatches, publisher_from_claims
+from tagship.ci.github.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 from tagship.core.errors import ConfigError, GateError, ServiceError
 from tagship.core.secrets import scrub
 

@@ -8,9 +8,9 @@ import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tagship.ci.github.policy import WORKFLOWS_DIR, Finding
 from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
 from tagship.core.errors import ServiceError
-from tagship.core.policy_rules import WORKFLOWS_DIR, Finding
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.render import line, markdown_table, step_summary
 from tagship.core.manifest import MANIFEST_NAME
-from tagship.steps.verify import VerificationError
+from tagship.steps.verify.verify import VerificationError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+    from tagship.adapters.build.builder import BuildFailedError
     from tagship.core.manifest import Manifest
-    from tagship.steps.builder import BuildFailedError
 
 
 def show_manifest(

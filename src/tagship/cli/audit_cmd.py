@@ -72,7 +72,7 @@ def as_dict(report: AuditReport) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.steps.audit import audit_workspace  # noqa: PLC0415 - pulls in httpx
+    from tagship.steps.ledger.audit import audit_workspace  # noqa: PLC0415 - pulls in httpx
 
     repository = ctx.repository()
     # a repository of several packages with none chosen: each package's own audit

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.adapters.build.builder import BuildFailedError
 from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import line, progress_display
 from tagship.core.release_plan import BUILD
-from tagship.steps.build import build_artifacts, built_summary
-from tagship.steps.builder import BuildFailedError
-from tagship.steps.verify import VerificationError
+from tagship.steps.build.build import build_artifacts, built_summary
+from tagship.steps.verify.verify import VerificationError
 
 if TYPE_CHECKING:
     import argparse

@@ -9,9 +9,9 @@ from tagship.cli.notes_cmd import github_client
 from tagship.cli.render import line
 from tagship.core.ci_env import github_token
 from tagship.core.versions import BUMP_PARTS
-from tagship.steps.bump import bump_version
-from tagship.steps.docs_links import Rewrite, unified_diff
-from tagship.steps.version_files import repository_top
+from tagship.steps.notes.docs_links import Rewrite, unified_diff
+from tagship.steps.versions.bump import bump_version
+from tagship.steps.versions.version_files import repository_top
 
 if TYPE_CHECKING:
     import argparse
@@ -38,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
     def collect() -> ReleaseNotes:
-        from tagship.steps import release_notes  # noqa: PLC0415
+        from tagship.steps.notes import release_notes  # noqa: PLC0415
 
         if github_token(ctx.env) is None:
             return release_notes.local_notes(workspace)

@@ -18,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.steps.docs_check import check_docs  # noqa: PLC0415 - readme_renderer is slow
+    from tagship.steps.verify.docs_check import check_docs  # noqa: PLC0415 - readme_renderer is slow
 
     del args
     report = check_docs(ctx.workspace())

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 from tagship.core.versions import check_tag
-from tagship.steps.gates import draft_exists
-from tagship.steps.version_files import stale_literal
+from tagship.steps.gates.gates import draft_exists
+from tagship.steps.versions.version_files import stale_literal
 
 if TYPE_CHECKING:
     import argparse

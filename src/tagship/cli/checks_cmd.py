@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
-    from tagship.steps.checks import ChecksReport
+    from tagship.steps.gates.checks import ChecksReport
 
 PERMISSION = "checks: read and statuses: read"
 
@@ -47,7 +47,7 @@ def _poll(report: ChecksReport) -> None:
 
 def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
     """The required checks, run here (--local) or as GitHub reports them (--wait: settled)."""
-    from tagship.steps import checks  # noqa: PLC0415 - only when the command runs
+    from tagship.steps.gates import checks  # noqa: PLC0415 - only when the command runs
 
     workspace = ctx.workspace()
     required = workspace.config.required_checks
@@ -61,7 +61,7 @@ def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
                     f"[{i}/{n}] {result.name}: {result.state.value} ({seconds:.1f} s)"
                 ),
             )
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
     client = GitHubClient.from_env(
         ctx.env, workspace.config, command="checks", permission=PERMISSION

@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.release_plan import GITHUB_RELEASE  # noqa: PLC0415
-    from tagship.steps.github_release import (  # noqa: PLC0415 - heavy import
+    from tagship.steps.notes.github_release import (  # noqa: PLC0415 - heavy import
         release_on_github,
         released_summary,
     )

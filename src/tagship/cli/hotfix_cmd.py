@@ -12,9 +12,9 @@ from tagship.core.errors import GateError, UsageError
 if TYPE_CHECKING:
     import argparse
 
-    from tagship.adapters.github import GitHubClient
+    from tagship.ci.github.api import GitHubClient
     from tagship.cli.context import Context
-    from tagship.steps.hotfix import HotfixStarted
+    from tagship.steps.rollback.hotfix import HotfixStarted
     from tagship.workspace import Workspace
 
 
@@ -51,7 +51,7 @@ def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
     config = workspace.config
     if github_token(ctx.env) is None or not config.github_owner or not config.github_repository:
         return None  # offline: tag message or CHANGELOG
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
     return GitHubClient.from_env(
         ctx.env, config, command="hotfix finish", permission="contents: read"
@@ -60,11 +60,11 @@ def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start":
-        from tagship.steps.hotfix import start_hotfix  # noqa: PLC0415
+        from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
         show_started(start_hotfix(ctx.workspace, args.tag))
         return 0
-    from tagship.steps.hotfix_finish import finish_hotfix  # noqa: PLC0415
+    from tagship.steps.rollback.hotfix_finish import finish_hotfix  # noqa: PLC0415
 
     notes = None
     if args.notes is not None:

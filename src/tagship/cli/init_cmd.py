@@ -7,20 +7,20 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tagship.ci.github.workflows import workflows
+from tagship.ci.github.workflows.build_matrix import wheel_builder
+from tagship.ci.github.workflows.install_tagship import LOCK_FILE, plan_install
+from tagship.ci.github.workflows.project_facts import gather_facts
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError
-from tagship.steps import workflows
-from tagship.steps.build_matrix import wheel_builder
-from tagship.steps.install_tagship import LOCK_FILE, plan_install
-from tagship.steps.project_facts import gather_facts
-from tagship.steps.reproduce import known_unreproducible
+from tagship.steps.build.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
+    from tagship.ci.github.workflows.install_tagship import Install
     from tagship.cli.context import Context
-    from tagship.steps.install_tagship import Install
     from tagship.workspace import Workspace
 
 _GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+")

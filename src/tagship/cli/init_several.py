@@ -1,5 +1,5 @@
 """`tagship init` in a repository of several packages: every package's checks, one set of
-workflows (steps/package_workflows.py)."""
+workflows (ci/github/workflows/package_workflows.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.ci.github.workflows import workflows
+from tagship.ci.github.workflows.build_matrix import wheel_builder
+from tagship.ci.github.workflows.package_workflows import Member, several_plan
+from tagship.ci.github.workflows.project_facts import gather_facts
 from tagship.cli.init_cmd import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
 from tagship.repository import open_package
-from tagship.steps import workflows
-from tagship.steps.build_matrix import wheel_builder
-from tagship.steps.package_workflows import Member, several_plan
-from tagship.steps.project_facts import gather_facts
 
 if TYPE_CHECKING:
     import argparse

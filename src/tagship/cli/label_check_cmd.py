@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.adapters.actions_event import read_event
+from tagship.ci.github.event import read_event
 from tagship.cli.render import line
 from tagship.core.errors import UsageError
 from tagship.core.notes import require_one_label
@@ -33,7 +33,7 @@ def pr_from_event(env: Mapping[str, str]) -> int | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
     number = args.pr if args.pr is not None else pr_from_event(ctx.env)
     if number is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.render import emit_json, line, table
 from tagship.core.ledger import record_dict
 from tagship.core.names import normalized_name
-from tagship.steps.ledger_check import ledger_state, require_valid
+from tagship.steps.ledger.ledger_check import ledger_state, require_valid
 
 if TYPE_CHECKING:
     import argparse

@@ -9,8 +9,8 @@ from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.core.release_plan import BUILD
-from tagship.steps.manifest_merge import merge_manifest, merged_summary
-from tagship.steps.verify import VerificationError
+from tagship.steps.build.manifest_merge import merge_manifest, merged_summary
+from tagship.steps.verify.verify import VerificationError
 
 if TYPE_CHECKING:
     import argparse

@@ -13,10 +13,10 @@ from tagship.core.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
-    from tagship.adapters.github import GitHubClient
+    from tagship.ci.github.api import GitHubClient
     from tagship.cli.context import Context
     from tagship.core.notes import ReleaseNotes
-    from tagship.steps.release_notes import DraftResult
+    from tagship.steps.notes.release_notes import DraftResult
     from tagship.workspace import Workspace
 
 PERMISSION_READ = "contents: read and pull-requests: read"
@@ -86,7 +86,7 @@ def _show_draft(draft: DraftResult) -> None:
 def _collect(
     args: argparse.Namespace, ctx: Context, workspace: Workspace
 ) -> tuple[ReleaseNotes, DraftResult | None]:
-    from tagship.steps import release_notes  # noqa: PLC0415
+    from tagship.steps.notes import release_notes  # noqa: PLC0415
 
     if args.local:
         return release_notes.local_notes(workspace, args.since), None
@@ -100,7 +100,7 @@ def _collect(
 
 def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> GitHubClient:
     """The GitHub client of `notes` (`draft`: allowed to write the draft release)."""
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
     return GitHubClient.from_env(
         ctx.env,
@@ -111,7 +111,7 @@ def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) ->
 
 
 def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:
-    from tagship.steps.changelog import write_changelog  # noqa: PLC0415
+    from tagship.steps.versions.changelog import write_changelog  # noqa: PLC0415
 
     version = notes.next_version
     project = workspace.version()

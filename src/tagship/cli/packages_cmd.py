@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.adapters.actions_event import read_event
+from tagship.ci.github.event import read_event
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable

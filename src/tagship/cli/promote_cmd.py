@@ -10,7 +10,7 @@ from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.core.release_plan import PROMOTE, TAGGED
-from tagship.steps.verify import VerificationError
+from tagship.steps.verify.verify import VerificationError
 
 if TYPE_CHECKING:
     import argparse
@@ -30,8 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow
-    from tagship.steps.promote import promote, promoted_summary  # noqa: PLC0415
-    from tagship.steps.release_checks import releasable, release_tag  # noqa: PLC0415
+    from tagship.steps.gates.release_checks import releasable, release_tag  # noqa: PLC0415
+    from tagship.steps.publish.promote import promote, promoted_summary  # noqa: PLC0415
 
     workspace = ctx.workspace()
     tag = release_tag(workspace, args.tag)

@@ -28,13 +28,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.core.release_plan import publish_name  # noqa: PLC0415
-    from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
-    from tagship.steps.release_steps import (  # noqa: PLC0415
+    from tagship.steps.build.artifacts import load_manifest  # noqa: PLC0415
+    from tagship.steps.publish.release_steps import (  # noqa: PLC0415
         publish_files,
         published_summary,
         require_publishable,
     )
-    from tagship.steps.verify import VerificationError  # noqa: PLC0415
+    from tagship.steps.verify.verify import VerificationError  # noqa: PLC0415
 
     workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)

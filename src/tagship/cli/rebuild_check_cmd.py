@@ -9,7 +9,7 @@ from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import step_summary
 from tagship.core.release_plan import REBUILD_CHECK
-from tagship.steps.rebuild_check import rebuild_check, rebuild_summary
+from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary
 
 if TYPE_CHECKING:
     import argparse

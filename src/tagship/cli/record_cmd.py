@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.release_plan import RECORD  # noqa: PLC0415
-    from tagship.steps.release_steps import append_outbox, appended_summary  # noqa: PLC0415
+    from tagship.steps.publish.release_steps import append_outbox, appended_summary  # noqa: PLC0415
 
     workspace = ctx.workspace()
     folder = in_project(workspace, args.dir)

@@ -82,7 +82,7 @@ def hide(secret: str) -> None:
 def crash_log_path(env: Mapping[str, str], now: datetime, pid: int) -> Path:
     """Where a crash's traceback goes: the job's temporary directory in GitHub Actions, the
     user's tagship cache elsewhere. Time and process id keep concurrent runs apart."""
-    from tagship.steps.build_env import cache_root  # noqa: PLC0415 - only when crashing
+    from tagship.adapters.build.build_env import cache_root  # noqa: PLC0415 - only when crashing
 
     if in_github_actions(env) and env.get("RUNNER_TEMP"):
         directory = Path(env["RUNNER_TEMP"])

@@ -52,7 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.steps.rollback_plan import rollback_plan  # noqa: PLC0415
+    from tagship.steps.rollback.plan import rollback_plan  # noqa: PLC0415
 
     plan = rollback_plan(ctx.workspace(), args.version)
     if args.format == "json":
@@ -76,7 +76,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _revert(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.steps.rollback_revert import revert  # noqa: PLC0415
+    from tagship.steps.rollback.revert import revert  # noqa: PLC0415
 
     done = revert(ctx.workspace(), args.refs, push=args.push, version=args.release)
     line(
@@ -90,8 +90,8 @@ def _revert(args: argparse.Namespace, ctx: Context) -> int:
 def _yank(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415
     from tagship.core.versions import parse_version  # noqa: PLC0415
-    from tagship.steps.publishing import simple_index  # noqa: PLC0415
-    from tagship.steps.rollback_yank import record_intent, wait_yanked  # noqa: PLC0415
+    from tagship.steps.publish.publishing import simple_index  # noqa: PLC0415
+    from tagship.steps.rollback.yank import record_intent, wait_yanked  # noqa: PLC0415
 
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")
@@ -127,7 +127,7 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
 
 def _cloud_run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.cloud_run import CloudRunAdmin  # noqa: PLC0415 - optional, heavy
-    from tagship.steps.rollback_cloud_run import move_traffic, split_text  # noqa: PLC0415
+    from tagship.steps.rollback.cloud_run import move_traffic, split_text  # noqa: PLC0415
 
     project = (
         args.project or ctx.env.get("GOOGLE_CLOUD_PROJECT") or ctx.env.get("CLOUDSDK_CORE_PROJECT")
@@ -163,7 +163,7 @@ def _cloud_run(args: argparse.Namespace, ctx: Context) -> int:
 
 def _migrate(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.alembic_db import AlembicDatabase  # noqa: PLC0415 - optional
-    from tagship.steps.rollback_migrate import migrate  # noqa: PLC0415
+    from tagship.steps.rollback.migrate import migrate  # noqa: PLC0415
 
     workspace = ctx.workspace()
     ini = in_project(workspace, args.config)
@@ -190,7 +190,7 @@ def _migrate(args: argparse.Namespace, ctx: Context) -> int:
 def _patch(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.cli.hotfix_cmd import show_started  # noqa: PLC0415
     from tagship.core.versions import parse_version, tag_for  # noqa: PLC0415
-    from tagship.steps.hotfix import start_hotfix  # noqa: PLC0415
+    from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")

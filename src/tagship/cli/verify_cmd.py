@@ -11,8 +11,8 @@ from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
-from tagship.steps.artifacts import load_manifest
-from tagship.steps.verify import Expected, VerificationError, verify_build
+from tagship.steps.build.artifacts import load_manifest
+from tagship.steps.verify.verify import Expected, VerificationError, verify_build
 
 if TYPE_CHECKING:
     import argparse
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"ok\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
     if args.same_as_dry_run:
-        from tagship.steps.release_checks import (  # noqa: PLC0415 - reads the ledger
+        from tagship.steps.gates.release_checks import (  # noqa: PLC0415 - reads the ledger
             releasable,
             same_bytes_as_dry_run,
         )

@@ -32,8 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.core.release_plan import RECORD, VERIFY_INSTALL  # noqa: PLC0415
-    from tagship.steps.artifacts import check_manifest, load_manifest  # noqa: PLC0415
-    from tagship.steps.release_steps import (  # noqa: PLC0415
+    from tagship.steps.build.artifacts import check_manifest, load_manifest  # noqa: PLC0415
+    from tagship.steps.publish.release_steps import (  # noqa: PLC0415
         install_release,
         installed_summary,
         record_dry_run,

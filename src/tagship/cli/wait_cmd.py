@@ -26,8 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.core.release_plan import WAIT  # noqa: PLC0415
-    from tagship.steps.artifacts import load_manifest  # noqa: PLC0415
-    from tagship.steps.release_steps import wait_for_files, waited_summary  # noqa: PLC0415
+    from tagship.steps.build.artifacts import load_manifest  # noqa: PLC0415
+    from tagship.steps.publish.release_steps import wait_for_files, waited_summary  # noqa: PLC0415
 
     workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)

@@ -23,8 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.adapters.github import GitHubClient  # noqa: PLC0415 - heavy import
-    from tagship.steps.github_release import wait_for_workflow  # noqa: PLC0415
+    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
+    from tagship.steps.notes.github_release import wait_for_workflow  # noqa: PLC0415
 
     tag = args.tag
     if tag is None:

@@ -127,8 +127,8 @@ class Config:
     release_artifacts: ReleaseArtifacts = "promote"
     # None (not written): see identical_rebuild_required
     require_identical_rebuild: bool | None = None
-    # `build` reuses a build environment per requirement set for a day (steps/build_env.py);
-    # false: a fresh isolated environment for every build
+    # `build` reuses a build environment per requirement set for a day
+    # (adapters/build/build_env.py); false: a fresh isolated environment for every build
     reuse_build_env: bool = True
     # files (globs) whose references to the previous release are rewritten after a release
     docs_files: tuple[str, ...] = ()

@@ -28,14 +28,14 @@ from tagship.flows.pipeline import Pipeline
 from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex, create_sample
 from tagship.flows.tag import tag_release
-from tagship.steps.audit import audit_workspace
-from tagship.steps.bump import BumpResult, bump_version
-from tagship.steps.gates import checks_passed
-from tagship.steps.hotfix import start_hotfix
-from tagship.steps.ledger_check import ledger_state, require_valid
-from tagship.steps.release_notes import local_notes
-from tagship.steps.rollback_plan import rollback_plan
-from tagship.steps.rollback_revert import revert
+from tagship.steps.gates.gates import checks_passed
+from tagship.steps.ledger.audit import audit_workspace
+from tagship.steps.ledger.ledger_check import ledger_state, require_valid
+from tagship.steps.notes.release_notes import local_notes
+from tagship.steps.rollback.hotfix import start_hotfix
+from tagship.steps.rollback.plan import rollback_plan
+from tagship.steps.rollback.revert import revert
+from tagship.steps.versions.bump import BumpResult, bump_version
 from tagship.workspace import open_workspace
 
 if TYPE_CHECKING:

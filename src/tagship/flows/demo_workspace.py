@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.flows.workspace_sample import Member, create_workspace_sample
 from tagship.repository import open_package, open_repository
-from tagship.steps.bump import bump_version
+from tagship.steps.versions.bump import bump_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

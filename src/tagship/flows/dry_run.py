@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
 from tagship.flows.publishing_tail import build, publish_wait_install
-from tagship.steps.dependency_gate import NAME, dependencies_on_index
-from tagship.steps.gates import (
+from tagship.steps.gates.dependency_gate import NAME, dependencies_on_index
+from tagship.steps.gates.gates import (
     checks_passed,
     guarded,
     policy_as_committed,

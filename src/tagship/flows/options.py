@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tagship.steps.gates import ChecksMode
-    from tagship.steps.verify_install import Installer
+    from tagship.steps.gates.gates import ChecksMode
+    from tagship.steps.verify.verify_install import Installer
 
 
 @dataclass(frozen=True)

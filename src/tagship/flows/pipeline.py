@@ -15,7 +15,7 @@ from tagship.core.errors import GateError, TagshipError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-    from tagship.steps.gates import Gate
+    from tagship.steps.gates.gates import Gate
 
 Status = Literal["passed", "failed", "skipped", "would run"]
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
 from tagship.flows.pipeline import FlowFailedError
-from tagship.steps.build import build_artifacts, built_summary
-from tagship.steps.release_steps import (
+from tagship.steps.build.build import build_artifacts, built_summary
+from tagship.steps.publish.release_steps import (
     append_outbox,
     appended_summary,
     install_release,

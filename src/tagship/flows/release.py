@@ -18,12 +18,12 @@ from tagship.core.ci_env import github_token
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag
 from tagship.flows.publishing_tail import build, publish_wait_install
-from tagship.steps.docs_links import DocsPlan, open_docs_pull, plan_docs_links, rewrite_docs
-from tagship.steps.gates import Gate, draft_exists, guarded, policy_as_committed
-from tagship.steps.github_release import release_on_github, released_summary
-from tagship.steps.promote import promote, promoted_summary
-from tagship.steps.rebuild_check import rebuild_check, rebuild_summary
-from tagship.steps.release_checks import releasable, release_tag, same_bytes_as_dry_run
+from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary
+from tagship.steps.gates.gates import Gate, draft_exists, guarded, policy_as_committed
+from tagship.steps.gates.release_checks import releasable, release_tag, same_bytes_as_dry_run
+from tagship.steps.notes.docs_links import DocsPlan, open_docs_pull, plan_docs_links, rewrite_docs
+from tagship.steps.notes.github_release import release_on_github, released_summary
+from tagship.steps.publish.promote import promote, promoted_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable

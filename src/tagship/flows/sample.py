@@ -40,7 +40,7 @@ docs-files = ["docs/*.md"]
 {checks}
 {indexes}"""
 # build backend -> its [build-system] requirement and entry point; setuptools and pdm-backend
-# cannot build the same sdist twice (see steps/reproduce.py)
+# cannot build the same sdist twice (see steps/build/reproduce.py)
 BACKENDS = {
     "hatchling": ('"hatchling"', "hatchling.build"),
     "setuptools": ('"setuptools>=77"', "setuptools.build_meta"),

@@ -12,7 +12,7 @@ from tagship.adapters.ledger_store import ledger_head
 from tagship.core.audit import file_version
 from tagship.core.errors import ServiceError, TagshipError
 from tagship.core.ledger import anchor_line
-from tagship.steps.gates import (
+from tagship.steps.gates.gates import (
     Gate,
     checks_passed,
     draft_exists,
@@ -23,9 +23,9 @@ from tagship.steps.gates import (
     release_version,
     tree_clean,
 )
-from tagship.steps.publishing import simple_index
-from tagship.steps.record import dry_runs, record_tag_event
-from tagship.steps.release_checks import promotable_dry_run
+from tagship.steps.gates.release_checks import promotable_dry_run
+from tagship.steps.ledger.record import dry_runs, record_tag_event
+from tagship.steps.publish.publishing import simple_index
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from tagship.core.config import IndexConfig
     from tagship.core.ledger import Record
     from tagship.flows.pipeline import Pipeline
-    from tagship.steps.gates import ChecksMode
+    from tagship.steps.gates.gates import ChecksMode
     from tagship.workspace import Workspace
 
 

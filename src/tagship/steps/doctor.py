@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from tagship.adapters import zizmor as tools
+from tagship.ci.github import doctor as doctor_github
+from tagship.ci.github.policy import WORKFLOWS_DIR, Finding, check_policy, publishers
+from tagship.ci.github.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
 from tagship.core.config import github_repo_from_url
-from tagship.core.policy_rules import WORKFLOWS_DIR, Finding, check_policy, publishers
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
-from tagship.core.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
-from tagship.steps import doctor_github
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -12,7 +12,7 @@ from tagship.core.internal_deps import (
     project_dependencies,
 )
 from tagship.core.names import normalized_name
-from tagship.steps.release_notes import local_notes
+from tagship.steps.notes.release_notes import local_notes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

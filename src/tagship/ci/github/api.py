@@ -1,0 +1,343 @@
+"""The one place that talks to GitHub: the REST calls tagship makes, in tagship's own values.
+
+The HTTP details (retries, rate limits, errors naming the missing permission) live in
+`github_session`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession, NotFoundError
+from tagship.core.checks import CheckSignal, check_run_state, status_state
+from tagship.core.ci_identity import RunFacts
+from tagship.core.notes import MergedPull
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["DEFAULT_API_URL", "Asset", "GitHubClient", "NotFoundError", "Release", "WorkflowRun"]
+
+_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: int
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Release:
+    """A GitHub Release (drafts included)."""
+
+    id: int
+    tag_name: str
+    name: str
+    body: str
+    draft: bool
+    prerelease: bool
+    html_url: str
+    upload_url: str
+    assets: tuple[Asset, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    id: int
+    name: str
+    status: str
+    conclusion: str | None
+    html_url: str
+    head_sha: str
+    created_at: str
+
+
+def _release(raw: Any) -> Release:
+    assets = tuple(Asset(a.id, a.name, a.size) for a in raw.assets)
+    return Release(
+        raw.id,
+        raw.tag_name,
+        raw.name or "",
+        raw.body or "",
+        raw.draft,
+        raw.prerelease,
+        raw.html_url,
+        raw.upload_url,
+        assets,
+    )
+
+
+class GitHubClient(GitHubSession):
+    """The REST calls tagship makes, each returning tagship's own values."""
+
+    def _pages(self, method: Any, **params: Any) -> Callable[[], list[Any]]:
+        """A request for every page of a listing of this repository (`map_func` picks the
+        items out of pages that wrap them)."""
+        rest = self._gh.rest
+        return lambda: list(
+            rest.paginate(method, owner=self.owner, repo=self.repo, per_page=_PER_PAGE, **params)
+        )
+
+    # -- commits and checks ----------------------------------------------------------------
+
+    def commit_sha(self, ref: str) -> str | None:
+        """The commit `ref` (branch, tag or sha) names on GitHub, or None when it names none."""
+        return self._found(
+            f"resolving {ref!r}",
+            "contents: read",
+            lambda: (
+                self._gh.rest.repos.get_commit(
+                    self.owner, self.repo, ref, per_page=1
+                ).parsed_data.sha
+            ),
+        )
+
+    def check_runs(self, sha: str) -> list[CheckSignal]:
+        rest = self._gh.rest
+        runs = self._all(
+            f"listing check runs of {sha[:12]}",
+            "checks: read",
+            self._pages(
+                rest.checks.list_for_ref, map_func=lambda r: r.parsed_data.check_runs, ref=sha
+            ),
+        )
+        return [
+            CheckSignal(
+                run.name,
+                check_run_state(run.status, run.conclusion),
+                run.conclusion or run.status,
+                str(run.completed_at or run.started_at or ""),
+                run.id,
+                run.html_url or "",
+            )
+            for run in runs
+        ]
+
+    def statuses(self, sha: str) -> list[CheckSignal]:
+        rest = self._gh.rest
+        statuses = self._all(
+            f"listing commit statuses of {sha[:12]}",
+            "statuses: read",
+            self._pages(rest.repos.list_commit_statuses_for_ref, ref=sha),
+        )
+        return [
+            CheckSignal(
+                s.context,
+                status_state(s.state),
+                s.state,
+                str(s.updated_at),
+                s.id,
+                s.target_url or "",
+                "status",
+            )
+            for s in statuses
+        ]
+
+    # -- pull requests ---------------------------------------------------------------------
+
+    def pull_labels(self, number: int) -> list[str] | None:
+        """The labels of pull request `number`, or None when there is no such issue."""
+        rest = self._gh.rest
+        labels: list[Any] | None = self._found(
+            f"reading the labels of pull request #{number}",
+            "pull-requests: read",
+            self._pages(rest.issues.list_labels_on_issue, issue_number=number),
+        )
+        return None if labels is None else [label.name for label in labels]
+
+    def compare(self, base: str, head: str) -> list[str] | None:
+        """Shas of the commits in `head` and not in `base`; None when either is unknown."""
+        rest = self._gh.rest
+        commits = self._found(
+            f"comparing {base}...{head}",
+            "contents: read",
+            self._pages(
+                rest.repos.compare_commits,
+                map_func=lambda r: r.parsed_data.commits,
+                basehead=f"{base}...{head}",
+            ),
+        )
+        return None if commits is None else [c.sha for c in commits]
+
+    def merged_pulls_of(self, sha: str) -> list[MergedPull]:
+        """The merged pull requests that brought commit `sha` in."""
+        rest = self._gh.rest
+        pulls = self._all(
+            f"listing pull requests of commit {sha[:12]}",
+            "pull-requests: read",
+            self._pages(rest.repos.list_pull_requests_associated_with_commit, commit_sha=sha),
+        )
+        return [
+            MergedPull(
+                p.number,
+                p.title,
+                p.user.login if p.user is not None else "ghost",
+                tuple(label.name for label in p.labels),
+                p.html_url,
+            )
+            for p in pulls
+            if p.merged_at is not None
+        ]
+
+    def pull_files(self, number: int) -> list[str]:
+        """The paths pull request `number` changed (a renamed file under both names)."""
+        rest = self._gh.rest
+        files = self._all(
+            f"listing the files of pull request #{number}",
+            "pull-requests: read",
+            self._pages(rest.pulls.list_files, pull_number=number),
+        )
+        return [path for f in files for path in (f.filename, f.previous_filename) if path]
+
+    # -- releases --------------------------------------------------------------------------
+
+    def releases(self) -> list[Release]:
+        """Every release, drafts included (the tag lookup does not find drafts)."""
+        rest = self._gh.rest
+        raw = self._all(
+            "listing releases",
+            "contents: read",
+            self._pages(rest.repos.list_releases),
+        )
+        return [_release(r) for r in raw]
+
+    def tag_exists(self, tag: str) -> bool:
+        found = self._found(
+            f"looking up tag {tag}",
+            "contents: read",
+            lambda: self._gh.rest.git.get_ref(self.owner, self.repo, f"tags/{tag}"),
+        )
+        return found is not None
+
+    def create_release(self, tag: str, name: str, body: str, *, target: str) -> Release:
+        response = self._call(
+            f"creating the draft release {tag}",
+            "contents: write",
+            lambda: (
+                self._gh.rest.repos.create_release(
+                    self.owner,
+                    self.repo,
+                    tag_name=tag,
+                    name=name,
+                    body=body,
+                    draft=True,
+                    target_commitish=target,
+                ).parsed_data
+            ),
+        )
+        return _release(response)
+
+    def update_release(self, release_id: int, what: str, **fields: Any) -> Release | None:
+        """PATCH a release; None when it no longer exists (deleted meanwhile)."""
+        response = self._found(
+            what,
+            "contents: write",
+            lambda: (
+                self._gh.rest.repos.update_release(
+                    self.owner, self.repo, release_id, **fields
+                ).parsed_data
+            ),
+        )
+        return None if response is None else _release(response)
+
+    def delete_asset(self, asset_id: int) -> None:
+        self._found(
+            "deleting a release asset",
+            "contents: write",
+            lambda: self._gh.rest.repos.delete_release_asset(self.owner, self.repo, asset_id),
+        )
+
+    def upload_asset(self, release: Release, name: str, data: bytes, content_type: str) -> Asset:
+        """Upload through the release's own `upload_url` (a separate host on github.com)."""
+        from githubkit_schemas.latest.models import ReleaseAsset  # noqa: PLC0415
+
+        url = release.upload_url.split("{", 1)[0]
+        response = self._call(
+            f"uploading {name} to release {release.tag_name}",
+            "contents: write",
+            lambda: (
+                self._gh.request(
+                    "POST",
+                    url,
+                    params={"name": name},
+                    content=data,
+                    headers={"Content-Type": content_type},
+                    response_model=ReleaseAsset,
+                ).parsed_data
+            ),
+        )
+        return Asset(response.id, response.name, response.size)
+
+    # -- workflow runs ---------------------------------------------------------------------
+
+    def open_pull(self, head: str, base: str, title: str, body: str) -> str:
+        """Open a pull request from branch `head` into `base` and return its URL; when one is
+        already open for `head` (a rerun), return that one's."""
+        try:
+            created = self._call(
+                f"opening a pull request from {head}",
+                "pull-requests: write",
+                lambda: self._gh.rest.pulls.create(
+                    self.owner, self.repo, head=head, base=base, title=title, body=body
+                ).json(),
+            )
+        except NotFoundError:  # GitHub answers 422 when a pull request for `head` exists
+            open_ones = self._call(
+                f"finding the pull request from {head}",
+                "pull-requests: read",
+                lambda: self._gh.rest.pulls.list(
+                    self.owner, self.repo, head=f"{self.owner}:{head}", state="open"
+                ).json(),
+            )
+            if not open_ones:
+                raise
+            return str(open_ones[0]["html_url"])
+        return str(created["html_url"])
+
+    def workflow_runs(self, workflow: str, *, branch: str) -> list[WorkflowRun] | None:
+        """Push-triggered runs of `workflow` (a file name) for `branch` (or tag), newest
+        first; None when the workflow does not exist."""
+        response = self._found(
+            f"listing runs of workflow {workflow}",
+            "actions: read",
+            lambda: (
+                self._gh.rest.actions.list_workflow_runs(
+                    self.owner, self.repo, workflow, branch=branch, event="push", per_page=_PER_PAGE
+                ).parsed_data.workflow_runs
+            ),
+        )
+        if response is None:
+            return None
+        runs = [
+            WorkflowRun(
+                r.id,
+                r.name or workflow,
+                r.status or "",
+                r.conclusion,
+                r.html_url,
+                r.head_sha,
+                str(r.created_at),
+            )
+            for r in response
+        ]
+        return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
+
+    def workflow_run(self, run_id: int) -> RunFacts | None:
+        """What GitHub says about run `run_id` of this repository; None when it knows none."""
+        run = self._found(
+            f"reading workflow run {run_id}",
+            "actions: read",
+            lambda: (
+                self._gh.rest.actions.get_workflow_run(self.owner, self.repo, run_id).parsed_data
+            ),
+        )
+        if run is None:
+            return None
+        # GitHub sends the latest attempt; a run without the field has had one
+        attempt = run.run_attempt if isinstance(run.run_attempt, int) else 1
+        return RunFacts(
+            run.repository.full_name, run.path, run.head_sha, run.head_branch, run.event, attempt
+        )

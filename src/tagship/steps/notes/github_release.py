@@ -1,0 +1,169 @@
+"""Steps 7 and 8 of the release flow: wait for the publish workflow, publish the Release."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tagship.adapters.ledger_store import ledger_head
+from tagship.ci.github.api import GitHubClient, NotFoundError
+from tagship.core.errors import GateError, UsageError
+from tagship.core.ledger import anchor_line
+from tagship.core.notes import build_notes, render_markdown
+from tagship.core.polling import Pending, poll
+from tagship.core.versions import try_version_from_tag, version_from_tag
+from tagship.steps.ledger.record import record_tag_event
+from tagship.steps.notes.release_notes import github_pulls, previous_release_tag
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from packaging.version import Version
+
+    from tagship.ci.github.api import Release, WorkflowRun
+    from tagship.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Published:
+    release: Release
+    latest: bool
+    manifest_uploaded: bool
+    already: bool = False  # it was published before: nothing was changed
+
+
+def _newer_final_exists(releases: list[Release], tag_format: str, version: Version) -> bool:
+    for release in releases:
+        other = try_version_from_tag(release.tag_name, tag_format)
+        if other is not None and not release.draft and not other.is_prerelease and other > version:
+            return True
+    return False
+
+
+def _gone(tag: str) -> GateError:
+    return GateError(
+        f"the draft release for {tag} was deleted meanwhile",
+        hint="create it again with tagship notes --github, then rerun the publish",
+    )
+
+
+def publish_release(
+    workspace: Workspace,
+    client: GitHubClient,
+    tag: str,
+    *,
+    manifest: Path | None,
+    ledger_head: str | None = None,
+) -> Published:
+    """Refresh the draft's notes, attach the manifest, and publish the draft of `tag`.
+
+    It is `latest` unless it is a pre-release or a hotfix of an older line.
+    """
+    tag_format = workspace.config.tag_format
+    version = version_from_tag(tag, tag_format)
+    releases = client.releases()
+    for release in releases:
+        if release.tag_name == tag and not release.draft:
+            return Published(release, latest=False, manifest_uploaded=False, already=True)
+    draft = next((r for r in releases if r.draft and r.tag_name == tag), None)
+    if draft is None:
+        raise GateError(
+            f"there is no draft release for {tag} in {client.full_name}",
+            hint="create it with tagship notes --github and review it first (step 3)",
+        )
+    if not client.tag_exists(tag):
+        raise GateError(
+            f"tag {tag} does not exist on GitHub ({client.full_name})",
+            hint=f"publishing would create it elsewhere; push it first: git push origin {tag}",
+        )
+    since = previous_release_tag(workspace, version)
+    base = since if since is not None else workspace.require_git().root_commit()
+    notes = build_notes(
+        github_pulls(client, base, tag),
+        workspace.config.release_labels,
+        current=version,
+        since=since,
+    )
+    footer = [] if since is None else [f"**Full changelog**: {since}...{tag}", ""]
+    if ledger_head is not None:
+        # the anchor `tagship ledger verify` checks: a cut-off ledger tail cannot hide
+        footer.append(anchor_line(ledger_head))
+    uploaded = False
+    if manifest is not None and manifest.is_file():
+        _attach(client, draft, manifest, tag)
+        uploaded = True
+    latest = not version.is_prerelease and not _newer_final_exists(releases, tag_format, version)
+    published = client.update_release(
+        draft.id,
+        f"publishing the release {tag}",
+        tag_name=tag,
+        name=tag,
+        body=render_markdown(notes, footer=footer),
+        draft=False,
+        prerelease=version.is_prerelease,
+        make_latest="true" if latest else "false",
+    )
+    if published is None:
+        raise _gone(tag)
+    return Published(published, latest, uploaded)
+
+
+def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> Published:
+    """Publish the draft GitHub Release of `tag` with the job's token, anchored to the
+    ledger's head, and record it (a rerun finds it published and records nothing)."""
+    client = GitHubClient.from_env(
+        workspace.env,
+        workspace.config,
+        command="github-release publish",
+        permission="contents: write and pull-requests: read",
+    )
+    head = ledger_head(workspace.git) if workspace.git is not None else None
+    done = publish_release(workspace, client, tag, manifest=manifest, ledger_head=head)
+    if workspace.git is not None and not done.already:
+        record_tag_event(workspace, "github-release", tag, details={"url": done.release.html_url})
+    return done
+
+
+def released_summary(done: Published) -> str:
+    return done.release.html_url + (" (already published)" if done.already else "")
+
+
+def _attach(client: GitHubClient, draft: Release, manifest: Path, tag: str) -> None:
+    # a rerun replaces the asset: GitHub refuses a second asset of the same name
+    for asset in draft.assets:
+        if asset.name == manifest.name:
+            client.delete_asset(asset.id)
+    try:
+        client.upload_asset(draft, manifest.name, manifest.read_bytes(), "application/json")
+    except NotFoundError:
+        raise _gone(tag) from None
+
+
+def wait_for_workflow(
+    client: GitHubClient,
+    tag: str,
+    workflow: str,
+    *,
+    timeout: float,
+    interval: float = 15.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> WorkflowRun:
+    """The finished newest push run of `workflow` for `tag`; PollTimeoutError (exit 3) when none
+    finished within `timeout` seconds."""
+
+    def probe() -> WorkflowRun | Pending:
+        runs = client.workflow_runs(workflow, branch=tag)
+        if runs is None:
+            raise UsageError(
+                f"workflow {workflow} not found in {client.full_name}",
+                hint="pass the file name under .github/workflows with --workflow",
+            )
+        if runs and runs[0].status == "completed":
+            return runs[0]
+        where = f"still {runs[0].status}: {runs[0].html_url}" if runs else "no run started"
+        return Pending(f"{workflow} for {tag} has not finished ({where})")
+
+    return poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value

@@ -1,0 +1,218 @@
+"""Upload exactly the manifest's files to an index, resumably.
+
+Before anything is sent, the build directory passes every check of `verify-artifacts` (exit 1,
+or 4 when its bytes are not the manifest's), and every file is looked up on the index: the
+same hash is skipped, a different hash stops the publish (exit 4). Files are streamed, never
+read whole. Uploads retry transient failures; what could not be sent is reported (exit 3) and
+a rerun finishes the job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from tagship.adapters.http import response_excerpt
+from tagship.core.config import credential_variables
+from tagship.core.errors import IntegrityError, ServiceError
+from tagship.core.official import require_ci_for_official
+from tagship.steps.build.artifacts import upload_body
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+
+    import httpx
+
+    from tagship.adapters.http import Http
+    from tagship.adapters.index import SimpleIndex
+    from tagship.core.config import Credentials, IndexConfig
+    from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.steps.verify.verify import Expected
+
+Action = Literal["uploaded", "already-there"]
+# what the ledger got: a record, none (the same publish is recorded already), one later (the
+# record step appends it), or none at all
+Ledger = Literal["recorded", "already-recorded", "deferred", "no-repository"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str
+    sha256: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    index: str
+    project: str
+    version: str
+    files: tuple[FileOutcome, ...]
+    ledger: Ledger | None = None  # set once recorded (steps.release_steps)
+
+    @property
+    def uploaded(self) -> int:
+        return sum(f.action == "uploaded" for f in self.files)
+
+
+class PublishIncompleteError(ServiceError):
+    """Some files reached the index and some did not; a rerun finishes the job."""
+
+    def __init__(self, reason: str, done: list[FileOutcome], pending: list[str]) -> None:
+        sent = ", ".join(f.name for f in done) or "nothing"
+        super().__init__(
+            f"publish incomplete: {reason}; on the index: {sent}; not uploaded: "
+            + ", ".join(pending),
+            hint="rerun the same command: files already there are skipped",
+        )
+
+
+def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityError:
+    return IntegrityError(
+        f"{entry.name} is already on {index} with other bytes: "
+        f"index sha256 {found or '(unknown)'}, manifest sha256 {entry.sha256}",
+        hint="never overwrite a release: bump the version and release anew",
+    )
+
+
+def index_hashes(lookup: SimpleIndex, project: str) -> dict[str, str | None]:
+    """Filename -> sha256 in lower case (None when the index gives none) of the project's
+    files: hex digits compare in any case."""
+    page = lookup.project(project)
+    if page is None:
+        return {}
+    return {f.filename: None if f.sha256 is None else f.sha256.lower() for f in page.files}
+
+
+def _form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for key, value in fields:
+        data.setdefault(key, []).append(value)
+    return data
+
+
+def _exists_answer(response: httpx.Response) -> bool:
+    # pypiserver: 409; devpi: 409; PyPI: 400 "File already exists" (200 for identical bytes)
+    return response.status_code == 409 or (  # noqa: PLR2004
+        response.status_code == 400 and "already exists" in response.text.lower()  # noqa: PLR2004
+    )
+
+
+def _upload_one(
+    *,
+    http: Http,
+    index: IndexConfig,
+    entry: ManifestFile,
+    directory: Path,
+    auth: Credentials | None,
+    attestations: list[object] | None,
+) -> httpx.Response:
+    # packaging.metadata is slow to import and only uploads need it (`wait` imports this module)
+    from tagship.core.upload_form import upload_fields  # noqa: PLC0415
+    from tagship.steps.build.dist_metadata import read_core_metadata  # noqa: PLC0415
+
+    fields = upload_fields(
+        read_core_metadata(directory / entry.name, entry.kind), entry, attestations
+    )
+    with upload_body(directory, entry) as body:
+        return http.request(
+            "POST",
+            index.upload_url,
+            data=_form(fields),
+            files={"content": (entry.name, body, "application/octet-stream")},
+            auth=(auth.username, auth.password) if auth is not None else None,
+        )
+
+
+def publish(
+    manifest: Manifest,
+    directory: Path,
+    index: IndexConfig,
+    *,
+    expected: Expected,
+    env: Mapping[str, str],
+    http: Http,
+    lookup: SimpleIndex,
+    auth: Credentials | None,
+    attestations: Mapping[str, list[object]] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> PublishResult:
+    """Upload the manifest's files that the index does not have yet, once the directory
+    passed verification against `expected`."""
+    require_ci_for_official(index, env)
+    # the verification (and packaging's metadata parser) only when something is published
+    from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
+
+    verify_build(directory, manifest, expected)
+    existing = index_hashes(lookup, manifest.project)
+    for entry in manifest.files:
+        if entry.name in existing and existing[entry.name] != entry.sha256.lower():
+            raise conflict(entry, existing[entry.name], index.name)
+    done: list[FileOutcome] = []
+
+    def record(outcome: FileOutcome) -> None:
+        done.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+
+    for position, entry in enumerate(manifest.files):
+        if entry.name in existing:
+            record(FileOutcome(entry.name, entry.sha256, "already-there"))
+            continue
+        pending = [e.name for e in manifest.files[position:]]
+        try:
+            response = _upload_one(
+                http=http,
+                index=index,
+                entry=entry,
+                directory=directory,
+                auth=auth,
+                attestations=(attestations or {}).get(entry.name),
+            )
+        except ServiceError as exc:
+            raise PublishIncompleteError(exc.message, done, pending) from exc
+        record(
+            _outcome(
+                response,
+                entry=entry,
+                index=index,
+                lookup=lookup,
+                project=manifest.project,
+                done=done,
+                pending=pending,
+            )
+        )
+    return PublishResult(index.name, manifest.project, manifest.version, tuple(done))
+
+
+def _outcome(
+    response: httpx.Response,
+    *,
+    entry: ManifestFile,
+    index: IndexConfig,
+    lookup: SimpleIndex,
+    project: str,
+    done: list[FileOutcome],
+    pending: list[str],
+) -> FileOutcome:
+    if _exists_answer(response):
+        # a retried upload that had landed, or a race: the hash decides
+        found = index_hashes(lookup, project).get(entry.name)
+        if found != entry.sha256.lower():
+            raise conflict(entry, found, index.name)
+        return FileOutcome(entry.name, entry.sha256, "already-there")
+    if response.is_success:
+        return FileOutcome(entry.name, entry.sha256, "uploaded")
+    raise PublishIncompleteError(_refusal(index, response), done, pending)
+
+
+def _refusal(index: IndexConfig, response: httpx.Response) -> str:
+    text = response_excerpt(response)  # an index may echo the credentials it refused
+    if response.status_code in (401, 403):
+        username, password, token = credential_variables(index.name)
+        return (
+            f"{index.name} refused the credentials (HTTP {response.status_code}: {text}); "
+            f"set {username} and {password}, or {token}"
+        )
+    return f"{index.name} answered HTTP {response.status_code}: {text}"

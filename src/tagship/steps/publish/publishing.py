@@ -1,0 +1,68 @@
+"""Glue for the publishing commands: which credentials, which index, which manifest."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tagship.adapters.attestations import sigstore_signer
+from tagship.adapters.index import SimpleIndex
+from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
+from tagship.ci.github.claims import Publisher
+from tagship.core.ci_env import in_github_actions
+from tagship.core.config import Credentials, credentials
+from tagship.core.official import is_official
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+
+    from tagship.adapters.http import Http
+    from tagship.core.config import IndexConfig
+    from tagship.core.manifest import Manifest
+    from tagship.workspace import Workspace
+
+
+def expected_publisher(workspace: Workspace, index: IndexConfig) -> Publisher:
+    config = workspace.config
+    return Publisher(
+        config.github_owner or "",
+        config.github_repository or "",
+        index.workflow or "",
+        index.environment,
+    )
+
+
+def upload_credentials(
+    workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
+) -> Credentials | None:
+    """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
+    if is_official(index) and in_github_actions(workspace.env):
+        token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
+        mask(token)
+        return Credentials("__token__", token)
+    return credentials(index.name, workspace.env)
+
+
+def attestations_for(
+    workspace: Workspace,
+    index: IndexConfig,
+    manifest: Manifest,
+    directory: Path,
+    *,
+    signer_factory: Callable[[str], AbstractContextManager[Callable[[Path], dict[str, Any]]]]
+    | None = None,
+) -> dict[str, list[object]] | None:
+    """PEP 740 attestations for an official index in GitHub Actions (unless turned off with
+    `attestations = false`), one per file, signed as the job; None when none are due."""
+    official = is_official(index) and in_github_actions(workspace.env)
+    if not (official and workspace.config.attestations):
+        return None
+
+    factory = signer_factory or sigstore_signer
+    with factory(github_oidc_token("sigstore")) as sign:
+        return {f.name: [sign(directory / f.name)] for f in manifest.files}
+
+
+def simple_index(workspace: Workspace, index: IndexConfig, http: Http) -> SimpleIndex:
+    return SimpleIndex(index.simple_url, http, credentials(index.name, workspace.env))
