@@ -88,7 +88,7 @@ def test_official_upload_from_ci_carries_one_attestation_per_file(
             release.dist,
             index,
             expected=Expected(workspace.name, workspace.version()),
-            env=workspace.env,
+            ci=workspace.ci,
             http=http,
             lookup=SimpleIndex(index.simple_url, http),
             auth=None,

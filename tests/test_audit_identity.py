@@ -16,6 +16,7 @@ from conftest import STATIC_PYPROJECT, git
 from tagship.adapters.git import Git
 from tagship.adapters.index import JSON_TYPE
 from tagship.adapters.ledger_store import append_event, read_ledger
+from tagship.ci import read_run
 from tagship.ci.github.api import GitHubClient
 from tagship.core.ci_identity import RunFacts
 from tagship.core.errors import ServiceError
@@ -306,7 +307,7 @@ def test_unreachable_github_is_a_service_error(make_repo: MakeRepo, httpserver: 
     sleeps: list[float] = []
     workspace = open_workspace(repo.path, env=env)
     with pytest.raises(ServiceError, match=r"cannot reach GitHub at http://127\.0\.0\.1:9"):
-        audit_workspace(workspace, "local", runs=github_runs(env, sleep=sleeps.append))
+        audit_workspace(workspace, "local", runs=github_runs(read_run(env), sleep=sleeps.append))
     assert sleeps == [1.0, 2.0, 4.0]
 
 

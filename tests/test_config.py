@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tagship.adapters.project_files import load_pyproject
+from tagship.ci import read_run
 from tagship.core.config import (
     BUILTIN_INDEXES,
     REQUIRED_CHECKS,
@@ -35,7 +36,11 @@ def _load(
     path = tmp_path / "pyproject.toml"
     path.write_text(f'[project]\nname = "x"\nversion = "1.0"\n{tool}')
     return load_config(
-        path, load_pyproject(path), env=env or {}, overrides=overrides, origin_url=origin
+        path,
+        load_pyproject(path),
+        ci_repository=read_run(env or {}).repository,
+        overrides=overrides,
+        origin_url=origin,
     )
 
 

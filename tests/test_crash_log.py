@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, MakeRepo, Repo, git
+from tagship.adapters.secrets import scrub, secrets_in
 from tagship.core.errors import EXIT_SERVICE, GateError, TagshipError
-from tagship.core.secrets import scrub, secrets_in
 
 LINE = re.compile(
     r"tagship: internal error: ValueError: (?P<message>.*) "
@@ -89,7 +89,7 @@ def test_github_actions_gets_the_traceback_in_a_group_without_secrets(
     log = Path(match["path"])
     assert log.parent == runner_temp
     text = log.read_text(encoding="utf-8")
-    assert "in github_actions_auth" in text
+    assert "in host_auth" in text
     assert leaked not in text
     assert leaked not in result.err
     # the group holds the log's text, with workflow commands stopped inside it

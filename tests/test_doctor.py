@@ -13,7 +13,7 @@ import pytest
 
 from conftest import CHARMOS
 from tagship.adapters.process import Completed
-from tagship.adapters.zizmor import find_tool
+from tagship.ci.github.zizmor import find_tool
 from tagship.core.errors import ServiceError
 from tagship.steps.doctor import doctor
 from tagship.workspace import open_workspace

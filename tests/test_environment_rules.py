@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tagship.adapters.git_base import github_actions_auth
+from tagship.adapters.git_base import host_auth
 from tagship.adapters.process import without_secrets
+from tagship.ci import read_run
 from tagship.core.build_output import is_build_output
-from tagship.core.ci_env import github_token, in_ci, in_github_actions
 from tagship.core.config import credential_variables, credentials
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.steps.gates.gates import tree_clean
@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 
 
 def test_github_actions_is_what_github_sets() -> None:
-    assert in_github_actions({"GITHUB_ACTIONS": "true"})
-    assert not in_github_actions({"CI": "true"})
-    assert in_ci({"CI": "1"})
-    assert in_ci({"GITHUB_ACTIONS": "true"})
-    assert not in_ci({})
+    assert read_run({"GITHUB_ACTIONS": "true"}).host == "github"
+    assert read_run({"CI": "true"}).host is None
+    assert read_run({"CI": "1"}).in_ci
+    assert read_run({"GITHUB_ACTIONS": "true"}).in_ci
+    assert not read_run({}).in_ci
 
 
 @pytest.mark.parametrize(
@@ -38,11 +38,12 @@ def test_github_actions_is_what_github_sets() -> None:
     ],
 )
 def test_the_github_token(env: dict[str, str], token: str | None) -> None:
-    assert github_token(env) == token
+    assert read_run(env).token == token
 
 
 def test_git_in_actions_takes_the_same_token() -> None:
-    auth = github_actions_auth({"GITHUB_ACTIONS": "true", "GH_TOKEN": "t"})
+    env = {"GITHUB_ACTIONS": "true", "GH_TOKEN": "t"}
+    auth = host_auth(env, read_run(env))
     assert auth is not None
     assert "GIT_CONFIG_VALUE_0" in auth
 

@@ -6,10 +6,18 @@ import base64
 import subprocess
 from typing import TYPE_CHECKING
 
-from tagship.adapters.git_base import github_actions_auth
+from tagship.adapters.git_base import host_auth
+from tagship.ci import read_run
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from conftest import MakeRepo
+
+
+def github_actions_auth(env: Mapping[str, str]) -> dict[str, str] | None:
+    """The git environment for a job whose facts the CI-host seam reads from `env`."""
+    return host_auth(env, read_run(env))
 
 
 def test_no_token_or_not_in_actions_changes_nothing() -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import github_payloads as gh
+from tagship.ci import read_run
 from tagship.ci.github.api import GitHubClient, NotFoundError
 from tagship.core.checks import CheckState
 from tagship.core.config import Config
@@ -228,13 +229,15 @@ def test_upload_goes_to_the_release_upload_url(
 def test_from_env_names_what_is_missing(env: dict[str, str], match: str) -> None:
     config = Config(pyproject=Path("pyproject.toml"))
     with pytest.raises(ConfigError, match=match):
-        GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+        GitHubClient.from_run(read_run(env), config, command="notes", permission="contents: read")
 
 
 def test_from_env_reads_base_url_and_repository() -> None:
     config = Config(pyproject=Path("pyproject.toml"), github_owner="o", github_repository="r")
     env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": "https://ghe.example.com/api/v3"}
-    client = GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+    client = GitHubClient.from_run(
+        read_run(env), config, command="notes", permission="contents: read"
+    )
     assert (client.full_name, client.base_url) == ("o/r", "https://ghe.example.com/api/v3")
 
 
@@ -245,7 +248,7 @@ def test_token_never_goes_to_an_insecure_api_url(url: str) -> None:
     config = Config(pyproject=Path("pyproject.toml"), github_owner="o", github_repository="r")
     env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": url}
     with pytest.raises(ConfigError, match=f"GitHub API URL: refusing insecure URL {url}") as info:
-        GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+        GitHubClient.from_run(read_run(env), config, command="notes", permission="contents: read")
     assert "GITHUB_API_URL" in (info.value.hint or "")
 
 
@@ -253,5 +256,7 @@ def test_token_never_goes_to_an_insecure_api_url(url: str) -> None:
 def test_plain_http_is_allowed_on_loopback(host: str) -> None:
     config = Config(pyproject=Path("pyproject.toml"), github_owner="o", github_repository="r")
     env = {"GITHUB_TOKEN": "x", "GITHUB_API_URL": f"http://{host}:8080/api/"}
-    client = GitHubClient.from_env(env, config, command="notes", permission="contents: read")
+    client = GitHubClient.from_run(
+        read_run(env), config, command="notes", permission="contents: read"
+    )
     assert client.base_url == f"http://{host}:8080/api"

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tagship.adapters.project_files import load_pyproject
+from tagship.ci import read_run
 from tagship.core.config import BUILTIN_INDEXES, IndexConfig, load_config
 from tagship.core.errors import ConfigError, GateError
 from tagship.core.official import (
@@ -181,9 +182,9 @@ def test_only_github_actions_may_publish_to_an_official_index() -> None:
     index = _index("https://pypi.io/legacy/", "https://pypi.io/simple/")
     for env in ({}, {"CI": "true"}, {"GITHUB_ACTIONS": "1"}, {"GITHUB_ACTIONS": "false"}):
         with pytest.raises(GateError, match="only allowed from GitHub Actions"):
-            require_ci_for_official(index, env)
-    require_ci_for_official(index, {"GITHUB_ACTIONS": "true"})
-    require_ci_for_official(_index("http://127.0.0.1:1/", "http://127.0.0.1:1/"), {})
+            require_ci_for_official(index, read_run(env))
+    require_ci_for_official(index, read_run({"GITHUB_ACTIONS": "true"}))
+    require_ci_for_official(_index("http://127.0.0.1:1/", "http://127.0.0.1:1/"), read_run({}))
 
 
 # -- configuration: what pyproject.toml may say, and what --set may not ----------------------
@@ -199,7 +200,7 @@ LOCAL = (
 def _load(tmp_path: Path, tool: str = LOCAL, *overrides: str) -> Config:
     path = tmp_path / "pyproject.toml"
     path.write_text(f'[project]\nname = "x"\nversion = "1.0"\n{tool}')
-    return load_config(path, load_pyproject(path), env={}, overrides=overrides)
+    return load_config(path, load_pyproject(path), overrides=overrides)
 
 
 @pytest.mark.parametrize(

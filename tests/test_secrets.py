@@ -18,8 +18,8 @@ from releases import make_release
 from tagship.adapters.http import Http, RetryPolicy, response_excerpt
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.process import Completed, run, without_secrets
+from tagship.adapters.secrets import forms, scrub, secrets_in
 from tagship.core.config import Credentials
-from tagship.core.secrets import forms, scrub, secrets_in
 
 if TYPE_CHECKING:
     from pathlib import Path

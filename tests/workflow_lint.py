@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from typing import TYPE_CHECKING
 
-from tagship.adapters.zizmor import find_tool
+from tagship.ci.github.zizmor import find_tool
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.process import Runner, run
 from tagship.adapters.project_files import load_pyproject, read_pyproject
+from tagship.ci import read_run
 from tagship.core.config import load_config
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.names import normalized_name
@@ -30,6 +31,8 @@ from tagship.workspace import Membership, Workspace, open_workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from tagship.core.ci_run import CIRun
 
 _TAGSHIP = "[tool.tagship] packages"
 _UV = "[tool.uv.workspace] members"
@@ -228,7 +231,7 @@ class Repository:
             and packages.containing(self.start) is None
         )
 
-    def tag_formats(self, env: Mapping[str, str], overrides: tuple[str, ...]) -> dict[str, str]:
+    def tag_formats(self, ci: CIRun, overrides: tuple[str, ...]) -> dict[str, str]:
         """Each package's tag format, `{name}` replaced (config only: nothing asks git)."""
         assert self.packages is not None  # noqa: S101 - callers check `several` first
         formats = {}
@@ -236,7 +239,7 @@ class Repository:
             config = load_config(
                 package.directory / "pyproject.toml",
                 self.data[package.directory],
-                env=env,
+                ci_repository=ci.repository,
                 overrides=overrides,
                 inherited=self._inherited(package),
                 several=self.packages.several,
@@ -305,25 +308,29 @@ def open_package(
     overrides: tuple[str, ...] = (),
     runner: Runner = run,
     tag: str | None = None,
+    ci: CIRun | None = None,
 ) -> Workspace:
     """The workspace of the package `name`, else the one -C is inside, else the one `tag`
     (a release tag) names; a repository of several packages refuses without a choice."""
     packages = repository.packages
+    ci = read_run(env) if ci is None else ci
     if packages is None:
-        workspace = open_workspace(repository.start, env=env, overrides=overrides, runner=runner)
+        workspace = open_workspace(
+            repository.start, env=env, overrides=overrides, runner=runner, ci=ci
+        )
         if name is not None and normalized_name(name) != normalized_name(workspace.name):
             raise UsageError(
                 f"no package {name!r} here: {workspace.root} holds {workspace.name} alone",
                 hint="drop --package, or declare the packages in the root's [tool.tagship]",
             )
         return workspace
-    formats = repository.tag_formats(env, overrides) if packages.several else {}
+    formats = repository.tag_formats(ci, overrides) if packages.several else {}
     check_distinct_tags(formats)
     if tag is not None and repository.unchosen(name):
         name = package_of_tag(tag, formats)[0]
     package = packages.choose(name, repository.start)
     if not packages.several:
-        return open_workspace(package.directory, env=env, overrides=overrides, runner=runner)
+        return open_workspace(package.directory, env=env, overrides=overrides, runner=runner, ci=ci)
     member = Membership(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
         paths=(package.directory, *declared_files(repository, package)),
@@ -333,5 +340,5 @@ def open_package(
         siblings=tuple(n for n in packages.names if n != package.name),
     )
     return open_workspace(
-        package.directory, env=env, overrides=overrides, runner=runner, member=member
+        package.directory, env=env, overrides=overrides, runner=runner, member=member, ci=ci
     )

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.git import Git
-from tagship.adapters.git_base import github_actions_auth
+from tagship.adapters.git_base import host_auth
 from tagship.adapters.process import Runner, run
 from tagship.adapters.project_files import load_pyproject, read_exact, read_pyproject
+from tagship.ci import read_run
+from tagship.core.ci_run import CIRun
 from tagship.core.config import Config, load_config
 from tagship.core.errors import ConfigError, GateError, UsageError
 from tagship.core.names import normalized_name
@@ -63,6 +65,8 @@ class Workspace:
     env: Mapping[str, str]
     # pyproject.toml as parsed when the workspace was opened: nothing parses it again
     pyproject_data: Mapping[str, Any] = field(repr=False)
+    # the CI run tagship is in, read from `env` once when the workspace was opened
+    ci: CIRun = field(default_factory=CIRun, compare=False)
     _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
     # runs the build backend when the version is its to compute
     runner: Runner = field(default=run, repr=False, compare=False)
@@ -119,8 +123,8 @@ class Workspace:
     def expected_version(self) -> Version:
         """The version the artifacts must carry: the tag's in a tag-triggered CI run, else
         HEAD's."""
-        if self.env.get("GITHUB_REF_TYPE") == "tag" and self.env.get("GITHUB_REF_NAME"):
-            return version_from_tag(self.env["GITHUB_REF_NAME"], self.config.tag_format)
+        if self.ci.tag is not None:
+            return version_from_tag(self.ci.tag, self.config.tag_format)
         return self.version()
 
     def _read_version(self, source: VersionSource) -> Version:
@@ -232,21 +236,23 @@ def open_workspace(
     runner: Runner = run,
     read: Callable[[Path], str] = read_pyproject,
     member: Membership | None = None,
+    ci: CIRun | None = None,
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
     git work tree, if any. A `member` of a repository of several packages inherits the
     root's `[tool.tagship]` and sees only its own paths of the history."""
     pyproject = project_dir.resolve() / "pyproject.toml"
     data = load_pyproject(pyproject, read)
+    ci = read_run(env) if ci is None else ci
     try:
-        git: Git | None = Git.discover(pyproject.parent, runner, github_actions_auth(env))
+        git: Git | None = Git.discover(pyproject.parent, runner, host_auth(env, ci))
     except ConfigError:
         git = None
     origin = git.remote_url() if git is not None else None
     config = load_config(
         pyproject,
         data,
-        env=env,
+        ci_repository=ci.repository,
         overrides=overrides,
         origin_url=origin,
         inherited=member.inherited if member else None,
@@ -256,13 +262,14 @@ def open_workspace(
     if NAME_PLACEHOLDER in config.tag_format:
         config = replace(config, tag_format=named_format(config.tag_format, meta.name))
     if member is None:
-        return Workspace(config, meta, git, env, data, runner=runner)
+        return Workspace(config, meta, git, env, data, ci=ci, runner=runner)
     return Workspace(
         config,
         meta,
         git,
         env,
         data,
+        ci=ci,
         runner=runner,
         paths=member.paths,
         excluded=member.excluded,

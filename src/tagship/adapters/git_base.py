@@ -7,7 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import Runner, run
-from tagship.core.ci_env import github_token, in_github_actions
+from tagship.ci import TOKEN_USERS
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -15,23 +15,23 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.process import Completed
+    from tagship.core.ci_run import CIRun
 
 
-def github_actions_auth(env: Mapping[str, str]) -> dict[str, str] | None:
-    """The environment for git in a GitHub Actions job that holds a token: pushes to the
+def host_auth(env: Mapping[str, str], ci: CIRun) -> dict[str, str] | None:
+    """The environment for git in a CI host's job that holds a token: pushes to the
     job's server authenticate with it. Checkouts keep no credentials
     (`persist-credentials: false`), and this passes the token through the environment, so it
     is never written to .git/config or shown in a process's arguments. None elsewhere."""
-    token = github_token(env)
-    if not in_github_actions(env) or token is None:
+    token = ci.token
+    if ci.host is None or token is None or ci.server_url is None:
         return None
-    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    basic = base64.b64encode(f"{TOKEN_USERS[ci.host]}:{token}".encode()).decode()
     count = int(env.get("GIT_CONFIG_COUNT", "0") or 0)
     return {
         **env,
         "GIT_CONFIG_COUNT": str(count + 1),
-        f"GIT_CONFIG_KEY_{count}": f"http.{server}/.extraheader",
+        f"GIT_CONFIG_KEY_{count}": f"http.{ci.server_url}/.extraheader",
         f"GIT_CONFIG_VALUE_{count}": f"AUTHORIZATION: basic {basic}",
     }
 

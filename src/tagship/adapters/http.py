@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tagship.adapters.secrets import scrub
 from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
-from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping

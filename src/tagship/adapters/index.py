@@ -15,9 +15,9 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from tagship.adapters.http import request_secrets
+from tagship.adapters.secrets import scrub
 from tagship.core.errors import ServiceError
 from tagship.core.names import normalized_name
-from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
     import httpx

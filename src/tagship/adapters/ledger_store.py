@@ -40,7 +40,7 @@ from tagship.adapters.ledger_refs import (
     sync,
     tracking_ref,
 )
-from tagship.core.ci_env import in_github_actions
+from tagship.ci import read_run
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.ledger import (
     GITHUB_ACTIONS,
@@ -101,25 +101,21 @@ PATIENCE = Patience()
 
 
 def actor_from_env(env: Mapping[str, str], git: Git | None = None) -> Actor:
-    """The actor of a record. GitHub Actions is recognised by GITHUB_ACTIONS=true; only
-    names and ids are taken from the environment, never a token."""
-    if in_github_actions(env):
-        workflow_ref = env.get("GITHUB_WORKFLOW_REF") or None
-        # owner/repo/.github/workflows/publish-pypi.yml@refs/tags/v1.2.3 -> publish-pypi.yml
-        workflow = workflow_ref.split("@", 1)[0].rsplit("/", 1)[-1] if workflow_ref else None
+    """The actor of a record: the CI host's job (the seam reads it from `env`), else this
+    machine. Only names and ids are taken, never a token."""
+    ci = read_run(env)
+    if ci.host is not None:
         return Actor(
             kind=GITHUB_ACTIONS,
-            repository=env.get("GITHUB_REPOSITORY") or None,
-            workflow=workflow,
-            workflow_ref=workflow_ref,
-            run_id=env.get("GITHUB_RUN_ID") or None,
-            run_attempt=env.get("GITHUB_RUN_ATTEMPT") or None,
-            ref=env.get("GITHUB_REF") or None,
-            sha=env.get("GITHUB_SHA") or None,
-            # GitHub exports no variable naming the job's environment: generated workflows
-            # set TAGSHIP_ENVIRONMENT next to `environment:`
-            environment=env.get("TAGSHIP_ENVIRONMENT") or None,
-            triggered_by=env.get("GITHUB_ACTOR") or None,
+            repository=ci.repository,
+            workflow=ci.workflow_file,
+            workflow_ref=ci.workflow_ref,
+            run_id=ci.run_id,
+            run_attempt=ci.run_attempt,
+            ref=ci.ref or None,
+            sha=ci.sha,
+            environment=ci.environment,
+            triggered_by=ci.actor,
         )
     user = None
     if git is not None:

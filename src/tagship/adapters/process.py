@@ -7,8 +7,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from tagship.adapters.secrets import is_credential_variable, scrub, secrets_in
 from tagship.core.errors import ConfigError, ServiceError
-from tagship.core.secrets import is_credential_variable, scrub, secrets_in
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from tagship.adapters.http import response_excerpt
+from tagship.adapters.secrets import scrub
 from tagship.ci.github.claims import Publisher, decode_claims, mismatches, publisher_from_claims
 from tagship.core.errors import ConfigError, GateError, ServiceError
-from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
     from tagship.adapters.http import Http

@@ -1,1 +1,77 @@
-"""TODO."""
+"""The CI-host seam: everything specific to the CI system tagship runs in, behind one face.
+
+The rest of tagship (gates, publishing, the ledger, the audit, notes) never reads a CI
+variable nor names a host's API: it receives a `CIRun` (tagship/core/ci_run.py), read once per
+process by `read_run` below, and talks to the host through what the host package provides.
+
+What a host provides (GitHub Actions is the first, in tagship/ci/github/):
+- `environment.py`: `read(env) -> CIRun` (the only module reading the host's variables; its
+  `host` is set only inside one of the host's jobs), `CREDENTIAL_VARIABLES` (never passed to
+  code tagship does not control, always masked), `TOKEN_USER` (the user a token is sent as).
+- `api.py`: the REST client (releases, check runs and statuses, pull-request labels and
+  files, repository settings, workflow runs for CI identities), built from the CIRun.
+- `claims.py`, `policy.py`, `workflow_model.py`: what its OIDC tokens claim and what PyPI's
+  Trusted Publishing matches; the release policy's rules for its pipeline files.
+- `workflows/`: the pipeline files `init` writes; `doctor.py`: the settings the policy needs.
+
+Adding GitLab CI is one package plus registration: tagship/ci/gitlab/environment.py
+(CI_COMMIT_TAG, CI_COMMIT_SHA, CI_PIPELINE_ID, CI_JOB_ID, CI_PROJECT_PATH,
+CI_ENVIRONMENT_NAME, CI_MERGE_REQUEST_LABELS, GITLAB_CI into a CIRun), api.py (REST v4:
+releases, pipelines and jobs of a commit, merge-request labels, protected tags and
+environments), claims.py (its `id_tokens` claims), pipeline/ (the `.gitlab-ci.yml` include
+`init` writes) and doctor.py; then its `environment` joins HOSTS below.
+
+May import: tagship.core and tagship.adapters (a host's `workflows/` and `doctor.py` also the
+workspace). Imported by the steps, flows and CLI above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+from tagship.ci.github import environment as github
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tagship.core.ci_run import CIRun
+
+
+class Host(Protocol):
+    """What a host's `environment` module provides (a module satisfies this protocol)."""
+
+    @property
+    def HOST(self) -> str: ...  # noqa: N802 - a module's constant
+
+    @property
+    def PREFIXES(self) -> tuple[str, ...]: ...  # noqa: N802
+
+    @property
+    def CREDENTIAL_VARIABLES(self) -> tuple[str, ...]: ...  # noqa: N802
+
+    @property
+    def TOKEN_USER(self) -> str: ...  # noqa: N802
+
+    def read(self, env: Mapping[str, str], /) -> CIRun: ...
+
+    def job_variables(
+        self, *, repository: str, workflow: str, tag: str, sha: str, environment: str, actor: str
+    ) -> dict[str, str]: ...
+
+
+# each host's reader; the first whose job this is wins, else the first (a token set by hand)
+HOSTS: tuple[Host, ...] = (github,)
+CREDENTIAL_VARIABLES = frozenset(name for host in HOSTS for name in host.CREDENTIAL_VARIABLES)
+TOKEN_USERS = {host.HOST: host.TOKEN_USER for host in HOSTS}
+# what a host's job sets: the demo keeps the caller's own CI out of its stand-in jobs
+HOST_PREFIXES = tuple(prefix for host in HOSTS for prefix in host.PREFIXES)
+# the variables of a stand-in job on a tag (the demo's release), as the first host sets them
+job_variables = HOSTS[0].job_variables
+
+
+def read_run(env: Mapping[str, str]) -> CIRun:
+    """The run `env` describes: a host's job, or any CI service (CI set: plain logs)."""
+    runs = [host.read(env) for host in HOSTS]
+    run = next((found for found in runs if found.host is not None), runs[0])
+    return run if run.in_ci or not env.get("CI") else replace(run, in_ci=True)

@@ -11,22 +11,22 @@ from tagship.core.manifest import MANIFEST_NAME
 from tagship.steps.verify.verify import VerificationError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
 
     from tagship.adapters.build.builder import BuildFailedError
+    from tagship.cli.context import Context
     from tagship.core.manifest import Manifest
 
 
 def show_manifest(
-    manifest: Manifest, directory: Path, env: Mapping[str, str], title: str = "tagship build"
+    manifest: Manifest, directory: Path, ctx: Context, title: str = "tagship build"
 ) -> None:
     rows = [(f.name, f.kind, str(f.size), f.sha256) for f in manifest.files]
     for name, kind, size, sha256 in rows:
         line(f"{kind}\t{name}\t{size} bytes\tsha256 {sha256}")
     line(f"manifest\t{directory / MANIFEST_NAME}")
     step_summary(
-        env,
+        ctx,
         f"### {title}: {manifest.project} {manifest.version}\n\n"
         + markdown_table(("file", "kind", "size", "sha256"), rows),
     )

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     reports = [audit_workspace(workspace, args.index) for workspace in workspaces]
     if every is not None and args.format == "json":  # one document
         for report in reports:
-            step_summary(ctx.env, as_markdown(report))
+            step_summary(ctx, as_markdown(report))
         emit_json({"packages": [as_dict(report) for report in reports]})
     else:
         for report in reports:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 def _show(args: argparse.Namespace, ctx: Context, report: AuditReport) -> None:
     markdown = as_markdown(report)
-    step_summary(ctx.env, markdown)
+    step_summary(ctx, markdown)
     if args.format == "json":
         emit_json(as_dict(report))
     elif args.format == "markdown":

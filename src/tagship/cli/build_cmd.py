@@ -46,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     out = in_project(workspace, args.out)
-    with progress_display(ctx.env) as progress:
+    with progress_display(ctx.ci) as progress:
         try:
             result = one_step(
                 BUILD,
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         except (VerificationError, BuildFailedError) as error:
             show_problems(error)
             raise
-    show_manifest(result.manifest, result.directory, ctx.env)
+    show_manifest(result.manifest, result.directory, ctx)
     if result.reproducible:
         line("reproducible\tyes (two builds gave the same bytes)")
     return 0

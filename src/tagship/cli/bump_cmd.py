@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.notes_cmd import github_client
 from tagship.cli.render import line
-from tagship.core.ci_env import github_token
 from tagship.core.versions import BUMP_PARTS
 from tagship.steps.notes.docs_links import Rewrite, unified_diff
 from tagship.steps.versions.bump import bump_version
@@ -40,7 +39,7 @@ def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
     def collect() -> ReleaseNotes:
         from tagship.steps.notes import release_notes  # noqa: PLC0415
 
-        if github_token(ctx.env) is None:
+        if ctx.ci.token is None:
             return release_notes.local_notes(workspace)
         return release_notes.github_notes(workspace, github_client(ctx, workspace))
 

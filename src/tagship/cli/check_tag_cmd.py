@@ -21,15 +21,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    tag = args.tag
+    tag = args.tag or ctx.ci.tag
     if tag is None:
-        ref = ctx.env.get("GITHUB_REF", "")
-        if not ref.startswith("refs/tags/"):
-            raise UsageError(
-                "no TAG given and GITHUB_REF is not a tag ref" + (f" ({ref})" if ref else ""),
-                hint="pass the tag (tagship check-tag v1.2.3) or run on a tag push",
-            )
-        tag = ref.removeprefix("refs/tags/")
+        ref = ctx.ci.ref
+        raise UsageError(
+            "no TAG given and GITHUB_REF is not a tag ref" + (f" ({ref})" if ref else ""),
+            hint="pass the tag (tagship check-tag v1.2.3) or run on a tag push",
+        )
     workspace = ctx.workspace(tag=tag)  # in a repository of several, the tag's package
     version = workspace.version()
     check_tag(tag, version, workspace.config.tag_format, workspace.meta.source)

@@ -52,7 +52,7 @@ def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
     workspace = ctx.workspace()
     required = workspace.config.required_checks
     if args.local:
-        with progress_display(ctx.env) as show:
+        with progress_display(ctx.ci) as show:
             return checks.local_checks(
                 workspace,
                 ctx.runner,
@@ -63,8 +63,8 @@ def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
             )
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
-    client = GitHubClient.from_env(
-        ctx.env, workspace.config, command="checks", permission=PERMISSION
+    client = GitHubClient.from_run(
+        ctx.ci, workspace.config, command="checks", permission=PERMISSION
     )
     ref = args.ref or workspace.config.release_branch
     required = tuple(github_check_names(required, workspace.package_of_several))
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             rows,
         )
     step_summary(
-        ctx.env,
+        ctx,
         "### Required checks\n\n"
         + markdown_table(("check", "state", "detail"), [r[:3] for r in rows]),
     )

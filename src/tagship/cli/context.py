@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import Runner, run
+from tagship.ci import read_run
 from tagship.repository import Repository, open_package, open_repository
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping
 
+    from tagship.core.ci_run import CIRun
     from tagship.workspace import Workspace
 
 
@@ -51,6 +54,11 @@ class Context:
     # --package: the package of a repository of several that the command acts on
     package: str | None = None
 
+    @cached_property
+    def ci(self) -> CIRun:
+        """The CI run this process is in, read from `env` once (tagship.ci is the seam)."""
+        return read_run(self.env)
+
     def repository(self) -> Repository:
         """The packages around the project directory."""
         return open_repository(self.project_dir)
@@ -58,11 +66,8 @@ class Context:
     def workspace(self, repository: Repository | None = None, tag: str | None = None) -> Workspace:
         """The chosen package's workspace (the one project, in a repository of one). In a
         repository of several with none chosen, a release tag names it: `tag`, else the tag
-        GitHub Actions runs on (GITHUB_REF), so the publish workflow needs no choice."""
-        ref = self.env.get("GITHUB_REF", "")
-        if tag is None and ref.startswith("refs/tags/"):
-            tag = ref.removeprefix("refs/tags/")
-        return self._open(repository or self.repository(), self.package, tag)
+        the CI run is for, so the publish workflow needs no choice."""
+        return self._open(repository or self.repository(), self.package, tag or self.ci.tag)
 
     def policy_workspace(self, repository: Repository | None = None) -> Workspace:
         """A workspace for a command that reads only what the packages of a repository share
@@ -83,6 +88,12 @@ class Context:
     def _open(self, repository: Repository, name: str | None, tag: str | None = None) -> Workspace:
         """Package `name`'s workspace, its path options relative to -C."""
         chosen = open_package(
-            repository, name, env=self.env, overrides=self.overrides, runner=self.runner, tag=tag
+            repository,
+            name,
+            env=self.env,
+            overrides=self.overrides,
+            runner=self.runner,
+            tag=tag,
+            ci=self.ci,
         )
         return replace(chosen, directory=self.project_dir.resolve())

@@ -63,7 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace().releasing(args.version)
     if not args.dry_run:  # before any check runs or anything is built
-        require_ci_for_official(workspace.config.index(args.index), ctx.env)
+        require_ci_for_official(workspace.config.index(args.index), workspace.ci)
     options = flow_options(args, workspace)
 
     def body(pipeline: Pipeline) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from tagship.cli.render import hide, line, markdown_table, step_summary, table
-from tagship.core.ci_env import in_github_actions
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ def _live(step: StepReport) -> None:
 def show(ctx: Context, report: FlowReport) -> None:
     title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
     table(title, COLUMNS, _rows(report))
-    step_summary(ctx.env, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
+    step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
 
 
 def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
@@ -58,7 +57,7 @@ def masker(ctx: Context) -> Callable[[str], None]:
     """Hide a secret in every line from now on: GitHub Actions' log, and tagship's output."""
 
     def mask(secret: str) -> None:
-        if in_github_actions(ctx.env):
+        if ctx.ci.host is not None:
             line(f"::add-mask::{secret}")
         hide(secret)  # and tagship's own output masks it too
 

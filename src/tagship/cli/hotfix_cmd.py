@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.render import line
-from tagship.core.ci_env import github_token
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -49,12 +48,12 @@ def show_started(started: HotfixStarted) -> None:
 
 def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
     config = workspace.config
-    if github_token(ctx.env) is None or not config.github_owner or not config.github_repository:
+    if ctx.ci.token is None or not config.github_owner or not config.github_repository:
         return None  # offline: tag message or CHANGELOG
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
-    return GitHubClient.from_env(
-        ctx.env, config, command="hotfix finish", permission="contents: read"
+    return GitHubClient.from_run(
+        ctx.ci, config, command="hotfix finish", permission="contents: read"
     )
 
 

@@ -11,9 +11,9 @@ from tagship.core.notes import require_one_label
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
 
     from tagship.cli.context import Context
+    from tagship.core.ci_run import CIRun
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,9 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def pr_from_event(env: Mapping[str, str]) -> int | None:
+def pr_from_event(ci: CIRun) -> int | None:
     """The pull request number of the GitHub Actions event being handled, if it is one."""
-    event = read_event(env)
+    event = read_event(ci)
     if event is None:
         return None
     pull = event.get("pull_request")
@@ -35,14 +35,14 @@ def pr_from_event(env: Mapping[str, str]) -> int | None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
-    number = args.pr if args.pr is not None else pr_from_event(ctx.env)
+    number = args.pr if args.pr is not None else pr_from_event(ctx.ci)
     if number is None:
         raise UsageError(
             "no pull request to check", hint="pass --pr N, or run on a pull_request event"
         )
     workspace = ctx.policy_workspace()  # the labels are the repository's, whatever package
-    client = GitHubClient.from_env(
-        ctx.env, workspace.config, command="label-check", permission="pull-requests: read"
+    client = GitHubClient.from_run(
+        ctx.ci, workspace.config, command="label-check", permission="pull-requests: read"
     )
     labels = client.pull_labels(number)
     if labels is None:

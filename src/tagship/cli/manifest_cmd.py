@@ -42,5 +42,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:
         show_problems(error)
         raise
-    show_manifest(result.manifest, result.directory, ctx.env)
+    show_manifest(result.manifest, result.directory, ctx)
     return 0

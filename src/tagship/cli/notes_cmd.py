@@ -102,8 +102,8 @@ def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) ->
     """The GitHub client of `notes` (`draft`: allowed to write the draft release)."""
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
 
-    return GitHubClient.from_env(
-        ctx.env,
+    return GitHubClient.from_run(
+        ctx.ci,
         workspace.config,
         command="notes --github" if draft else "notes",
         permission=PERMISSION_DRAFT if draft else PERMISSION_READ,

@@ -4,7 +4,6 @@ the CI workflow's checks of a repository of several packages."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.ci.github.event import read_event
@@ -68,15 +67,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if args.since is not None:
             base, why = args.since, f"--since {args.since}"
         else:
-            base, why = base_of_event(read_event(ctx.env), ctx.env, first.config)
+            base, why = base_of_event(read_event(ctx.ci), ctx.ci, first.config)
         changed = changed_packages(
             packages, first.require_git(), base, why, ownership(repository, packages)
         )
         names = changed.names
         line(f"{len(names)} of {len(packages.names)} packages: {changed.reason}")
-        output = ctx.env.get("GITHUB_OUTPUT")
-        if output:
-            with Path(output).open("a", encoding="utf-8") as file:
+        output = ctx.ci.output_path
+        if output is not None:
+            with output.open("a", encoding="utf-8") as file:
                 file.write(f"{OUTPUT}={json.dumps(list(names))}\n")
     chosen = [p for p in packages.members if p.name in names]
     if args.format == "json":

@@ -49,5 +49,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:  # every problem, as verify-artifacts lists them
         show_problems(error)
         raise
-    show_manifest(done.manifest, directory, ctx.env, title=f"promoted from {done.index}")
+    show_manifest(done.manifest, directory, ctx, title=f"promoted from {done.index}")
     return 0

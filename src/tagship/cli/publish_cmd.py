@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     rows = [(f.name, f.action, f.sha256) for f in result.files]
     columns = ("file", "result", "sha256")
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)
-    step_summary(ctx.env, f"### Published to {result.index}\n\n" + markdown_table(columns, rows))
+    step_summary(ctx, f"### Published to {result.index}\n\n" + markdown_table(columns, rows))
     if result.ledger == "no-repository":
         sys.stderr.write(
             f"tagship: warning: nothing was recorded in the ledger: {workspace.root} is not "

@@ -32,5 +32,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         rebuild_summary,
     )
     title = f"rebuild of {done.manifest.tag} against the promoted files"
-    step_summary(ctx.env, f"### {title}\n\n{done.verdict}\n")
+    step_summary(ctx, f"### {title}\n\n{done.verdict}\n")
     return 0

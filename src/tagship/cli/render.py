@@ -10,16 +10,19 @@ import traceback
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tagship.core.ci_env import in_ci, in_github_actions
+from tagship.adapters.secrets import scrub, secrets_in
+from tagship.ci import read_run
 from tagship.core.errors import TagshipError
-from tagship.core.secrets import scrub, secrets_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from pathlib import Path
     from typing import TextIO
+
+    from tagship.cli.context import Context
+    from tagship.core.ci_run import CIRun
 
 
 def error_line(message: str, hint: str | None) -> None:
@@ -58,7 +61,7 @@ class _Masking(io.TextIOBase):
 
 @contextmanager
 def secrets_masked(env: Mapping[str, str]) -> Iterator[None]:
-    """While a command runs, nothing it prints shows a credential of `env` (core.secrets),
+    """While a command runs, nothing it prints shows a credential of `env` (adapters/secrets.py),
     nor one `hide` is given."""
     secrets = set(secrets_in(env))
     saved = sys.stdout, sys.stderr
@@ -79,13 +82,13 @@ def hide(secret: str) -> None:
     _shown_secrets().add(secret)
 
 
-def crash_log_path(env: Mapping[str, str], now: datetime, pid: int) -> Path:
+def crash_log_path(env: Mapping[str, str], ci: CIRun, now: datetime, pid: int) -> Path:
     """Where a crash's traceback goes: the job's temporary directory in GitHub Actions, the
     user's tagship cache elsewhere. Time and process id keep concurrent runs apart."""
     from tagship.adapters.build.build_env import cache_root  # noqa: PLC0415 - only when crashing
 
-    if in_github_actions(env) and env.get("RUNNER_TEMP"):
-        directory = Path(env["RUNNER_TEMP"])
+    if ci.host is not None and ci.temp_dir is not None:
+        directory = ci.temp_dir
     else:
         directory = cache_root(env) / "crashes"
     return directory / f"tagship-crash-{now:%Y%m%dT%H%M%SZ}-{pid}.log"
@@ -95,6 +98,7 @@ def internal_error(exc: BaseException, argv: Sequence[str], env: Mapping[str, st
     """One line for an unexpected exception; its traceback goes to a log file (and, in GitHub
     Actions, to a collapsed group of the job's log), so a failed CI run need not be rerun to
     see it. Credentials in `env` are masked; local variables are never shown."""
+    ci = read_run(env)  # the run's facts as the seam reads them: the context may be unmade
     from tagship import __version__  # noqa: PLC0415 - the metadata lookup, only when crashing
 
     secrets = secrets_in(env) | _shown_secrets()
@@ -104,11 +108,11 @@ def internal_error(exc: BaseException, argv: Sequence[str], env: Mapping[str, st
         f"command: tagship {' '.join(argv)}\n\n{trace}",
         secrets,
     )
-    note = _save(report, env)
+    note = _save(report, env, ci)
     sys.stderr.write(
         scrub(f"tagship: internal error: {_describe(exc)} ({note}; please report it)\n", secrets)
     )
-    if in_github_actions(env):
+    if ci.host is not None:
         # between stop-commands, a `::` line in an exception's message is not a workflow command
         token = uuid.uuid4().hex
         sys.stderr.write(
@@ -117,16 +121,16 @@ def internal_error(exc: BaseException, argv: Sequence[str], env: Mapping[str, st
         )
 
 
-def _save(report: str, env: Mapping[str, str]) -> str:
+def _save(report: str, env: Mapping[str, str], ci: CIRun) -> str:
     """Write the crash log; says where, or why it could not be written."""
     try:
         from tagship.adapters.files import write_atomic  # noqa: PLC0415 - only when crashing
 
-        path = crash_log_path(env, datetime.now(tz=timezone.utc), os.getpid())
+        path = crash_log_path(env, ci, datetime.now(tz=timezone.utc), os.getpid())
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, report)
     except Exception as error:  # noqa: BLE001 - reporting a crash must not crash
-        where = "it is in the group below" if in_github_actions(env) else "rerun with --debug"
+        where = "it is in the group below" if ci.host is not None else "rerun with --debug"
         return f"the traceback could not be written: {_describe(error)}; {where}"
     return f"traceback written to {path}"
 
@@ -168,15 +172,15 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         line("\t".join(row))
 
 
-def step_summary(env: Mapping[str, str], markdown: str) -> None:
-    """Append to the GitHub Actions job summary when running there."""
-    path = env.get("GITHUB_STEP_SUMMARY")
-    if not path:
+def step_summary(ctx: Context, markdown: str) -> None:
+    """Append to the CI job's summary when the host gives one (GitHub Actions)."""
+    path = ctx.ci.summary_path
+    if path is None:
         return
-    shown = scrub(markdown.rstrip(), secrets_in(env) | _shown_secrets())
+    shown = scrub(markdown.rstrip(), secrets_in(ctx.env) | _shown_secrets())
     try:
-        with open(  # noqa: PTH123 - append mode
-            path, "a", encoding="utf-8", errors="backslashreplace"
+        with path.open(  # append mode
+            "a", encoding="utf-8", errors="backslashreplace"
         ) as handle:
             handle.write(shown + "\n\n")
     except OSError as exc:
@@ -189,9 +193,9 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 
 @contextmanager
-def progress_display(env: Mapping[str, str]) -> Iterator[Callable[[str], None]]:
+def progress_display(ci: CIRun) -> Iterator[Callable[[str], None]]:
     """A spinner on a terminal; plain lines in CI logs and pipes."""
-    if not sys.stderr.isatty() or in_ci(env):
+    if not sys.stderr.isatty() or ci.in_ci:
 
         def plain(text: str) -> None:
             sys.stderr.write(f"tagship: {text}\n")

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     rows = [(c.name, "ok" if c.ok else "FAILED", c.detail) for c in report.checks]
     title = f"install {manifest.project}=={manifest.version} from {index.name} ({report.installer})"
     table(title, ("check", "result", "detail"), rows)
-    step_summary(ctx.env, f"### {title}\n\n" + markdown_table(("check", "result", "detail"), rows))
+    step_summary(ctx, f"### {title}\n\n" + markdown_table(("check", "result", "detail"), rows))
     if not report.ok:
         failed = next(c for c in report.checks if not c.ok)
         raise GateError(

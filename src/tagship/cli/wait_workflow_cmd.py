@@ -26,18 +26,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
     from tagship.steps.notes.github_release import wait_for_workflow  # noqa: PLC0415
 
-    tag = args.tag
+    tag = args.tag or ctx.ci.tag
     if tag is None:
-        ref = ctx.env.get("GITHUB_REF", "")
-        if not ref.startswith("refs/tags/"):
-            raise UsageError("no --tag given and GITHUB_REF is not a tag ref", hint="pass --tag")
-        tag = ref.removeprefix("refs/tags/")
+        raise UsageError("no --tag given and GITHUB_REF is not a tag ref", hint="pass --tag")
     workspace = ctx.workspace()
     workflow = args.workflow or workspace.config.index("pypi").workflow
     if not workflow:
         raise UsageError("no workflow to wait for", hint="pass --workflow publish-pypi.yml")
-    client = GitHubClient.from_env(
-        ctx.env, workspace.config, command="wait-workflow", permission="actions: read"
+    client = GitHubClient.from_run(
+        ctx.ci, workspace.config, command="wait-workflow", permission="actions: read"
     )
     found = wait_for_workflow(client, tag, workflow, timeout=args.timeout, interval=args.interval)
     if found.conclusion != "success":

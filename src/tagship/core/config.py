@@ -354,7 +354,7 @@ def load_config(
     pyproject: Path,
     data: Mapping[str, Any],
     *,
-    env: Mapping[str, str],
+    ci_repository: str | None = None,
     overrides: tuple[str, ...] = (),
     origin_url: str | None = None,
     inherited: tuple[Path, Mapping[str, Any]] | None = None,
@@ -381,7 +381,7 @@ def load_config(
         }
         _apply(shared, REPOSITORY, root, values, sources)
     _apply(own, PYPROJECT, pyproject, values, sources)
-    repo = env.get("GITHUB_REPOSITORY", "")
+    repo = ci_repository or ""
     if "/" in repo:
         values["github_owner"], values["github_repository"] = repo.split("/", 1)
         sources["github.owner"] = sources["github.repository"] = ENVIRONMENT

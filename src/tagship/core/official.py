@@ -14,12 +14,12 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from tagship.core.ci_env import in_github_actions
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import IndexConfig
 
 # these names and every name below them reach PyPI or TestPyPI: pypi.org (upload., test.,
@@ -136,9 +136,9 @@ def is_official(index: IndexConfig) -> bool:
     return index.official or any(official_url(u) for u in (index.upload_url, index.simple_url))
 
 
-def require_ci_for_official(index: IndexConfig, env: Mapping[str, str]) -> None:
-    """Official indexes (PyPI, TestPyPI) only take uploads from GitHub Actions."""
-    if is_official(index) and not in_github_actions(env):
+def require_ci_for_official(index: IndexConfig, ci: CIRun) -> None:
+    """Official indexes (PyPI, TestPyPI) only take uploads from a CI host's job."""
+    if is_official(index) and ci.host is None:
         raise GateError(
             f"publishing to {index.name} (an official index) is only allowed from GitHub Actions",
             hint="push the release tag and let the publish workflow upload; "

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.local_index import running_index
-from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
+from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.errors import GateError
 from tagship.core.release_plan import REBUILD_CHECK
@@ -47,34 +47,28 @@ if TYPE_CHECKING:
     from tagship.workspace import Workspace
 
 # variables of the caller's own CI or GitHub session that must not leak into the demo
-_LEAKY = ("GITHUB_", "ACTIONS_", "TAGSHIP_", "RUNNER_")
+_LEAKY = (*HOST_PREFIXES, "TAGSHIP_")
 
 
 def _clean_env(env: Mapping[str, str]) -> dict[str, str]:
     return {
         k: v
         for k, v in env.items()
-        if not k.startswith(_LEAKY) and k not in (*GITHUB_TOKEN_VARIABLES, "CI")
+        if not k.startswith(_LEAKY) and k not in (*CREDENTIAL_VARIABLES, "CI")
     }
 
 
 def ci_identity(env: Mapping[str, str], tag: str, sha: str) -> dict[str, str]:
     """The environment of the publish-pypi.yml job on `tag` (no token: nothing to leak)."""
-    return {
-        **env,
-        "CI": "true",
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_REPOSITORY": "demo/demo-pkg",
-        "GITHUB_WORKFLOW_REF": f"demo/demo-pkg/.github/workflows/publish-pypi.yml@refs/tags/{tag}",
-        "GITHUB_REF": f"refs/tags/{tag}",
-        "GITHUB_REF_TYPE": "tag",
-        "GITHUB_REF_NAME": tag,
-        "GITHUB_SHA": sha,
-        "GITHUB_RUN_ID": "1",
-        "GITHUB_RUN_ATTEMPT": "1",
-        "GITHUB_ACTOR": "demo-maintainer",
-        "TAGSHIP_ENVIRONMENT": "pypi",
-    }
+    job = job_variables(
+        repository="demo/demo-pkg",
+        workflow="publish-pypi.yml",
+        tag=tag,
+        sha=sha,
+        environment="pypi",
+        actor="demo-maintainer",
+    )
+    return {**env, **job}
 
 
 @dataclass(frozen=True)

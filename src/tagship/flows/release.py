@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
-from tagship.core.ci_env import github_token
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag
 from tagship.flows.publishing_tail import build, publish_wait_install
@@ -90,7 +89,7 @@ def release(
     publish_wait_install(
         pipeline, workspace, manifest, options, index, http=http, runner=runner, mask=mask
     )
-    if github_token(workspace.env) is None:
+    if workspace.ci.token is None:
         pipeline.skip(plan.GITHUB_RELEASE, NO_GITHUB)
     else:
         manifest_file = options.out_dir / MANIFEST_NAME
@@ -145,7 +144,7 @@ def _would(
     """The release's remaining steps as they would run: the docs diff, what is skipped."""
     docs = plan_docs_links(workspace, tag)
     for step in steps:
-        if step.name == plan.GITHUB_RELEASE and github_token(workspace.env) is None:
+        if step.name == plan.GITHUB_RELEASE and workspace.ci.token is None:
             pipeline.skip(step.name, NO_GITHUB)
         elif step.name == plan.DOCS_LINKS and isinstance(docs, DocsPlan):
             diff = docs.diff(workspace.root).rstrip()
@@ -175,7 +174,7 @@ def docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
                 f"{len(docs.rewrites)} file(s) on branch {docs.branch} ({sha[:12]}), pushed"
             ),
         )
-    if github_token(workspace.env) is None:
+    if workspace.ci.token is None:
         pipeline.skip(plan.DOCS_PULL, f"GitHub not configured: open it from {docs.branch}")
         return
     pipeline.step(plan.DOCS_PULL, lambda: open_docs_pull(workspace, docs), str)

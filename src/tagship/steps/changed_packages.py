@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.git import Git
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Config
     from tagship.core.packages import Packages
 
@@ -47,11 +48,11 @@ def _field(payload: Mapping[str, Any], *keys: str) -> str | None:
 
 
 def base_of_event(
-    event: Mapping[str, Any] | None, env: Mapping[str, str], config: Config
+    event: Mapping[str, Any] | None, ci: CIRun, config: Config
 ) -> tuple[str | None, str]:
     """The commit a GitHub Actions event's change is measured from (None: check every
     package), and why."""
-    name = env.get("GITHUB_EVENT_NAME", "")
+    name = ci.event
     payload = event or {}
     if name in ("pull_request", "pull_request_target"):
         base = _field(payload, "pull_request", "base", "sha")
@@ -60,11 +61,9 @@ def base_of_event(
         base = _field(payload, "merge_group", "base_sha")
         return (base, "the merge group's base") if base else (None, "no base in the event")
     if name == "push":
-        branch = env.get("GITHUB_REF_NAME", "")
+        branch = ci.ref_name
         releasing = (config.release_branch, config.hotfix_branches)
-        if env.get("GITHUB_REF_TYPE") == "branch" and any(
-            fnmatchcase(branch, pattern) for pattern in releasing
-        ):
+        if ci.ref_type == "branch" and any(fnmatchcase(branch, pattern) for pattern in releasing):
             return None, f"{branch} is a release branch: every package is checked"
         before = _field(payload, "before")
         if before and before != _NO_COMMIT:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from tagship.adapters import zizmor as tools
 from tagship.ci.github import doctor as doctor_github
+from tagship.ci.github import zizmor as tools
 from tagship.ci.github.policy import WORKFLOWS_DIR, Finding, check_policy, publishers
 from tagship.ci.github.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
 from tagship.core.config import github_repo_from_url
@@ -79,7 +79,7 @@ def _registered(workspace: Workspace) -> tuple[str | None, str | None]:
 
 def _running_in(workspace: Workspace) -> tuple[str, str] | None:
     """The repository the workflows run in: GitHub Actions says so, else the origin remote."""
-    repo = workspace.env.get("GITHUB_REPOSITORY", "")
+    repo = workspace.ci.repository or ""
     if "/" in repo:
         owner, name = repo.split("/", 1)
         return owner, name

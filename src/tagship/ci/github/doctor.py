@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from tagship.ci.github.policy import Finding, publishers
 from tagship.ci.github.settings import Denied, RepoSettings
-from tagship.core.ci_env import github_token
 from tagship.core.infer_checks import github_check_names
 
 if TYPE_CHECKING:
@@ -23,8 +22,8 @@ NO_REPO = "cannot tell which GitHub repository this is"
 
 def skipped_because(workspace: Workspace) -> str | None:
     """Why the GitHub checks cannot run here, or None when they can."""
-    env, config = workspace.env, workspace.config
-    if github_token(env) is None:
+    config = workspace.config
+    if workspace.ci.token is None:
         return NO_TOKEN
     if not config.github_owner or not config.github_repository:
         return NO_REPO
@@ -34,15 +33,14 @@ def skipped_because(workspace: Workspace) -> str | None:
 def github_findings(workspace: Workspace) -> list[Finding]:
     """Findings over the repository's environments and branch protection (needs a token)."""
     config = workspace.config
-    client = RepoSettings.from_env(
-        workspace.env,
+    client = RepoSettings.from_run(
+        workspace.ci,
         config,
         command="doctor",
         permission="actions: read (environments), administration: read (branch protection)",
     )
     where = f"github:{client.full_name}"
-    settings = f"{workspace.env.get('GITHUB_SERVER_URL') or 'https://github.com'}"
-    settings = f"{settings.rstrip('/')}/{client.full_name}/settings"
+    settings = f"{workspace.ci.server_url}/{client.full_name}/settings"
     found: list[Finding] = []
 
     environments = client.environments()

@@ -1,8 +1,8 @@
 """The HTTP side of the GitHub adapter: the client, bounded retries, one-line errors.
 
-Base URL from GITHUB_API_URL (GitHub Enterprise, test servers), token from GITHUB_TOKEN or
-GH_TOKEN. Rate limits and 5xx answers are retried a bounded number of times; the sleep and the
-clock are injected so tests never wait.
+Base URL and token from the CI run (environment.py reads GITHUB_API_URL, for GitHub Enterprise
+and test servers, and GITHUB_TOKEN or GH_TOKEN). Rate limits and 5xx answers are retried a
+bounded number of times; the sleep and the clock are injected so tests never wait.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from typing_extensions import Self
 
 from tagship.adapters.http import require_secure
-from tagship.core.ci_env import github_token
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from githubkit import GitHub
     from githubkit.response import Response
 
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Config
 
 T = TypeVar("T")
@@ -75,9 +75,9 @@ class GitHubSession:
         )
 
     @classmethod
-    def from_env(
+    def from_run(
         cls,
-        env: Mapping[str, str],
+        ci: CIRun,
         config: Config,
         *,
         command: str,
@@ -85,7 +85,7 @@ class GitHubSession:
         **kw: Any,
     ) -> Self:
         """A client for the configured repository; ConfigError naming what is missing."""
-        token = github_token(env)
+        token = ci.token
         if token is None:
             raise ConfigError(
                 f"tagship {command} needs a GitHub token: set GITHUB_TOKEN or GH_TOKEN",
@@ -98,7 +98,7 @@ class GitHubSession:
                 hint="set GITHUB_REPOSITORY=owner/name, [tool.tagship.github] owner and "
                 "repository, or a GitHub `origin` remote",
             )
-        base = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        base = ci.api_url or DEFAULT_API_URL
         return cls(config.github_owner, config.github_repository, token, base_url=base, **kw)
 
     @property

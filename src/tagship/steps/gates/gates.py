@@ -7,7 +7,6 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tagship.core.ci_env import github_token
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
 from tagship.core.official import is_official
@@ -81,13 +80,12 @@ def head_pushed(workspace: Workspace) -> Gate:
 def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gate:
     """The required checks of HEAD: from GitHub (check runs and statuses) or run locally."""
 
-    env = workspace.env
-    use_github = mode == "github" or (mode == "auto" and github_token(env) is not None)
+    use_github = mode == "github" or (mode == "auto" and workspace.ci.token is not None)
     if use_github:
         from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
 
-        client = GitHubClient.from_env(
-            env, workspace.config, command="tag", permission="checks: read, statuses: read"
+        client = GitHubClient.from_run(
+            workspace.ci, workspace.config, command="tag", permission="checks: read, statuses: read"
         )
         checks = [c for c in workspace.config.required_checks if c != LABEL_CHECK]
         required = github_check_names(checks, workspace.package_of_several)
@@ -130,13 +128,15 @@ def draft_exists(workspace: Workspace, tag: str) -> Gate:
     """The Release of `tag` the maintainer reviewed: a draft (or, when a rerun finds it,
     already published). Skipped without a GitHub token; drafts are listed only to a token
     that may write the repository's contents."""
-    env = workspace.env
-    if github_token(env) is None:
+    if workspace.ci.token is None:
         return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
 
-    client = GitHubClient.from_env(
-        env, workspace.config, command="the draft release gate", permission="contents: write"
+    client = GitHubClient.from_run(
+        workspace.ci,
+        workspace.config,
+        command="the draft release gate",
+        permission="contents: write",
     )
     found = [r for r in client.releases() if r.tag_name == tag]
     if any(r.draft for r in found):

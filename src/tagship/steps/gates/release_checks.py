@@ -23,9 +23,8 @@ def release_tag(workspace: Workspace, tag: str | None) -> str:
     """The tag being released: given, or the one GitHub Actions checked out."""
     if tag:
         return tag
-    ref = workspace.env.get("GITHUB_REF", "")
-    if ref.startswith("refs/tags/"):
-        return ref.removeprefix("refs/tags/")
+    if workspace.ci.tag is not None:
+        return workspace.ci.tag
     raise UsageError(
         "no tag to release: pass --tag or run on a tag push (GITHUB_REF=refs/tags/...)",
         hint="tagship release runs in publish-pypi.yml on the tag",

@@ -20,7 +20,6 @@ from tagship.core.audit import (
     audit,
     runs_to_check,
 )
-from tagship.core.ci_env import github_token
 from tagship.core.config import credentials
 from tagship.steps.ledger.ledger_check import ledger_state
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from tagship.adapters.provenance import Verifier
     from tagship.ci.github.api import GitHubClient
     from tagship.core.ci_identity import RunClaim, RunFacts
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Config, IndexConfig
     from tagship.workspace import Workspace
 
@@ -63,20 +63,18 @@ def gather_evidence(git: Git, config: Config) -> Evidence:
     )
 
 
-def github_runs(
-    env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep
-) -> RunLookup:
-    """Ask GitHub (GITHUB_API_URL, token from GITHUB_TOKEN or GH_TOKEN) about each run once:
+def github_runs(ci: CIRun, *, sleep: Callable[[float], None] = time.sleep) -> RunLookup:
+    """Ask the CI host's API (the run's API URL and token) about each run once:
     one request per run, one client per repository."""
 
     def lookup(claims: Iterable[RunClaim]) -> dict[RunClaim, RunFacts | None] | None:
-        token = github_token(env)
+        token = ci.token
         if token is None:
             return None
         # githubkit takes ~0.3 s to import: only when there is a token to use
         from tagship.ci.github.api import DEFAULT_API_URL, GitHubClient  # noqa: PLC0415
 
-        base = env.get("GITHUB_API_URL") or DEFAULT_API_URL
+        base = ci.api_url or DEFAULT_API_URL
         clients: dict[str, GitHubClient] = {}
         found: dict[RunClaim, RunFacts | None] = {}
         for claim in sorted(claims, key=lambda c: (c.repository, c.run_id)):
@@ -150,7 +148,7 @@ def audit_workspace(
     offers PEP 740 provenance, `verify` checks each attestation (offline Sigstore by default);
     `runs` asks GitHub about the runs the records claim (github_runs by default)."""
     with _without_cyclic_gc():
-        return _audit(workspace, index_name, http, verify, runs or github_runs(workspace.env))
+        return _audit(workspace, index_name, http, verify, runs or github_runs(workspace.ci))
 
 
 def _audit(

@@ -124,8 +124,8 @@ def open_docs_pull(workspace: Workspace, plan: DocsPlan) -> str:
     from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
 
     config = workspace.config
-    client = GitHubClient.from_env(
-        workspace.env, config, command="release", permission="pull-requests: write"
+    client = GitHubClient.from_run(
+        workspace.ci, config, command="release", permission="pull-requests: write"
     )
     body = (
         f"References to {plan.previous} in the docs now point at {plan.tag}, released by tagship."

@@ -113,8 +113,8 @@ def publish_release(
 def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> Published:
     """Publish the draft GitHub Release of `tag` with the job's token, anchored to the
     ledger's head, and record it (a rerun finds it published and records nothing)."""
-    client = GitHubClient.from_env(
-        workspace.env,
+    client = GitHubClient.from_run(
+        workspace.ci,
         workspace.config,
         command="github-release publish",
         permission="contents: write and pull-requests: read",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from tagship.adapters.http import Http
     from tagship.adapters.index import SimpleIndex
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Credentials, IndexConfig
     from tagship.core.manifest import Manifest, ManifestFile
     from tagship.steps.verify.verify import Expected
@@ -131,7 +132,7 @@ def publish(
     index: IndexConfig,
     *,
     expected: Expected,
-    env: Mapping[str, str],
+    ci: CIRun,
     http: Http,
     lookup: SimpleIndex,
     auth: Credentials | None,
@@ -140,7 +141,7 @@ def publish(
 ) -> PublishResult:
     """Upload the manifest's files that the index does not have yet, once the directory
     passed verification against `expected`."""
-    require_ci_for_official(index, env)
+    require_ci_for_official(index, ci)
     # the verification (and packaging's metadata parser) only when something is published
     from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
 

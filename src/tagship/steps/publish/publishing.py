@@ -8,7 +8,6 @@ from tagship.adapters.attestations import sigstore_signer
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.ci.github.claims import Publisher
-from tagship.core.ci_env import in_github_actions
 from tagship.core.config import Credentials, credentials
 from tagship.core.official import is_official
 
@@ -37,7 +36,7 @@ def upload_credentials(
     workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
 ) -> Credentials | None:
     """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
-    if is_official(index) and in_github_actions(workspace.env):
+    if is_official(index) and workspace.ci.host is not None:
         token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
         mask(token)
         return Credentials("__token__", token)
@@ -55,7 +54,7 @@ def attestations_for(
 ) -> dict[str, list[object]] | None:
     """PEP 740 attestations for an official index in GitHub Actions (unless turned off with
     `attestations = false`), one per file, signed as the job; None when none are due."""
-    official = is_official(index) and in_github_actions(workspace.env)
+    official = is_official(index) and workspace.ci.host is not None
     if not (official and workspace.config.attestations):
         return None
 

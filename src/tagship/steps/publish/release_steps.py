@@ -50,7 +50,7 @@ def publish_files(
         directory,
         index,
         expected=expected_artifacts(workspace),
-        env=workspace.env,
+        ci=workspace.ci,
         http=http,
         lookup=simple_index(workspace, index, http),
         auth=upload_credentials(workspace, index, http, mask),
@@ -70,7 +70,7 @@ def expected_artifacts(workspace: Workspace) -> Expected:
 def require_publishable(workspace: Workspace, index: IndexConfig) -> None:
     """Official indexes take uploads only from GitHub Actions, and only from the project's git
     repository, whose ledger records them: checked before anything is read."""
-    require_ci_for_official(index, workspace.env)
+    require_ci_for_official(index, workspace.ci)
     if workspace.git is None and is_official(index):
         raise GateError(
             f"publishing to {index.name} (an official index) needs the project's git "

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tagship.adapters.secrets import is_credential_variable
 from tagship.ci.github.workflows.maturin_jobs import maturin_sdist_job, maturin_wheels_job
 from tagship.ci.github.workflows.workflow_jobs import ACTIONS, READ, keep_step, setup_steps
 from tagship.core.release_plan import BUILD
-from tagship.core.secrets import is_credential_variable
 from tagship.core.yaml_text import Commented
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tagship.ci.github.environment import TOKEN_VARIABLES
 from tagship.ci.github.policy import WORKFLOWS_DIR, Finding
-from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
 from tagship.core.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # zizmor exits 10 + the highest severity found (unknown .. high) with --format json
 _ZIZMOR_FINDINGS = range(10, 15)
 # a token would switch zizmor to online audits that call GitHub: doctor stays offline
-_TOKENS = (*GITHUB_TOKEN_VARIABLES, "ZIZMOR_GITHUB_TOKEN")
+_TOKENS = (*TOKEN_VARIABLES, "ZIZMOR_GITHUB_TOKEN")
 _TIMEOUT = 120.0
 
 

@@ -15,7 +15,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
-from tagship.core.ci_env import GITHUB_TOKEN_VARIABLES
+from tagship.ci import CREDENTIAL_VARIABLES as HOST_CREDENTIALS
+from tagship.ci import TOKEN_USERS, read_run
 from tagship.core.config import CREDENTIAL_PREFIX, credential_variables
 
 if TYPE_CHECKING:
@@ -27,10 +28,7 @@ MASK = "***"
 # project's checks, installed packages, smoke commands) never receives them
 CREDENTIAL_VARIABLES = frozenset(
     {
-        *GITHUB_TOKEN_VARIABLES,
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-        "ACTIONS_ID_TOKEN_REQUEST_URL",
-        "ACTIONS_RUNTIME_TOKEN",
+        *HOST_CREDENTIALS,
         "TWINE_USERNAME",
         "TWINE_PASSWORD",
         "UV_PUBLISH_TOKEN",
@@ -38,7 +36,7 @@ CREDENTIAL_VARIABLES = frozenset(
         "UV_PUBLISH_PASSWORD",
     }
 )
-# index credentials, and git's job-token header (git_base.github_actions_auth)
+# index credentials, and git's job-token header (git_base.host_auth)
 _CREDENTIAL_PREFIXES = (CREDENTIAL_PREFIX, "GIT_CONFIG_")
 # whose value is masked: a name with one of these words (GITHUB_TOKEN, TAGSHIP_INDEX_X_PASSWORD,
 # SENTRY_API_KEY), but not TOKENIZERS_PARALLELISM
@@ -71,9 +69,10 @@ def _pairs(env: Mapping[str, str]) -> Iterator[tuple[str, str]]:
             yield env.get(user, ""), env[secret]
     if "UV_PUBLISH_TOKEN" in env:
         yield "__token__", env["UV_PUBLISH_TOKEN"]
-    for name in GITHUB_TOKEN_VARIABLES:
-        if name in env:
-            yield "x-access-token", env[name]  # git's job-token header (git_base)
+    token = read_run(env).token
+    if token is not None:
+        for user in TOKEN_USERS.values():
+            yield user, token  # git's job-token header (git_base)
 
 
 def secrets_in(env: Mapping[str, str]) -> frozenset[str]:

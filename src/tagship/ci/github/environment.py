@@ -1,0 +1,91 @@
+"""GitHub Actions' variables, read here and nowhere else: the job's facts into a CIRun.
+
+GitHub Actions sets GITHUB_ACTIONS=true in every job: that alone means "in a GitHub Actions
+job" (official uploads, workflow commands, the job's identity). The token comes from the
+workflow's GITHUB_TOKEN, else the gh CLI's GH_TOKEN, in a job or on a laptop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.core.ci_run import CIRun
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+HOST = "github"
+DEFAULT_SERVER_URL = "https://github.com"
+# where a GitHub token comes from, in order
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+# what carries a credential in a job: never passed to code tagship does not control
+CREDENTIAL_VARIABLES = (
+    *TOKEN_VARIABLES,
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_RUNTIME_TOKEN",
+)
+# the user name a token is sent with in git's Basic Authorization header
+TOKEN_USER = "x-access-token"  # noqa: S105 - a user name, not a secret
+
+
+def read(env: Mapping[str, str], /) -> CIRun:
+    """The GitHub Actions job `env` describes, with the token. Outside a job (`host` None)
+    the variables still count where they were set by hand: GITHUB_REPOSITORY names the
+    repository, GITHUB_API_URL a GitHub Enterprise or a stand-in."""
+    in_job = env.get("GITHUB_ACTIONS") == "true"
+    return CIRun(
+        host=HOST if in_job else None,
+        in_ci=in_job,
+        event=env.get("GITHUB_EVENT_NAME", ""),
+        ref=env.get("GITHUB_REF", ""),
+        ref_type=env.get("GITHUB_REF_TYPE", ""),
+        ref_name=env.get("GITHUB_REF_NAME", ""),
+        sha=env.get("GITHUB_SHA") or None,
+        repository=env.get("GITHUB_REPOSITORY") or None,
+        run_id=env.get("GITHUB_RUN_ID") or None,
+        run_attempt=env.get("GITHUB_RUN_ATTEMPT") or None,
+        actor=env.get("GITHUB_ACTOR") or None,
+        workflow_ref=env.get("GITHUB_WORKFLOW_REF") or None,
+        # GitHub exports no variable naming the job's environment: the generated workflows
+        # set TAGSHIP_ENVIRONMENT next to `environment:`
+        environment=env.get("TAGSHIP_ENVIRONMENT") or None,
+        server_url=(env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/"),
+        api_url=env.get("GITHUB_API_URL") or None,
+        event_path=_path(env, "GITHUB_EVENT_PATH"),
+        output_path=_path(env, "GITHUB_OUTPUT"),
+        summary_path=_path(env, "GITHUB_STEP_SUMMARY"),
+        temp_dir=_path(env, "RUNNER_TEMP"),
+        token=next((env[name] for name in TOKEN_VARIABLES if env.get(name)), None),
+    )
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    value = env.get(name)
+    return Path(value) if value else None
+
+
+# every variable GitHub Actions sets in a job starts with one of these
+PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
+
+
+def job_variables(
+    *, repository: str, workflow: str, tag: str, sha: str, environment: str, actor: str
+) -> dict[str, str]:
+    """The variables of a job of `workflow` on `tag`, as GitHub Actions sets them (a stand-in
+    job: the demo's release, with no token)."""
+    return {
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": repository,
+        "GITHUB_WORKFLOW_REF": f"{repository}/.github/workflows/{workflow}@refs/tags/{tag}",
+        "GITHUB_REF": f"refs/tags/{tag}",
+        "GITHUB_REF_TYPE": "tag",
+        "GITHUB_REF_NAME": tag,
+        "GITHUB_SHA": sha,
+        "GITHUB_RUN_ID": "1",
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GITHUB_ACTOR": actor,
+        "TAGSHIP_ENVIRONMENT": environment,
+    }
