@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, error_line, line, markdown_table, step_summary, table
 from tagship.core.errors import EXIT_INTEGRITY
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default="pypi", help="the configured index to audit")
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_format(parser, markdown=True)
 
 
 def _status(version: VersionReport) -> str:

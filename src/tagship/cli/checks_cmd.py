@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from tagship.cli.options import add_wait_options
+from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import (
     emit_json,
     line,
@@ -33,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--local", action="store_true", help="run the configured check commands here instead"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
 
 
 def _poll(report: ChecksReport) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError
 from tagship.steps.doctor import doctor
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -12,7 +12,7 @@ from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.package_workflows import Member, several_plan
 from tagship.ci.github.workflows.project_facts import gather_facts
-from tagship.cli.init_cmd import install_plan
+from tagship.cli.init_install import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable

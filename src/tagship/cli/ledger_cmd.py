@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.ledger import record_dict
 from tagship.core.names import normalized_name
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = sub.add_parser("show", help="list the records (exit 4 if the chain is broken)")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(show)
     sub.add_parser("verify", help="check the chain and every anchor; exit 4 at the first problem")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tagship.cli.context import in_project
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 
@@ -38,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="insert the release's section into CHANGELOG.md (or run towncrier/scriv)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
 
 
 def _summary(notes: ReleaseNotes) -> str:

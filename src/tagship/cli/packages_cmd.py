@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from tagship.ci.github.event import read_event
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
@@ -31,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "event's base; on the release branch every package)",
     )
     parser.add_argument("--since", metavar="REF", help="with --changed: the commit to measure from")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
 
 
 def ownership(repository: Repository, packages: Packages) -> Ownership:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import traceback
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.secrets import scrub, secrets_in
@@ -145,7 +147,16 @@ def _describe(exc: BaseException) -> str:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+    """The one JSON writer of `--format json`: dataclasses as objects, paths as strings."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=_plain) + "\n")
+
+
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, PurePath):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def line(text: str) -> None:

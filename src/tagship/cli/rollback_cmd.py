@@ -3,12 +3,11 @@ each doing the automatable part, naming the manual part, and leaving a ledger re
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
-from tagship.cli.options import add_wait_options
+from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 
@@ -24,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     plan = sub.add_parser("plan", help="the ordered runbook of the five options for a release")
     plan.add_argument("version", metavar="VERSION")
-    plan.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(plan)
     revert = sub.add_parser("revert", help="revert merge commit(s) on the release branch")
     revert.add_argument("refs", nargs="+", metavar="REF")
     revert.add_argument("--push", action="store_true", help="push the branch so CI redeploys")
@@ -56,7 +55,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
 
     plan = rollback_plan(ctx.workspace(), args.version)
     if args.format == "json":
-        emit_json(dataclasses.asdict(plan))
+        emit_json(plan)
         return 0
     state = "tagged" if plan.tagged else "not tagged here"
     line(f"rollback plan for {plan.project} {plan.version} ({plan.tag}, {state})")

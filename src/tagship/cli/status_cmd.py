@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, table
 from tagship.steps.status import project_status
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
 
 
 def _yes_no(value: bool | None, unknown: str = "") -> str:

@@ -3,12 +3,12 @@ uncommitted paths of the work tree are a build's output rather than a change to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from tagship.core.manifest import Kind
+Kind = Literal["sdist", "wheel"]
 
 
 def dist_kind(name: str) -> Kind | None:

@@ -27,7 +27,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -38,13 +38,11 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from tagship.core.build_output import dist_kind
+from tagship.core.build_output import Kind, dist_kind
 from tagship.core.errors import IntegrityError
 
 MANIFEST_NAME = "tagship-manifest.json"
 MANIFEST_FORMAT = 1
-
-Kind = Literal["sdist", "wheel"]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
 from tagship.core.errors import ConfigError, GateError
@@ -20,7 +20,23 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from tagship.core.ci_run import CIRun
-    from tagship.core.config import IndexConfig
+
+
+class Index(Protocol):
+    """What these rules read of an index (core.config's IndexConfig, which imports them)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def upload_url(self) -> str: ...
+
+    @property
+    def simple_url(self) -> str: ...
+
+    @property
+    def official(self) -> bool: ...
+
 
 # these names and every name below them reach PyPI or TestPyPI: pypi.org (upload., test.,
 # www.), the pypi.io aliases, the python.org names of old, and PyPI's file host
@@ -131,12 +147,12 @@ def official_url(url: str) -> bool:
     return official_host(url_host(url))
 
 
-def is_official(index: IndexConfig) -> bool:
+def is_official(index: Index) -> bool:
     """Declared official, or pointing at PyPI or TestPyPI whatever the declaration says."""
     return index.official or any(official_url(u) for u in (index.upload_url, index.simple_url))
 
 
-def require_ci_for_official(index: IndexConfig, ci: CIRun) -> None:
+def require_ci_for_official(index: Index, ci: CIRun) -> None:
     """Official indexes (PyPI, TestPyPI) only take uploads from a CI host's job."""
     if is_official(index) and ci.host is None:
         raise GateError(
@@ -146,7 +162,7 @@ def require_ci_for_official(index: IndexConfig, ci: CIRun) -> None:
         )
 
 
-def _changed_urls(old: IndexConfig | None, new: IndexConfig) -> dict[str, str]:
+def _changed_urls(old: Index | None, new: Index) -> dict[str, str]:
     """The URL keys `--set` gave `new` a value other than `old`'s, with that value."""
     urls = {"upload-url": new.upload_url, "simple-url": new.simple_url}
     if old is None:
@@ -155,7 +171,7 @@ def _changed_urls(old: IndexConfig | None, new: IndexConfig) -> dict[str, str]:
     return {key: url for key, url in urls.items() if url != before[key]}
 
 
-def check_overrides(before: Mapping[str, IndexConfig], after: Mapping[str, IndexConfig]) -> None:
+def check_overrides(before: Mapping[str, Index], after: Mapping[str, Index]) -> None:
     """`--set` may tighten an index, never loosen an official one: it cannot lower
     `official`, change an official index's URLs, or point any index at PyPI or TestPyPI.
     Those belong in the committed pyproject.toml (ConfigError, exit 2)."""

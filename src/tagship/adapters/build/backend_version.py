@@ -19,10 +19,15 @@ import sys
 import warnings
 from dataclasses import replace
 from email.parser import BytesHeaderParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tagship.adapters.build.build_env import build_system, env_key, reused_environment
-from tagship.adapters.build.build_tree import checked_out, locked, project_directory
+from tagship.adapters.build.build_tree import (
+    BuildProject,
+    checked_out,
+    locked,
+    project_directory,
+)
 from tagship.adapters.build.builder import (
     BuildFailedError,
     backend_errors,
@@ -45,7 +50,7 @@ if TYPE_CHECKING:
     from tagship.adapters.build.build_env import BuildEnvironment
     from tagship.adapters.git import Describe
     from tagship.adapters.process import Runner
-    from tagship.workspace import Workspace
+    from tagship.core.config import Config
 
 FORMAT = 1  # bump when the cache's meaning changes: older answers are then never used
 KEPT = 64  # answers kept per project, the newest
@@ -53,8 +58,21 @@ KEPT = 64  # answers kept per project, the newest
 _VERSION_VARIABLES = ("SETUPTOOLS_SCM_", "PDM_BUILD_SCM_", "VERSIONINGIT_")
 
 
+class VersionedProject(BuildProject, Protocol):
+    """What asking the backend for the version reads of the project (the workspace is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def pyproject_data(self) -> Mapping[str, Any]: ...
+
+    @property
+    def config(self) -> Config: ...
+
+
 def backend_version(
-    workspace: Workspace,
+    workspace: VersionedProject,
     described: Describe | None,
     *,
     runner: Runner,

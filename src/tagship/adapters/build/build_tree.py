@@ -25,7 +25,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tagship.adapters.build.build_env import cache_root
 from tagship.adapters.git_export import GitExport
@@ -33,8 +33,8 @@ from tagship.adapters.git_export import GitExport
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from tagship.adapters.git import Git
     from tagship.adapters.process import Runner
-    from tagship.workspace import Workspace
 
 RETIRE_SECONDS = 30 * 24 * 3600
 
@@ -101,6 +101,19 @@ def checked_out(git: GitExport, commit: str, project: Path, directory: ProjectDi
     return tree / project.resolve().relative_to(git.root.resolve())
 
 
+class BuildProject(Protocol):
+    """What a build reads of the project: the workspace is one (it lives above, and asks this
+    package for the version a backend computes)."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def env(self) -> Mapping[str, str]: ...
+
+    def require_git(self) -> Git: ...
+
+
 @dataclass(frozen=True)
 class BuildSource:
     """What the backend builds: `tree`, with `scratch` for the unpacked sdist."""
@@ -111,7 +124,7 @@ class BuildSource:
 
 @contextmanager
 def build_source(
-    workspace: Workspace,
+    workspace: BuildProject,
     commit: str,
     *,
     in_place: bool,

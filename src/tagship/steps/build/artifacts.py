@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
-from tagship.core.build_output import dist_kind, is_build_output
+from tagship.core.build_output import Kind, dist_kind, is_build_output
 from tagship.core.errors import GateError, IntegrityError, UsageError
-from tagship.core.manifest import MANIFEST_NAME, Kind, Manifest, ManifestFile
+from tagship.core.manifest import MANIFEST_NAME, Manifest, ManifestFile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence

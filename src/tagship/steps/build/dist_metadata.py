@@ -10,7 +10,7 @@ from tagship.core.errors import IntegrityError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tagship.core.manifest import Kind
+    from tagship.core.build_output import Kind
 
 
 def _metadata_bytes(path: Path, kind: Kind) -> bytes | None:

@@ -12,11 +12,14 @@ A maturin project's `sdist` and `wheels` jobs use maturin's own action instead
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.secrets import is_credential_variable
-from tagship.ci.github.workflows.maturin_jobs import maturin_sdist_job, maturin_wheels_job
+from tagship.ci.github.workflows.maturin_jobs import (
+    WheelBuilder,
+    maturin_sdist_job,
+    maturin_wheels_job,
+)
 from tagship.ci.github.workflows.workflow_jobs import ACTIONS, READ, keep_step, setup_steps
 from tagship.core.release_plan import BUILD
 from tagship.core.yaml_text import Commented
@@ -35,17 +38,6 @@ PARTS = "parts"  # each job's artifact is downloaded into a directory of its own
 MERGE = f"tagship manifest merge --out dist {PARTS}/*"
 # backends that build extension modules whatever the project holds
 COMPILED_BACKENDS = frozenset({"scikit_build_core.build", "mesonpy", "maturin"})
-
-
-@dataclass(frozen=True)
-class WheelBuilder:
-    """What builds a compiled project's wheels: cibuildwheel, or maturin's own action for a
-    maturin project (`locked`: its Cargo.lock is in the repository, so the build uses it;
-    `pythons`: the interpreters its macOS and Windows jobs build for)."""
-
-    maturin: bool = False
-    locked: bool = False
-    pythons: tuple[str, ...] = ()
 
 
 def _backend(pyproject: Mapping[str, Any]) -> str:

@@ -7,6 +7,7 @@ after it are the same as for any compiled project (ci/github/workflows/build_mat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.ci.github.workflows.workflow_jobs import READ, keep_step, setup_steps
@@ -15,7 +16,6 @@ from tagship.core.yaml_text import Commented
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from tagship.ci.github.workflows.build_matrix import WheelBuilder
     from tagship.ci.github.workflows.workflow_jobs import Toolchain
 
 # pinned by commit like every action; the comment names the release (v1 is the same commit)
@@ -36,6 +36,17 @@ PLATFORMS = (
     ("windows-latest", "x64", "auto"),
 )
 _ROW = [f"${{{{ matrix.platform.{key} }}}}" for key in ("runner", "target", "manylinux")]
+
+
+@dataclass(frozen=True)
+class WheelBuilder:
+    """What builds a compiled project's wheels: cibuildwheel, or maturin's own action for a
+    maturin project (`locked`: its Cargo.lock is in the repository, so the build uses it;
+    `pythons`: the interpreters its macOS and Windows jobs build for)."""
+
+    maturin: bool = False
+    locked: bool = False
+    pythons: tuple[str, ...] = ()
 
 
 def _maturin_step(name: str, inputs: dict[str, str], env: Mapping[str, str]) -> dict[str, Any]:

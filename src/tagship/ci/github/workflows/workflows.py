@@ -11,7 +11,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from tagship.adapters.files import write_atomic
 from tagship.ci.github.policy import WORKFLOWS_DIR, TrustedPublisher, publishers
 from tagship.ci.github.workflows import workflow_jobs as jobs
-from tagship.ci.github.workflows.build_matrix import WheelBuilder, with_build_matrix
+from tagship.ci.github.workflows.build_matrix import with_build_matrix
 from tagship.ci.github.workflows.check_table import CheckRow, check_rows
 from tagship.ci.github.workflows.ci_workflows import ci_workflow, draft_workflow, label_workflow
 from tagship.ci.github.workflows.config_block import with_config_block
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.ci.github.workflows.install_tagship import Install
+    from tagship.ci.github.workflows.maturin_jobs import WheelBuilder
     from tagship.core.config import Config, IndexConfig
 
 HEADER = (
