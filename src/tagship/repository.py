@@ -131,7 +131,7 @@ def _parsed(
     data: dict[str, Any],
     directories: list[Path],
     declared_by: str,
-    read: Callable[[Path], str],
+    load: Callable[[Path], dict[str, Any]],
 ) -> dict[Path, dict[str, Any]]:
     """Each package directory's parsed pyproject.toml. Declared by tagship, every directory
     must hold one; by uv, only the members uv builds as packages count."""
@@ -145,13 +145,15 @@ def _parsed(
                 f"{declared_by}: {directory.relative_to(root).as_posix()} has no pyproject.toml",
                 hint="every package directory holds its own pyproject.toml",
             )
-        member = data if directory == root else load_pyproject(directory / "pyproject.toml", read)
+        member = data if directory == root else load(directory)
         if strict or _is_uv_package(member):
             parsed[directory] = member
     return parsed
 
 
-def _members(root: Path, data: dict[str, Any], read: Callable[[Path], str]) -> _Found | None:
+def _members(
+    root: Path, data: dict[str, Any], load: Callable[[Path], dict[str, Any]]
+) -> _Found | None:
     pyproject = root / "pyproject.toml"
     declared_by, globs, excluded = _declared(data, pyproject)
     if not declared_by:
@@ -163,7 +165,7 @@ def _members(root: Path, data: dict[str, Any], read: Callable[[Path], str]) -> _
         directories -= _directories(root, excluded, exclude, strict=strict)
     if "project" in data:
         directories.add(root)
-    parsed = _parsed(root, data, sorted(directories), declared_by, read)
+    parsed = _parsed(root, data, sorted(directories), declared_by, load)
     if not parsed and not strict:
         return None  # no member uv builds as a package: the project at -C, as always
     packages = [_package(root, d, parsed[d]) for d in sorted(parsed)]
@@ -182,12 +184,21 @@ def _members(root: Path, data: dict[str, Any], read: Callable[[Path], str]) -> _
     return _Found(Packages(root, members, declared_by), parsed)
 
 
-def _find(start: Path, read: Callable[[Path], str]) -> _Found | None:
+def _find(
+    start: Path, read: Callable[[Path], str], seen: dict[Path, dict[str, Any]] | None = None
+) -> _Found | None:
+    """The packages around `start`; every pyproject parsed on the way is kept in `seen`."""
+    seen = {} if seen is None else seen
+
+    def load(directory: Path) -> dict[str, Any]:
+        if directory not in seen:
+            seen[directory] = load_pyproject(directory / "pyproject.toml", read)
+        return seen[directory]
+
     for directory in _candidates(start):
-        pyproject = directory / "pyproject.toml"
-        if not pyproject.is_file():
+        if not (directory / "pyproject.toml").is_file():
             continue
-        found = _members(directory, load_pyproject(pyproject, read), read)
+        found = _members(directory, load(directory), load)
         if found is not None:
             return found
     return None
@@ -284,17 +295,19 @@ def declared_files(repository: Repository, package: Package) -> tuple[Path, ...]
 def open_repository(start: Path, read: Callable[[Path], str] = read_pyproject) -> Repository:
     """The packages around `start` (-C)."""
     resolved = start.resolve()
-    found = _find(resolved, read)
+    seen: dict[Path, dict[str, Any]] = {}  # each pyproject parsed once, for the workspace too
+    found = _find(resolved, read, seen)
     if found is None:
-        return Repository(resolved, None, {})
+        return Repository(resolved, None, seen)
     root = found.packages.root
     if (
         resolved != root
         and (resolved / "pyproject.toml").is_file()
         and found.packages.containing(resolved) is None
     ):
-        return Repository(resolved, None, {})  # a project of its own, in no package's directory
-    data = dict(found.data)
+        # a project of its own, in no package's directory
+        return Repository(resolved, None, seen)
+    data = {**seen, **found.data}
     if root not in data:
         data[root] = load_pyproject(root / "pyproject.toml", read)
     return Repository(resolved, found.packages, data)
@@ -314,10 +327,16 @@ def open_package(
     (a release tag) names; a repository of several packages refuses without a choice."""
     packages = repository.packages
     ci = read_run(env) if ci is None else ci
-    if packages is None:
-        workspace = open_workspace(
-            repository.start, env=env, overrides=overrides, runner=runner, ci=ci
+
+    def opened(directory: Path, member: Membership | None = None) -> Workspace:
+        # the pyproject as the repository parsed it: nothing reads it twice
+        data = repository.data.get(directory)
+        return open_workspace(
+            directory, env=env, overrides=overrides, runner=runner, member=member, ci=ci, data=data
         )
+
+    if packages is None:
+        workspace = opened(repository.start)
         if name is not None and normalized_name(name) != normalized_name(workspace.name):
             raise UsageError(
                 f"no package {name!r} here: {workspace.root} holds {workspace.name} alone",
@@ -330,7 +349,7 @@ def open_package(
         name = package_of_tag(tag, formats)[0]
     package = packages.choose(name, repository.start)
     if not packages.several:
-        return open_workspace(package.directory, env=env, overrides=overrides, runner=runner, ci=ci)
+        return opened(package.directory)
     member = Membership(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
         paths=(package.directory, *declared_files(repository, package)),
@@ -339,6 +358,4 @@ def open_package(
         ),
         siblings=tuple(n for n in packages.names if n != package.name),
     )
-    return open_workspace(
-        package.directory, env=env, overrides=overrides, runner=runner, member=member, ci=ci
-    )
+    return opened(package.directory, member)

@@ -67,6 +67,8 @@ class Workspace:
     pyproject_data: Mapping[str, Any] = field(repr=False)
     # the CI run tagship is in, read from `env` once when the workspace was opened
     ci: CIRun = field(default_factory=CIRun, compare=False)
+    # origin's URL when the workspace was opened (None: no origin), asked of git once
+    origin_url: str | None = field(default=None, compare=False)
     _memo: _Memo = field(default_factory=_Memo, repr=False, compare=False)
     # runs the build backend when the version is its to compute
     runner: Runner = field(default=run, repr=False, compare=False)
@@ -237,12 +239,14 @@ def open_workspace(
     read: Callable[[Path], str] = read_pyproject,
     member: Membership | None = None,
     ci: CIRun | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Workspace:
     """Load the project at `project_dir` (its pyproject.toml, read once with `read`) and its
     git work tree, if any. A `member` of a repository of several packages inherits the
-    root's `[tool.tagship]` and sees only its own paths of the history."""
+    root's `[tool.tagship]` and sees only its own paths of the history. `data`: the
+    pyproject as the repository already parsed it (it is not read again)."""
     pyproject = project_dir.resolve() / "pyproject.toml"
-    data = load_pyproject(pyproject, read)
+    data = load_pyproject(pyproject, read) if data is None else data
     ci = read_run(env) if ci is None else ci
     try:
         git: Git | None = Git.discover(pyproject.parent, runner, host_auth(env, ci))
@@ -262,7 +266,7 @@ def open_workspace(
     if NAME_PLACEHOLDER in config.tag_format:
         config = replace(config, tag_format=named_format(config.tag_format, meta.name))
     if member is None:
-        return Workspace(config, meta, git, env, data, ci=ci, runner=runner)
+        return Workspace(config, meta, git, env, data, ci=ci, origin_url=origin, runner=runner)
     return Workspace(
         config,
         meta,
@@ -270,6 +274,7 @@ def open_workspace(
         env,
         data,
         ci=ci,
+        origin_url=origin,
         runner=runner,
         paths=member.paths,
         excluded=member.excluded,

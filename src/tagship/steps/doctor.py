@@ -83,8 +83,7 @@ def _running_in(workspace: Workspace) -> tuple[str, str] | None:
     if "/" in repo:
         owner, name = repo.split("/", 1)
         return owner, name
-    url = workspace.git.remote_url() if workspace.git is not None else None
-    return github_repo_from_url(url)
+    return github_repo_from_url(workspace.origin_url)
 
 
 def doctor(

@@ -34,9 +34,9 @@ class Status:
         return asdict(self)
 
 
-def _on_origin(git: Git, tag: str) -> tuple[bool | None, str | None]:
+def _on_origin(git: Git, origin: str | None, tag: str) -> tuple[bool | None, str | None]:
     """Whether origin has the tag; a status report degrades, not fails, when it is offline."""
-    if git.remote_url() is None:
+    if origin is None:
         return None, "no origin remote"
     try:
         return tag in git.remote_tags(), None
@@ -49,7 +49,7 @@ def project_status(workspace: Workspace) -> Status:
     git.head_sha()  # a repository without commits fails here, with a clear message
     version = workspace.version()
     tag = tag_for(version, workspace.config.tag_format)
-    tag_remote, remote_problem = _on_origin(git, tag)
+    tag_remote, remote_problem = _on_origin(git, workspace.origin_url, tag)
     released = workspace.release_tags(merged_into="HEAD")
     last = released[-1][1] if released else None
     dirty = tuple(git.dirty_files())
