@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from tagship.ci import host_client
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import (
     emit_json,
@@ -61,11 +62,7 @@ def _collect(args: argparse.Namespace, ctx: Context) -> ChecksReport:
                     f"[{i}/{n}] {result.name}: {result.state.value} ({seconds:.1f} s)"
                 ),
             )
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
-
-    client = GitHubClient.from_run(
-        ctx.ci, workspace.config, command="checks", permission=PERMISSION
-    )
+    client = host_client(ctx.ci, workspace.config, command="checks", permission=PERMISSION)
     ref = args.ref or workspace.config.release_branch
     required = tuple(github_check_names(required, workspace.package_of_several))
     if args.wait:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.ci import host_client
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
     import argparse
 
-    from tagship.ci.github.api import GitHubClient
+    from tagship.ci.api import HostClient
     from tagship.cli.context import Context
     from tagship.steps.rollback.hotfix import HotfixStarted
     from tagship.workspace import Workspace
@@ -46,15 +47,11 @@ def show_started(started: HotfixStarted) -> None:
     line(f"      the TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish")
 
 
-def _github(ctx: Context, workspace: Workspace) -> GitHubClient | None:
+def _github(ctx: Context, workspace: Workspace) -> HostClient | None:
     config = workspace.config
     if ctx.ci.token is None or not config.github_owner or not config.github_repository:
         return None  # offline: tag message or CHANGELOG
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
-
-    return GitHubClient.from_run(
-        ctx.ci, config, command="hotfix finish", permission="contents: read"
-    )
+    return host_client(ctx.ci, config, command="hotfix finish", permission="contents: read")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -7,9 +7,9 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tagship.adapters.project_facts import gather_facts
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
-from tagship.ci.github.workflows.project_facts import gather_facts
 from tagship.cli.init_install import install_plan
 from tagship.cli.render import line, table
 from tagship.core.errors import GateError, UsageError

@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.adapters.project_facts import gather_facts
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.package_workflows import Member, several_plan
-from tagship.ci.github.workflows.project_facts import gather_facts
 from tagship.cli.init_install import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.ci.github.event import read_event
+from tagship.ci import event_payload, host_client
 from tagship.cli.render import line
 from tagship.core.errors import UsageError
 from tagship.core.notes import require_one_label
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def pr_from_event(ci: CIRun) -> int | None:
     """The pull request number of the GitHub Actions event being handled, if it is one."""
-    event = read_event(ci)
+    event = event_payload(ci)
     if event is None:
         return None
     pull = event.get("pull_request")
@@ -33,15 +33,13 @@ def pr_from_event(ci: CIRun) -> int | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
-
     number = args.pr if args.pr is not None else pr_from_event(ctx.ci)
     if number is None:
         raise UsageError(
             "no pull request to check", hint="pass --pr N, or run on a pull_request event"
         )
     workspace = ctx.policy_workspace()  # the labels are the repository's, whatever package
-    client = GitHubClient.from_run(
+    client = host_client(
         ctx.ci, workspace.config, command="label-check", permission="pull-requests: read"
     )
     labels = client.pull_labels(number)

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tagship.ci import host_client
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
@@ -14,7 +15,7 @@ from tagship.core.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
-    from tagship.ci.github.api import GitHubClient
+    from tagship.ci.api import HostClient
     from tagship.cli.context import Context
     from tagship.core.notes import ReleaseNotes
     from tagship.steps.notes.release_notes import DraftResult
@@ -99,11 +100,9 @@ def _collect(
     return notes, release_notes.sync_draft(client, notes, config.tag_format, config.release_branch)
 
 
-def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> GitHubClient:
+def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> HostClient:
     """The GitHub client of `notes` (`draft`: allowed to write the draft release)."""
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
-
-    return GitHubClient.from_run(
+    return host_client(
         ctx.ci,
         workspace.config,
         command="notes --github" if draft else "notes",

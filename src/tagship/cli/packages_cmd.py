@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from tagship.ci.github.event import read_event
+from tagship.ci import event_payload
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if args.since is not None:
             base, why = args.since, f"--since {args.since}"
         else:
-            base, why = base_of_event(read_event(ctx.ci), ctx.ci, first.config)
+            base, why = base_of_event(event_payload(ctx.ci), ctx.ci, first.config)
         changed = changed_packages(
             packages, first.require_git(), base, why, ownership(repository, packages)
         )

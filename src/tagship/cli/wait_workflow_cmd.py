@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.ci import host_client
 from tagship.cli.options import add_wait_options
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
@@ -23,7 +24,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - heavy import
     from tagship.steps.notes.github_release import wait_for_workflow  # noqa: PLC0415
 
     tag = args.tag or ctx.ci.tag
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workflow = args.workflow or workspace.config.index("pypi").workflow
     if not workflow:
         raise UsageError("no workflow to wait for", hint="pass --workflow publish-pypi.yml")
-    client = GitHubClient.from_run(
+    client = host_client(
         ctx.ci, workspace.config, command="wait-workflow", permission="actions: read"
     )
     found = wait_for_workflow(client, tag, workflow, timeout=args.timeout, interval=args.interval)

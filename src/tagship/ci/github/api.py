@@ -6,10 +6,10 @@ The HTTP details (retries, rate limits, errors naming the missing permission) li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession, NotFoundError
+from tagship.ci.api import Asset, NotFoundError, Release, WorkflowRun
+from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession
 from tagship.core.checks import CheckSignal, check_run_state, status_state
 from tagship.core.ci_identity import RunFacts
 from tagship.core.notes import MergedPull
@@ -20,39 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_API_URL", "Asset", "GitHubClient", "NotFoundError", "Release", "WorkflowRun"]
 
 _PER_PAGE = 100
-
-
-@dataclass(frozen=True)
-class Asset:
-    id: int
-    name: str
-    size: int
-
-
-@dataclass(frozen=True)
-class Release:
-    """A GitHub Release (drafts included)."""
-
-    id: int
-    tag_name: str
-    name: str
-    body: str
-    draft: bool
-    prerelease: bool
-    html_url: str
-    upload_url: str
-    assets: tuple[Asset, ...] = ()
-
-
-@dataclass(frozen=True)
-class WorkflowRun:
-    id: int
-    name: str
-    status: str
-    conclusion: str | None
-    html_url: str
-    head_sha: str
-    created_at: str
 
 
 def _release(raw: Any) -> Release:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from typing_extensions import Self
 
 from tagship.adapters.http import require_secure
+from tagship.ci.api import NotFoundError
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 S = TypeVar("S", bound="GitHubSession")
 DEFAULT_API_URL = "https://api.github.com"
-
-
-class NotFoundError(ServiceError):
-    """GitHub answered 404 (or 422 for an unknown commit) for a resource that can be absent."""
-
-    def __init__(self, message: str, hint: str | None = None, *, need: str = "") -> None:
-        super().__init__(message, hint)
-        self.need = need  # the permission or scope that would have shown it, if GitHub said
 
 
 class GitHubSession:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.process import without_secrets
-from tagship.ci.github.workflows.project_facts import gather_facts
+from tagship.adapters.project_facts import gather_facts
 from tagship.core.checks import (
     LABEL_CHECK,
     CheckResult,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from tagship.adapters.process import Runner
-    from tagship.ci.github.api import GitHubClient
+    from tagship.ci.api import HostClient
     from tagship.workspace import Workspace
 
 # one check command may take long (a full test suite), never forever
@@ -51,7 +51,7 @@ class ChecksReport:
         return [r for r in self.results if r.state not in (CheckState.PASSED, CheckState.SKIPPED)]
 
 
-def resolve_ref(client: GitHubClient, ref: str) -> str:
+def resolve_ref(client: HostClient, ref: str) -> str:
     sha = client.commit_sha(ref)
     if sha is None:
         raise UsageError(
@@ -62,7 +62,7 @@ def resolve_ref(client: GitHubClient, ref: str) -> str:
 
 
 def github_checks(
-    client: GitHubClient, ref: str, required: Sequence[str], *, sha: str | None = None
+    client: HostClient, ref: str, required: Sequence[str], *, sha: str | None = None
 ) -> ChecksReport:
     """Check runs and commit statuses of `ref`'s commit, one verdict per required check."""
     sha = sha or resolve_ref(client, ref)
@@ -71,7 +71,7 @@ def github_checks(
 
 
 def wait_for_checks(
-    client: GitHubClient,
+    client: HostClient,
     ref: str,
     required: Sequence[str],
     *,

@@ -7,6 +7,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tagship.ci import host_client
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
 from tagship.core.official import is_official
@@ -82,9 +83,7 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
 
     use_github = mode == "github" or (mode == "auto" and workspace.ci.token is not None)
     if use_github:
-        from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
-
-        client = GitHubClient.from_run(
+        client = host_client(
             workspace.ci, workspace.config, command="tag", permission="checks: read, statuses: read"
         )
         checks = [c for c in workspace.config.required_checks if c != LABEL_CHECK]
@@ -130,9 +129,7 @@ def draft_exists(workspace: Workspace, tag: str) -> Gate:
     that may write the repository's contents."""
     if workspace.ci.token is None:
         return Gate("draft release", "skipped", "GitHub not configured (no GITHUB_TOKEN)")
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
-
-    client = GitHubClient.from_run(
+    client = host_client(
         workspace.ci,
         workspace.config,
         command="the draft release gate",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.provenance import ExpectedPublisher, check_provenance, sigstore_verify
+from tagship.ci import repository_client
 from tagship.core.audit import (
     PROVENANCE_INVALID,
     AuditReport,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from tagship.adapters.git import Git
     from tagship.adapters.index import IndexFile
     from tagship.adapters.provenance import Verifier
-    from tagship.ci.github.api import GitHubClient
+    from tagship.ci.api import HostClient
     from tagship.core.ci_identity import RunClaim, RunFacts
     from tagship.core.ci_run import CIRun
     from tagship.core.config import Config, IndexConfig
@@ -68,22 +69,15 @@ def github_runs(ci: CIRun, *, sleep: Callable[[float], None] = time.sleep) -> Ru
     one request per run, one client per repository."""
 
     def lookup(claims: Iterable[RunClaim]) -> dict[RunClaim, RunFacts | None] | None:
-        token = ci.token
-        if token is None:
+        if ci.token is None:
             return None
-        # githubkit takes ~0.3 s to import: only when there is a token to use
-        from tagship.ci.github.api import DEFAULT_API_URL, GitHubClient  # noqa: PLC0415
-
-        base = ci.api_url or DEFAULT_API_URL
-        clients: dict[str, GitHubClient] = {}
+        clients: dict[str, HostClient | None] = {}
         found: dict[RunClaim, RunFacts | None] = {}
         for claim in sorted(claims, key=lambda c: (c.repository, c.run_id)):
-            client = clients.get(claim.repository)
-            if client is None:
-                owner, name = claim.repository.split("/")
-                client = GitHubClient(owner, name, token, base_url=base, sleep=sleep)
-                clients[claim.repository] = client
-            found[claim] = client.workflow_run(claim.run_id)
+            if claim.repository not in clients:
+                clients[claim.repository] = repository_client(ci, claim.repository, sleep=sleep)
+            client = clients[claim.repository]
+            found[claim] = client.workflow_run(claim.run_id) if client is not None else None
         return found
 
     return lookup

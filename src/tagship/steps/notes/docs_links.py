@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
+from tagship.ci import host_client
 from tagship.core.versions import version_from_tag
 from tagship.steps.notes.release_notes import previous_release_tag
 
@@ -121,12 +122,8 @@ def rewrite_docs(workspace: Workspace, plan: DocsPlan) -> str:
 
 def open_docs_pull(workspace: Workspace, plan: DocsPlan) -> str:
     """Open (or find) the pull request of the plan's branch; returns its URL."""
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415 - only with a token
-
     config = workspace.config
-    client = GitHubClient.from_run(
-        workspace.ci, config, command="release", permission="pull-requests: write"
-    )
+    client = host_client(workspace.ci, config, command="release", permission="pull-requests: write")
     body = (
         f"References to {plan.previous} in the docs now point at {plan.tag}, released by tagship."
     )

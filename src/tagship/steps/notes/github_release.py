@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
-from tagship.ci.github.api import GitHubClient, NotFoundError
+from tagship.ci import host_client
+from tagship.ci.api import NotFoundError
 from tagship.core.errors import GateError, UsageError
 from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from packaging.version import Version
 
-    from tagship.ci.github.api import Release, WorkflowRun
+    from tagship.ci.api import HostClient, Release, WorkflowRun
     from tagship.workspace import Workspace
 
 
@@ -51,7 +52,7 @@ def _gone(tag: str) -> GateError:
 
 def publish_release(
     workspace: Workspace,
-    client: GitHubClient,
+    client: HostClient,
     tag: str,
     *,
     manifest: Path | None,
@@ -113,7 +114,7 @@ def publish_release(
 def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> Published:
     """Publish the draft GitHub Release of `tag` with the job's token, anchored to the
     ledger's head, and record it (a rerun finds it published and records nothing)."""
-    client = GitHubClient.from_run(
+    client = host_client(
         workspace.ci,
         workspace.config,
         command="github-release publish",
@@ -130,7 +131,7 @@ def released_summary(done: Published) -> str:
     return done.release.html_url + (" (already published)" if done.already else "")
 
 
-def _attach(client: GitHubClient, draft: Release, manifest: Path, tag: str) -> None:
+def _attach(client: HostClient, draft: Release, manifest: Path, tag: str) -> None:
     # a rerun replaces the asset: GitHub refuses a second asset of the same name
     for asset in draft.assets:
         if asset.name == manifest.name:
@@ -142,7 +143,7 @@ def _attach(client: GitHubClient, draft: Release, manifest: Path, tag: str) -> N
 
 
 def wait_for_workflow(
-    client: GitHubClient,
+    client: HostClient,
     tag: str,
     workflow: str,
     *,

@@ -20,7 +20,7 @@ from tagship.core.versions import tag_for, try_version_from_tag, version_from_ta
 if TYPE_CHECKING:
     from packaging.version import Version
 
-    from tagship.ci.github.api import GitHubClient, Release
+    from tagship.ci.api import HostClient, Release
     from tagship.workspace import Workspace
 
 
@@ -69,7 +69,7 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
     )
 
 
-def github_pulls(client: GitHubClient, base: str, head: str) -> list[MergedPull]:
+def github_pulls(client: HostClient, base: str, head: str) -> list[MergedPull]:
     """Merged pull requests of the commits in base...head, each once."""
     shas = client.compare(base, head)
     if shas is None:
@@ -85,7 +85,7 @@ def github_pulls(client: GitHubClient, base: str, head: str) -> list[MergedPull]
 
 
 def _own_pulls(
-    workspace: Workspace, client: GitHubClient, pulls: list[MergedPull]
+    workspace: Workspace, client: HostClient, pulls: list[MergedPull]
 ) -> list[MergedPull]:
     """In a repository of several packages, the pull requests that changed this one's files."""
     if not workspace.paths:
@@ -97,7 +97,7 @@ def _own_pulls(
 
 
 def github_notes(
-    workspace: Workspace, client: GitHubClient, since: str | None = None, head: str | None = None
+    workspace: Workspace, client: HostClient, since: str | None = None, head: str | None = None
 ) -> ReleaseNotes:
     """Notes from the pull requests GitHub associates with the commits since the tag."""
     validate_labels(workspace.config.release_labels)
@@ -132,7 +132,7 @@ def _candidate_drafts(releases: list[Release], tag_format: str, after: Version) 
 
 
 def sync_draft(
-    client: GitHubClient, notes: ReleaseNotes, tag_format: str, target: str
+    client: HostClient, notes: ReleaseNotes, tag_format: str, target: str
 ) -> DraftResult:
     """Create or update THE draft release of the next version (never a second draft).
 

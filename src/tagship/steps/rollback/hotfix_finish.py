@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from tagship.adapters.git import Git
-    from tagship.ci.github.api import GitHubClient
+    from tagship.ci.api import HostClient
     from tagship.core.ledger import Record
     from tagship.workspace import Workspace
 
@@ -192,7 +192,7 @@ def find_notes(
     branch: str,
     tag: str,
     version: str,
-    github: GitHubClient | None,
+    github: HostClient | None,
     *,
     notes: tuple[str, ...] = CHANGELOGS,
 ) -> tuple[str, str] | None:
@@ -218,7 +218,7 @@ def finish_hotfix(
     *,
     branch: str | None = None,
     notes: str | None = None,
-    github: GitHubClient | None = None,
+    github: HostClient | None = None,
 ) -> HotfixFinish:
     """Check the hotfix on `branch` (default: the current one); record it when all is well."""
     git = workspace.require_git()
