@@ -27,7 +27,6 @@ workspace). Imported by the steps, flows and CLI above.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,11 +34,9 @@ from tagship.ci.github import environment as github
 from tagship.ci.github.event import read_event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
-    from tagship.ci.api import HostClient
     from tagship.core.ci_run import CIRun
-    from tagship.core.config import Config
 
 
 class Host(Protocol):
@@ -81,24 +78,3 @@ def read_run(env: Mapping[str, str]) -> CIRun:
     runs = [host.read(env) for host in HOSTS]
     run = next((found for found in runs if found.host is not None), runs[0])
     return run if run.in_ci or not env.get("CI") else replace(run, in_ci=True)
-
-
-def host_client(ci: CIRun, config: Config, *, command: str, permission: str) -> HostClient:
-    """The host's API client for the configured repository; ConfigError naming what is
-    missing (a token, the repository). `permission`: what the token needs, for the hint."""
-    # githubkit takes ~0.3 s to import: only commands that talk to the host pay it
-    from tagship.ci.github.api import GitHubClient  # noqa: PLC0415
-
-    return GitHubClient.from_run(ci, config, command=command, permission=permission)
-
-
-def repository_client(
-    ci: CIRun, repository: str, *, sleep: Callable[[float], None] = time.sleep
-) -> HostClient | None:
-    """A client for `repository` (owner/name) with the run's token; None without a token."""
-    if ci.token is None:
-        return None
-    from tagship.ci.github.api import DEFAULT_API_URL, GitHubClient  # noqa: PLC0415
-
-    owner, name = repository.split("/", 1)
-    return GitHubClient(owner, name, ci.token, base_url=ci.api_url or DEFAULT_API_URL, sleep=sleep)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import (
     emit_json,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.ci import event_payload, host_client
+from tagship.ci import event_payload
+from tagship.ci.clients import host_client
 from tagship.cli.render import line
 from tagship.core.errors import UsageError
 from tagship.core.notes import require_one_label

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.cli.options import add_wait_options
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError

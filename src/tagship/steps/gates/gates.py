@@ -7,7 +7,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
 from tagship.core.official import is_official

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.provenance import ExpectedPublisher, check_provenance, sigstore_verify
-from tagship.ci import repository_client
+from tagship.ci.clients import repository_client
 from tagship.core.audit import (
     PROVENANCE_INVALID,
     AuditReport,

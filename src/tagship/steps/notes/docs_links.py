@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
-from tagship.ci import host_client
+from tagship.ci.clients import host_client
 from tagship.core.versions import version_from_tag
 from tagship.steps.notes.release_notes import previous_release_tag
 

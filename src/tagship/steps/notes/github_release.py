@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
-from tagship.ci import host_client
 from tagship.ci.api import NotFoundError
+from tagship.ci.clients import host_client
 from tagship.core.errors import GateError, UsageError
 from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
