@@ -11,7 +11,7 @@ from tagship.repository import open_package, open_repository
 from tagship.steps.status import project_status
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
     from conftest import MakeRepo
@@ -26,14 +26,20 @@ WORKSPACE = {
 }
 
 
-def test_a_project_s_pyproject_is_read_once(make_repo: MakeRepo) -> None:
-    repo = make_repo()
-    reads: list[Path] = []
+def _counting(reads: list[Path]) -> Callable[[Path], str]:
+    """A pyproject reader that notes each path it reads."""
 
     def read(path: Path) -> str:
         reads.append(path)
         return read_pyproject(path)
 
+    return read
+
+
+def test_a_project_s_pyproject_is_read_once(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    reads: list[Path] = []
+    read = _counting(reads)
     repository = open_repository(repo.path, read)
     workspace = open_package(repository, None, env={})
     assert workspace.name == "sample-pkg"
@@ -43,11 +49,7 @@ def test_a_project_s_pyproject_is_read_once(make_repo: MakeRepo) -> None:
 def test_a_member_s_pyproject_is_read_once(make_repo: MakeRepo) -> None:
     repo = make_repo(WORKSPACE)
     reads: list[Path] = []
-
-    def read(path: Path) -> str:
-        reads.append(path)
-        return read_pyproject(path)
-
+    read = _counting(reads)
     repository = open_repository(repo.path / "packages" / "a", read)
     workspace = open_package(repository, None, env={})
     assert workspace.name == "a"
