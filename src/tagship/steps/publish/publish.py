@@ -58,15 +58,40 @@ class PublishResult:
 
 
 class PublishIncompleteError(ServiceError):
-    """Some files reached the index and some did not; a rerun finishes the job."""
+    """Some files reached the index and some did not; a rerun finishes the job. `there`:
+    the files on the index, or None when it could not be listed again (`pending` are then
+    only not confirmed)."""
 
-    def __init__(self, reason: str, done: list[FileOutcome], pending: list[str]) -> None:
-        sent = ", ".join(f.name for f in done) or "nothing"
+    def __init__(self, reason: str, there: list[str] | None, pending: list[str]) -> None:
+        if there is None:
+            on_index, rest = "unknown (the index could not be listed again)", "not confirmed"
+        else:
+            on_index, rest = ", ".join(there) or "nothing", "not uploaded"
         super().__init__(
-            f"publish incomplete: {reason}; on the index: {sent}; not uploaded: "
-            + ", ".join(pending),
+            f"publish incomplete: {reason}; on the index: {on_index}; {rest}: "
+            + (", ".join(pending) or "nothing"),
             hint="rerun the same command: files already there are skipped",
         )
+
+
+def _incomplete(
+    reason: str, manifest: Manifest, index: IndexConfig, lookup: SimpleIndex, done: list[str]
+) -> ServiceError | IntegrityError:
+    """The failure of a publish that stopped half way, saying what is on the index: asked
+    again, since an upload whose answer was lost may have landed all the same."""
+    try:
+        found = index_hashes(lookup, manifest.project)
+    except ServiceError:
+        return PublishIncompleteError(
+            reason, None, [e.name for e in manifest.files if e.name not in done]
+        )
+    for entry in manifest.files:
+        if entry.name in found and found[entry.name] != entry.sha256.lower():
+            return conflict(entry, found[entry.name], index.name)
+    # a file the index took a moment ago may not be listed yet: `done` counts too
+    there = [e.name for e in manifest.files if e.name in found or e.name in done]
+    pending = [e.name for e in manifest.files if e.name not in there]
+    return PublishIncompleteError(reason, there, pending)
 
 
 def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityError:
@@ -157,11 +182,10 @@ def publish(
         if on_file is not None:
             on_file(outcome)
 
-    for position, entry in enumerate(manifest.files):
+    for entry in manifest.files:
         if entry.name in existing:
             record(FileOutcome(entry.name, entry.sha256, "already-there"))
             continue
-        pending = [e.name for e in manifest.files[position:]]
         try:
             response = _upload_one(
                 http=http,
@@ -172,16 +196,11 @@ def publish(
                 attestations=(attestations or {}).get(entry.name),
             )
         except ServiceError as exc:
-            raise PublishIncompleteError(exc.message, done, pending) from exc
+            sent = [f.name for f in done]
+            raise _incomplete(exc.message, manifest, index, lookup, sent) from exc
         record(
             _outcome(
-                response,
-                entry=entry,
-                index=index,
-                lookup=lookup,
-                project=manifest.project,
-                done=done,
-                pending=pending,
+                response, entry=entry, index=index, lookup=lookup, manifest=manifest, done=done
             )
         )
     return PublishResult(index.name, manifest.project, manifest.version, tuple(done))
@@ -193,19 +212,18 @@ def _outcome(
     entry: ManifestFile,
     index: IndexConfig,
     lookup: SimpleIndex,
-    project: str,
+    manifest: Manifest,
     done: list[FileOutcome],
-    pending: list[str],
 ) -> FileOutcome:
     if _exists_answer(response):
         # a retried upload that had landed, or a race: the hash decides
-        found = index_hashes(lookup, project).get(entry.name)
+        found = index_hashes(lookup, manifest.project).get(entry.name)
         if found != entry.sha256.lower():
             raise conflict(entry, found, index.name)
         return FileOutcome(entry.name, entry.sha256, "already-there")
     if response.is_success:
         return FileOutcome(entry.name, entry.sha256, "uploaded")
-    raise PublishIncompleteError(_refusal(index, response), done, pending)
+    raise _incomplete(_refusal(index, response), manifest, index, lookup, [f.name for f in done])
 
 
 def _refusal(index: IndexConfig, response: httpx.Response) -> str:
