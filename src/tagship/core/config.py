@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from tagship.core.config_values import check_index_name, check_value
 from tagship.core.errors import ConfigError
 from tagship.core.official import check_index_url, check_overrides
 from tagship.core.overrides import merge, parse_override
@@ -281,6 +282,7 @@ def _index_entry(
     base: IndexConfig | None,
 ) -> IndexConfig:
     prefix = f"tool.tagship.indexes.{name}"
+    check_index_name(prefix, name, _where(path, origin))
     if not isinstance(raw, dict):
         raise ConfigError(f"`{prefix}` {_where(path, origin)} must be a table")
     values: dict[str, Any] = {}
@@ -291,6 +293,7 @@ def _index_entry(
         values[attr] = _convert(f"{prefix}.{key}", value, converter, path, origin)
         if key in ("upload-url", "simple-url"):
             check_index_url(f"{prefix}.{key}", values[attr], _where(path, origin))
+        check_value(f"{prefix}.{key}", values[attr], _where(path, origin))
         sources[f"indexes.{name}.{key}"] = origin
     if base is None:
         missing = [k for k in ("upload-url", "simple-url") if INDEX_KEYS[k][0] not in values]
@@ -322,6 +325,7 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
         if key in TOP_KEYS:
             attr, converter = TOP_KEYS[key]
             values[attr] = _convert(f"tool.tagship.{key}", value, converter, path, origin)
+            check_value(f"tool.tagship.{key}", values[attr], _where(path, origin))
             sources[key] = origin
         elif key == "github":
             if not isinstance(value, dict):
