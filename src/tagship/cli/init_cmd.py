@@ -8,10 +8,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.project_facts import gather_facts
+from tagship.ci.github.policy import WORKFLOWS_DIR
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
+from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli.init_install import install_plan
 from tagship.cli.render import line, table
+from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
 from tagship.steps.build.reproduce import known_unreproducible
 
@@ -62,6 +65,21 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     )
 
 
+def _injected(drifted: list[workflows.Drift], root: Path) -> str:
+    """What to add when a drifted workflow runs an expression: init would remove it."""
+    carrying = [
+        e.path
+        for e in drifted
+        if e.path.startswith(WORKFLOWS_DIR)
+        and (root / e.path).is_file()
+        and runs_expression(e.path, workflows.read_exact(root / e.path))
+    ]
+    if not carrying:
+        return ""
+    expression = "a GitHub expression (${{ ... }}) in a run: (template injection)"
+    return f"; {', '.join(carrying)} runs {expression}"
+
+
 def _check(plan: workflows.InitPlan, root: Path) -> int:
     drifted = workflows.drift(plan, root)
     for entry in drifted:
@@ -69,7 +87,8 @@ def _check(plan: workflows.InitPlan, root: Path) -> int:
     if drifted:
         raise GateError(
             f"{len(drifted)} file(s) differ from what `tagship init` writes: "
-            + ", ".join(entry.path for entry in drifted),
+            + ", ".join(entry.path for entry in drifted)
+            + _injected(drifted, root),
             hint="run `tagship init` and commit the result",
         )
     line(f"{len(plan.files)} files match the config")
@@ -120,6 +139,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(
                 f"{flag} {value!r} is not a GitHub name", hint="e.g. --owner CharmAIOS"
             )
+    if args.project is not None and not is_project_name(args.project):
+        raise UsageError(
+            f"--project {args.project!r} is not a project name the index accepts",
+            hint="ASCII letters and digits, with . _ - between them (PEP 508): e.g. --project "
+            "charmos",
+        )
     repository = ctx.repository()
     workspace: Workspace | None = None
     if repository.packages_apart:

@@ -11,7 +11,7 @@ from typing import Any
 _SPECIAL = re.compile(
     r"(?i)(?:y|n|yes|no|true|false|on|off|null|~|[-+]?[0-9][0-9_.:eE+-]*|\.inf|\.nan)"
 )
-_PLAIN = re.compile(r"[A-Za-z_$./][^:#'\"\n]*")
+_PLAIN = re.compile(r"[A-Za-z_$./][^:#'\"\n\t]*")  # a tab is no plain scalar to PyYAML
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,9 @@ def _entry(head: str, value: Any, indent: int) -> list[str]:
     text = str(value)
     if "\n" in text:
         body = [f"{' ' * (indent + 2)}{line}" if line else "" for line in text.splitlines()]
-        return [f"{head} |", *body]
+        # indented first line: say the indentation, else YAML takes it from that line
+        indicator = "2" if text.lstrip("\n").startswith(" ") else ""
+        return [f"{head} |{indicator}", *body]
     return [f"{head} {_scalar(text)}"]
 
 

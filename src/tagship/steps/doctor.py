@@ -11,6 +11,8 @@ from tagship.ci.github import doctor as doctor_github
 from tagship.ci.github import zizmor as tools
 from tagship.ci.github.policy import WORKFLOWS_DIR, Finding, check_policy, publishers
 from tagship.ci.github.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
+from tagship.ci.github.workflows.values import run_expressions
+from tagship.ci.github.workflows.workflow_files import is_generated
 from tagship.core.config import github_repo_from_url
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
@@ -99,6 +101,9 @@ def doctor(
     every = tuple(packages) or (workspace,)
     root = top or workspace.root
     workflows, findings = load_workflows(root)
+    for workflow in workflows:  # tagship writes no expression into a run: of its own files
+        if is_generated((root / workflow.path).read_text(encoding="utf-8")):
+            findings.extend(run_expressions(workflow))
     for member in every:
         owner, repository = _registered(member)
         expected = tuple(

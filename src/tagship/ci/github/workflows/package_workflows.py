@@ -28,6 +28,7 @@ from tagship.ci.github.workflows.ci_workflows import (
     label_workflow,
 )
 from tagship.ci.github.workflows.install_tagship import LOCK_FILE
+from tagship.ci.github.workflows.values import Written, judge, written_values
 from tagship.ci.github.workflows.workflow_jobs import READ, Toolchain, setup_steps
 from tagship.ci.github.workflows.workflows import (
     CI_FILE,
@@ -249,6 +250,9 @@ def several_plan(
 ) -> InitPlan:
     """Every workflow of a repository of several packages; the packages' pyproject.toml files
     are left as they are."""
+    for m in members:
+        directory = Written("packages", m.directory, "line", "packages")
+        judge([*written_values(m.config, m.plans, project=m.name), directory], m.config)
     config = _same_policy(members)
     config = replace(
         config,

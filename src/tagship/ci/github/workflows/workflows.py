@@ -16,6 +16,7 @@ from tagship.ci.github.workflows.check_table import CheckRow, check_rows
 from tagship.ci.github.workflows.ci_workflows import ci_workflow, draft_workflow, label_workflow
 from tagship.ci.github.workflows.config_block import with_config_block
 from tagship.ci.github.workflows.install_tagship import LOCK_FILE
+from tagship.ci.github.workflows.values import judge, written_values
 from tagship.ci.github.workflows.workflow_files import GENERATED_MARK, place, project_check_jobs
 from tagship.core.errors import ConfigError
 from tagship.core.infer_checks import NO_FACTS, ProjectFacts, plan_checks
@@ -181,6 +182,7 @@ def plan(
     replaced = [f"{WORKFLOWS_DIR}/{name}" for name in names] if inputs.force else []
     reused = project_check_jobs(inputs.existing, config.required_checks, skip=replaced)
     plans = plan_checks(config, inputs.facts)
+    judge(written_values(config, plans, project=inputs.project, skip=reused), config)
     put(CI_FILE, ci_workflow(config, tools, plans, set(reused)))
     put(LABEL_FILE, label_workflow(config, tools, plans))
     put(DRAFT_FILE, draft_workflow(config, tools))
