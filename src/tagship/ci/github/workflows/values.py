@@ -84,7 +84,7 @@ def _problem(value: Written) -> tuple[str, str] | None:
         )
     shape = _SHAPES.get(value.kind)
     if shape is not None and not shape[0].fullmatch(value.text):
-        return f"{value.text!r} cannot be written into the workflows as it is", f"use {shape[1]}"
+        return f"is {value.text!r}, which the workflows cannot carry as it is", f"use {shape[1]}"
     if value.kind == "quoted" and _QUOTE_BREAKERS & set(value.text):
         return 'holds " $ ` or \\, which would break out of the quoted install command', (
             "write the URL or path without them"
