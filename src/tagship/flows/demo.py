@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
 from tagship.adapters.local_index import running_index
-from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables
+from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables, read_run
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.errors import GateError
 from tagship.core.release_plan import REBUILD_CHECK
@@ -110,7 +110,8 @@ class _Runs:
         env = ci_identity(
             workspace.env, workspace.expected_tag(), workspace.require_git().head_sha()
         )
-        ci = replace(workspace, env=env)
+        # the job's facts, as the CI-host seam reads them in a real job
+        ci = replace(workspace, env=env, ci=read_run(env))
         options = FlowOptions(ci.root / "dist", "pypi", "local", wait_timeout=30)
         return self._flow(
             "release",
