@@ -26,6 +26,18 @@ class GitHistory(GitBase):
     def delete_branch(self, branch: str) -> None:
         self._out("branch", "--quiet", "-D", branch)
 
+    def abandon_branch(self, back: str | None, head: str, branch: str | None) -> None:
+        """Undo a step that made and checked out `branch`: back on `back` (`head` detached
+        when None) as it is committed, and `branch` (when given) deleted. None of the
+        repository's hooks runs, as one may be what failed the step. Untracked files stay,
+        but for those in the way: the branch's checkout (or a hook) made them, as the work
+        tree was clean before it."""
+        no_hooks = ("-c", "core.hooksPath=/dev/null")
+        where = ["--detach", head] if back is None else [back]
+        self._out(*no_hooks, "checkout", "--quiet", "--force", *where)
+        if branch is not None:
+            self._out(*no_hooks, "branch", "--quiet", "-D", branch)
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         done = self._run("merge-base", "--is-ancestor", ancestor, descendant)
         if done.returncode > 1:

@@ -69,6 +69,34 @@ def _newer_line(workspace: Workspace, version: Version) -> str | None:
     return None
 
 
+def _undone(
+    error: BaseException, git: Git, branch: str, back: str | None, head: str
+) -> TagshipError | None:
+    """Undo a start that failed once `git switch --create` ran; the error to raise instead of
+    `error`, saying what failed and what was undone, with `error`'s exit code (None: raise
+    `error` itself, which is no TagshipError)."""
+    made = git.branch_exists(branch)  # it did not exist before: this start made it
+    where = back or head[:12]
+    failed = error.message if isinstance(error, TagshipError) else repr(error)
+    try:
+        git.abandon_branch(back, head, branch if made else None)
+    except TagshipError as undo:
+        by_hand = f"git switch {where}" + (f"; git branch -D {branch}" if made else "")
+        return TagshipError(
+            f"hotfix start failed ({failed}) and undoing it failed too: {undo.message}",
+            hint=f"put it back by hand: {by_hand}",
+            exit_code=error.exit_code if isinstance(error, TagshipError) else undo.exit_code,
+        )
+    if not isinstance(error, TagshipError):
+        return None
+    done = f"{branch} deleted" if made else "no branch was made"
+    return TagshipError(
+        f"hotfix start undone (back on {where}, {done}): {failed}",
+        hint=error.hint or "fix what failed, then rerun tagship hotfix start",
+        exit_code=error.exit_code,
+    )
+
+
 def start_hotfix(open_workspace: Callable[[], Workspace], tag: str) -> HotfixStarted:
     """Create the hotfix branch of `tag`, bump its patch version and record it.
 
@@ -100,8 +128,8 @@ def start_hotfix(open_workspace: Callable[[], Workspace], tag: str) -> HotfixSta
         )
     back = git.current_branch()
     head = git.head_sha()
-    git.create_branch(branch, tag)
     try:
+        git.create_branch(branch, tag)  # a post-checkout hook may fail it once it is made
         patched = open_workspace()
         commit = None
         if patched.meta.source.kind != "scm":
@@ -120,11 +148,11 @@ def start_hotfix(open_workspace: Callable[[], Workspace], tag: str) -> HotfixSta
             },
         )
         record = append_event(git, event, patched.env)
-    except (TagshipError, OSError):
-        git.discard_changes()  # a bump that failed half-way leaves nothing behind
-        git.switch(back or head, detach=back is None)
-        git.delete_branch(branch)
-        raise
+    except BaseException as error:
+        undone = _undone(error, git, branch, back, head)
+        if undone is None:
+            raise
+        raise undone from error
     return HotfixStarted(
         tag, branch, str(new), new_tag, commit, _newer_line(workspace, new), record
     )
