@@ -197,8 +197,10 @@ def test_repository_without_commits(tmp_path: Path, cli: Cli) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path, cli: Cli) -> None:
-    with pytest.raises(Exception, match=r"no pyproject\.toml"):
-        cli("--debug", "-C", str(tmp_path), "version")
+    result = cli("--debug", "-C", str(tmp_path), "version")
+    assert result.code == 2
+    assert "Traceback (most recent call last):" in result.err
+    assert result.err.splitlines()[-1].startswith("tagship: error: no pyproject.toml at ")
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:

@@ -63,9 +63,14 @@ def test_a_log_that_cannot_be_written_still_gives_the_error_line(
     assert result.err.count("\n") == 1
 
 
-def test_debug_raises_instead(broken_origin: Repo, cli: Cli, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Invalid IPv6 URL"):
-        cli("--debug", "-C", str(broken_origin.path), "version")
+def test_debug_shows_the_traceback_instead(broken_origin: Repo, cli: Cli, tmp_path: Path) -> None:
+    result = cli("--debug", "-C", str(broken_origin.path), "version")
+    assert result.code == 70
+    assert "Traceback (most recent call last):" in result.err
+    last = result.err.splitlines()[-1]
+    assert last == (
+        "tagship: internal error: ValueError: Invalid IPv6 URL (traceback above; please report it)"
+    )
     assert not (tmp_path / "cache" / "crashes").exists()
 
 

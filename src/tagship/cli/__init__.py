@@ -112,14 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """The command; a failure is one line (a crash's traceback goes to a log)."""
+    """The command; a failure is one line (a crash's traceback goes to a log). --debug shows
+    the traceback above that line, and never changes the exit code."""
     try:
         return _dispatch(top, env)
     except TagshipError as exc:
-        if top.debug:
-            raise
-        from tagship.cli.render import error_line  # noqa: PLC0415 - keep start-up light
+        from tagship.cli.render import error_line, show_traceback  # noqa: PLC0415 - start-up
 
+        if top.debug:
+            show_traceback(exc, env)
         error_line(exc.message, exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -129,12 +130,10 @@ def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -
         # the reader went away (`tagship ... | head`): nothing left to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_GATE
-    except Exception as exc:  # one line for the unexpected too; the traceback goes to a log
-        if top.debug:
-            raise
+    except Exception as exc:  # noqa: BLE001 - one line for the unexpected too; traceback to a log
         from tagship.cli.render import internal_error  # noqa: PLC0415 - keep start-up light
 
-        internal_error(exc, argv, env)
+        internal_error(exc, argv, env, debug=top.debug)
         return EXIT_INTERNAL
 
 

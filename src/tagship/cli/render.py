@@ -96,31 +96,54 @@ def crash_log_path(env: Mapping[str, str], ci: CIRun, now: datetime, pid: int) -
     return directory / f"tagship-crash-{now:%Y%m%dT%H%M%SZ}-{pid}.log"
 
 
-def internal_error(exc: BaseException, argv: Sequence[str], env: Mapping[str, str]) -> None:
+def _trace(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def _write_trace(report: str, ci: CIRun) -> None:
+    """A traceback on stderr; on a CI host in a collapsed group of the job's log, where,
+    between stop-commands, a `::` line in an exception's message is no workflow command."""
+    if ci.host is None:
+        sys.stderr.write(report)
+        return
+    token = uuid.uuid4().hex
+    sys.stderr.write(
+        f"::group::tagship traceback\n::stop-commands::{token}\n"
+        f"{report.rstrip()}\n::{token}::\n::endgroup::\n"
+    )
+
+
+def show_traceback(exc: BaseException, env: Mapping[str, str]) -> None:
+    """--debug: the traceback of a failure, before its one line (credentials masked)."""
+    _write_trace(scrub(_trace(exc), secrets_in(env) | _shown_secrets()), read_run(env))
+
+
+def internal_error(
+    exc: BaseException, argv: Sequence[str], env: Mapping[str, str], *, debug: bool = False
+) -> None:
     """One line for an unexpected exception; its traceback goes to a log file (and, in GitHub
     Actions, to a collapsed group of the job's log), so a failed CI run need not be rerun to
-    see it. Credentials in `env` are masked; local variables are never shown."""
+    see it; with `debug`, above the line instead of to a log. Credentials in `env` are
+    masked; local variables are never shown."""
     ci = read_run(env)  # the run's facts as the seam reads them: the context may be unmade
     from tagship import __version__  # noqa: PLC0415 - the metadata lookup, only when crashing
 
     secrets = secrets_in(env) | _shown_secrets()
-    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     report = scrub(
         f"tagship {__version__} on Python {sys.version.split()[0]} ({sys.platform})\n"
-        f"command: tagship {' '.join(argv)}\n\n{trace}",
+        f"command: tagship {' '.join(argv)}\n\n{_trace(exc)}",
         secrets,
     )
-    note = _save(report, env, ci)
+    if debug:
+        _write_trace(report, ci)
+        note = "traceback above"
+    else:
+        note = _save(report, env, ci)
     sys.stderr.write(
         scrub(f"tagship: internal error: {_describe(exc)} ({note}; please report it)\n", secrets)
     )
-    if ci.host is not None:
-        # between stop-commands, a `::` line in an exception's message is not a workflow command
-        token = uuid.uuid4().hex
-        sys.stderr.write(
-            f"::group::tagship traceback\n::stop-commands::{token}\n"
-            f"{report.rstrip()}\n::{token}::\n::endgroup::\n"
-        )
+    if ci.host is not None and not debug:
+        _write_trace(report, ci)
 
 
 def _save(report: str, env: Mapping[str, str], ci: CIRun) -> str:
