@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import CliResult, git
+from hostile import assert_refused
+from rollback_kit import records, released_project, state
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,3 +124,46 @@ def test_debug_in_github_actions_masks_and_stops_workflow_commands(
     assert "in github_actions_auth" in result.err
     assert result.err.splitlines()[-1].endswith("(traceback above; please report it)")
     assert not (tmp_path / "runner-temp").exists()
+
+
+# --- 10: rollback revert refuses what is never a release rollback ------------------------
+
+
+def test_revert_refuses_the_first_commit(make_repo: MakeRepo) -> None:
+    repo = make_repo()  # reverted, its only commit touching pyproject.toml deletes it
+    root = git(repo.path, "rev-parse", "HEAD")
+    repo.write("app.py", "VALUE = 1\n")
+    repo.commit("app")
+    before = state(repo.path)
+    result = tagship("-C", str(repo.path), "rollback", "revert", root[:10])
+    line = assert_refused(result, 2)
+    assert f"commit {root[:12]} ({root[:10]}) is a root commit (it has no parent)" in line
+    assert state(repo.path) == before
+    assert records(repo.path) == []
+
+
+def test_revert_refuses_the_root_of_a_merged_history(make_repo: MakeRepo) -> None:
+    repo = released_project(make_repo)
+    git(repo.path, "switch", "--quiet", "--orphan", "docs")
+    repo.write("docs.md", "# Docs\n")
+    other_root = repo.commit("docs")
+    git(repo.path, "switch", "--quiet", "main")
+    git(repo.path, "merge", "--quiet", "--allow-unrelated-histories", "-m", "Merge docs", "docs")
+    before = state(repo.path)
+    result = tagship("-C", str(repo.path), "rollback", "revert", "docs")
+    line = assert_refused(result, 2)
+    assert f"commit {other_root[:12]} (docs) is a root commit (it has no parent)" in line
+    assert state(repo.path) == before
+
+
+def test_revert_refuses_a_commit_off_the_branch(make_repo: MakeRepo) -> None:
+    repo = released_project(make_repo)
+    git(repo.path, "switch", "--quiet", "-c", "elsewhere")
+    repo.write("other.py", "OTHER = 1\n")
+    elsewhere = repo.commit("elsewhere")
+    git(repo.path, "switch", "--quiet", "main")
+    before = state(repo.path)
+    result = tagship("-C", str(repo.path), "rollback", "revert", elsewhere)
+    line = assert_refused(result, 2)
+    assert f"commit {elsewhere[:12]} ({elsewhere}) is not on main" in line
+    assert state(repo.path) == before

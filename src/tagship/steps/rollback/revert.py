@@ -51,6 +51,7 @@ def _release_branch(workspace: Workspace, git: Git) -> str:
 
 def _commits(git: Git, refs: list[str], branch: str) -> list[str]:
     shas = []
+    merges = f"name merge commits of {branch}: git log --merges --oneline {branch}"
     for ref in refs:
         sha = git.commit_of(ref)
         if sha is None:
@@ -58,7 +59,13 @@ def _commits(git: Git, refs: list[str], branch: str) -> list[str]:
         if not git.is_ancestor(sha, "HEAD"):
             raise UsageError(
                 f"commit {sha[:12]} ({ref}) is not on {branch}",
-                hint=f"name merge commits of {branch}: git log --merges --oneline {branch}",
+                hint=merges,
+            )
+        if git.parent_count(sha) == 0:
+            raise UsageError(
+                f"commit {sha[:12]} ({ref}) is a root commit (it has no parent): its revert "
+                "deletes every file it added, which is no rollback",
+                hint=merges,
             )
         if sha not in shas:
             shas.append(sha)
