@@ -5,14 +5,16 @@ fails the test instead of the suite."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import CliResult, git
+from conftest import STATIC_PYPROJECT, CliResult, git
 from hostile import assert_refused
 from rollback_kit import records, released_project, state
 
@@ -124,6 +126,125 @@ def test_debug_in_github_actions_masks_and_stops_workflow_commands(
     assert "in github_actions_auth" in result.err
     assert result.err.splitlines()[-1].endswith("(traceback above; please report it)")
     assert not (tmp_path / "runner-temp").exists()
+
+
+# --- 8: files that are no regular file, patterns that backtrack, a `dist` that is a file ---
+
+
+@pytest.mark.parametrize("kind", ["FIFO", "link to /dev/zero", "directory"])
+def test_a_pyproject_that_is_no_regular_file_is_refused(tmp_path: Path, kind: str) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    pyproject = project / "pyproject.toml"
+    if kind == "FIFO":
+        os.mkfifo(pyproject)  # reading it waits for a writer that never comes
+    elif kind == "directory":
+        pyproject.mkdir()
+    else:
+        pyproject.symlink_to("/dev/zero")  # reading it never ends
+    result = tagship("-C", str(project), "version")
+    line = assert_refused(result, 2)
+    shown = {
+        "FIFO": "a FIFO",
+        "link to /dev/zero": "a character device",
+        "directory": "a directory",
+    }
+    assert f"{pyproject} is not a regular file ({shown[kind]})" in line
+
+
+def test_a_pyproject_larger_than_the_bound_is_refused(tmp_path: Path) -> None:
+    padding = "# padding\n" * (2 << 20)  # 20 MiB of comments
+    (tmp_path / "pyproject.toml").write_text(STATIC_PYPROJECT + padding)
+    line = assert_refused(tagship("-C", str(tmp_path), "version"), 2)
+    assert "is larger than 16 MiB" in line
+
+
+def test_a_version_file_that_is_a_fifo_is_refused(make_repo: MakeRepo) -> None:
+    repo = make_repo(
+        {
+            "pyproject.toml": STATIC_PYPROJECT.replace(
+                'version = "0.4.22"', 'dynamic = ["version"]'
+            )
+            + '[tool.hatch.version]\npath = "src/sample_pkg/__about__.py"\n',
+            "src/sample_pkg/__init__.py": "",
+        }
+    )
+    os.mkfifo(repo.path / "src" / "sample_pkg" / "__about__.py")
+    line = assert_refused(tagship("-C", str(repo.path), "version"), 2)
+    assert "__about__.py is not a regular file (a FIFO)" in line
+
+
+@pytest.mark.parametrize(
+    ("path", "command", "code"),
+    [
+        ("README.md", "check-docs", 1),  # a failed check: the readme is its finding
+        (".github/workflows/ci.yml", "doctor", 2),
+    ],
+)
+def test_other_project_files_that_are_fifos_are_refused(
+    make_repo: MakeRepo, path: str, command: str, code: int
+) -> None:
+    repo = make_repo({"pyproject.toml": STATIC_PYPROJECT + 'readme = "README.md"\n'})
+    (repo.path / path).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(repo.path / path)
+    line = assert_refused(tagship("-C", str(repo.path), command), code)
+    assert f"{path} is not a regular file (a FIFO)" in line
+
+
+BIG = "a" * 40_000 + "!"  # 40 kB on one line, ending in what no pattern below wants
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?P<version>(a+)+)$",  # nested quantifiers: exponential
+        r"(?P<version>\w+)\w*\w*=",  # three overlapping runs: cubic
+    ],
+)
+def test_a_pattern_that_backtracks_is_stopped(make_repo: MakeRepo, pattern: str) -> None:
+    entry = f"[tool.tagship]\nversion-files = [{{ path = 'big.txt', pattern = '{pattern}' }}]\n"
+    repo = make_repo({"pyproject.toml": STATIC_PYPROJECT + entry, "big.txt": BIG})
+    before = state(repo.path)
+    started = time.monotonic()
+    result = tagship("-C", str(repo.path), "bump", "patch")
+    took = time.monotonic() - started
+    line = assert_refused(result, 2)
+    assert "version-files: the pattern of big.txt did not finish within 5 s" in line
+    assert took < 15, took
+    assert state(repo.path) == before
+
+
+def test_a_fair_pattern_still_bumps(make_repo: MakeRepo) -> None:
+    pattern = "v(?P<version>[0-9.]+)"
+    entry = f"[tool.tagship]\nversion-files = [{{ path = 'docs.md', pattern = '{pattern}' }}]\n"
+    repo = make_repo({"pyproject.toml": STATIC_PYPROJECT + entry, "docs.md": BIG + "\nv0.4.22\n"})
+    result = tagship("-C", str(repo.path), "bump", "patch")
+    assert result.code == 0, result.err
+    assert (repo.path / "docs.md").read_text().endswith("\nv0.4.23\n")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("build",),
+        ("verify-artifacts",),
+        ("publish", "--to", "here"),
+        ("manifest", "merge", "--out", "dist", "x"),
+    ],
+)
+def test_a_dist_that_is_a_file_is_refused(make_repo: MakeRepo, command: tuple[str, ...]) -> None:
+    pyproject = STATIC_PYPROJECT + 'readme = "README.md"\n'
+    files = {"pyproject.toml": pyproject, "src/sample_pkg/__init__.py": ""}
+    repo = make_repo({**files, "README.md": "# Sample\n"})
+    (repo.path / "x").mkdir()  # a build job's (empty) files, for manifest merge
+    (repo.path / "dist").write_text("not a directory\n")
+    (repo.path / ".git" / "info" / "exclude").write_text("dist\n")
+    here = ["--set", 'indexes.here.upload-url="http://127.0.0.1:9/"']
+    here += ["--set", 'indexes.here.simple-url="http://127.0.0.1:9/simple/"']
+    result = tagship("-C", str(repo.path), *here, *command)
+    line = assert_refused(result, 2)
+    assert f"{repo.path / 'dist'} is not a directory" in line
+    assert (repo.path / "dist").read_text() == "not a directory\n"
 
 
 # --- 10: rollback revert refuses what is never a release rollback ------------------------

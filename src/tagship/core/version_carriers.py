@@ -19,6 +19,7 @@ from tagship.core.names import normalized_name
 from tagship.core.pyproject import parse_toml
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 # the string token of a literal: one quoted string, no prefix but r/u, no escape, one line
@@ -42,6 +43,15 @@ class VersionFile:
 
     def __str__(self) -> str:
         return self.path if self.pattern is None else f"{self.path} ({self.pattern})"
+
+
+@dataclass(frozen=True)
+class PatternHits:
+    """Where a `version-files` pattern matched a file: how often, and the `version` group's
+    span in its first match (None when it matched nothing, or the group took no part)."""
+
+    count: int
+    first: tuple[int, int] | None
 
 
 def _entry(value: Any) -> VersionFile | None:
@@ -177,14 +187,22 @@ def rewrite_uv_lock(text: str, path: Path, name: str, new: str) -> tuple[str, st
 
 
 def rewrite_version_file(
-    text: str, entry: VersionFile, old: str, new: str, *, edited: bool = False
+    text: str,
+    entry: VersionFile,
+    old: str,
+    new: str,
+    *,
+    search: Callable[[str, str], PatternHits],
+    edited: bool = False,
 ) -> str:
     """A `version-files` file with the version replaced: where the pattern's `version` group
     matched (exactly once, holding `old`), or without a pattern every whole `old`.
 
-    `edited`: bump already rewrote the file as another carrier (pyproject.toml, uv.lock, a
-    `__version__` module) and the entry was checked against the file as it was; what that
-    edit already changed is left as it is, and only the rest is replaced."""
+    `search` matches the pattern (with a time budget: one from the configuration may
+    backtrack without end). `edited`: bump already rewrote the file as another carrier
+    (pyproject.toml, uv.lock, a `__version__` module) and the entry was checked against the
+    file as it was; what that edit already changed is left as it is, and only the rest is
+    replaced."""
     if entry.pattern is None:
         # whole versions only: 1.2.3 is not inside 11.2.3, 1.2.30, 1.2.3.post1 or 1.2.3-1
         spans = [
@@ -196,21 +214,23 @@ def rewrite_version_file(
                 hint="give the entry a pattern, or remove it from version-files",
             )
         return _splice(text, spans, new)
-    matches = list(re.finditer(entry.pattern, text, re.MULTILINE))
+    hits = search(entry.pattern, text)
+    span = hits.first
+    found = None if span is None else text[span[0] : span[1]]
     if edited:
         # the pattern's place holds `new` already when the other edit changed it
-        one = len(matches) == 1 and matches[0]["version"] == old
-        return _splice(text, [matches[0].span("version")], new) if one else text
-    if len(matches) != 1:
+        if hits.count == 1 and span is not None and found == old:
+            return _splice(text, [span], new)
+        return text
+    if hits.count != 1:
         raise ConfigError(
-            f"version-files: the pattern of {entry.path} matches {len(matches)} times "
+            f"version-files: the pattern of {entry.path} matches {hits.count} times "
             "(it must match exactly once)",
             hint="make the pattern specific to the one line that carries the version",
         )
-    found = matches[0]["version"]
-    if found != old:
+    if span is None or found != old:
         raise ConfigError(
             f"version-files: {entry.path} holds {found}, not the current version {old}",
             hint=f"set it to {old} by hand once (or fix the pattern); bump keeps it in step",
         )
-    return _splice(text, [matches[0].span("version")], new)
+    return _splice(text, [span], new)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
+from tagship.adapters.project_files import read_text
 from tagship.ci.github import doctor as doctor_github
 from tagship.ci.github import zizmor as tools
 from tagship.ci.github.policy import WORKFLOWS_DIR, Finding, check_policy, publishers
@@ -55,7 +56,8 @@ def load_workflows(root: Path) -> tuple[list[Workflow], list[Finding]]:
     for path in files:
         relative = f"{WORKFLOWS_DIR}/{path.name}"
         try:
-            parsed.append(parse_workflow(relative, path.read_text(encoding="utf-8")))
+            # a FIFO or a device is refused, never read
+            parsed.append(parse_workflow(relative, read_text(path)))
         except WorkflowSyntaxError as exc:
             broken.append(
                 Finding(

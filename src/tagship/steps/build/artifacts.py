@@ -119,12 +119,19 @@ def manifest_entry(dist: DistFile) -> ManifestFile:
     return ManifestFile(dist.name, dist.kind, digest.size, digest.sha256, digest.blake2b_256)
 
 
+def check_build_directory(directory: Path) -> None:
+    """UsageError when `directory` is there as anything but a directory (a file, a FIFO, a
+    dangling link): a build directory is a directory, or not made yet."""
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UsageError(
+            f"{directory} is not a directory",
+            hint="move it away, or name the build directory (--out DIR, --dir DIR)",
+        )
+
+
 def load_manifest(directory: Path) -> Manifest:
     """The manifest of a build directory; GateError when there is none."""
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(
-            f"{directory} is not a directory", hint="pass the build directory, e.g. --dir dist"
-        )
+    check_build_directory(directory)
     path = directory / MANIFEST_NAME
     try:
         with open_regular(path) as handle:

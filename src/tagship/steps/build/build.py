@@ -37,6 +37,7 @@ from tagship.core.manifest import MANIFEST_NAME, Manifest
 from tagship.core.versions import tag_for
 from tagship.steps.build.artifacts import (
     DistFile,
+    check_build_directory,
     dist_files,
     manifest_entry,
     move_into,
@@ -82,6 +83,7 @@ def _version_of(name: str) -> Version | None:
 
 def _previous_files(out_dir: Path, version: Version, *, clean: bool) -> list[Path]:
     """What a successful build replaces in `out_dir`; refuses what must not be touched."""
+    check_build_directory(out_dir)
     if not out_dir.is_dir():
         return []
     present = dist_files(out_dir)

@@ -22,6 +22,7 @@ from tagship.core.manifest import MANIFEST_NAME, Manifest
 from tagship.core.versions import tag_for
 from tagship.steps.build.artifacts import (
     DistFile,
+    check_build_directory,
     dist_files,
     hash_file,
     manifest_entry,
@@ -102,6 +103,7 @@ def merge_manifest(workspace: Workspace, out_dir: Path, sources: Sequence[Path])
     manifest for HEAD. GateError (exit 1) on any problem, before `out_dir` changes."""
     git = workspace.require_git()
     out_dir = out_dir.resolve()
+    check_build_directory(out_dir)
     sources = [s.resolve() for s in sources]
     found = _collect(sources)
     replaced = _replaced(out_dir, set(found))

@@ -19,7 +19,13 @@ from tagship.core.build_output import dist_kind
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import MANIFEST_NAME, Manifest, Promotion, name_problem
 from tagship.core.versions import tag_for
-from tagship.steps.build.artifacts import dist_files, hash_file, manifest_entry, write_manifest
+from tagship.steps.build.artifacts import (
+    check_build_directory,
+    dist_files,
+    hash_file,
+    manifest_entry,
+    write_manifest,
+)
 from tagship.steps.gates.release_checks import promotable_dry_run
 from tagship.steps.ledger.audit import check_files, expected_publisher
 from tagship.steps.publish.publishing import simple_index
@@ -72,6 +78,7 @@ def promote(
     holds other bytes, ServiceError (exit 3) when it cannot be reached. `verify` checks each
     PEP 740 attestation (offline Sigstore by default)."""
     git = workspace.require_git()
+    check_build_directory(directory)
     expected = expected_artifacts(workspace)
     commit = git.head_sha()
     dry, index = promotable_dry_run(workspace, str(expected.version), commit, production)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tagship.adapters.project_files import read_text
+from tagship.core.errors import ConfigError
 from tagship.steps.verify.metadata_check import render_problem
 
 if TYPE_CHECKING:
@@ -36,8 +38,8 @@ def _readme(root: Path, readme: Any) -> tuple[str | None, str | None, str]:
     path = root / name
     kind = readme.get("content-type") or _TYPES.get(path.suffix.lower(), "text/plain")
     try:
-        return path.read_text(encoding="utf-8"), kind, name
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_text(path), kind, name  # a FIFO or a device is refused, never read
+    except (OSError, UnicodeDecodeError, ConfigError) as exc:
         return "", kind, f"{name} ({exc})"
 
 

@@ -35,7 +35,12 @@ from tagship.core.errors import GateError
 from tagship.core.manifest import normal_version, unnormalised
 from tagship.core.version_carriers import LITERAL_FILES, literal_version
 from tagship.core.wheel_tags import colliding_wheels, tag_problems
-from tagship.steps.build.artifacts import DistFile, check_manifest, dist_files
+from tagship.steps.build.artifacts import (
+    DistFile,
+    check_build_directory,
+    check_manifest,
+    dist_files,
+)
 from tagship.steps.verify.metadata_check import metadata_problems
 from tagship.steps.verify.wheel_record import record_problems
 
@@ -245,6 +250,7 @@ def verify_artifacts(
     allow_top_level: Iterable[str] = (),
 ) -> VerifyReport:
     """Check every distribution in `directory`. Raises GateError only when there are none."""
+    check_build_directory(directory)
     if not directory.is_dir():
         raise GateError(f"{directory} does not exist", hint="build first: tagship build")
     files = tuple(dist_files(directory))

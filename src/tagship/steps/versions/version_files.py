@@ -9,6 +9,7 @@ new file in its place).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PureWindowsPath
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from tagship.adapters.pattern_search import search_pattern
 from tagship.adapters.project_files import read_exact
 from tagship.core.errors import ConfigError, GateError
 from tagship.core.names import normalized_name
@@ -240,9 +242,15 @@ def plan_edits(workspace: Workspace, current: Version, new: Version) -> tuple[Fi
         path = _version_file(workspace, entry)
         text = text_of(path)
         edited = path in labels
+        search = functools.partial(
+            search_pattern,
+            what=f"version-files: the pattern of {entry.path}",
+            env=workspace.env,
+            runner=workspace.runner,
+        )
         if edited:  # e.g. the `__version__` module a bump2version setup lists: its own
-            rewrite_version_file(originals[path], entry, old, version)  # fits as it was
-        updated = rewrite_version_file(text, entry, old, version, edited=edited)
+            rewrite_version_file(originals[path], entry, old, version, search=search)  # as was
+        updated = rewrite_version_file(text, entry, old, version, search=search, edited=edited)
         change(path, f"version-files {entry.path}", old, updated)
     return tuple(
         FileEdit(p, ", ".join(labels[p]), found[p], originals[p], texts[p])
