@@ -123,7 +123,7 @@ def test_debug_in_github_actions_masks_and_stops_workflow_commands(
     assert result.code == 70
     assert leaked not in result.err
     assert result.err.startswith("::group::tagship traceback\n::stop-commands::")
-    assert "in github_actions_auth" in result.err
+    assert "in host_auth" in result.err
     assert result.err.splitlines()[-1].endswith("(traceback above; please report it)")
     assert not (tmp_path / "runner-temp").exists()
 
