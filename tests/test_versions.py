@@ -95,7 +95,6 @@ def test_invalid_tag_formats(fmt: str) -> None:
         "v{version}^",
         "v{version}?",
         "v{version}*",
-        "v@{version}",
         "v\\{version}",
         "vé{version}",
     ],
@@ -113,6 +112,7 @@ def test_tag_formats_that_make_names_git_rejects(fmt: str) -> None:
         ("release/v{version}", "release/v1.2.3"),
         ("my_pkg-{version}+final", "my_pkg-1.2.3+final"),
         ("V.{version}", "V.1.2.3"),
+        ("pkg@{version}", "pkg@1.2.3"),  # git refuses `@{`, which a version never follows
     ],
 )
 def test_tag_formats_git_accepts(fmt: str, tag: str) -> None:

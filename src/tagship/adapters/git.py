@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.git_base import git_environment
 from tagship.adapters.git_history import GitHistory
 from tagship.adapters.git_plumbing import GitPlumbing
+from tagship.adapters.git_refs import GitRefs
 from tagship.adapters.process import Runner, run
 from tagship.core.errors import ConfigError, GateError, ServiceError
 
@@ -36,8 +37,9 @@ _SHA = re.compile(r"[0-9a-f]+")
 _NO_SUCH_REMOTE = 2  # git remote's documented exit status
 
 
-class Git(GitPlumbing, GitHistory):
-    """A git work tree: the one place that runs git (with git_plumbing and git_history)."""
+class Git(GitPlumbing, GitHistory, GitRefs):
+    """A git work tree: the one place that runs git (with git_plumbing, git_history and
+    git_refs)."""
 
     @classmethod
     def discover(

@@ -12,6 +12,7 @@ from tagship.ci.github.policy import WORKFLOWS_DIR
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.values import runs_expression
+from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
 from tagship.cli.render import line, table
 from tagship.core.config_values import is_project_name
@@ -40,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace workflow files tagship did not write (each saved beside first)",
     )
+    add_flags(parser)
 
 
 def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> workflows.Inputs:
@@ -150,12 +152,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if repository.packages_apart:
         from tagship.cli.init_several import several_packages_plan  # noqa: PLC0415
 
-        plan, root = several_packages_plan(args, ctx, repository)
+        plan, root, adoption = several_packages_plan(args, ctx, repository)
     else:
         workspace = ctx.workspace(repository)
+        adoption = adopt_project(args, workspace)
+        config = adoption.config_of(workspace.name, workspace.config)
         inputs = _inputs(args, ctx, workspace)
-        plan = workflows.plan(workspace.config, inputs, owner=args.owner, repository=args.repo)
+        plan = workflows.plan(config, inputs, owner=args.owner, repository=args.repo)
         root = workspace.root
+        plan = adoption.applied(plan, root)
+    for reason in adoption.lines:
+        line(reason)
     for note in plan.notes:
         line(f"note: {note}")
     if args.check:

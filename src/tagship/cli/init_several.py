@@ -12,6 +12,7 @@ from tagship.adapters.project_facts import gather_facts
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.package_workflows import Member, several_plan
+from tagship.cli.init_infer import adopt_packages
 from tagship.cli.init_install import install_plan
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import plan_checks
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.cli.init_infer import Adoption
     from tagship.repository import Repository
     from tagship.workspace import Workspace
 
@@ -68,8 +70,9 @@ def _with_local(members: list[Member], workspaces: list[Workspace]) -> list[Memb
 
 def several_packages_plan(
     args: argparse.Namespace, ctx: Context, repository: Repository
-) -> tuple[workflows.InitPlan, Path]:
-    """What init writes for every package of `repository`, and the directory it writes in."""
+) -> tuple[workflows.InitPlan, Path, Adoption]:
+    """What init writes for every package of `repository`, the directory it writes in, and
+    the release branch and tag formats it chose."""
     packages = repository.packages
     assert packages is not None  # noqa: S101 - only called for a repository of several
     if args.project:
@@ -77,7 +80,7 @@ def several_packages_plan(
             "--project names the index project of a repository of one package",
             hint="each package is published as its own [project].name",
         )
-    members, workspaces = [], []
+    workspaces = []
     for package in packages.members:
         workspace = open_package(
             repository, package.name, env=ctx.env, overrides=ctx.overrides, runner=ctx.runner
@@ -88,11 +91,16 @@ def several_packages_plan(
                 "compiled project for a repository of one package only",
                 hint="write its build jobs by hand (README: Compiled projects)",
             )
-        facts = gather_facts(workspace.root, workspace.pyproject_data)
-        plans = tuple(plan_checks(workspace.config, facts))
-        scm = workspace.meta.source.kind == "scm"
-        members.append(Member(package.name, package.relative, workspace.config, plans, scm))
         workspaces.append(workspace)
+    pairs = list(zip(packages.members, workspaces, strict=True))
+    adoption = adopt_packages(args, pairs, packages.root, several=packages.several)
+    members = []
+    for package, workspace in pairs:
+        config = adoption.config_of(package.name, workspace.config)
+        facts = gather_facts(workspace.root, workspace.pyproject_data)
+        plans = tuple(plan_checks(config, facts))
+        scm = workspace.meta.source.kind == "scm"
+        members.append(Member(package.name, package.relative, config, plans, scm))
     members = _with_local(members, workspaces)
     python = _python(workspaces)
     install = install_plan(workspaces[0], ctx, python, compiled=False, top=packages.root)
@@ -105,4 +113,4 @@ def several_packages_plan(
         owner=args.owner,
         repository=args.repo,
     )
-    return plan, packages.root
+    return adoption.applied(plan, packages.root), packages.root, adoption

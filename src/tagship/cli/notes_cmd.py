@@ -15,6 +15,8 @@ from tagship.core.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
+    from packaging.version import Version
+
     from tagship.ci.api import HostClient
     from tagship.cli.context import Context
     from tagship.core.notes import ReleaseNotes
@@ -43,15 +45,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(parser)
 
 
-def _summary(notes: ReleaseNotes) -> str:
+def _summary(notes: ReleaseNotes, project: Version) -> str:
     since = notes.since or "the first commit"
     count = len(notes.pulls) + len(notes.skipped)
     if notes.next_version is None:
         return f"{count} pull requests since {since}; nothing to release"
     return (
         f"{count} pull requests since {since} ({len(notes.skipped)} skipped); "
-        f"suggested next version: {notes.next_version} ({notes.bump} bump of {notes.current})"
+        f"suggested next version: {notes.next_version} ({_why_next(notes, project)})"
     )
+
+
+def _why_next(notes: ReleaseNotes, project: Version) -> str:
+    """Why the next version is what it is: the labels' bump of the last release, or the
+    project's own version when it is already past that (and nothing to bump on a first)."""
+    from tagship.core.versions import bump, heading_for  # noqa: PLC0415
+
+    if notes.since is None:
+        return "the first release"
+    part = notes.bump
+    labelled = bump(notes.current, part) if part in ("major", "minor", "patch") else None
+    if labelled not in (None, notes.next_version) and notes.next_version == heading_for(project):
+        return f"the project's version; the labels ask for a {part} bump of {notes.current}"
+    return f"{part} bump of {notes.current}"
 
 
 def _as_json(
@@ -143,7 +159,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         next_tag = tag_for(next_version, workspace.config.tag_format) if next_version else None
         emit_json({**_as_json(notes, next_tag, draft), "changelog": changelog})
         return 0
-    line(_summary(notes))
+    line(_summary(notes, workspace.version()))
     for problem in notes.problems:
         line(f"warning: {problem}")
     if output is not None:

@@ -186,8 +186,11 @@ def line(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes)."""
+def table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = False
+) -> None:
+    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes),
+    the column names first with `header` (a table whose columns are not self-evident)."""
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
         from rich.table import Table  # noqa: PLC0415
@@ -202,6 +205,8 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         Console().print(grid)
         return
     line(f"# {title}")
+    if header:
+        line("\t".join(columns))
     for row in rows:
         line("\t".join(row))
 

@@ -42,8 +42,16 @@ def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> in
         )
         for p in packages
     ]
-    columns = ("package", "directory", "version", "last tag", "commits since", "release", "")
-    table(f"release status of {len(rows)} packages", columns, rows)
+    columns = (
+        "package",
+        "directory",
+        "version",
+        "last tag",
+        "commits since",
+        "release",
+        "requires",
+    )
+    table(f"release status of {len(rows)} packages", columns, rows, header=True)
     return 0
 
 

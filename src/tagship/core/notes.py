@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from tagship.core.errors import ConfigError, GateError
-from tagship.core.versions import BumpPart, bump
+from tagship.core.versions import BumpPart, bump, heading_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -165,7 +165,8 @@ def build_notes(
     elif phase is not None:
         next_version = bump(current, phase)
     if next_version is not None and project_version is not None:
-        next_version = max(next_version, project_version)
+        # a project bumped ahead (2.0.0.dev1) is heading for that release (2.0.0)
+        next_version = max(next_version, heading_for(project_version))
     sections = tuple(
         Section(kind, _TITLES[kind], tuple(grouped[kind]))
         for kind in (*_KINDS, *_PHASES, UNLABELLED)

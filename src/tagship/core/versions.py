@@ -25,7 +25,9 @@ _NAMES = {"a": "an alpha", "b": "a beta", "rc": "a release candidate"}
 _PLACEHOLDER = "{version}"
 # the package's name, in a repository of several packages (replaced before any tag is made)
 NAME_PLACEHOLDER = "{name}"
-_TAG_CHARS = re.compile(r"[A-Za-z0-9._/+-]+")
+# `@` too (monorepo tags such as `pkg@1.2.3`): git refuses only `@{` and a lone `@`, and a
+# version after it starts with a digit
+_TAG_CHARS = re.compile(r"[A-Za-z0-9._/+@-]+")
 _BUMP_HINT = "bump the version (tagship bump) or tag the commit that carries it"
 
 
@@ -60,7 +62,7 @@ def validate_tag_format(tag_format: str) -> str:
     ):
         raise ConfigError(
             f"tag-format {tag_format!r} makes tag names git rejects",
-            hint="outside {version} use only letters, digits and . _ - / +; do not start with "
+            hint="outside {version} use only letters, digits and . _ - / + @; do not start with "
             "- or /, nor write .., nor end with . or /",
         )
     return tag_format
@@ -72,8 +74,13 @@ def tag_for(version: Version, tag_format: str) -> str:
 
 
 def tag_glob(tag_format: str) -> str:
-    """A git glob matching every tag of the format (for `git describe --match`)."""
-    return validate_tag_format(tag_format).replace(_PLACEHOLDER, "*")
+    """A git glob matching every tag of the format (for `git describe --match`, and the
+    publish workflow's trigger). A version starts with a digit: a format that starts with
+    it (bare `1.2.3` tags) matches only tags that do, not every tag of the repository."""
+    validate_tag_format(tag_format)
+    if tag_format.startswith(_PLACEHOLDER):
+        return "[0-9]*" + tag_format.removeprefix(_PLACEHOLDER)
+    return tag_format.replace(_PLACEHOLDER, "*")
 
 
 def version_from_tag(tag: str, tag_format: str) -> Version:
@@ -111,6 +118,14 @@ def same_release(a: Version, b: Version) -> bool:
     the version the artifacts carry.
     """
     return str(a) == str(b)
+
+
+def heading_for(version: Version) -> Version:
+    """The release a version is heading for: a development release's (1.2.0.dev3 -> 1.2.0,
+    1.2.0rc1.dev2 -> 1.2.0rc1), without a local part (a version from git tags between
+    them); any other version is itself."""
+    public = version.public
+    return Version(public.rsplit(".dev", 1)[0] if version.dev is not None else public)
 
 
 def check_tag(

@@ -12,6 +12,8 @@ from tagship.core.internal_deps import (
     project_dependencies,
 )
 from tagship.core.names import normalized_name
+from tagship.core.versions import heading_for, tag_for
+from tagship.steps.last_release import last_release
 from tagship.steps.notes.release_notes import local_notes
 
 if TYPE_CHECKING:
@@ -44,15 +46,17 @@ def next_release(workspace: Workspace) -> tuple[str | None, int, Version | None]
     """(last release tag, commits since that changed the package, the next version: the
     version itself when its tag does not exist yet, else what the merged labels suggest)."""
     git = workspace.require_git()
-    released = workspace.release_tags(merged_into="HEAD")
-    last = released[-1][1] if released else None
+    last = last_release(workspace)
     commits = git.count_commits(last, paths=workspace.pathspecs)
-    version = workspace.version()
-    if git.tag_target(workspace.expected_tag()) is None:
-        return last, commits, version
+    # a development version (1.2.0.dev3, or one from git tags between them) is heading for
+    # its release: that is what would be released, never the .dev itself
+    heading = heading_for(workspace.version())
+    untagged = git.tag_target(tag_for(heading, workspace.config.tag_format)) is None
+    if untagged and workspace.meta.source.kind != "scm":
+        return last, commits, heading
     if commits == 0:
         return last, commits, None
-    return last, commits, local_notes(workspace).next_version
+    return last, commits, local_notes(workspace).next_version or (heading if untagged else None)
 
 
 def package_rows(workspaces: Sequence[Workspace]) -> tuple[PackageRow, ...]:

@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.errors import ServiceError
-from tagship.core.versions import tag_for
+from tagship.core.versions import heading_for, tag_for
+from tagship.steps.last_release import last_release
 
 if TYPE_CHECKING:
     from tagship.adapters.git import Git
@@ -48,10 +49,11 @@ def project_status(workspace: Workspace) -> Status:
     git = workspace.require_git()
     git.head_sha()  # a repository without commits fails here, with a clear message
     version = workspace.version()
-    tag = tag_for(version, workspace.config.tag_format)
+    # a development version is heading for its release: that is the tag to expect, not a
+    # .dev one nobody would push
+    tag = tag_for(heading_for(version), workspace.config.tag_format)
     tag_remote, remote_problem = _on_origin(git, workspace.origin_url, tag)
-    released = workspace.release_tags(merged_into="HEAD")
-    last = released[-1][1] if released else None
+    last = last_release(workspace)
     dirty = tuple(git.dirty_files())
     return Status(
         project=workspace.name,

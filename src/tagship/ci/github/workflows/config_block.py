@@ -52,6 +52,31 @@ def with_config_block(
     return _same_line_endings(text, document.as_string())
 
 
+def with_keys(text: str, keys: Mapping[str, str]) -> str:
+    """pyproject.toml with `keys` set in its [tool.tagship] (added when there is none): what
+    `init` inferred or was told, so later commands and the workflows agree. Other bytes kept."""
+    if not keys:
+        return text
+    document = tomlkit.parse(text)
+    tool = document.get("tool")
+    if tool is None:
+        tool = tomlkit.table(is_super_table=True)
+        document.append("tool", tool)
+    if "tagship" not in tool:
+        block = tomlkit.table()
+        for key, value in keys.items():
+            block.add(key, value)
+        block.add(tomlkit.nl())  # a blank line before a table that may follow it
+        tool["tagship"] = block
+        updated = document.as_string()
+        # at the end of the file, no blank line more than it had
+        ending = len(text) - len(text.rstrip("\n"))
+        return _same_line_endings(text, updated.rstrip("\n") + "\n" * max(ending, 1))
+    for key, value in keys.items():
+        _set(tool["tagship"], key, value)
+    return _same_line_endings(text, document.as_string())
+
+
 def _new_block(config: Config, plans: Sequence[CheckPlan]) -> Table:
     block = tomlkit.table()
     block.add("tag-format", config.tag_format)

@@ -280,8 +280,8 @@ def several_plan(
         placer.files.append(GeneratedFile(LOCK_FILE, install.lock))
     placer.notes.extend([install.warning] if install.warning else [])
     placer.notes.append(
-        f"{len(members)} packages share these workflows; no [tool.tagship] block is added to "
-        "their pyproject.toml files (set a package's checks in its [tool.tagship.checks])"
+        f"{len(members)} packages share these workflows; their check commands are not written "
+        "into their pyproject.toml files (set a package's checks in its [tool.tagship.checks])"
     )
     environments = environments_of(publishers(config, members[0].name))
     return InitPlan(
