@@ -67,7 +67,13 @@ def prepare(plan: InitPlan, root: Path, *, disable: bool) -> dict[str, str]:
         done = disable_publisher.disable(current, publisher, rivals(publisher, tagship))
         texts[publisher.path] = done.text
         line(f"old publisher switched off ({' and '.join(done.targets)}): {publisher.describe()}")
-    now_off = [p for p in _scan({**existing, **texts}, plan, tagship) if p.races and p.disabled]
+    # the note shows each as it was before (an old `if:` tells which events reached it)
+    before = {(p.path, p.job): p for p in armed}
+    now_off = [
+        before.get((p.path, p.job), p)
+        for p in _scan({**existing, **texts}, plan, tagship)
+        if p.races and p.disabled
+    ]
     texts[disable_publisher.NOTE_FILE] = disable_publisher.note_text(now_off)
     return texts
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 # what a job's `if:` may say about the events that reach it (read only without `||`)
-_TAG_GUARD = re.compile(r"refs/tags|ref_type\s*==\s*['\"]tag['\"]")
+_TAG_GUARD = re.compile(r"refs/tags|ref_type\s*(?:==|,)\s*['\"]tag['\"]")
 _BRANCH_GUARD = re.compile(r"refs/heads/|ref_type\s*==\s*['\"]branch['\"]")
 _EVENT_NAME = re.compile(r"event_name\s*==\s*['\"](\w+)['\"]")
 _RELEASE_ACTION = re.compile(r"github\.event\.action\s*==")
@@ -184,6 +184,8 @@ def _push(filters: Mapping[str, Any], *, tags: bool, branches: bool) -> str | No
     with only tags no branch push does, with neither every push), those the guard allows."""
     filtered_tags = "tags" in filters or "tags-ignore" in filters
     filtered_branches = "branches" in filters or "branches-ignore" in filters
+    if tags and branches and not filtered_tags and not filtered_branches:
+        return "every push (tags too)"
     found = []
     if tags and (filtered_tags or not filtered_branches):
         found.append(

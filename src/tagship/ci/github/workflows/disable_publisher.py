@@ -181,13 +181,14 @@ def note_text(disabled: Sequence[OldPublisher]) -> str:
     )
     return (
         "# Publishers switched off by `tagship init`\n\n"
-        "tagship publishes this project from its own workflows. `tagship init "
-        "--disable-old-publishers`\nswitched off these uploads of the project's own workflows "
-        f"in place, each with a\n`{MARK}` comment and `if: {OFF}`, so that one release does "
-        "not start two\nuploads that race:\n\n"
+        "tagship publishes this project from its own workflows.\n"
+        "`tagship init --disable-old-publishers` switched off these uploads of the project's "
+        "own workflows in place,\n"
+        f"each with a `{MARK}` comment and `if: {OFF}`,\n"
+        "so that one release does not start two uploads that race:\n\n"
         "| file | job | upload | on |\n|---|---|---|---|\n"
         f"{rows}\n"
-        "To switch one on again, delete that comment and the `if:` line below it, and\n"
-        "uncomment the old `if:` if one is kept there. `tagship doctor` then reports it as a "
-        "second\npublisher.\n"
+        "To switch one on again, delete that comment and the `if:` line below it, and "
+        "uncomment the old `if:` if one is kept there.\n"
+        "`tagship doctor` then reports it as a second publisher.\n"
     )
