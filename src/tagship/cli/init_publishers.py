@@ -40,8 +40,10 @@ def prepare(plan: InitPlan, root: Path, *, disable: bool) -> dict[str, str]:
     """The project's files to rewrite (path -> new text): with `disable`, each file holding
     an armed old publisher with it switched off, and the note; else nothing, and a GateError
     when one is armed. Says what it found; computes everything before anything is written."""
-    existing = existing_workflows(root)
     tagship = {p.index: p.workflow for p in plan.publishers}
+    if not tagship:
+        return {}  # tagship writes no publish workflow here: nothing to race
+    existing = existing_workflows(root)
     found = _scan(existing, plan, tagship)
     for publisher in found:
         if not publisher.races:

@@ -54,8 +54,11 @@ class OldPublisher:
         return self.races and not self.disabled and bool(self.triggers)
 
     def describe(self) -> str:
-        """`file:line job J: tool -> index, on trigger; trigger`."""
+        """`file:line job J: tool -> index, on trigger; trigger` (no triggers for one that is
+        off: its old condition, now a comment, no longer tells which events reached it)."""
         how = ", ".join(u.describe() for u in self.uploads)
+        if self.disabled:
+            return f"{self.path}:{self.line} job {self.job}: {how}"
         when = "; ".join(self.triggers) or "nothing (no trigger reaches it)"
         return f"{self.path}:{self.line} job {self.job}: {how}, on {when}"
 
@@ -99,21 +102,22 @@ def rivals(publisher: OldPublisher, tagship: Mapping[str, str]) -> tuple[str, ..
 
 
 def findings(found: Sequence[OldPublisher], tagship: Mapping[str, str]) -> list[Finding]:
-    """A `second-publisher` finding for each armed old publisher."""
-    return [
-        Finding(
-            "second-publisher",
-            publisher.path,
-            publisher.line,
-            f"job {publisher.job} uploads ({', '.join(u.describe() for u in publisher.uploads)}) "
-            f"on {'; '.join(publisher.triggers)}: beside tagship's "
-            f"{' and '.join(rivals(publisher, tagship)) or 'publish workflows'}, one release "
-            "starts two uploads that race",
-            FIX,
-        )
-        for publisher in found
-        if publisher.armed
-    ]
+    """A `second-publisher` finding for each armed old publisher (none when tagship has no
+    publish workflow to race)."""
+    return [_finding(p, tagship) for p in found if p.armed and tagship]
+
+
+def _finding(publisher: OldPublisher, tagship: Mapping[str, str]) -> Finding:
+    uploads = ", ".join(u.describe() for u in publisher.uploads)
+    return Finding(
+        "second-publisher",
+        publisher.path,
+        publisher.line,
+        f"job {publisher.job} uploads ({uploads}) on {'; '.join(publisher.triggers)}: beside "
+        f"tagship's {' and '.join(rivals(publisher, tagship))}, one release starts two uploads "
+        "that race",
+        FIX,
+    )
 
 
 def _conditions(job: Mapping[str, Any], racing: Sequence[Upload]) -> list[str]:
