@@ -18,10 +18,14 @@ import pytest
 import yaml
 
 from conftest import git
+from tagship.adapters.process import run
 from tagship.ci.github.old_publishers import old_publishers
 from tagship.ci.github.workflow_model import OFF, parse_workflow
 from tagship.ci.github.workflows.disable_publisher import MARK, NOTE_FILE
 from tagship.ci.github.zizmor import find_tool
+from tagship.flows.sample import SampleIndex
+from tagship.flows.workspace_sample import create_workspace_sample
+from test_packages_flow import MEMBERS
 from workflow_lint import assert_linted
 
 if TYPE_CHECKING:
@@ -375,3 +379,29 @@ def test_the_repository_stays_committable(cli: Cli, make_repo: MakeRepo) -> None
     changed = git(repo.path, "status", "--porcelain").splitlines()
     assert "M .github/workflows/tag-push-twine.yml" in changed  # the first line, stripped
     assert f"?? {NOTE_FILE}" in changed
+
+
+@pytest.mark.integration
+def test_a_repository_of_several_packages(tmp_path: Path, cli: Cli) -> None:
+    indexes = [
+        SampleIndex("testpypi", "https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"),
+        SampleIndex("pypi", "https://upload.pypi.org/legacy/", "https://pypi.org/simple/"),
+    ]
+    sample = create_workspace_sample(tmp_path / "ws", members=MEMBERS, indexes=indexes, runner=run)
+    work = sample.work
+    git(work, "switch", "--quiet", "main")
+    (work / WORKFLOWS).mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHAPES / "tag-push-twine.yml", work / WORKFLOWS / "upload.yml")
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "-m", "the old publisher")
+    refused = cli("-C", str(work), "init")
+    assert refused.code == 1
+    assert "old publisher: .github/workflows/upload.yml:11 job deploy" in refused.out
+    assert cli("-C", str(work), "init", "--disable-old-publishers").code == 0
+    assert (
+        _undo((work / WORKFLOWS / "upload.yml").read_text())
+        == (SHAPES / "tag-push-twine.yml").read_text()
+    )
+    report = json.loads(cli("-C", str(work), "doctor", "--format", "json").out)
+    assert "second-publisher" not in {f["rule"] for f in report["findings"]}
+    assert [p["armed"] for p in report["old_publishers"]] == [False]
