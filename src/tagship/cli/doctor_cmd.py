@@ -1,4 +1,8 @@
-"""`tagship doctor`: check the workflows and the Trusted Publishing setup as they are."""
+"""`tagship doctor`: check the workflows and the Trusted Publishing setup as they are.
+
+Release-critical findings fail it; advice about the project's other workflows is summarised
+per file and fails it only with `--strict`.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,19 @@ from tagship.steps.doctor import doctor
 if TYPE_CHECKING:
     import argparse
 
+    from tagship.ci.github.policy import Finding
     from tagship.cli.context import Context
+    from tagship.steps.doctor import DoctorReport
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_format(parser)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on advice about the project's other workflows too, not only on what stands "
+        "in the release's way",
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -30,23 +42,63 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         report = doctor(every[0], ctx.runner, packages=every, top=packages.root)
     else:
         report = doctor(ctx.workspace(repository), ctx.runner)
+    failing = report.findings + (report.advice if args.strict else ())
     if args.format == "json":
-        emit_json(
-            {
-                "ok": report.ok,
-                "findings": [asdict(f) for f in report.findings],
-                "tools": [asdict(t) for t in report.tools],
-            }
-        )
+        _json(report, ok=not failing, strict=args.strict)
     else:
-        for finding in report.findings:
-            line(f"{finding.path}:{finding.line}: {finding.rule}: {finding.message}")
-            line(f"    fix: {finding.fix}")
-        ran = ", ".join(t.name if t.ran else f"{t.name} skipped ({t.note})" for t in report.tools)
-        line(f"{len(report.findings)} finding(s); checked by tagship policy rules, {ran}")
-    if not report.ok:
+        _text(report, strict=args.strict)
+    if failing:
+        advice = f" and {len(report.advice)} piece(s) of advice (--strict)" if args.strict else ""
         raise GateError(
-            f"doctor found {len(report.findings)} problem(s)",
+            f"doctor found {len(report.findings)} problem(s){advice}",
             hint="fix each finding listed above",
         )
     return 0
+
+
+def _json(report: DoctorReport, *, ok: bool, strict: bool) -> None:
+    emit_json(
+        {
+            "ok": ok,
+            "strict": strict,
+            "findings": [asdict(f) for f in report.findings],
+            "advice": [asdict(f) for f in report.advice],
+            "advice_per_file": {
+                a.path: {"count": a.count, "rules": dict(a.rules)} for a in report.advice_per_file()
+            },
+            "old_publishers": [
+                {**asdict(p), "armed": p.armed, "races": p.races} for p in report.old_publishers
+            ],
+            "tools": [asdict(t) for t in report.tools],
+        }
+    )
+
+
+def _text(report: DoctorReport, *, strict: bool) -> None:
+    for finding in report.findings:
+        _finding(finding)
+    for publisher in report.old_publishers:
+        if publisher.races and publisher.disabled:
+            line(f"old publisher kept off: {publisher.describe()}")
+    summary = report.advice_per_file()
+    if summary:
+        line(
+            f"advice about the project's other workflows: {len(report.advice)} finding(s) in "
+            f"{len(summary)} file(s), "
+            + ("failing with --strict:" if strict else "not blocking (--strict fails on them):")
+        )
+        for advice in summary:
+            rules = ", ".join(f"{rule} {count}" for rule, count in advice.rules)
+            line(f"  {advice.path}: {advice.count} ({rules})")
+        for finding in report.advice if strict else ():
+            _finding(finding)
+    ran = ", ".join(t.name if t.ran else f"{t.name} skipped ({t.note})" for t in report.tools)
+    line(
+        f"{len(report.findings)} release-critical finding(s), {len(report.advice)} advice; "
+        f"checked by tagship policy rules, {ran}"
+    )
+
+
+def _finding(finding: Finding) -> None:
+    line(f"{finding.path}:{finding.line}: {finding.rule}: {finding.message}")
+    line(f"    fix: {finding.fix}")

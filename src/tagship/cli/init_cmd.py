@@ -12,6 +12,7 @@ from tagship.ci.github.policy import WORKFLOWS_DIR
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.values import runs_expression
+from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
 from tagship.cli.render import line, table
@@ -42,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="replace workflow files tagship did not write (each saved beside first)",
     )
     add_flags(parser)
+    init_publishers.configure(parser)
 
 
 def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> workflows.Inputs:
@@ -147,6 +149,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             hint="ASCII letters and digits, with . _ - between them (PEP 508): e.g. --project "
             "charmos",
         )
+    if args.check and args.disable_old_publishers:
+        raise UsageError(
+            f"--check writes nothing, so it cannot take {init_publishers.FLAG}",
+            hint=f"run `tagship init {init_publishers.FLAG}`, then `tagship init --check`",
+        )
     repository = ctx.repository()
     workspace: Workspace | None = None
     if repository.packages_apart:
@@ -165,10 +172,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(reason)
     for note in plan.notes:
         line(f"note: {note}")
+    edited = init_publishers.prepare(plan, root, disable=args.disable_old_publishers)
     if args.check:
         return _check(plan, root)
     changed = workflows.write(plan, root)
     for generated in plan.files:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
+    init_publishers.write(root, edited)
     _show(plan, workspace)
     return 0

@@ -9,14 +9,15 @@ from packaging.version import Version
 
 from tagship.adapters.project_files import read_text
 from tagship.ci.github import doctor as doctor_github
+from tagship.ci.github import old_publishers as old
 from tagship.ci.github import zizmor as tools
 from tagship.ci.github.policy import WORKFLOWS_DIR, Finding, check_policy, publishers
 from tagship.ci.github.workflow_model import Workflow, WorkflowSyntaxError, parse_workflow
 from tagship.ci.github.workflows.values import run_expressions
-from tagship.ci.github.workflows.workflow_files import is_generated
 from tagship.core.config import github_repo_from_url
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
+from tagship.steps.doctor_split import FileAdvice, per_file, release_paths, split
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,14 +38,21 @@ class ToolRun:
 
 @dataclass(frozen=True)
 class DoctorReport:
-    """Every finding, in file and line order, and which checkers ran."""
+    """The release-critical findings and the advice about the project's other workflows
+    (steps/doctor_split.py), each in file and line order; which checkers ran; and the
+    project's own publishers, armed (a finding) or kept off."""
 
     findings: tuple[Finding, ...]
     tools: tuple[ToolRun, ...]
+    advice: tuple[Finding, ...] = ()
+    old_publishers: tuple[old.OldPublisher, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    def advice_per_file(self) -> tuple[FileAdvice, ...]:
+        return per_file(self.advice)
 
 
 def load_workflows(root: Path) -> tuple[list[Workflow], list[Finding]]:
@@ -104,14 +112,16 @@ def doctor(
     root = top or workspace.root
     workflows, findings = load_workflows(root)
     for workflow in workflows:  # tagship writes no expression into a run: of its own files
-        if is_generated((root / workflow.path).read_text(encoding="utf-8")):
+        if workflow.generated:
             findings.extend(run_expressions(workflow))
+    tagship: dict[str, str] = {}  # index -> the workflow file its trusted publisher names
     for member in every:
         owner, repository = _registered(member)
         expected = tuple(
             replace(p, owner=owner, repository=repository)
             for p in publishers(member.config, member.name)
         )
+        tagship.update({p.index: p.workflow for p in expected})
         findings.extend(
             check_policy(
                 workflows,
@@ -120,6 +130,8 @@ def doctor(
                 actual_repo=_running_in(member),
             )
         )
+    found = old.old_publishers(workflows, tagship)
+    findings.extend(old.findings(found, tagship))
     runs: list[ToolRun] = []
     if workflows:
         findings.extend(tools.zizmor(root, runner, workspace.env))
@@ -142,4 +154,5 @@ def doctor(
             findings.extend(doctor_github.github_findings(member))
     runs.append(ToolRun(doctor_github.NAME, ran=skipped is None, note=skipped or ""))
     ordered = sorted(set(findings), key=lambda f: (f.path, f.line, f.rule, f.message))
-    return DoctorReport(tuple(ordered), tuple(runs))
+    critical, advice = split(ordered, release_paths(workflows, tagship.values()))
+    return DoctorReport(critical, tuple(runs), advice, found)

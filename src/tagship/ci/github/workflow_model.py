@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from tagship.ci.github.workflows.workflow_files import is_generated
 from tagship.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -23,6 +24,14 @@ _PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 _BUILD_RUN = re.compile(
     r"\btagship\s+build\b|\bpython3?\s+-m\s+build\b|\bpyproject-build\b|\buv\s+build\b"
     r"|\b(?:poetry|hatch|pdm|flit)\s+build\b"
+)
+# the `if:` that switches a job or step off: always false, yet no constant (actionlint refuses
+# a constant condition); a literal `false`, or `false && ...` without `||`, is off too
+OFF = "github.event_name == 'disabled-by-tagship-init'"
+_OFF = re.compile(
+    r"^\s*(?:\$\{\{\s*)?(?:false(?:\s*&&(?:(?!\|\|).)*)?|github\.event_name\s*==\s*"
+    r"'disabled-by-tagship-init')\s*(?:\}\})?\s*$",
+    re.DOTALL,
 )
 _TAG_GATE = re.compile(r"\btagship\s+check-tag\b")
 _PUBLISH_TO = re.compile(r"\btagship\s+publish\b[^\n;&|]*?--to[ =]([\w.-]+)")
@@ -43,6 +52,7 @@ class Workflow:
     path: str
     data: Mapping[str, Any]
     lines: Mapping[Route, int]
+    generated: bool = False  # carries `tagship init`'s header: tagship's own file
 
     @property
     def file_name(self) -> str:
@@ -100,7 +110,7 @@ def parse_workflow(path: str, text: str) -> Workflow:
     data = _convert(root, (), lines) if root is not None else {}
     if not isinstance(data, dict):
         raise WorkflowSyntaxError(f"{path} is not a workflow: its top level is not a mapping", 1)
-    return Workflow(path, data, lines)
+    return Workflow(path, data, lines, generated=is_generated(text))
 
 
 def _convert(node: yaml.Node, route: Route, lines: dict[Route, int]) -> Any:
@@ -124,7 +134,14 @@ def steps(job: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [s for s in raw if isinstance(s, dict)] if isinstance(raw, list) else []
 
 
+def is_off(condition: Any) -> bool:
+    """An `if:` that never holds: the job or step it guards never runs."""
+    return isinstance(condition, str) and bool(_OFF.match(condition))
+
+
 def step_publishes(step: Mapping[str, Any]) -> bool:
+    if is_off(step.get("if")):
+        return False
     uses = str(step.get("uses", ""))
     return uses.startswith(_PUBLISH_ACTION) or bool(_PUBLISH_RUN.search(str(step.get("run", ""))))
 
@@ -138,6 +155,8 @@ def step_gates_tag(step: Mapping[str, Any]) -> bool:
 
 
 def job_publishes(job: Mapping[str, Any]) -> bool:
+    if is_off(job.get("if")):
+        return False
     return any(step_publishes(s) for s in steps(job))
 
 
