@@ -26,15 +26,16 @@ from tagship.adapters.archives import open_wheel
 from tagship.adapters.build.builder import find_uv
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
+from tagship.core.install_config import InstallSettings
+from tagship.steps.verify.import_targets import ImportPlan, plan_imports
 from tagship.steps.verify.install_probes import (
     Check,
     Installed,
     console_scripts,
     import_check,
-    importable_modules,
     scripts_check,
-    smoke_check,
 )
+from tagship.steps.verify.smoke_test import run_smoke
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from tagship.adapters.process import Completed, Runner
     from tagship.core.config import Credentials
     from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.steps.verify.smoke_test import SmokeTest
 
 
 Installer = Literal["auto", "uv", "pip"]
@@ -52,6 +54,8 @@ class InstallReport:
     index: str
     installer: str
     checks: tuple[Check, ...]
+    # what the import check imported and left out (None: it did not get that far)
+    plan: ImportPlan | None = None
 
     @property
     def ok(self) -> bool:
@@ -189,14 +193,26 @@ def verify_install(
     *,
     runner: Runner,
     env: Mapping[str, str],
-    smoke_command: str | None = None,
+    settings: InstallSettings | None = None,
+    smoke: SmokeTest | None = None,
     installer: Installer = "auto",
 ) -> InstallReport:
-    """Install `name==version` from the target index into a new venv and check it."""
+    """Install `name==version` from the target index into a new venv and check it: import
+    what `settings` says, then run `smoke`."""
+    proof = _Proof(settings or InstallSettings(), smoke)
     with tempfile.TemporaryDirectory(prefix="tagship-install-") as tmp:
         venv = _Venv(Path(tmp) / "venv", runner, env, installer)
-        checks = _run_checks(manifest, directory, target, venv, smoke_command)
-    return InstallReport(target.name, venv.installer, tuple(checks))
+        checks = _run_checks(manifest, directory, target, venv, proof)
+    return InstallReport(target.name, venv.installer, tuple(checks), proof.plan)
+
+
+@dataclass
+class _Proof:
+    """What proves the installed release works, and the import plan once made."""
+
+    settings: InstallSettings
+    smoke: SmokeTest | None
+    plan: ImportPlan | None = None
 
 
 def _run_checks(
@@ -204,7 +220,7 @@ def _run_checks(
     directory: Path,
     target: InstallTarget,
     venv: _Venv,
-    smoke_command: str | None,
+    proof: _Proof,
 ) -> list[Check]:
     checks: list[Check] = []
     created = venv.create()
@@ -238,30 +254,63 @@ def _run_checks(
     record = wheel_record(directory / wheel.name)
     checks.append(_dependencies(venv, directory / wheel.name, target))
     checks.append(_files_match(record, site))
-    checks += _works(venv.installed(), directory / wheel.name, record, smoke_command)
+    wheel_path = directory / wheel.name
+    paths = [path for path, _ in record]
+    with open_wheel(wheel_path) as archive:
+        proof.plan = plan_imports(paths, proof.settings, archive.read)
+    checks += _works(
+        venv, wheel_path, paths=paths, plan=proof.plan, smoke=proof.smoke, target=target
+    )
     return checks
 
 
+def _nothing_imported(plan: ImportPlan) -> str:
+    if plan.mode == "none":
+        return 'not imported: [tool.tagship.verify-install] import = "none"'
+    if plan.excluded:
+        return f"every module is excluded ({', '.join(plan.excluded)})"
+    return "the wheel provides no importable module"
+
+
 def _works(
-    installed: Installed, wheel: Path, record: list[tuple[str, str]], smoke_command: str | None
+    venv: _Venv,
+    wheel: Path,
+    *,
+    paths: list[str],
+    plan: ImportPlan,
+    smoke: SmokeTest | None,
+    target: InstallTarget,
 ) -> list[Check]:
-    """Every module imports (and the smoke command passes); a wheel without modules is
-    proven by the smoke command, else by its scripts."""
-    modules = importable_modules(path for path, _ in record)
-    if not modules and smoke_command:
-        none = Check("import", ok=True, detail="no importable module: the smoke command instead")
-        return [none, smoke_check(installed, smoke_command)]
-    if not modules:
-        scripts = console_scripts(wheel, (path for path, _ in record))
+    """What the plan names imports (and the smoke test passes); a wheel without modules is
+    proven by the smoke test, else by its scripts."""
+    installed = venv.installed()
+
+    def smoked() -> list[Check]:
+        assert smoke is not None  # noqa: S101 - only called with one
+        return run_smoke(
+            installed, smoke, wheel, lambda args: venv.install(args, target.dependency_index)
+        )
+
+    if not plan.imported:
+        why = _nothing_imported(plan)
+        if smoke is not None:
+            return [Check("import", ok=True, detail=f"{why}: the smoke test instead"), *smoked()]
+        if plan.mode == "none":
+            return [Check("import", ok=True, detail=why)]
+        scripts = console_scripts(wheel, paths)
         if scripts:
             return [scripts_check(installed, scripts)]
-        detail = "the wheel provides no importable module and no script: set smoke-command"
+        detail = f"{why} and no script: set [tool.tagship.verify-install] smoke"
         return [Check("import", ok=False, detail=detail)]
+    if smoke is None:
+        return [import_check(installed, plan)]
+    if smoke.needs_install:  # its requirements come after the import: none can stand in
+        return [import_check(installed, plan), *smoked()]
     # two fresh interpreters that only read the venv: side by side, one start-up is hidden
     with ThreadPoolExecutor(max_workers=2) as pool:
-        imported = pool.submit(import_check, installed, modules)
-        smoked = pool.submit(smoke_check, installed, smoke_command) if smoke_command else None
-        return [imported.result(), *([smoked.result()] if smoked is not None else [])]
+        imported = pool.submit(import_check, installed, plan)
+        tested = pool.submit(smoked)
+        return [imported.result(), *tested.result()]
 
 
 def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
