@@ -153,6 +153,7 @@ def test_cibuildwheel_test_as_cibuildwheel_reads_it() -> None:
                 "test-extras": "a, b",
                 "test-groups": ["test"],
                 "test-sources": ["tests", "pyproject.toml"],
+                "test-skip": "*universal2:arm64 cp3{9,10}-*",
                 "linux": {"before-test": ["echo one", "echo two"]},
             }
         },
@@ -161,13 +162,17 @@ def test_cibuildwheel_test_as_cibuildwheel_reads_it() -> None:
             "base": ["attrs"],
         },
     }
-    assert cibuildwheel_test(pyproject, "linux") == CibuildwheelTest(
+    test = cibuildwheel_test(pyproject, "linux")
+    assert test == CibuildwheelTest(
         "pytest {project}/tests && python {package}/x.py",
         ("pytest", "numpy>=2", "hypothesis", "attrs"),
         ("a", "b"),
         ("tests", "pyproject.toml"),
         "echo one && echo two",
+        ("*universal2:arm64", "cp3{9,10}-*"),
     )
+    assert test.skips("cp310-manylinux_x86_64")
+    assert not test.skips("cp311-manylinux_x86_64")
     assert cibuildwheel_test(pyproject, "macos") is not None
     assert cibuildwheel_test({"tool": {"cibuildwheel": {"build": "cp3*"}}}, "linux") is None
     windows = {"tool": {"cibuildwheel": {"test-command": "a", "windows": {"test-command": ""}}}}

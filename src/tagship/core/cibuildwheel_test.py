@@ -1,15 +1,16 @@
 """The test cibuildwheel runs on each wheel it builds, read from `[tool.cibuildwheel]` as
 cibuildwheel reads it: `test-command` (a list joined with ` && `), `test-requires`,
-`test-extras`, `test-groups` (PEP 735 dependency groups), `test-sources` and `before-test`,
-each overridden by the table of the platform (`[tool.cibuildwheel.linux]`, `.macos`,
-`.windows`). `[[tool.cibuildwheel.overrides]]` (per build identifier) and the `CIBW_*`
-variables of a CI workflow are not read."""
+`test-extras`, `test-groups` (PEP 735 dependency groups), `test-sources`, `before-test` and
+`test-skip` (build selectors, braces expanded), each overridden by the table of the platform
+(`[tool.cibuildwheel.linux]`, `.macos`, `.windows`). `[[tool.cibuildwheel.overrides]]` (per
+build identifier) and the `CIBW_*` variables of a CI workflow are not read."""
 
 from __future__ import annotations
 
 import re
 import shlex
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from tagship.core.errors import ConfigError
@@ -18,7 +19,7 @@ from tagship.core.names import normalized_name
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_LISTS = ("test-requires", "test-groups", "test-sources")  # space-separated as strings
+_LISTS = ("test-requires", "test-groups", "test-sources", "test-skip")  # space-separated as strings
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,21 @@ class CibuildwheelTest:
     extras: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     before: str | None = None
+    # build selectors whose builds cibuildwheel does not test (`test-skip`)
+    skip: tuple[str, ...] = ()
+
+    def skips(self, identifier: str) -> bool:
+        """Whether cibuildwheel skips the test of the build `identifier` (`cp311-win_amd64`)."""
+        return any(fnmatchcase(identifier, p) for s in self.skip for p in _expanded(s))
+
+
+def _expanded(selector: str) -> list[str]:
+    """`cp3{9,10}-*` -> `cp39-*`, `cp310-*`: the shell's braces, as cibuildwheel expands them."""
+    found = re.search(r"\{([^{}]*)\}", selector)
+    if found is None:
+        return [selector]
+    head, tail = selector[: found.start()], selector[found.end() :]
+    return [e for alt in found[1].split(",") for e in _expanded(head + alt + tail)]
 
 
 def fill(command: str, **values: str) -> str:
@@ -90,4 +106,5 @@ def cibuildwheel_test(pyproject: Mapping[str, Any], platform: str) -> Cibuildwhe
         tuple(e.strip() for e in extras.split(",") if e.strip()),
         tuple(shlex.split(values["test-sources"])),
         before or None,
+        tuple(values["test-skip"].split()),
     )

@@ -14,6 +14,7 @@ forgot to declare.
 
 from __future__ import annotations
 
+import platform
 import shlex
 import shutil
 import sys
@@ -70,7 +71,7 @@ def smoke_test(
     if config.smoke_command is not None:
         return SmokeTest(config.smoke_command, "smoke-command")
     test = cibuildwheel_test(pyproject, _PLATFORMS.get(sys.platform, "linux"))
-    if test is None:
+    if test is None or test.skips(build_identifier()):
         return None
     paths = {"project": str(project), "package": str(package)}
     return SmokeTest(
@@ -83,6 +84,21 @@ def smoke_test(
         before=fill(test.before, **paths) if test.before else None,
         base=project,
     )
+
+
+def build_identifier() -> str:
+    """cibuildwheel's name of a build for this interpreter and machine (`cp311-manylinux_x86_64`),
+    which `test-skip` selectors match."""
+    python = "pp" if sys.implementation.name == "pypy" else "cp"
+    version = f"{python}{sys.version_info.major}{sys.version_info.minor}"
+    machine = platform.machine().lower()
+    if sys.platform == "win32":
+        arch = {"amd64": "win_amd64", "arm64": "win_arm64"}.get(machine, "win32")
+        return f"{version}-{arch}"
+    if sys.platform == "darwin":
+        return f"{version}-macosx_{machine}"
+    libc = "manylinux" if platform.libc_ver()[0] == "glibc" else "musllinux"
+    return f"{version}-{libc}_{machine}"
 
 
 def _argv(command: str, *, shell_line: bool) -> list[str]:

@@ -134,14 +134,14 @@ class _Venv:
             argv = [sys.executable, "-m", "venv", str(self.root)]
         return self.runner(argv, env=self.env, cwd=self.root.parent)
 
-    def install(self, args: list[str], index_url: str) -> Completed:
+    def install(self, args: list[str], index_url: str, cwd: Path | None = None) -> Completed:
         if self.uv is not None:
             argv = [str(self.uv), "pip", "install", "--python", str(self.python), "--no-progress"]
             env = {**self.env, "UV_INDEX_URL": index_url}
         else:
             argv = [str(self.python), "-m", "pip", "install", "--no-cache-dir", "--quiet"]
             env = {**self.env, "PIP_INDEX_URL": index_url}
-        return self.runner([*argv, *args], env=env, cwd=self.root.parent)
+        return self.runner([*argv, *args], env=env, cwd=cwd or self.root.parent)
 
     def site_packages(self) -> Path:
         """Where the venv installs pure-Python packages."""
@@ -285,16 +285,22 @@ def _works(
     proven by the smoke test, else by its scripts."""
     installed = venv.installed()
 
-    def smoked() -> list[Check]:
-        assert smoke is not None  # noqa: S101 - only called with one
+    def smoked(test: SmokeTest) -> list[Check]:
         return run_smoke(
-            installed, smoke, wheel, lambda args: venv.install(args, target.dependency_index)
+            installed,
+            test,
+            wheel,
+            # where cibuildwheel installs them: `-r requirements/test.txt` names a project file
+            lambda args: venv.install(args, target.dependency_index, test.base),
         )
 
     if not plan.imported:
         why = _nothing_imported(plan)
         if smoke is not None:
-            return [Check("import", ok=True, detail=f"{why}: the smoke test instead"), *smoked()]
+            return [
+                Check("import", ok=True, detail=f"{why}: the smoke test instead"),
+                *smoked(smoke),
+            ]
         if plan.mode == "none":
             return [Check("import", ok=True, detail=why)]
         scripts = console_scripts(wheel, paths)
@@ -305,11 +311,11 @@ def _works(
     if smoke is None:
         return [import_check(installed, plan)]
     if smoke.needs_install:  # its requirements come after the import: none can stand in
-        return [import_check(installed, plan), *smoked()]
+        return [import_check(installed, plan), *smoked(smoke)]
     # two fresh interpreters that only read the venv: side by side, one start-up is hidden
     with ThreadPoolExecutor(max_workers=2) as pool:
         imported = pool.submit(import_check, installed, plan)
-        tested = pool.submit(smoked)
+        tested = pool.submit(smoked, smoke)
         return [imported.result(), *tested.result()]
 
 
