@@ -55,8 +55,9 @@ class SmokeTest:
     base: Path | None = None
 
     @property
-    def needs_install(self) -> bool:
-        return bool(self.requires or self.extras)
+    def changes_environment(self) -> bool:
+        """It installs (or runs before-test) in the environment the import check reads."""
+        return bool(self.requires or self.extras or self.before)
 
 
 def smoke_test(

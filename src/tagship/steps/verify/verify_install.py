@@ -199,34 +199,27 @@ def verify_install(
 ) -> InstallReport:
     """Install `name==version` from the target index into a new venv and check it: import
     what `settings` says, then run `smoke`."""
-    proof = _Proof(settings or InstallSettings(), smoke)
+    plan = None
     with tempfile.TemporaryDirectory(prefix="tagship-install-") as tmp:
         venv = _Venv(Path(tmp) / "venv", runner, env, installer)
-        checks = _run_checks(manifest, directory, target, venv, proof)
-    return InstallReport(target.name, venv.installer, tuple(checks), proof.plan)
-
-
-@dataclass
-class _Proof:
-    """What proves the installed release works, and the import plan once made."""
-
-    settings: InstallSettings
-    smoke: SmokeTest | None
-    plan: ImportPlan | None = None
+        checks, wheel = _run_checks(manifest, directory, target, venv)
+        if wheel is not None:  # the manifest's wheel is installed: does it work?
+            paths = [path for path, _ in wheel_record(wheel)]
+            with open_wheel(wheel) as archive:
+                plan = plan_imports(paths, settings or InstallSettings(), archive.read)
+            checks += _works(venv, wheel, paths=paths, plan=plan, smoke=smoke, target=target)
+    return InstallReport(target.name, venv.installer, tuple(checks), plan)
 
 
 def _run_checks(
-    manifest: Manifest,
-    directory: Path,
-    target: InstallTarget,
-    venv: _Venv,
-    proof: _Proof,
-) -> list[Check]:
+    manifest: Manifest, directory: Path, target: InstallTarget, venv: _Venv
+) -> tuple[list[Check], Path | None]:
+    """The checks up to the installed files; the installed wheel, once found."""
     checks: list[Check] = []
     created = venv.create()
     checks.append(Check("virtual environment", created.ok, created.tail(1) or venv.installer))
     if not created.ok:
-        return checks
+        return checks, None
     requirements = venv.root.parent / "requirements.txt"
     requirements.write_text(_requirements(manifest.wheels, manifest))
     index_url = _with_credentials(target.simple_url, target.credentials)
@@ -237,7 +230,7 @@ def _run_checks(
     where = f"{manifest.project}=={manifest.version} from {target.name}"
     checks.append(Check("install", done.ok, where if done.ok else f"{where}: {done.tail(1)}"))
     if not done.ok:
-        return checks
+        return checks, None
     site = venv.site_packages()
     wheel = _installed_wheel(manifest, directory, site)
     checks.append(
@@ -250,18 +243,11 @@ def _run_checks(
         )
     )
     if wheel is None:
-        return checks
+        return checks, None
     record = wheel_record(directory / wheel.name)
     checks.append(_dependencies(venv, directory / wheel.name, target))
     checks.append(_files_match(record, site))
-    wheel_path = directory / wheel.name
-    paths = [path for path, _ in record]
-    with open_wheel(wheel_path) as archive:
-        proof.plan = plan_imports(paths, proof.settings, archive.read)
-    checks += _works(
-        venv, wheel_path, paths=paths, plan=proof.plan, smoke=proof.smoke, target=target
-    )
-    return checks
+    return checks, directory / wheel.name
 
 
 def _nothing_imported(plan: ImportPlan) -> str:
@@ -310,7 +296,7 @@ def _works(
         return [Check("import", ok=False, detail=detail)]
     if smoke is None:
         return [import_check(installed, plan)]
-    if smoke.needs_install:  # its requirements come after the import: none can stand in
+    if smoke.changes_environment:  # after the import: no test requirement can stand in
         return [import_check(installed, plan), *smoked(smoke)]
     # two fresh interpreters that only read the venv: side by side, one start-up is hidden
     with ThreadPoolExecutor(max_workers=2) as pool:
