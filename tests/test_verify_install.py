@@ -11,7 +11,7 @@ from buildkit import rewrite_wheel
 from releases import make_release
 from servers import PypiServer, make_wheel, running_pypiserver
 from tagship.steps.build.artifacts import dist_files, manifest_entry, write_manifest
-from tagship.steps.verify.install_probes import importable_modules
+from tagship.steps.verify.import_targets import importable_modules
 from tagship.steps.verify.verify_install import wheel_record
 
 if TYPE_CHECKING:
@@ -162,18 +162,24 @@ def test_a_broken_namespace_subpackage_fails_though_its_namespace_imports(
     )
 
 
-def test_a_module_needing_an_optional_dependency_is_listed_not_failed(
+def test_a_module_needing_an_optional_dependency_is_not_imported_by_default(
     index: PypiServer, make_repo: MakeRepo, cli: Cli
 ) -> None:
+    """Only the top-level package is imported unless `import = "all"` asks for more."""
     members = {
         "opt_pkg/__init__.py": b"print('output of its own at import')\nVALUE = 1\n",
         "opt_pkg/django_support.py": b"import django_not_installed_here\n",
     }
-    result = _verify_install(cli, _released_with(make_repo, index, "opt-pkg", members))
+    path = _released_with(make_repo, index, "opt-pkg", members)
+    result = _verify_install(cli, path)
     assert result.code == 0, result.out + result.err
+    assert "import\tok\ttop-level: opt_pkg\n" in result.out
+    every = cli("-C", str(path), "--set", "verify-install.import=all", "verify-install",
+                "--index", "local")  # fmt: skip
+    assert every.code == 1
     assert (
-        "import\tok\t1 module: opt_pkg; not imported, an optional dependency is missing: "
-        "opt_pkg.django_support (needs django_not_installed_here)" in result.out
+        "verify-install failed at import: opt_pkg.django_support: ModuleNotFoundError: No module "
+        "named 'django_not_installed_here'" in every.err
     )
 
 
@@ -183,28 +189,39 @@ if sys.platform != "win32":
 """
 
 
-def test_a_module_refusing_this_platform_is_listed_not_failed(
+def test_a_module_refusing_this_platform_is_excluded_by_name(
     index: PypiServer, make_repo: MakeRepo, cli: Cli
 ) -> None:
-    """rich's `_win32_console` raises ImportError off Windows, and `_windows` imports it."""
+    """rich's `_win32_console` raises ImportError off Windows, and `_windows` imports it:
+    with `import = "all"` they fail the check unless excluded, and the report names them."""
     members = {
         "plat_pkg/__init__.py": b"VALUE = 1\n",
         "plat_pkg/_win32_console.py": WINDOWS_ONLY,
         "plat_pkg/_windows.py": b"from plat_pkg import _win32_console\n",
     }
-    result = _verify_install(cli, _released_with(make_repo, index, "plat-pkg", members))
+    path = _released_with(make_repo, index, "plat-pkg", members)
+    every = _verify_install(cli, path, "--set", "verify-install.import=all")
+    assert every.code == 1
+    assert "plat_pkg._win32_console: ImportError: plat_pkg._win32_console is for Windows" in (
+        every.err
+    )
+    exclude = 'verify-install.exclude=["plat_pkg._win*"]'
+    result = cli("-C", str(path), "--set", "verify-install.import=all", "--set", exclude,
+                 "verify-install", "--index", "local")  # fmt: skip
     assert result.code == 0, result.out + result.err
-    assert "import\tok\t1 module: plat_pkg; not imported, refusing this platform: " in result.out
-    assert "plat_pkg._win32_console (plat_pkg._win32_console is for Windows)" in result.out
+    assert (
+        "import\tok\tall: 1 module of plat_pkg; excluded: plat_pkg._win32_console, "
+        "plat_pkg._windows" in result.out
+    )
 
 
-def test_a_package_whose_every_module_refuses_fails(
+def test_a_package_refusing_this_platform_fails(
     index: PypiServer, make_repo: MakeRepo, cli: Cli
 ) -> None:
     members = {"win_only/__init__.py": WINDOWS_ONLY}
     result = _verify_install(cli, _released_with(make_repo, index, "win-only", members))
     assert result.code == 1
-    assert "every module refuses: win_only" in result.err
+    assert "win_only: ImportError: win_only is for Windows" in result.err
 
 
 ENTRY_POINTS = b"[console_scripts]\njsontool = json.tool:main\n"
@@ -220,7 +237,9 @@ def test_a_wheel_without_modules_runs_its_scripts_or_the_smoke_command(
     result = _verify_install(cli, path, *extra)
     assert result.code == 0, result.out + result.err
     if smoke:
-        assert "import\tok\tno importable module: the smoke command instead" in result.out
+        assert "import\tok\tthe wheel provides no importable module: the smoke test instead" in (
+            result.out
+        )
         assert "smoke command\tok\tjsontool --help" in result.out
     else:
         # json.tool has no --version: --help answers, and the report says which did
@@ -233,7 +252,9 @@ def test_a_wheel_with_nothing_to_run_fails(
     members = {"empty_pkg-1.0.0.dist-info/top_level.txt": b"\n"}
     result = _verify_install(cli, _released_with(make_repo, index, "empty-pkg", members))
     assert result.code == 1
-    assert "no importable module and no script: set smoke-command" in result.err
+    assert "no importable module and no script: set [tool.tagship.verify-install] smoke" in (
+        result.err
+    )
 
 
 def test_installed_code_sees_no_credential_and_no_other_index(

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
-from tagship.cli.render import markdown_table, step_summary, table
-from tagship.core.errors import GateError
+from tagship.cli.render import line, markdown_table, step_summary, table
 
 if TYPE_CHECKING:
     import argparse
@@ -39,6 +38,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         record_dry_run,
         recorded_summary,
     )
+    from tagship.steps.verify.install_report import (  # noqa: PLC0415
+        imported_lines,
+        install_failure,
+    )
 
     workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
@@ -55,12 +58,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     rows = [(c.name, "ok" if c.ok else "FAILED", c.detail) for c in report.checks]
     title = f"install {manifest.project}=={manifest.version} from {index.name} ({report.installer})"
     table(title, ("check", "result", "detail"), rows)
-    step_summary(ctx, f"### {title}\n\n" + markdown_table(("check", "result", "detail"), rows))
+    names = imported_lines(report)
+    for text in names:
+        line(text)
+    summary = markdown_table(("check", "result", "detail"), rows)
+    step_summary(ctx, f"### {title}\n\n{summary}" + "".join(f"\n\n{t}" for t in names))
     if not report.ok:
-        failed = next(c for c in report.checks if not c.ok)
-        raise GateError(
-            f"verify-install failed at {failed.name}: {failed.detail}",
-            hint="see the table above",
+        raise install_failure(
+            report, manifest.version, "dry-run" if args.record_dry_run else "step"
         )
     if args.record_dry_run:
         one_step(RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary)

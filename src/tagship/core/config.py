@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from tagship.core.config_values import check_index_name, check_value
 from tagship.core.errors import ConfigError
+from tagship.core.install_config import InstallSettings, apply_install_settings, check_one_smoke
 from tagship.core.official import check_index_url, check_overrides
 from tagship.core.overrides import merge, parse_override
 from tagship.core.packages import SEVERAL_TAG_FORMAT
@@ -122,6 +124,8 @@ class Config:
     # and its dependencies only from here
     dependency_index: str = "https://pypi.org/simple/"
     smoke_command: str | None = None
+    # what verify-install imports and runs ([tool.tagship.verify-install])
+    verify_install: InstallSettings = field(default_factory=InstallSettings)
     attestations: bool = True
     # what the release on the tag publishes: the dry run's files, fetched from its test index
     # and checked byte for byte ("promote"), or a rebuild that must be those bytes ("rebuild")
@@ -228,7 +232,7 @@ INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "workflow": ("workflow", _str),
     "official": ("official", _bool),
 }
-_TABLES = ("indexes", "github", "checks")
+_TABLES = ("indexes", "github", "checks", "verify-install")
 
 
 def _where(path: Path, origin: str) -> str:
@@ -350,6 +354,15 @@ def _apply(  # noqa: C901 - one flat branch per table of the schema
             values["indexes"] = indexes
         elif key == "checks":
             values["check_commands"] = _checks(value, path, origin, values, sources)
+        elif key == "verify-install":
+            where = _where(path, origin)
+            values["verify_install"], keys = apply_install_settings(
+                values.get("verify_install", InstallSettings()),
+                value,
+                where,
+                partial(_unknown, where=where),
+            )
+            sources.update(dict.fromkeys(keys, origin))
         else:
             raise _unknown(f"tool.tagship.{key}", [*TOP_KEYS, *_TABLES], _where(path, origin))
 
@@ -397,6 +410,7 @@ def load_config(
     check_overrides(committed, values["indexes"])
     config = Config(pyproject=pyproject, sources=sources, **values)
     validate_tag_format(config.tag_format)
+    check_one_smoke(config.verify_install, config.smoke_command)
     return config
 
 

@@ -12,6 +12,7 @@ from tagship.core.config import (
     TOP_KEYS,
     credential_variables,
 )
+from tagship.core.install_config import KEYS as INSTALL_KEYS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,6 +41,9 @@ def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str
         )
     for name, command in config.check_commands.items():
         rows.append((f"checks.{name}", command, config.sources.get(f"checks.{name}", DEFAULT)))
+    for key in INSTALL_KEYS:
+        dotted = f"verify-install.{key}"
+        rows.append((dotted, config.verify_install.shown(key), config.sources.get(dotted, DEFAULT)))
     for name, index in config.indexes.items():
         for key, (attr, _) in INDEX_KEYS.items():
             value = getattr(index, attr)

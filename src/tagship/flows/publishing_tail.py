@@ -85,7 +85,9 @@ def publish_wait_install(
                     install_release(
                         deferred, manifest, directory, index, runner=runner,
                         installer=options.installer,
-                    )
+                    ),
+                    manifest,
+                    dry_run=dry_run,
                 ),
                 installed_summary,
             )  # fmt: skip

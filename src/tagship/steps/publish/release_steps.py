@@ -15,6 +15,8 @@ from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.publish.publish import publish
 from tagship.steps.publish.publishing import attestations_for, simple_index, upload_credentials
 from tagship.steps.publish.wait import wait_visible
+from tagship.steps.verify.install_report import install_details, install_failure
+from tagship.steps.verify.smoke_test import smoke_test
 from tagship.steps.verify.verify_install import InstallTarget, verify_install
 
 if TYPE_CHECKING:
@@ -137,28 +139,29 @@ def install_release(
         credentials(index.name, workspace.env),
         workspace.config.dependency_index,
     )
+    project = workspace.git.root if workspace.git is not None else workspace.root
     report = verify_install(
         manifest,
         directory,
         target,
         runner=runner,
         env=workspace.env,
-        smoke_command=workspace.config.smoke_command,
+        settings=workspace.config.verify_install,
+        smoke=smoke_test(workspace.config, workspace.pyproject_data, workspace.root, project),
         installer=installer,
     )
-    outcome = "ok" if report.ok else "failed"
-    record(workspace, "verify-install", manifest, index=index.name, details={"result": outcome})
+    details = install_details(report)
+    record(workspace, "verify-install", manifest, index=index.name, details=details)
     return report
 
 
-def require_installed(report: InstallReport) -> InstallReport:
-    """The report when every check passed; otherwise the first failure as a closed gate."""
-    failed = [c for c in report.checks if not c.ok]
-    if failed:
-        raise GateError(
-            f"the release does not install cleanly: {failed[0].name}: {failed[0].detail}",
-            hint="fix the package, bump the version and release anew",
-        )
+def require_installed(
+    report: InstallReport, manifest: Manifest, *, dry_run: bool = False
+) -> InstallReport:
+    """The report when every check passed; otherwise the first failure as a closed gate,
+    saying how to go on."""
+    if not report.ok:
+        raise install_failure(report, manifest.version, "dry-run" if dry_run else "release")
     return report
 
 

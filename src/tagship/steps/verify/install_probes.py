@@ -1,25 +1,21 @@
-"""What proves an installed release works: every module it provides imports, or, for a wheel
-without modules, each of its console scripts answers `--version` or `--help`.
+"""What proves an installed release works: the modules the import plan names import
+(import_targets.py decides which), or, for a wheel without modules, each of its console
+scripts answers `--version` or `--help`.
 
-The modules come from the wheel's RECORD: packages, modules, namespace packages (a directory
-without `__init__.py` that holds modules), extension modules, and what `.data/purelib` and
-`.data/platlib` install beside them. `__main__` modules are left out (importing one runs the
-program), and so are bare `lib*.so` files (shared libraries shipped in a package, not
-modules). A module that needs an optional dependency the release does not install (its import
-fails with ModuleNotFoundError naming a module outside the wheel) is listed as not imported,
-and so is one whose own code raises a plain ImportError (it refuses this platform: rich's
-`_win32_console` off Windows), unless every module does; every other failure fails the check.
+Every module is imported in one fresh, isolated interpreter of the new environment (`-I`:
+no PYTHONPATH, no user site, not the working directory), which writes what happened to a
+file, so nothing a module prints can pass for a result. Any exception fails the check,
+whatever its kind, and so does a module found outside the environment (the standard library
+shadowing one of the wheel's names) or a run that ends before the last module (a module
+calling `os._exit`).
 """
 
 from __future__ import annotations
 
 import configparser
 import json
-import keyword
-import shlex
 import shutil
 from dataclasses import dataclass
-from importlib.machinery import BYTECODE_SUFFIXES, EXTENSION_SUFFIXES, SOURCE_SUFFIXES
 from typing import TYPE_CHECKING
 
 from tagship.adapters.archives import open_wheel, read_text
@@ -30,29 +26,25 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.process import Completed, Runner
+    from tagship.steps.verify.import_targets import ImportPlan
 
 SCRIPT_TIMEOUT = 120.0  # a script that waits for input gets none; one that hangs is a failure
 IMPORT_TIMEOUT = 600.0
-# the import script's own lines, told apart from what the modules print as they import
-_MARK = "tagship-import-failed "
-_SHOWN = 6  # modules named in a passing check's detail
-# longest first: `.cpython-311-x86_64-linux-gnu.so` before the bare `.so`
-_SUFFIXES = sorted({*SOURCE_SUFFIXES, *BYTECODE_SUFFIXES, *EXTENSION_SUFFIXES}, key=len)[::-1]
-_IMPORT_ALL = f"""\
-import importlib, json, sys
-for name in sys.argv[1:]:
+_IMPORT_ALL = """\
+import importlib, json, os, sys
+home = os.path.join(os.path.realpath(sys.prefix), "")
+failed = []
+for name in sys.argv[2:]:
     try:
-        importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        print({_MARK!r} + json.dumps([name, error.name or "", str(error)]))
-    except ImportError as error:
-        # raised by the module's own code (it names no module: not "cannot import name"):
-        # it refuses this platform, as rich._win32_console does off Windows
-        refused = type(error) is ImportError and error.name is None
-        said = str(error) if refused else f"{{type(error).__name__}}: {{error}}"
-        print({_MARK!r} + json.dumps([name, None, said, refused]))
+        module = importlib.import_module(name)
     except BaseException as error:  # SystemExit and the like too: any import that fails
-        print({_MARK!r} + json.dumps([name, None, f"{{type(error).__name__}}: {{error}}"]))
+        failed.append([name, f"{type(error).__name__}: {error}"])
+        continue
+    where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+    if where is None or not os.path.realpath(where).startswith(home):
+        failed.append([name, f"imported from {where}, not from the installed release"])
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump({"failed": failed}, out)
 """
 
 
@@ -74,89 +66,54 @@ class Installed:
     runner: Runner
     cwd: Path
 
-    def run(self, argv: list[str], *, timeout: float | None = None) -> Completed:
-        return self.runner(argv, env=self.env, cwd=self.cwd, timeout=timeout, stdin="")
+    def run(
+        self, argv: list[str], *, timeout: float | None = None, cwd: Path | None = None
+    ) -> Completed:
+        return self.runner(argv, env=self.env, cwd=cwd or self.cwd, timeout=timeout, stdin="")
 
 
-def _module_name(file_name: str) -> str | None:
-    suffix = next((s for s in _SUFFIXES if file_name.endswith(s)), None)
-    if suffix is None:
-        return None
-    stem = file_name[: -len(suffix)]
-    if suffix == ".so" and stem.startswith("lib"):
-        return None
-    return stem
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(names)
 
 
-def _identifier(part: str) -> bool:
-    return part.isidentifier() and not keyword.iskeyword(part)
+def _imported(plan: ImportPlan) -> str:
+    """The passing check's detail: exactly what was imported, and what was left out."""
+    count = len(plan.imported)
+    if plan.mode == "all":
+        tops = sorted({n.split(".")[0] for n in plan.imported})
+        what = f"all: {count} module{'' if count == 1 else 's'} of {_names(tops)}"
+    else:
+        what = f"top-level: {_names(plan.imported)}"
+        if plan.namespaces:
+            what += f" (through namespace {_names(plan.namespaces)})"
+    if plan.excluded:
+        what += f"; excluded: {_names(plan.excluded)}"
+    if plan.unmatched:
+        what += f"; exclude patterns matching nothing: {_names(plan.unmatched)}"
+    return what
 
 
-def importable_modules(paths: Iterable[str]) -> list[str]:
-    """The dotted names of every module and package the RECORD paths `paths` install."""
-    names: set[str] = set()
-    for path in paths:
-        parts = path.split("/")
-        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):  # noqa: PLR2004
-            parts = parts[2:]
-        elif parts[0].endswith((".dist-info", ".data")):
-            continue
-        module = _module_name(parts[-1])
-        if module is None or "__pycache__" in parts:
-            continue
-        dotted = parts[:-1] if module == "__init__" else [*parts[:-1], module]
-        if not dotted or dotted[-1] == "__main__" or not all(map(_identifier, dotted)):
-            continue
-        names.update(".".join(dotted[: i + 1]) for i in range(len(dotted)))
-    return sorted(names)
-
-
-def _listed(names: list[str]) -> str:
-    more = f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else ""
-    return ", ".join(names[:_SHOWN]) + more
-
-
-def _failures(output: str, own: set[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """What the import script said: the failures, the modules needing a dependency the
-    release lacks (outside the `own` top-level names), and those refusing this platform."""
-    failed, optional, refusing = [], {}, {}
-    for row in output.splitlines():
-        if not row.startswith(_MARK):
-            continue
-        name, missing, message, *refused = json.loads(row[len(_MARK) :])
-        if missing and missing.split(".")[0] not in own:
-            optional[name] = missing
-        elif refused == [True]:
-            refusing[name] = message
-        else:
-            failed.append(f"{name}: {message}")
-    return failed, optional, refusing
-
-
-def import_check(installed: Installed, modules: list[str]) -> Check:
-    """Import every module in one fresh interpreter of the environment."""
-    argv = [str(installed.python), "-c", _IMPORT_ALL, *modules]
+def import_check(installed: Installed, plan: ImportPlan) -> Check:
+    """Import every module of `plan` in one fresh interpreter of the environment."""
+    results = installed.cwd / "imported.json"
+    results.unlink(missing_ok=True)
+    argv = [str(installed.python), "-I", "-c", _IMPORT_ALL, str(results), *plan.imported]
     try:
         done = installed.run(argv, timeout=IMPORT_TIMEOUT)
     except ServiceError:
         return Check("import", ok=False, detail=f"not done within {IMPORT_TIMEOUT:.0f} s")
-    if not done.ok:
-        return Check("import", ok=False, detail=done.tail(1) or f"exit {done.returncode}")
-    failed, optional, refusing = _failures(done.stdout, {name.split(".")[0] for name in modules})
+    if not done.ok or not results.is_file():
+        said = done.tail(1) or f"exit {done.returncode}"
+        return Check("import", ok=False, detail=f"the import run ended early: {said}")
+    failed = [f"{name}: {message}" for name, message in json.loads(results.read_text())["failed"]]
     if failed:
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        return Check("import", ok=False, detail=failed[0] + more)
-    imported = [m for m in modules if m not in optional and m not in refusing]
-    if not imported and refusing:  # every module refused: nothing of it works here
-        return Check("import", ok=False, detail=f"every module refuses: {_listed(list(refusing))}")
-    detail = f"{len(imported)} module{'' if len(imported) == 1 else 's'}: {_listed(imported)}"
-    if optional:
-        needs = [f"{name} (needs {missing})" for name, missing in optional.items()]
-        detail += f"; not imported, an optional dependency is missing: {_listed(needs)}"
-    if refusing:
-        said = [f"{name} ({message})" for name, message in refusing.items()]
-        detail += f"; not imported, refusing this platform: {_listed(said)}"
-    return Check("import", ok=True, detail=detail)
+        more = f" (and {len(failed) - 1} more: {_names(failed[1:])})" if len(failed) > 1 else ""
+        # below the top level a module may be meant for elsewhere; a top-level one is not
+        skip = " (or leave it out: [tool.tagship.verify-install] exclude)"
+        return Check(
+            "import", ok=False, detail=failed[0] + more + (skip if plan.mode == "all" else "")
+        )
+    return Check("import", ok=True, detail=_imported(plan))
 
 
 def console_scripts(wheel: Path, paths: Iterable[str]) -> list[str]:
@@ -202,8 +159,3 @@ def scripts_check(installed: Installed, scripts: list[str]) -> Check:
             return Check("scripts", ok=False, detail=detail)
         answered.append(command)
     return Check("scripts", ok=True, detail=", ".join(answered))
-
-
-def smoke_check(installed: Installed, command: str) -> Check:
-    done = installed.run(shlex.split(command))
-    return Check("smoke command", done.ok, command if done.ok else f"{command}: {done.tail(1)}")

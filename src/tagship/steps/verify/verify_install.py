@@ -26,15 +26,16 @@ from tagship.adapters.archives import open_wheel
 from tagship.adapters.build.builder import find_uv
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
+from tagship.core.install_config import InstallSettings
+from tagship.steps.verify.import_targets import ImportPlan, plan_imports
 from tagship.steps.verify.install_probes import (
     Check,
     Installed,
     console_scripts,
     import_check,
-    importable_modules,
     scripts_check,
-    smoke_check,
 )
+from tagship.steps.verify.smoke_test import run_smoke
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from tagship.adapters.process import Completed, Runner
     from tagship.core.config import Credentials
     from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.steps.verify.smoke_test import SmokeTest
 
 
 Installer = Literal["auto", "uv", "pip"]
@@ -52,6 +54,8 @@ class InstallReport:
     index: str
     installer: str
     checks: tuple[Check, ...]
+    # what the import check imported and left out (None: it did not get that far)
+    plan: ImportPlan | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,14 +134,14 @@ class _Venv:
             argv = [sys.executable, "-m", "venv", str(self.root)]
         return self.runner(argv, env=self.env, cwd=self.root.parent)
 
-    def install(self, args: list[str], index_url: str) -> Completed:
+    def install(self, args: list[str], index_url: str, cwd: Path | None = None) -> Completed:
         if self.uv is not None:
             argv = [str(self.uv), "pip", "install", "--python", str(self.python), "--no-progress"]
             env = {**self.env, "UV_INDEX_URL": index_url}
         else:
             argv = [str(self.python), "-m", "pip", "install", "--no-cache-dir", "--quiet"]
             env = {**self.env, "PIP_INDEX_URL": index_url}
-        return self.runner([*argv, *args], env=env, cwd=self.root.parent)
+        return self.runner([*argv, *args], env=env, cwd=cwd or self.root.parent)
 
     def site_packages(self) -> Path:
         """Where the venv installs pure-Python packages."""
@@ -189,28 +193,33 @@ def verify_install(
     *,
     runner: Runner,
     env: Mapping[str, str],
-    smoke_command: str | None = None,
+    settings: InstallSettings | None = None,
+    smoke: SmokeTest | None = None,
     installer: Installer = "auto",
 ) -> InstallReport:
-    """Install `name==version` from the target index into a new venv and check it."""
+    """Install `name==version` from the target index into a new venv and check it: import
+    what `settings` says, then run `smoke`."""
+    plan = None
     with tempfile.TemporaryDirectory(prefix="tagship-install-") as tmp:
         venv = _Venv(Path(tmp) / "venv", runner, env, installer)
-        checks = _run_checks(manifest, directory, target, venv, smoke_command)
-    return InstallReport(target.name, venv.installer, tuple(checks))
+        checks, wheel = _run_checks(manifest, directory, target, venv)
+        if wheel is not None:  # the manifest's wheel is installed: does it work?
+            paths = [path for path, _ in wheel_record(wheel)]
+            with open_wheel(wheel) as archive:
+                plan = plan_imports(paths, settings or InstallSettings(), archive.read)
+            checks += _works(venv, wheel, paths=paths, plan=plan, smoke=smoke, target=target)
+    return InstallReport(target.name, venv.installer, tuple(checks), plan)
 
 
 def _run_checks(
-    manifest: Manifest,
-    directory: Path,
-    target: InstallTarget,
-    venv: _Venv,
-    smoke_command: str | None,
-) -> list[Check]:
+    manifest: Manifest, directory: Path, target: InstallTarget, venv: _Venv
+) -> tuple[list[Check], Path | None]:
+    """The checks up to the installed files; the installed wheel, once found."""
     checks: list[Check] = []
     created = venv.create()
     checks.append(Check("virtual environment", created.ok, created.tail(1) or venv.installer))
     if not created.ok:
-        return checks
+        return checks, None
     requirements = venv.root.parent / "requirements.txt"
     requirements.write_text(_requirements(manifest.wheels, manifest))
     index_url = _with_credentials(target.simple_url, target.credentials)
@@ -221,7 +230,7 @@ def _run_checks(
     where = f"{manifest.project}=={manifest.version} from {target.name}"
     checks.append(Check("install", done.ok, where if done.ok else f"{where}: {done.tail(1)}"))
     if not done.ok:
-        return checks
+        return checks, None
     site = venv.site_packages()
     wheel = _installed_wheel(manifest, directory, site)
     checks.append(
@@ -234,34 +243,66 @@ def _run_checks(
         )
     )
     if wheel is None:
-        return checks
+        return checks, None
     record = wheel_record(directory / wheel.name)
     checks.append(_dependencies(venv, directory / wheel.name, target))
     checks.append(_files_match(record, site))
-    checks += _works(venv.installed(), directory / wheel.name, record, smoke_command)
-    return checks
+    return checks, directory / wheel.name
+
+
+def _nothing_imported(plan: ImportPlan) -> str:
+    if plan.mode == "none":
+        return 'not imported: [tool.tagship.verify-install] import = "none"'
+    if plan.excluded:
+        return f"every module is excluded ({', '.join(plan.excluded)})"
+    return "the wheel provides no importable module"
 
 
 def _works(
-    installed: Installed, wheel: Path, record: list[tuple[str, str]], smoke_command: str | None
+    venv: _Venv,
+    wheel: Path,
+    *,
+    paths: list[str],
+    plan: ImportPlan,
+    smoke: SmokeTest | None,
+    target: InstallTarget,
 ) -> list[Check]:
-    """Every module imports (and the smoke command passes); a wheel without modules is
-    proven by the smoke command, else by its scripts."""
-    modules = importable_modules(path for path, _ in record)
-    if not modules and smoke_command:
-        none = Check("import", ok=True, detail="no importable module: the smoke command instead")
-        return [none, smoke_check(installed, smoke_command)]
-    if not modules:
-        scripts = console_scripts(wheel, (path for path, _ in record))
+    """What the plan names imports (and the smoke test passes); a wheel without modules is
+    proven by the smoke test, else by its scripts."""
+    installed = venv.installed()
+
+    def smoked(test: SmokeTest) -> list[Check]:
+        return run_smoke(
+            installed,
+            test,
+            wheel,
+            # where cibuildwheel installs them: `-r requirements/test.txt` names a project file
+            lambda args: venv.install(args, target.dependency_index, test.base),
+        )
+
+    if not plan.imported:
+        why = _nothing_imported(plan)
+        if smoke is not None:
+            return [
+                Check("import", ok=True, detail=f"{why}: the smoke test instead"),
+                *smoked(smoke),
+            ]
+        if plan.mode == "none":
+            return [Check("import", ok=True, detail=why)]
+        scripts = console_scripts(wheel, paths)
         if scripts:
             return [scripts_check(installed, scripts)]
-        detail = "the wheel provides no importable module and no script: set smoke-command"
+        detail = f"{why} and no script: set [tool.tagship.verify-install] smoke"
         return [Check("import", ok=False, detail=detail)]
+    if smoke is None:
+        return [import_check(installed, plan)]
+    if smoke.changes_environment:  # after the import: no test requirement can stand in
+        return [import_check(installed, plan), *smoked(smoke)]
     # two fresh interpreters that only read the venv: side by side, one start-up is hidden
     with ThreadPoolExecutor(max_workers=2) as pool:
-        imported = pool.submit(import_check, installed, modules)
-        smoked = pool.submit(smoke_check, installed, smoke_command) if smoke_command else None
-        return [imported.result(), *([smoked.result()] if smoked is not None else [])]
+        imported = pool.submit(import_check, installed, plan)
+        tested = pool.submit(smoked, smoke)
+        return [imported.result(), *tested.result()]
 
 
 def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
