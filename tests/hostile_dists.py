@@ -6,8 +6,10 @@ an attacker who controls the build directory would."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
+import stat
 import struct
 import tarfile
 import zlib
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 import releases
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from tagship.core.manifest import Manifest
@@ -29,6 +31,8 @@ SDIST = f"{STEM}.tar.gz"
 INFO = f"{STEM}.dist-info"
 DEFLATED, STORED, BZIP2 = 8, 0, 12
 _DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1  # 2020-01-01
+_UTF8 = 0x800
+_MADE_ON_UNIX = (3 << 8) | 20  # "version made by": Unix, so unpackers honour the mode's type
 
 
 def metadata(name: str = NAME, version: str = VERSION) -> bytes:
@@ -45,11 +49,15 @@ class RawMember:
     size: int
     method: int = DEFLATED
     flags: int = 0
+    mode: int = 0o644  # the Unix mode: its file type bits make a link, a FIFO, a device
 
 
 def deflated(name: str, data: bytes) -> RawMember:
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return RawMember(name, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
+    # a name beyond ASCII is flagged UTF-8 (bit 11), as zipfile and installers read it
+    flags = 0 if name.isascii() else _UTF8
+    payload = packer.compress(data) + packer.flush()
+    return RawMember(name, payload, zlib.crc32(data), len(data), flags=flags)
 
 
 def stored(name: str, data: bytes) -> RawMember:
@@ -75,9 +83,10 @@ def write_zip(path: Path, members: Sequence[RawMember]) -> Path:
         fields = (20, m.flags, m.method, 0, _DOS_DATE, m.crc, len(m.payload), m.size, len(name))
         offset = local.tell()
         local.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name + m.payload)
+        made_by = _MADE_ON_UNIX if stat.S_IFMT(m.mode) else 20
         central.write(
-            struct.pack("<IH", 0x02014B50, 20)
-            + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0, 0o644 << 16, offset)
+            struct.pack("<IH", 0x02014B50, made_by)
+            + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0, m.mode << 16, offset)
             + name
         )
     count, size, start = len(members), central.tell(), local.tell()
@@ -112,8 +121,13 @@ def write_wheel(
     *,
     meta: bytes | None = None,
     name: str = WHEEL,
+    modes: Mapping[str, int] | None = None,
 ) -> Path:
-    members = [deflated(n, d) for n, d in wheel_members(extra, meta=meta)]
+    """A wheel of `wheel_members`; `modes` gives members a Unix mode (a link, a device)."""
+    members = [
+        dataclasses.replace(deflated(n, d), mode=(modes or {}).get(n, 0o644))
+        for n, d in wheel_members(extra, meta=meta)
+    ]
     return write_zip(directory / name, members)
 
 

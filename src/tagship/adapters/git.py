@@ -100,6 +100,11 @@ class Git(GitPlumbing, GitHistory, GitRefs):
     def is_clean(self) -> bool:
         return not self.dirty_files()
 
+    def tracked_files(self, pathspecs: tuple[str, ...] = ()) -> list[str]:
+        """The paths git tracks under `pathspecs` (all when none), relative to the root:
+        what the project's own source tree holds, untracked files never."""
+        return self._paths("ls-files", "-z", "--full-name", "--", *pathspecs)
+
     def is_shallow(self) -> bool:
         return self._out("rev-parse", "--is-shallow-repository") == "true"
 

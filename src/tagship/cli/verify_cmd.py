@@ -13,6 +13,7 @@ from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
 from tagship.steps.build.artifacts import load_manifest
 from tagship.steps.verify.verify import Expected, VerificationError, verify_build
+from tagship.steps.verify.wheel_install import owned_top_level
 
 if TYPE_CHECKING:
     import argparse
@@ -39,7 +40,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
     directory = in_project(workspace, args.dir)
     expected = Expected(
-        workspace.name, workspace.expected_version(), workspace.config.allow_top_level
+        workspace.name,
+        workspace.expected_version(),
+        workspace.config.allow_top_level,
+        owned_top_level(workspace),
     )
     has_manifest = (directory / MANIFEST_NAME).is_file()
     # with a manifest, the recorded bytes first: a changed file is an integrity failure (exit 4)

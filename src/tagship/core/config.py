@@ -111,7 +111,8 @@ class Config:
     indexes: Mapping[str, IndexConfig] = field(default_factory=lambda: dict(BUILTIN_INDEXES))
     github_owner: str | None = None
     github_repository: str | None = None
-    # top-level wheel entries verification accepts although they look stray (tests, docs)
+    # top-level wheel entries verification accepts: stray-looking ones (tests, docs), names
+    # the committed source tree does not own (vendored packages), .pth files
     allow_top_level: tuple[str, ...] = ()
     check_commands: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CHECK_COMMANDS))
     check_setup: str = DEFAULT_CHECK_SETUP

@@ -46,6 +46,7 @@ from tagship.steps.build.artifacts import (
 from tagship.steps.build.repair import repair_linux_wheels
 from tagship.steps.build.reproduce import check_reproducible
 from tagship.steps.verify.verify import VerifyReport, verify_artifacts
+from tagship.steps.verify.wheel_install import owned_top_level
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -229,7 +230,11 @@ def build_artifacts(
             version = _backend_dev_version(staging, version, commit)
         progress("verifying the artifacts")
         report = verify_artifacts(
-            staging, workspace.name, version, allow_top_level=workspace.config.allow_top_level
+            staging,
+            workspace.name,
+            version,
+            allow_top_level=workspace.config.allow_top_level,
+            owned_top_level=owned_top_level(workspace),
         )
         report.raise_for_problems()
         built = [d for d in dist_files(staging) if d.kind is not None]

@@ -29,6 +29,7 @@ from tagship.steps.build.artifacts import (
     move_into,
 )
 from tagship.steps.verify.verify import VerifyReport, verify_artifacts
+from tagship.steps.verify.wheel_install import owned_top_level
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -113,7 +114,11 @@ def merge_manifest(workspace: Workspace, out_dir: Path, sources: Sequence[Path])
         for name, path in found.items():
             shutil.copyfile(path, staging / name)
         report = verify_artifacts(
-            staging, workspace.name, version, allow_top_level=workspace.config.allow_top_level
+            staging,
+            workspace.name,
+            version,
+            allow_top_level=workspace.config.allow_top_level,
+            owned_top_level=owned_top_level(workspace),
         )
         report.raise_for_problems()
         staged = dist_files(staging)

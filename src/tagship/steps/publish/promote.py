@@ -94,7 +94,11 @@ def promote(
     files = [dataclasses.replace(listed[e.name], sha256=e.sha256) for e in entries]
     provenance = _provenance(workspace, index, lookup, files, verify)
     report = verify_artifacts(
-        directory, expected.name, expected.version, allow_top_level=expected.allow_top_level
+        directory,
+        expected.name,
+        expected.version,
+        allow_top_level=expected.allow_top_level,
+        owned_top_level=expected.owned_top_level,
     )
     report.raise_for_problems()
     manifest = Manifest(

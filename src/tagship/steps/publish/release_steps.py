@@ -65,8 +65,14 @@ def publish_files(
 def expected_artifacts(workspace: Workspace) -> Expected:
     """What the release's files must be: this project, the version due, its allowed entries."""
     from tagship.steps.verify.verify import Expected  # noqa: PLC0415 - wait and install need it not
+    from tagship.steps.verify.wheel_install import owned_top_level  # noqa: PLC0415 - as Expected
 
-    return Expected(workspace.name, workspace.expected_version(), workspace.config.allow_top_level)
+    return Expected(
+        workspace.name,
+        workspace.expected_version(),
+        workspace.config.allow_top_level,
+        owned_top_level(workspace),
+    )
 
 
 def require_publishable(workspace: Workspace, index: IndexConfig) -> None:

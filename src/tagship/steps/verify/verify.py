@@ -8,7 +8,9 @@ the wheel's RECORD equal to its zip members and their hashes, its WHEEL file (Wh
 1.x, Tag lines equal to the file name's tags), platform tags PyPI accepts (core/wheel_tags.py:
 never `linux_*`), no two wheels claiming one tag, one .dist-info directory, no absolute or `..`
 paths, no member twice, no link out of the sdist nor device file in it, no stray top-level
-`tests`/`docs` in a wheel, and `pyproject.toml` plus `PKG-INFO` in the sdist. Archives are
+`tests`/`docs` in a wheel, nothing a wheel would install that it must not (steps/wheel_install:
+links, `.pth` files, another project's top-level names, colliding names), and
+`pyproject.toml` plus `PKG-INFO` in the sdist. Archives are
 opened within the limits of `adapters.archives` (decompression bombs are refused by what they
 declare) and read in chunks.
 """
@@ -42,6 +44,7 @@ from tagship.steps.build.artifacts import (
     dist_files,
 )
 from tagship.steps.verify.metadata_check import metadata_problems
+from tagship.steps.verify.wheel_install import import_name, install_problems
 from tagship.steps.verify.wheel_record import record_problems
 
 if TYPE_CHECKING:
@@ -121,7 +124,7 @@ def _duplicates(names: Iterable[str]) -> list[str]:
 
 
 def _wheel_problems(
-    dist: DistFile, name: str, version: Version, allowed: Iterable[str]
+    dist: DistFile, name: str, version: Version, allowed: Iterable[str], owned: frozenset[str]
 ) -> tuple[list[str], str | None]:
     try:
         _, _, _, file_tags = parse_wheel_filename(dist.name)
@@ -150,6 +153,8 @@ def _wheel_problems(
                 f"(exclude it from the wheel, or allow it: allow-top-level = [{entry!r}])"
                 for entry in sorted(tops & STRAY_TOP_LEVEL - set(allowed))
             ]
+            # stray entries are judged above, with their own advice
+            problems += install_problems(wheel, stem, owned | STRAY_TOP_LEVEL, frozenset(allowed))
             if f"{info}/WHEEL" not in names:
                 return [*problems, f"has no {info}/WHEEL"], None
             wheel_file = (read_text(wheel.open(f"{info}/WHEEL"), "WHEEL") or b"").decode(
@@ -248,8 +253,11 @@ def verify_artifacts(
     expected_version: Version,
     *,
     allow_top_level: Iterable[str] = (),
+    owned_top_level: Iterable[str] = (),
 ) -> VerifyReport:
-    """Check every distribution in `directory`. Raises GateError only when there are none."""
+    """Check every distribution in `directory`. Raises GateError only when there are none.
+    A wheel may install the top-level names the project owns (`owned_top_level`, see
+    wheel_install.owned_top_level; its import name always) and those it allows."""
     check_build_directory(directory)
     if not directory.is_dir():
         raise GateError(f"{directory} does not exist", hint="build first: tagship build")
@@ -276,8 +284,11 @@ def verify_artifacts(
         for first, second, tag in colliding_wheels(w.name for w in wheels)
     ]
     generator = None
+    owned = frozenset(n.lower() for n in owned_top_level) | {import_name(expected_name)}
     for wheel in wheels:
-        found, generator = _wheel_problems(wheel, expected_name, expected_version, allow_top_level)
+        found, generator = _wheel_problems(
+            wheel, expected_name, expected_version, allow_top_level, owned
+        )
         problems += [Problem(wheel.name, message) for message in found]
     for sdist in sdists:
         found = _sdist_problems(sdist, expected_name, expected_version)
@@ -288,11 +299,13 @@ def verify_artifacts(
 @dataclass(frozen=True)
 class Expected:
     """What a build directory must hold: the project's name and the version due (see
-    `Workspace.expected_version`), and the top-level entries a wheel may install."""
+    `Workspace.expected_version`), the top-level entries a wheel may install (allowed) and
+    the names the project owns (steps.wheel_install.owned_top_level)."""
 
     name: str
     version: Version
     allow_top_level: tuple[str, ...] = ()
+    owned_top_level: tuple[str, ...] = ()
 
 
 def verify_build(directory: Path, manifest: Manifest | None, expected: Expected) -> VerifyReport:
@@ -308,7 +321,11 @@ def verify_build(directory: Path, manifest: Manifest | None, expected: Expected)
                 hint="rebuild: tagship build --clean",
             )
     report = verify_artifacts(
-        directory, expected.name, expected.version, allow_top_level=expected.allow_top_level
+        directory,
+        expected.name,
+        expected.version,
+        allow_top_level=expected.allow_top_level,
+        owned_top_level=expected.owned_top_level,
     )
     report.raise_for_problems()
     return report
