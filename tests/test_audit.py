@@ -98,7 +98,10 @@ def release(
         files=entries(recorded or files),
         details={UPLOAD_URL: normalise_url(index.upload_url)},
     )
-    run = {"GITHUB_SHA": commit, "GITHUB_REF": f"refs/tags/v{version}"} if env else {}
+    # each release is a run of its own: one run attempt builds once
+    run_id = version.replace(".", "")
+    run = {"GITHUB_SHA": commit, "GITHUB_REF": f"refs/tags/v{version}", "GITHUB_RUN_ID": run_id}
+    run = run if env else {}
     record = append_event(Git(repo.path), event, {**env, **run})
     git(repo.path, "tag", "-a", f"v{version}", "-m", f"v{version}\n\n{anchor_line(record.hash)}")
     repo.push(f"refs/tags/v{version}")

@@ -22,6 +22,7 @@ from tagship.core.ci_identity import RunFacts
 from tagship.core.errors import ServiceError
 from tagship.core.index_url import index_details
 from tagship.core.ledger import Event, FileEntry, anchor_line
+from tagship.core.replays import CLEAN, WORK_TREE
 from tagship.steps.ledger.audit import audit_workspace, github_runs
 from tagship.workspace import open_workspace
 
@@ -87,8 +88,9 @@ def publish_record(
     commit = repo.commit(f"release {version}")
     repo.push("main")
     names = (SDIST, WHEEL) if version == "1.0.0" else (f"sample_pkg-{version}.tar.gz",)
-    if details is None:
-        details = index_details(open_workspace(repo.path, env={}).config.index(index))
+    if details is None:  # as tagship records it
+        bound = index_details(open_workspace(repo.path, env={}).config.index(index))
+        details = {**bound, WORK_TREE: CLEAN}
     event = Event(
         "publish",
         "sample-pkg",

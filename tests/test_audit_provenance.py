@@ -28,6 +28,7 @@ from tagship.adapters.ledger_store import append_event
 from tagship.adapters.provenance import ExpectedPublisher
 from tagship.core.index_url import index_details
 from tagship.core.ledger import Event, FileEntry, anchor_line
+from tagship.core.replays import CLEAN, WORK_TREE
 from tagship.steps.ledger.audit import audit_workspace
 from tagship.workspace import open_workspace
 from test_audit_identity import ci_env
@@ -77,7 +78,7 @@ def provenance_project(
         commit=commit,
         index="local",
         files=files,
-        details=index_details(index),
+        details={**index_details(index), WORK_TREE: CLEAN},  # as tagship records it
     )
     env = ci_env(
         commit,

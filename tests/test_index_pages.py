@@ -16,6 +16,7 @@ from tagship.core.errors import ServiceError
 from tagship.core.index_url import index_details
 from tagship.core.ledger import Actor, Event, FileEntry, make_record
 from tagship.core.names import normalized_name
+from tagship.core.replays import CLEAN, WORK_TREE
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
 LOCAL = IndexConfig("local", "http://127.0.0.1:1/", "http://127.0.0.1:1/simple/")
@@ -123,7 +124,7 @@ def test_recorded_yank_is_a_note_and_unrecorded_yank_a_finding() -> None:
         commit="c" * 40,
         index="local",
         files=(FileEntry("sample_pkg-1.0.1.tar.gz", 1, SHA_B),),
-        details=index_details(LOCAL),
+        details={**index_details(LOCAL), WORK_TREE: CLEAN},  # as tagship records it
     )
     yank = Event("yank", "sample-pkg", "1.0.1", index="local", details={"reason": "broken import"})
     report = audit("sample-pkg", LOCAL, page.files[1:2], _evidence(publish, yank))

@@ -10,7 +10,9 @@ release branches, and passes them in. A file is `ok` when some ledger `publish` 
 - whose version is the file's version,
 - and that commit is reachable from the release branch or a hotfix branch.
 When the caller checked the index's PEP 740 provenance, its findings join the file's, and
-the attestations' publisher must be the record's repository and workflow.
+the attestations' publisher must be the record's repository and workflow. A record made
+from a dirty work tree fails, and so does every version a replayed run attempt claims (one
+run attempt, one set of bytes: see core.replays).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from tagship.core.ci_identity import (
     shown,
 )
 from tagship.core.index_url import normalise_url, recorded_url
+from tagship.core.replays import dirty_tree, replayed_versions, tree_unknown
 from tagship.core.versions import try_version_from_tag
 
 if TYPE_CHECKING:
@@ -50,6 +53,8 @@ YANKED = "yanked"
 LEDGER_TAMPERED = "ledger-tampered"
 PROVENANCE_INVALID = "provenance-invalid"
 PROVENANCE_PUBLISHER_DIFFERS = "provenance-publisher-differs"
+RUN_REPLAYED = "run-replayed"
+DIRTY_TREE = "dirty-tree"
 UNKNOWN_VERSION = "(unknown)"
 _PLAIN = re.compile(r"(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*")  # a PEP 440 normal form
 
@@ -234,6 +239,9 @@ def _problems(record: Record, version: str | None, evidence: Evidence) -> list[F
         found.append(
             Finding(NOT_FROM_CI, None, f"record #{record.seq} was made locally on {where}")
         )
+    dirty = dirty_tree(record)
+    if dirty is not None:
+        found.append(Finding(DIRTY_TREE, None, dirty))
     target = evidence.tags.get(event.tag) if event.tag else None
     if event.tag is None or target is None:
         detail = f"record #{record.seq} names tag {event.tag}, which does not exist"
@@ -340,6 +348,7 @@ def audit(
     `provenance`, when given, holds the provenance check of each file that has provenance on
     the index; None when provenance was not checked."""
     ledger = _ledger(project, index, evidence)
+    replayed = replayed_versions(evidence.records, canonicalize_name(project), _normalise)
     grouped: dict[str, list[ListedFile]] = {}
     for file in files:
         grouped.setdefault(file_version(file.filename) or UNKNOWN_VERSION, []).append(file)
@@ -350,10 +359,13 @@ def audit(
         if evidence.ledger_problem is not None:
             findings.append(Finding(LEDGER_TAMPERED, None, evidence.ledger_problem))
         known = None if version == UNKNOWN_VERSION else version
+        findings += [Finding(RUN_REPLAYED, None, why) for why in replayed.get(version, ())]
         for file in listed:
             checked = (provenance or {}).get(file.filename)
             signers = checked.signers if checked is not None else frozenset()
             findings += _check_file(file, known, ledger, evidence, signers)
+            unknown = (tree_unknown(record) for record in ledger.candidates(file))
+            notes += [note for note in unknown if note is not None and note not in notes]
             if provenance:  # an index with no provenance at all gets one note for the report
                 if checked is not None:
                     findings += checked.findings

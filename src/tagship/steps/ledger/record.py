@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Literal
 from tagship.adapters.ledger_store import append_event, append_events, read_ledger
 from tagship.core.errors import IntegrityError
 from tagship.core.ledger import Event, FileEntry
+from tagship.core.replays import WORK_TREE
 from tagship.core.versions import version_from_tag
 from tagship.steps.ledger.outbox import write_outbox
+from tagship.steps.ledger.tree_state import work_tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -43,7 +45,9 @@ def manifest_event(
     index: str | None = None,
     details: Mapping[str, str] | None = None,
 ) -> Event:
-    """An event about `manifest`'s release."""
+    """An event about `manifest`'s release, with the state of the work tree (unless
+    `details` states it: a publish says what it checked)."""
+    tree = {} if WORK_TREE in (details or {}) else work_tree(workspace, manifest)
     return Event(
         kind=kind,
         project=manifest.project,
@@ -55,6 +59,7 @@ def manifest_event(
         details={
             "manifest-sha256": manifest_digest(manifest),
             **_overrides(workspace),
+            **tree,
             **(details or {}),
         },
     )
@@ -148,7 +153,7 @@ def record_tag_event(
         version=str(version_from_tag(tag, workspace.config.tag_format)),
         tag=tag,
         commit=commit or git.tag_target(tag),
-        details={**_overrides(workspace), **(details or {})},
+        details={**_overrides(workspace), **work_tree(workspace), **(details or {})},
     )
     return append_event(git, event, workspace.env)
 

@@ -12,6 +12,7 @@ from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
+from tagship.steps.ledger.tree_state import require_clean_for_official
 from tagship.steps.publish.publish import publish
 from tagship.steps.publish.publishing import attestations_for, simple_index, upload_credentials
 from tagship.steps.publish.wait import wait_visible
@@ -20,7 +21,7 @@ from tagship.steps.verify.smoke_test import smoke_test
 from tagship.steps.verify.verify_install import InstallTarget, verify_install
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from tagship.adapters.http import Http
@@ -47,6 +48,7 @@ def publish_files(
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification, and record what happened to each."""
     require_publishable(workspace, index)  # before asking anyone for a token
+    tree = require_clean_for_official(workspace, manifest, index, directory)
     result = publish(
         manifest,
         directory,
@@ -59,7 +61,7 @@ def publish_files(
         attestations=attestations_for(workspace, index, manifest, directory),
         on_file=on_file,
     )
-    return replace(result, ledger=_record_publish(workspace, manifest, index, result))
+    return replace(result, ledger=_record_publish(workspace, manifest, index, result, tree))
 
 
 def expected_artifacts(workspace: Workspace) -> Expected:
@@ -88,9 +90,13 @@ def require_publishable(workspace: Workspace, index: IndexConfig) -> None:
 
 
 def _record_publish(
-    workspace: Workspace, manifest: Manifest, index: IndexConfig, result: PublishResult
+    workspace: Workspace,
+    manifest: Manifest,
+    index: IndexConfig,
+    result: PublishResult,
+    tree: Mapping[str, str],
 ) -> Ledger:
-    details = {**{f.name: f.action for f in result.files}, **index_details(index)}
+    details = {**{f.name: f.action for f in result.files}, **index_details(index), **tree}
     promotion = manifest.promotion
     if promotion is not None:  # the dry run's files, not a build: say which dry run's
         details["promoted-from"] = str(promotion.dry_run_record)

@@ -8,7 +8,7 @@ the wheel's RECORD equal to its zip members and their hashes, its WHEEL file (Wh
 1.x, Tag lines equal to the file name's tags), platform tags PyPI accepts (core/wheel_tags.py:
 never `linux_*`), no two wheels claiming one tag, one .dist-info directory, no absolute or `..`
 paths, no member twice, no link out of the sdist nor device file in it, no stray top-level
-`tests`/`docs` in a wheel, nothing a wheel would install that it must not (steps/wheel_install:
+`tests`/`docs` in a wheel, nothing a wheel would install that it must not (wheel_install:
 links, `.pth` files, another project's top-level names, colliding names), and
 `pyproject.toml` plus `PKG-INFO` in the sdist. Archives are
 opened within the limits of `adapters.archives` (decompression bombs are refused by what they
@@ -300,7 +300,7 @@ def verify_artifacts(
 class Expected:
     """What a build directory must hold: the project's name and the version due (see
     `Workspace.expected_version`), the top-level entries a wheel may install (allowed) and
-    the names the project owns (steps.wheel_install.owned_top_level)."""
+    the names the project owns (wheel_install.owned_top_level)."""
 
     name: str
     version: Version
