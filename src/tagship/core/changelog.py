@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from packaging.version import InvalidVersion, Version
 
 from tagship.core.errors import ConfigError
+from tagship.core.notes import pull_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -75,10 +76,7 @@ def entries(notes: ReleaseNotes, fixes: str | None = None) -> list[tuple[str, st
     """(kind, title, entry lines) of each group of pull requests, as on the GitHub Release; a
     hotfix's section first says which release it fixes (an untitled group)."""
     lead = [("", "", [f"Fixes {fixes}."])] if fixes else []
-    return lead + [
-        (s.kind, s.title, [f"- {p.title} (#{p.number}) @{p.author}" for p in s.pulls])
-        for s in notes.sections
-    ]
+    return lead + [(s.kind, s.title, [pull_line(p) for p in s.pulls]) for s in notes.sections]
 
 
 def is_keep_a_changelog(text: str) -> bool:
