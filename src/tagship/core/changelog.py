@@ -84,17 +84,38 @@ def is_keep_a_changelog(text: str) -> bool:
     return "keepachangelog.com" in text or any(_UNRELEASED.match(_bare(ln)) for ln in lines)
 
 
+def heading_rows(lines: Sequence[str], suffix: str) -> list[int]:
+    """The index of each section title among `lines` (without their CR): a Markdown
+    heading, or a reStructuredText title over its underline."""
+    if suffix == "md":
+        return [i for i, row in enumerate(lines) if _MD_HEADING.match(row)]
+    return [i for i in range(len(lines) - 1) if _RST_RULE.match(lines[i + 1])]
+
+
+def versions_in(row: str) -> list[Version]:
+    """The versions a heading's text names."""
+    found = (_normalized(m[0]) for m in _VERSION_TOKEN.finditer(_bare(row)))
+    return [Version(v) for v in found if v is not None]
+
+
+def respelled(row: str, version: str) -> str:
+    """`row` with the version equal to `version` in PEP 440 (1.1 for 1.1.0) spelled as
+    `version`, a leading `v` kept."""
+    wanted = Version(version)
+
+    def spell(match: re.Match[str]) -> str:
+        found = _normalized(match[0])
+        if found is None or Version(found) != wanted:
+            return match[0]
+        return ("v" if match[0][:1] in "vV" else "") + version
+
+    return _VERSION_TOKEN.sub(spell, row)
+
+
 def has_section(text: str, version: str, suffix: str) -> bool:
     """Whether a heading already names `version` (a rerun must not add it twice)."""
     lines = [_bare(row) for row in text.split("\n")]
-    for index, row in enumerate(lines):
-        heading = _MD_HEADING.match(row) if suffix == "md" else None
-        underlined = (
-            suffix == "rst" and index + 1 < len(lines) and _RST_RULE.match(lines[index + 1])
-        )
-        if (heading or underlined) and names_version(row, version):
-            return True
-    return False
+    return any(names_version(lines[i], version) for i in heading_rows(lines, suffix))
 
 
 def _trimmed(rows: list[str]) -> list[str]:

@@ -123,7 +123,9 @@ def _changelog(
         run_tool(workspace, tool, new, draft=True)
         return ChangelogResult(str(new), None, tool), tool, None
     plan = plan_changelog(workspace, notes(), new, today)
-    action: Literal["inserted", "present"] = "present" if plan.edit is None else "inserted"
+    action: Literal["inserted", "dated", "present"] = (
+        "present" if plan.edit is None else "dated" if plan.dated else "inserted"
+    )
     return ChangelogResult(str(new), plan.path, action), None, plan.edit
 
 
