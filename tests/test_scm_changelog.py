@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from packaging.version import Version
 
 from conftest import STATIC_PYPROJECT, git
 from rollback_kit import merge
+from tagship.core.config import RELEASE_LABELS
+from tagship.core.notes import MergedPull, build_notes
 
 if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo
@@ -123,3 +126,23 @@ def test_notes_version_is_for_versions_from_git_tags(make_repo: MakeRepo, cli: C
     assert result.code == 2
     assert "--version is for versions that come from git tags" in result.err
     assert "bump it instead" in result.err
+
+
+@pytest.mark.parametrize(
+    ("project", "expected"),
+    [
+        ("1.2.1.dev3+g0123456789", "1.2.1"),  # between tags of a version from git tags
+        ("1.3.0.dev0", "1.3.0"),  # the release a file says the work is towards
+        ("1.3.0rc1.dev2", "1.3.0rc1"),
+        ("1.1.0", "1.2.1"),  # below the labels' bump: the labels win
+    ],
+)
+def test_a_dev_version_suggests_its_release(project: str, expected: str) -> None:
+    notes = build_notes(
+        [MergedPull(1, "Fix", "dev", ("release:patch",))],
+        RELEASE_LABELS,
+        current=Version("1.2.0"),
+        since="v1.2.0",
+        project_version=Version(project),
+    )
+    assert notes.next_version == Version(expected)

@@ -1,6 +1,7 @@
 """A section the maintainer started as `1.1 (unreleased)` (or `Unreleased 1.1`, `1.1.0
 (unreleased)`) is the release's own: its heading is dated and spells the version as released,
-no second section is added."""
+no second section is added. A Keep a Changelog Unreleased heading that links its comparison
+inline is one too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import git
 from rollback_kit import merge
+from tagship.core.changelog import insert_section
 from tagship.core.changelog_unreleased import date_unreleased
 
 if TYPE_CHECKING:
@@ -114,3 +116,37 @@ def test_bump_dates_the_started_section_instead_of_adding_one(
     again = cli("-C", str(repo.path), "notes", "--local", "--changelog")
     assert "CHANGES.rst already has a 1.1.0 section; left as is" in again.out
     assert (repo.path / "CHANGES.rst").read_text() == text
+
+
+LINKED = """\
+# Changelog
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/).
+
+## [Unreleased](https://github.com/o/r/compare/1.0.0...HEAD)
+
+### Added
+
+- Sails.
+  [#21](https://github.com/o/r/pull/21)
+
+## [1.0.0](https://github.com/o/r/compare/0.9.0...1.0.0) - 2024-01-02
+"""
+
+
+def test_keep_a_changelog_with_inline_compare_links() -> None:
+    """structlog's style: the Unreleased heading links its comparison; the new section goes
+    under it with its own link, and a pull request written by hand as `[#21](...)` is not
+    repeated."""
+    groups = [
+        ("minor", "New features", ["- Add sails (#21) @someone", "- Add oars (#22) @someone"])
+    ]
+    after = insert_section(LINKED, "md", version="1.1.0", tag="1.1.0", date=DATE, groups=groups)
+    assert after == LINKED.replace(
+        "## [Unreleased](https://github.com/o/r/compare/1.0.0...HEAD)\n\n",
+        "## [Unreleased](https://github.com/o/r/compare/1.1.0...HEAD)\n\n"
+        "## [1.1.0](https://github.com/o/r/compare/1.0.0...1.1.0) - 2026-05-01\n\n",
+    ).replace(
+        "  [#21](https://github.com/o/r/pull/21)\n",
+        "  [#21](https://github.com/o/r/pull/21)\n- Add oars (#22) @someone\n",
+    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from tagship.core.changelog_links import inline_headings
 from tagship.core.errors import ConfigError
 from tagship.core.notes import pull_line
 
@@ -34,7 +35,8 @@ _VERSION_TOKEN = re.compile(rf"(?<![\w.]){_VERSION}(?![\w]|\.\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t]*$")
 _RST_RULE = re.compile(r"^(?P<char>[=\-~^\"'`#*+])(?P=char){2,}[ \t]*$")
-_UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?[ \t]*$", re.IGNORECASE)
+# `## [Unreleased]`, also with its compare link inline: `## [Unreleased](.../compare/A...HEAD)`
+_UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?(?:\([^)\s]*\))?[ \t]*$", re.IGNORECASE)
 _RELEASE_LINK = re.compile(r"^\[[^\]]+\]:\s*(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<new>\S+)$")
 _UNRELEASED_LINK = re.compile(r"^\[unreleased\]:[ \t]*(?P<url>\S+)[ \t]*$", re.IGNORECASE)
 _KAC_SUBHEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
@@ -148,8 +150,12 @@ def _kac_section(body: list[str], groups: list[tuple[str, str, list[str]]], cr: 
     lead: list[str] = []
     added: dict[str, list[str]] = {}
     for kind, title, rows in groups:
+        # written by hand in any form: `(#N)`, `[#N](https://...)`
         new = [
-            r + cr for r in rows if (m := re.search(r"\(#\d+\)", r)) is None or m[0] not in known
+            r + cr
+            for r in rows
+            if (m := re.search(r"\(#(\d+)\)", r)) is None
+            or re.search(rf"#{m[1]}(?!\d)", known) is None
         ]
         if not title:
             lead += new
@@ -217,7 +223,12 @@ def _insert_kac(
             last,
         )
         head, body = [*lines[: start + 1], cr], lines[start + 1 : end]
-    section = [f"## [{version}] - {date}{cr}", cr, *_kac_section(body, groups, cr)]
+    heading = f"## [{version}] - {date}{cr}"
+    inline = inline_headings(_bare(head[start]), version=version, tag=tag, date=date)
+    if inline is not None:  # the links are in the headings: both say the new comparisons
+        head[start] = inline[0] + head[start][len(_bare(head[start])) :]
+        heading = inline[1] + cr
+    section = [heading, cr, *_kac_section(body, groups, cr)]
     return _kac_links([*head, *section, *lines[end:]], version, tag)
 
 

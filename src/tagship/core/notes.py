@@ -169,7 +169,10 @@ def build_notes(
     elif phase is not None:
         next_version = bump(current, phase)
     if next_version is not None and project_version is not None:
-        next_version = max(next_version, project_version)
+        # a dev version (between tags of a version from git tags, or 1.3.0.dev0 in a file) is
+        # the work towards its release: that release, never the dev version, is suggested
+        declared = Version(re.sub(r"\.dev\d+$", "", project_version.public))
+        next_version = max(next_version, declared)
     sections = tuple(
         Section(kind, _TITLES[kind], tuple(grouped[kind]))
         for kind in (*_KINDS, *_PHASES, UNLABELLED)
