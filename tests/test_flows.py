@@ -55,7 +55,7 @@ def test_dry_run_tag_release_audit_and_rerun(
     bump(world, cli)
     dry = ok(cli("-C", world.path, "dry-run", "--checks", "local"))
     assert "[passed] record: ledger record" in dry.out
-    assert _steps_after_gates(dry.out, 5) == [s.name for s in dry_run_steps("testpypi")[1:]]
+    assert _steps_after_gates(dry.out, 6) == [s.name for s in dry_run_steps("testpypi")[1:]]
     assert len(files_on(world.test_index)) == 2
     tag = ok(cli("-C", world.path, "tag", "--checks", "local"))
     assert "[passed] dry run recorded" in tag.out
@@ -220,7 +220,7 @@ def test_unreachable_index_stops_with_exit_3(
 ) -> None:
     monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "1")
     bump(world, cli)
-    dead = ("--set", "indexes.testpypi.simple-url=http://127.0.0.1:9/simple/")
+    dead = ("--set", "indexes.testpypi.upload-url=http://127.0.0.1:9/")
     result = cli("-C", world.path, *dead, "dry-run", "--checks", "local")
     assert result.code == 3
     assert len(result.err.splitlines()) == 1

@@ -33,6 +33,16 @@ class Describe:
     short_sha: str
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One commit of the history, as release notes read it."""
+
+    sha: str
+    subject: str
+    body: str
+    author_email: str
+
+
 _SHA = re.compile(r"[0-9a-f]+")
 _NO_SUCH_REMOTE = 2  # git remote's documented exit status
 
@@ -184,22 +194,37 @@ class Git(GitPlumbing, GitHistory, GitRefs):
     ) -> list[tuple[str, str, str]]:
         """(sha, subject, body) of the merge commits in since..until, oldest first; with
         `paths`, only the merges that changed them (against the branch merged into)."""
+        found = self.commit_log(since, until, paths, merges_only=True)
+        return [(c.sha, c.subject, c.body) for c in found]
+
+    def commit_log(
+        self,
+        since: str | None,
+        until: str = "HEAD",
+        paths: tuple[str, ...] = (),
+        *,
+        merges_only: bool = False,
+    ) -> list[LogEntry]:
+        """The commits in since..until (merges and squash merges alike), oldest first; with
+        `paths`, only those of the line of `until` that changed them."""
         spec = until if since is None else f"{since}..{until}"
         # a merge changes a path when it differs from its first parent there; git's default
         # simplification would follow the merged branch instead and hide the merge
         limit = ("--first-parent", "--", *paths) if paths else ()
         # unit and record separators: subjects and bodies may hold any printable text
-        log_format = "--format=%H%x1f%s%x1f%b%x1e"
-        done = self._run("log", "--merges", "--reverse", log_format, spec, *limit)
+        log_format = "--format=%H%x1f%ae%x1f%s%x1f%b%x1e"
+        merges = ("--merges",) if merges_only else ()
+        done = self._run("log", *merges, "--reverse", log_format, spec, *limit)
         if not done.ok:
             raise ServiceError(f"git log {spec} failed: {done.reason()}")
-        merges = []
+        found = []
         # raw output: str.strip() would count the separators as whitespace and eat them
         for record in done.stdout.split("\x1e"):
             fields = record.lstrip("\n").split("\x1f")
-            if len(fields) == 3:  # noqa: PLR2004 - sha, subject, body
-                merges.append((fields[0], fields[1], fields[2].rstrip("\n")))
-        return merges
+            if len(fields) == 4:  # noqa: PLR2004 - sha, author's email, subject, body
+                sha, email, subject, body = fields
+                found.append(LogEntry(sha, subject, body.rstrip("\n"), email))
+        return found
 
     def root_commit(self, ref: str = "HEAD") -> str:
         """The first commit of `ref`'s history (the oldest root when there are several)."""

@@ -24,6 +24,14 @@ class NotFoundError(ServiceError):
 
 
 @dataclass(frozen=True)
+class Commit:
+    """A commit as the host lists it in a comparison."""
+
+    sha: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Asset:
     id: int
     name: str
@@ -72,9 +80,11 @@ class HostClient(Protocol):
 
     def pull_labels(self, number: int) -> list[str] | None: ...
 
-    def compare(self, base: str, head: str) -> list[str] | None: ...
+    def compare(self, base: str, head: str) -> list[Commit] | None: ...
 
     def merged_pulls_of(self, sha: str) -> list[MergedPull]: ...
+
+    def merged_pull(self, number: int) -> MergedPull | None: ...
 
     def pull_files(self, number: int) -> list[str]: ...
 

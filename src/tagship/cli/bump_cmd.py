@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.notes_cmd import github_client
 from tagship.cli.render import line
-from tagship.core.versions import BUMP_PARTS
+from tagship.core.versions import BUMP_PARTS, tag_for
 from tagship.steps.notes.docs_links import Rewrite, unified_diff
 from tagship.steps.versions.bump import bump_version
 from tagship.steps.versions.version_files import repository_top
@@ -15,6 +15,8 @@ from tagship.steps.versions.version_files import repository_top
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
+
+    from packaging.version import Version
 
     from tagship.cli.context import Context
     from tagship.core.notes import ReleaseNotes
@@ -33,6 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also insert the release's section into the changelog (or run towncrier/scriv): "
         "the pull requests from GitHub with a token, else from local merge commits",
     )
+    parser.add_argument(
+        "--index",
+        default="pypi",
+        help="refuse a version already on this index (default pypi), or tagged here or on "
+        "origin; with TAGSHIP_OFFLINE set, only the local tags are asked",
+    )
 
 
 def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
@@ -46,12 +54,35 @@ def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
     return collect
 
 
+def _offline(ctx: Context) -> bool:
+    from tagship.ci.github.workflows.install_tagship import OFFLINE  # noqa: PLC0415
+
+    return bool(ctx.env.get(OFFLINE))
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415
+    from tagship.steps.gates.version_new import require_new_version  # noqa: PLC0415
+
     workspace = ctx.workspace()
+    index = workspace.config.index(args.index)
+    offline = _offline(ctx)
     notes = _notes(ctx, workspace) if args.changelog else None
-    result = bump_version(
-        workspace, args.spec, commit=args.commit, dry_run=args.dry_run, notes=notes
-    )
+    with Http(policy_from_env(ctx.env)) as http:
+
+        def refuse_taken(version: Version) -> None:
+            asked = None if offline else (index, http)
+            tag = tag_for(version, workspace.config.tag_format)
+            require_new_version(workspace, version, tag, origin=not offline, index=asked)
+
+        result = bump_version(
+            workspace,
+            args.spec,
+            commit=args.commit,
+            dry_run=args.dry_run,
+            notes=notes,
+            refuse_taken=refuse_taken,
+        )
     verb = "bumped" if result.written else "would bump"
     line(f"{verb} {result.old} -> {result.new} in {result.where}")
     for edit in result.edits[1:]:
@@ -60,6 +91,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"  and {edit.what}" + (f" (was {edit.old})" if stale else ""))
     for note in result.notes:
         line(f"note: {note}")
+    if offline:
+        line(f"note: only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
     if result.changelog is not None:
         line(result.changelog.describe(planned=not result.written))
     if args.dry_run:

@@ -42,12 +42,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="insert the release's section into CHANGELOG.md (or run towncrier/scriv)",
     )
+    parser.add_argument(
+        "--version",
+        metavar="X.Y.Z",
+        help="the version being released, for a version that comes from git tags "
+        "(default: the one the labels suggest)",
+    )
     add_format(parser)
 
 
-def _summary(notes: ReleaseNotes, project: Version) -> str:
+def _summary(notes: ReleaseNotes, project: Version, *, chosen: bool) -> str:
     since = notes.since or "the first commit"
     count = len(notes.pulls) + len(notes.skipped)
+    if chosen:
+        skipped = len(notes.skipped)
+        return (
+            f"{count} pull requests since {since} ({skipped} skipped); "
+            f"releasing {notes.next_version} (--version)"
+        )
     if notes.next_version is None:
         return f"{count} pull requests since {since}; nothing to release"
     return (
@@ -107,13 +119,20 @@ def _collect(
     from tagship.steps.notes import release_notes  # noqa: PLC0415
 
     if args.local:
-        return release_notes.local_notes(workspace, args.since), None
+        return _chosen(args, workspace, release_notes.local_notes(workspace, args.since)), None
     client = github_client(ctx, workspace, draft=args.github)
-    notes = release_notes.github_notes(workspace, client, args.since)
+    notes = _chosen(args, workspace, release_notes.github_notes(workspace, client, args.since))
     if not args.github:
         return notes, None
     config = workspace.config
     return notes, release_notes.sync_draft(client, notes, config.tag_format, config.release_branch)
+
+
+def _chosen(args: argparse.Namespace, workspace: Workspace, notes: ReleaseNotes) -> ReleaseNotes:
+    """With --version, the release is that version (the workspace's, pinned)."""
+    from tagship.core.notes import chosen_version  # noqa: PLC0415
+
+    return notes if args.version is None else chosen_version(notes, workspace.version())
 
 
 def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> HostClient:
@@ -133,6 +152,13 @@ def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:
     project = workspace.version()
     if version is None and project > notes.current and not project.is_devrelease:
         version = project  # bumped already (a hotfix branch): its section, even without PRs
+    if version is None and workspace.meta.source.kind == "scm":
+        since = notes.since or "the first commit"
+        raise UsageError(
+            f"no merged pull request since {since} suggests the version of the changelog's "
+            f"section, and the version comes from git tags ({project})",
+            hint="pass --version X.Y.Z, the version you will tag",
+        )
     if version is None:
         return "nothing to release: the changelog is left as is"
     today = datetime.now(timezone.utc).date()
@@ -140,10 +166,10 @@ def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from tagship.core.notes import render_markdown  # noqa: PLC0415
+    from tagship.core.notes import label_warnings, render_markdown  # noqa: PLC0415
     from tagship.core.versions import tag_for  # noqa: PLC0415
 
-    workspace = ctx.workspace()
+    workspace = ctx.workspace().releasing(args.version)
     output = None if args.output is None else in_project(workspace, args.output)
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"directory {output.parent} does not exist", hint="create it first")
@@ -159,8 +185,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         next_tag = tag_for(next_version, workspace.config.tag_format) if next_version else None
         emit_json({**_as_json(notes, next_tag, draft), "changelog": changelog})
         return 0
-    line(_summary(notes, workspace.version()))
-    for problem in notes.problems:
+    line(_summary(notes, workspace.version(), chosen=args.version is not None))
+    for problem in label_warnings(notes, local=args.local):
         line(f"warning: {problem}")
     if output is not None:
         line(f"wrote {output}")

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
+from tagship.core.changelog_links import inline_headings
 from tagship.core.errors import ConfigError
+from tagship.core.notes import pull_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,7 +35,8 @@ _VERSION_TOKEN = re.compile(rf"(?<![\w.]){_VERSION}(?![\w]|\.\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t]*$")
 _RST_RULE = re.compile(r"^(?P<char>[=\-~^\"'`#*+])(?P=char){2,}[ \t]*$")
-_UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?[ \t]*$", re.IGNORECASE)
+# `## [Unreleased]`, also with its compare link inline: `## [Unreleased](.../compare/A...HEAD)`
+_UNRELEASED = re.compile(r"^##[ \t]+\[?unreleased\]?(?:\([^)\s]*\))?[ \t]*$", re.IGNORECASE)
 _RELEASE_LINK = re.compile(r"^\[[^\]]+\]:\s*(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<new>\S+)$")
 _UNRELEASED_LINK = re.compile(r"^\[unreleased\]:[ \t]*(?P<url>\S+)[ \t]*$", re.IGNORECASE)
 _KAC_SUBHEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
@@ -75,10 +78,7 @@ def entries(notes: ReleaseNotes, fixes: str | None = None) -> list[tuple[str, st
     """(kind, title, entry lines) of each group of pull requests, as on the GitHub Release; a
     hotfix's section first says which release it fixes (an untitled group)."""
     lead = [("", "", [f"Fixes {fixes}."])] if fixes else []
-    return lead + [
-        (s.kind, s.title, [f"- {p.title} (#{p.number}) @{p.author}" for p in s.pulls])
-        for s in notes.sections
-    ]
+    return lead + [(s.kind, s.title, [pull_line(p) for p in s.pulls]) for s in notes.sections]
 
 
 def is_keep_a_changelog(text: str) -> bool:
@@ -86,17 +86,38 @@ def is_keep_a_changelog(text: str) -> bool:
     return "keepachangelog.com" in text or any(_UNRELEASED.match(_bare(ln)) for ln in lines)
 
 
+def heading_rows(lines: Sequence[str], suffix: str) -> list[int]:
+    """The index of each section title among `lines` (without their CR): a Markdown
+    heading, or a reStructuredText title over its underline."""
+    if suffix == "md":
+        return [i for i, row in enumerate(lines) if _MD_HEADING.match(row)]
+    return [i for i in range(len(lines) - 1) if _RST_RULE.match(lines[i + 1])]
+
+
+def versions_in(row: str) -> list[Version]:
+    """The versions a heading's text names."""
+    found = (_normalized(m[0]) for m in _VERSION_TOKEN.finditer(_bare(row)))
+    return [Version(v) for v in found if v is not None]
+
+
+def respelled(row: str, version: str) -> str:
+    """`row` with the version equal to `version` in PEP 440 (1.1 for 1.1.0) spelled as
+    `version`, a leading `v` kept."""
+    wanted = Version(version)
+
+    def spell(match: re.Match[str]) -> str:
+        found = _normalized(match[0])
+        if found is None or Version(found) != wanted:
+            return match[0]
+        return ("v" if match[0][:1] in "vV" else "") + version
+
+    return _VERSION_TOKEN.sub(spell, row)
+
+
 def has_section(text: str, version: str, suffix: str) -> bool:
     """Whether a heading already names `version` (a rerun must not add it twice)."""
     lines = [_bare(row) for row in text.split("\n")]
-    for index, row in enumerate(lines):
-        heading = _MD_HEADING.match(row) if suffix == "md" else None
-        underlined = (
-            suffix == "rst" and index + 1 < len(lines) and _RST_RULE.match(lines[index + 1])
-        )
-        if (heading or underlined) and names_version(row, version):
-            return True
-    return False
+    return any(names_version(lines[i], version) for i in heading_rows(lines, suffix))
 
 
 def _trimmed(rows: list[str]) -> list[str]:
@@ -129,8 +150,12 @@ def _kac_section(body: list[str], groups: list[tuple[str, str, list[str]]], cr: 
     lead: list[str] = []
     added: dict[str, list[str]] = {}
     for kind, title, rows in groups:
+        # written by hand in any form: `(#N)`, `[#N](https://...)`
         new = [
-            r + cr for r in rows if (m := re.search(r"\(#\d+\)", r)) is None or m[0] not in known
+            r + cr
+            for r in rows
+            if (m := re.search(r"\(#(\d+)\)", r)) is None
+            or re.search(rf"#{m[1]}(?!\d)", known) is None
         ]
         if not title:
             lead += new
@@ -198,7 +223,12 @@ def _insert_kac(
             last,
         )
         head, body = [*lines[: start + 1], cr], lines[start + 1 : end]
-    section = [f"## [{version}] - {date}{cr}", cr, *_kac_section(body, groups, cr)]
+    heading = f"## [{version}] - {date}{cr}"
+    inline = inline_headings(_bare(head[start]), version=version, tag=tag, date=date)
+    if inline is not None:  # the links are in the headings: both say the new comparisons
+        head[start] = inline[0] + head[start][len(_bare(head[start])) :]
+        heading = inline[1] + cr
+    section = [heading, cr, *_kac_section(body, groups, cr)]
     return _kac_links([*head, *section, *lines[end:]], version, tag)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from tagship.core.errors import ConfigError, GateError
+from tagship.core.errors import ConfigError, GateError, UsageError
 from tagship.core.versions import BumpPart, bump, heading_for
 
 if TYPE_CHECKING:
@@ -112,11 +112,15 @@ def require_one_label(number: int, labels: Sequence[str], configured: Sequence[s
     )
 
 
+def _no_label(number: int) -> str:
+    return f"#{number} has no release label"
+
+
 def _kind_of(pull: MergedPull, configured: Sequence[str], problems: list[str]) -> str:
     found = release_labels_of(pull.labels, configured)
     kinds = [k for k in (label_kind(label) for label in found) if k is not None]
     if not kinds:
-        problems.append(f"#{pull.number} has no release label")
+        problems.append(_no_label(pull.number))
         return UNLABELLED
     if len(kinds) > 1:
         problems.append(f"#{pull.number} has {len(kinds)} release labels: {', '.join(found)}")
@@ -165,7 +169,8 @@ def build_notes(
     elif phase is not None:
         next_version = bump(current, phase)
     if next_version is not None and project_version is not None:
-        # a project bumped ahead (2.0.0.dev1) is heading for that release (2.0.0)
+        # a dev version (between tags of a version from git tags, or 1.3.0.dev0 in a file) is
+        # the work towards its release: that release, never the dev version, is suggested
         next_version = max(next_version, heading_for(project_version))
     sections = tuple(
         Section(kind, _TITLES[kind], tuple(grouped[kind]))
@@ -183,12 +188,49 @@ def build_notes(
     )
 
 
+def chosen_version(notes: ReleaseNotes, version: Version) -> ReleaseNotes:
+    """The notes of the release of `version`, which the maintainer chose (a version from git
+    tags has no file to bump); a higher version the labels call for becomes a warning."""
+    if notes.since is not None and version <= notes.current:
+        raise UsageError(
+            f"--version {version} is not above the last release {notes.since}",
+            hint=f"pass a version above {notes.current}",
+        )
+    problems = notes.problems
+    if notes.next_version is not None and notes.next_version > version:
+        called = f"{notes.next_version} ({notes.bump} bump of {notes.current})"
+        problems += (f"the labels call for {called}; --version says {version}",)
+    return replace(notes, next_version=version, problems=problems)
+
+
+def label_warnings(notes: ReleaseNotes, *, local: bool) -> list[str]:
+    """The notes' problems as warnings. Read from local history, which carries no labels
+    (only an occasional `Release-Label:` trailer), the unlabelled pull requests are one line."""
+    unlabelled = [p.number for s in notes.sections if s.kind == UNLABELLED for p in s.pulls]
+    if not local or not unlabelled:
+        return list(notes.problems)
+    own = {_no_label(number) for number in unlabelled}
+    count = "1 pull request is" if len(unlabelled) == 1 else f"{len(unlabelled)} pull requests are"
+    said = (
+        f"local history carries no pull-request labels: {count} listed as unlabelled "
+        "(a Release-Label: trailer in a commit labels one; without --local, notes reads the "
+        "labels on GitHub)"
+    )
+    return [*(p for p in notes.problems if p not in own), said]
+
+
+def pull_line(pull: MergedPull) -> str:
+    """A pull request's entry in the notes (its author only when known: local history may
+    not name a GitHub account)."""
+    return f"- {pull.title} (#{pull.number})" + (f" @{pull.author}" if pull.author else "")
+
+
 def render_markdown(notes: ReleaseNotes, *, footer: Sequence[str] = ()) -> str:
     """The notes as the Markdown body of a GitHub Release."""
     out: list[str] = []
     for section in notes.sections:
         out.append(f"## {section.title}\n")
-        out.extend(f"- {p.title} (#{p.number}) @{p.author}" for p in section.pulls)
+        out.extend(pull_line(p) for p in section.pulls)
         out.append("")
     if not notes.sections:
         out.append("No user-facing changes.\n")
@@ -202,7 +244,12 @@ def parse_merge_commit(subject: str, body: str) -> MergedPull | None:
     match = _MERGE_SUBJECT.fullmatch(subject.strip())
     if match is None:
         return None
-    labels = tuple(m["label"] for m in _TRAILER.finditer(body))
+    labels = label_trailers(body)
     lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
     title = next((ln for ln in lines if _TRAILER.fullmatch(ln) is None), subject.strip())
     return MergedPull(int(match["number"]), title, match["owner"], labels)
+
+
+def label_trailers(body: str) -> tuple[str, ...]:
+    """The `Release-Label:` trailers of a commit message's body: local history's labels."""
+    return tuple(m["label"] for m in _TRAILER.finditer(body))

@@ -16,6 +16,8 @@ from tagship.steps.gates.gates import (
     release_version,
     tree_clean,
 )
+from tagship.steps.gates.version_new import NAME as VERSION_IS_NEW
+from tagship.steps.gates.version_new import dry_run_version_is_new
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +46,11 @@ def dry_run(
         guarded("release branch", lambda: release_branch(workspace)),
         guarded("tree clean", lambda: tree_clean(workspace, options.out_dir)),
         guarded("required checks", lambda: checks_passed(workspace, runner, options.checks)),
+        # before anything is built or uploaded: a tagged version would burn on the test index
+        guarded(
+            VERSION_IS_NEW,
+            lambda: dry_run_version_is_new(workspace, http, index, options.out_dir),
+        ),
     ]
     if workspace.siblings:  # a package of several: what it needs of the others is there
         gates.append(guarded(NAME, lambda: dependencies_on_index(workspace, http)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
-from tagship.core.audit import file_version
 from tagship.core.errors import ServiceError, TagshipError
 from tagship.core.ledger import anchor_line
 from tagship.steps.gates.gates import (
@@ -24,8 +23,8 @@ from tagship.steps.gates.gates import (
     tree_clean,
 )
 from tagship.steps.gates.release_checks import promotable_dry_run
+from tagship.steps.gates.version_new import version_is_new
 from tagship.steps.ledger.record import dry_runs, record_tag_event
-from tagship.steps.publish.publishing import simple_index
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,27 +36,6 @@ if TYPE_CHECKING:
     from tagship.flows.pipeline import Pipeline
     from tagship.steps.gates.gates import ChecksMode
     from tagship.workspace import Workspace
-
-
-def version_is_new(workspace: Workspace, http: Http, production: str) -> Gate:
-    git = workspace.require_git()
-    version, tag = workspace.version(), workspace.expected_tag()
-    if git.tag_target(tag) is not None:
-        return Gate("version is new", "failed", f"tag {tag} already exists: bump the version")
-    if tag in git.remote_tags():
-        return Gate("version is new", "failed", f"tag {tag} is already on origin: bump the version")
-    index = workspace.config.index(production)
-    page = simple_index(workspace, index, http).project(workspace.name)
-    released = [
-        f.filename for f in (page.files if page else ()) if file_version(f.filename) == str(version)
-    ]
-    if released:
-        return Gate(
-            "version is new", "failed", f"{version} is already on {production} ({released[0]})"
-        )
-    return Gate(
-        "version is new", "passed", f"{tag} is not tagged and {version} is not on {production}"
-    )
 
 
 def dry_run_recorded(workspace: Workspace, production: IndexConfig) -> tuple[Gate, Record | None]:
@@ -102,7 +80,10 @@ def tag_release(
             guarded("tree clean", lambda: tree_clean(workspace, build_dir)),
             guarded("release branch", lambda: release_branch(workspace)),
             guarded("HEAD pushed", lambda: head_pushed(workspace)),
-            guarded("version is new", lambda: version_is_new(workspace, http, production)),
+            guarded(
+                "version is new",
+                lambda: version_is_new(workspace, http, workspace.config.index(production)),
+            ),
             guarded("required checks", lambda: checks_passed(workspace, runner, checks)),
             dry_gate,
             guarded("draft release", lambda: draft_exists(workspace, workspace.expected_tag())),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tagship.ci.api import Asset, NotFoundError, Release, WorkflowRun
+from tagship.ci.api import Asset, Commit, NotFoundError, Release, WorkflowRun
 from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession
 from tagship.core.checks import CheckSignal, check_run_state, status_state
 from tagship.core.ci_identity import RunFacts
@@ -115,8 +115,8 @@ class GitHubClient(GitHubSession):
         )
         return None if labels is None else [label.name for label in labels]
 
-    def compare(self, base: str, head: str) -> list[str] | None:
-        """Shas of the commits in `head` and not in `base`; None when either is unknown."""
+    def compare(self, base: str, head: str) -> list[Commit] | None:
+        """The commits in `head` and not in `base`; None when either is unknown."""
         rest = self._gh.rest
         commits = self._found(
             f"comparing {base}...{head}",
@@ -127,7 +127,7 @@ class GitHubClient(GitHubSession):
                 basehead=f"{base}...{head}",
             ),
         )
-        return None if commits is None else [c.sha for c in commits]
+        return None if commits is None else [Commit(c.sha, c.commit.message) for c in commits]
 
     def merged_pulls_of(self, sha: str) -> list[MergedPull]:
         """The merged pull requests that brought commit `sha` in."""
@@ -148,6 +148,30 @@ class GitHubClient(GitHubSession):
             for p in pulls
             if p.merged_at is not None
         ]
+
+    def merged_pull(self, number: int) -> MergedPull | None:
+        """Pull request `number` when it was merged; None when it was not, or is none."""
+        raw: Any = self._found(
+            f"reading pull request #{number}",
+            "pull-requests: read",
+            # the JSON as sent: only the fields the notes need are read
+            lambda: self._gh.rest.pulls.get(self.owner, self.repo, number).json(),
+        )
+        if not isinstance(raw, dict) or raw.get("merged_at") is None:
+            return None
+        user = raw.get("user")
+        labels = raw.get("labels")
+        return MergedPull(
+            number,
+            str(raw.get("title", "")),
+            str(user.get("login", "ghost")) if isinstance(user, dict) else "ghost",
+            tuple(
+                str(label.get("name", ""))
+                for label in (labels if isinstance(labels, list) else ())
+                if isinstance(label, dict)
+            ),
+            str(raw.get("html_url", "")),
+        )
 
     def pull_files(self, number: int) -> list[str]:
         """The paths pull request `number` changed (a renamed file under both names)."""

@@ -10,11 +10,11 @@ from tagship.core.notes import (
     MergedPull,
     ReleaseNotes,
     build_notes,
-    parse_merge_commit,
     render_markdown,
     validate_labels,
 )
 from tagship.core.packages import touches
+from tagship.core.pull_commits import parse_pull_commit, pull_number
 from tagship.core.versions import tag_for, try_version_from_tag, version_from_tag
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ def _since(workspace: Workspace, since: str | None) -> tuple[str | None, Version
 
 
 def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
-    """Notes from local history: GitHub merge commits and their `Release-Label:` trailers."""
+    """Notes from local history: GitHub merge commits and squash merges (`Title (#N)`), with
+    their `Release-Label:` trailers (history holds no other labels)."""
     git = workspace.require_git()
     validate_labels(workspace.config.release_labels)
     since, current = _since(workspace, since)
@@ -57,8 +58,8 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
         )
     pulls = [
         pull
-        for _, subject, body in git.merge_commits(since, paths=workspace.pathspecs)
-        if (pull := parse_merge_commit(subject, body)) is not None
+        for c in git.commit_log(since, paths=workspace.pathspecs)
+        if (pull := parse_pull_commit(c.subject, c.body, c.author_email)) is not None
     ]
     return build_notes(
         pulls,
@@ -70,16 +71,22 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
 
 
 def github_pulls(client: HostClient, base: str, head: str) -> list[MergedPull]:
-    """Merged pull requests of the commits in base...head, each once."""
-    shas = client.compare(base, head)
-    if shas is None:
+    """Merged pull requests of the commits in base...head, each once: those GitHub associates
+    with each commit, else the one its message names (a squash merge's `(#N)`, a merge
+    commit's `#N`), which GitHub does not associate with a cherry-pick or a mirrored commit."""
+    commits = client.compare(base, head)
+    if commits is None:
         raise UsageError(
             f"GitHub cannot compare {base}...{head} in {client.full_name}",
             hint=f"push the tag and branch (git push origin {base} {head}), or fix --since",
         )
     pulls: dict[int, MergedPull] = {}
-    for sha in shas:
-        for pull in client.merged_pulls_of(sha):
+    for commit in commits:
+        found = client.merged_pulls_of(commit.sha)
+        named = pull_number(commit.message) if not found else None
+        if named is not None and named not in pulls:
+            found = [p for p in (client.merged_pull(named),) if p is not None]
+        for pull in found:
             pulls.setdefault(pull.number, pull)
     return list(pulls.values())
 

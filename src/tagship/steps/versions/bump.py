@@ -123,7 +123,9 @@ def _changelog(
         run_tool(workspace, tool, new, draft=True)
         return ChangelogResult(str(new), None, tool), tool, None
     plan = plan_changelog(workspace, notes(), new, today)
-    action: Literal["inserted", "present"] = "present" if plan.edit is None else "inserted"
+    action: Literal["inserted", "dated", "present"] = (
+        "present" if plan.edit is None else "dated" if plan.dated else "inserted"
+    )
     return ChangelogResult(str(new), plan.path, action), None, plan.edit
 
 
@@ -135,13 +137,16 @@ def bump_version(
     dry_run: bool,
     notes: Callable[[], ReleaseNotes] | None = None,
     today: date | None = None,
+    refuse_taken: Callable[[Version], None] = lambda _: None,
 ) -> BumpResult:
     """Rewrite the version to `spec` (a bump part or X.Y.Z) wherever it is; optionally commit
-    the files. With `notes` (and `today`), the changelog gets the release's section too."""
+    the files. With `notes` (and `today`), the changelog gets the release's section too;
+    `refuse_taken` raises for a new version already released (before anything is planned)."""
     source = workspace.meta.source
     current = workspace.version()
     new = next_version(current, spec)
     edits = plan_edits(workspace, current, new)
+    refuse_taken(new)
     path = edits[0].path
     changelog, tool = None, None
     if notes is not None:

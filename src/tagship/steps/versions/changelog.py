@@ -12,6 +12,7 @@ from tagship.adapters.build.builder import find_program
 from tagship.adapters.files import write_atomic
 from tagship.adapters.project_files import read_exact
 from tagship.core.changelog import CHANGELOG_NAMES, entries, insert_section
+from tagship.core.changelog_unreleased import date_unreleased
 from tagship.core.errors import ConfigError, ServiceError, UsageError
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
@@ -37,6 +38,8 @@ class ChangelogPlan:
     path: Path | None
     edit: FileEdit | None = None
     tool: Tool | None = None
+    # the edit dates the heading of the section the maintainer started (`1.1 (unreleased)`)
+    dated: bool = False
 
     @property
     def already(self) -> bool:
@@ -99,9 +102,14 @@ def plan_changelog(
         )
     path = _target(workspace, path)
     before = read_exact(path)
+    suffix = path.suffix.lstrip(".")
+    dated = date_unreleased(before, suffix, version=str(version), date=today.isoformat())
+    if dated is not None:
+        edit = FileEdit(path, f"{path.name} heading", str(version), before, dated)
+        return ChangelogPlan(path, edit, dated=True)
     after = insert_section(
         before,
-        path.suffix.lstrip("."),
+        suffix,
         version=str(version),
         tag=tag_for(version, workspace.config.tag_format),
         date=today.isoformat(),
@@ -143,7 +151,7 @@ class ChangelogResult:
 
     version: str
     path: Path | None
-    action: Literal["inserted", "present", "towncrier", "scriv"]
+    action: Literal["inserted", "dated", "present", "towncrier", "scriv"]
     changed: tuple[Path, ...] = ()  # every file the fragment tool changed, for the commit
 
     def describe(self, *, planned: bool = False) -> str:
@@ -151,6 +159,9 @@ class ChangelogResult:
         name = self.path.name if self.path else "the changelog"
         if self.action == "present":
             return f"{name} already has a {self.version} section; left as is"
+        if self.action == "dated":
+            verb = "would date" if planned else "dated"
+            return f"{verb} the heading of the unreleased {self.version} section of {name}"
         if self.action == "inserted":
             verb = "would add" if planned else "added"
             return f"{verb} the {self.version} section to {name}"
@@ -181,4 +192,5 @@ def write_changelog(
     if plan.edit is None:
         return ChangelogResult(str(version), plan.path, "present")
     write_atomic(plan.edit.path, plan.edit.after)
-    return ChangelogResult(str(version), plan.path, "inserted", (plan.edit.path,))
+    action: Literal["inserted", "dated"] = "dated" if plan.dated else "inserted"
+    return ChangelogResult(str(version), plan.path, action, (plan.edit.path,))
