@@ -104,9 +104,19 @@ def select(found: dict[str, Path], listed: list[Target], every: bool) -> list[Ta
     return chosen
 
 
+def _relative(a: Adoption, text: str) -> str:
+    """Paths in the clones as the repository's own (work/pyproject.toml), so the same cause
+    reads the same in every repository."""
+    return text.replace(f"{a.base}/", "")
+
+
 def _result(a: Adoption, seconds: float) -> dict[str, Any]:
     verdict, cause, checks = judge(a)
     doctor = a.doctor or {}
+    steps = [
+        {**asdict(s), "error": _relative(a, s.error), "tail": _relative(a, s.tail)}
+        for s in a.steps.done
+    ]
     return {
         "repository": a.target.name,
         "commit": a.commit,
@@ -114,9 +124,9 @@ def _result(a: Adoption, seconds: float) -> dict[str, Any]:
         "branch": a.branch,
         "tag": a.tag,
         "verdict": verdict,
-        "cause": cause,
+        "cause": _relative(a, cause),
         "seconds": round(seconds, 1),
-        "steps": [asdict(s) for s in a.steps.done],
+        "steps": steps,
         "checks": [asdict(c) for c in checks],
         "notes": a.notes,
         "doctor": {

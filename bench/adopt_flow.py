@@ -215,9 +215,10 @@ class _Flow:
         return s.steps.ok and self._timed("commit", start, "git commit; git push")
 
     def release_version(self) -> bool:
-        """The version a maintainer releases next: the project's own when no tag has it
-        yet, else the next patch (bumped in its file, or named with --version when it
-        comes from git tags)."""
+        """The version a maintainer releases next: the project's own when no tag has it yet
+        (a .dev version: its release), else the next patch; the first whose tag is free (a
+        release tagged on another branch). Bumped in its file, or named with --version when
+        the backend computes it from git."""
         s = self.state
         done = s.steps.run("status", self._tagship("status", "--format", "json"), s.work)
         if done.returncode != 0:
@@ -225,20 +226,29 @@ class _Flow:
         status = json.loads(done.stdout)
         version = Version(status["version"])
         tagged = bool(status.get("tag_local") or status.get("tag_remote"))
+        release = _next(version) if tagged else version.base_version
+        release = self._free(release, status["project"])
         # a local part (+g0123abc) is a version computed from git by the backend
         if "git tags" in str(status.get("version_source")) or version.local is not None:
-            release = _next(version) if tagged else version.base_version
             self.version_flag = ("--version", release)
             s.notes.append(f"version from git: {version} -> --version {release}")
             return True
-        if not tagged and not version.is_devrelease and version.local is None:
+        if release == str(version):
             return True
-        bump = "patch" if tagged else version.base_version
-        if s.steps.run("bump", self._tagship("bump", bump, "--commit"), s.work).returncode:
+        if s.steps.run("bump", self._tagship("bump", release, "--commit"), s.work).returncode:
             return False
         changed = s.steps.git(s.work, "show", "--name-only", "--format=", "HEAD", step="bump")
         s.bumped = (changed or "").split()
         return s.steps.git(s.work, "push", "--quiet", "origin", s.branch, step="bump") is not None
+
+    def _free(self, release: str, project: str) -> str:
+        """`release`, or the next patch after it whose tag does not exist yet."""
+        s = self.state
+        form = s.config.get("tag-format", "v{version}").replace("{name}", project)
+        while form.replace("{version}", release) in s.tags_before:
+            s.notes.append(f"{release} is tagged already (not in this branch's history)")
+            release = _next(Version(release))
+        return release
 
     def _checks(self) -> list[str]:
         if self.options.run_checks:
