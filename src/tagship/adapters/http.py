@@ -8,15 +8,16 @@ from __future__ import annotations
 import base64
 import binascii
 import email.utils
-import ipaddress
 import random
 import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tagship.core.answers import INDEX_ANSWER
 from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
+from tagship.core.official import loopback_host, normalise_host
 from tagship.core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
+    from tagship.core.answers import AnswerLimits
+
+# request extension: the most bytes the final answer may have (adapters/http_guard.py)
+LIMIT = "tagship.answer-limit"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CHUNK = 1 << 20
 
@@ -100,12 +105,8 @@ def require_secure(url: str) -> str:
         raise _malformed(url, "it names no host")
     if parts.scheme == "https":
         return url
-    host = parts.hostname
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if parts.scheme == "http" and loopback:
+    # the host as a resolver reads it: `http://2539978975/` is one of PyPI's addresses
+    if parts.scheme == "http" and loopback_host(normalise_host(parts.hostname)):
         return url
     raise ConfigError(
         f"refusing insecure URL {scrub(url, ())}: only https, or http on loopback, is allowed",
@@ -207,6 +208,8 @@ class Http:
         which a run that only talks plain http to a loopback index need not pay."""
         import httpx  # noqa: PLC0415 - keep CLI start-up light
 
+        from tagship.adapters.http_guard import bound_answers, judge_hop  # noqa: PLC0415
+
         if scheme not in self._clients:
             plain = scheme == "http"
             self._clients[scheme] = httpx.Client(
@@ -216,7 +219,10 @@ class Http:
                 follow_redirects=True,
                 # no TLS happens on this client: the hook refuses any https request on it
                 verify=not plain,
-                event_hooks={"request": [_plain_http_only if plain else _https_only]},
+                event_hooks={
+                    "request": [judge_hop, _plain_http_only if plain else _https_only],
+                    "response": [bound_answers(INDEX_ANSWER.max_bytes)],
+                },
             )
         return self._clients[scheme]
 
@@ -230,9 +236,17 @@ class Http:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """The final response (any status); ServiceError when every attempt failed to connect."""
-        return self._send(method, url, lambda client: client.request(method, url, **kwargs))
+    def request(
+        self, method: str, url: str, *, limits: AnswerLimits = INDEX_ANSWER, **kwargs: Any
+    ) -> httpx.Response:
+        """The final response (any status), its body read up to `limits.max_bytes`;
+        ServiceError when every attempt failed to connect or the body is larger."""
+        extensions = {LIMIT: limits.max_bytes}
+        return self._send(
+            method,
+            url,
+            lambda client: client.request(method, url, extensions=extensions, **kwargs),
+        )
 
     def download(self, url: str, into: IO[bytes], *, limit: int, **kwargs: Any) -> httpx.Response:
         """GET `url` into `into` in chunks: a 200's body as sent (no content coding, so no
@@ -241,7 +255,9 @@ class Http:
         headers = {**kwargs.pop("headers", {}), "Accept-Encoding": "identity"}
 
         def send(client: httpx.Client) -> httpx.Response:
-            with client.stream("GET", url, headers=headers, **kwargs) as response:
+            # the loop below stops past `limit`: the answer needs no other cap
+            stream = client.stream("GET", url, headers=headers, extensions={LIMIT: None}, **kwargs)
+            with stream as response:
                 if response.status_code == 200:  # noqa: PLR2004
                     into.seek(0)
                     into.truncate()
@@ -295,5 +311,7 @@ class Http:
                 continue
             return response
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
+    def get(
+        self, url: str, *, limits: AnswerLimits = INDEX_ANSWER, **kwargs: Any
+    ) -> httpx.Response:
+        return self.request("GET", url, limits=limits, **kwargs)
