@@ -112,7 +112,10 @@ def parse_html_page(name: str, text: str, base_url: str) -> ProjectPage:
     MAX_FILES links."""
     # counted before any is parsed, and without a copy: every anchor starts so
     if text.count("<a") + text.count("<A") > MAX_FILES:
-        raise ServiceError(f"the index's page {base_url} lists more than {MAX_FILES} files")
+        raise ServiceError(
+            f"the index's page {base_url} lists more than {MAX_FILES} files",
+            hint="no project has that many: check that simple-url is the index's",
+        )
     files = []
     for match in _ANCHOR.finditer(text):
         attrs = _attributes(match.group(1))
