@@ -103,8 +103,32 @@ def test_no_import_cycles() -> None:
     assert cycles == []
 
 
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """The module's names bound to a string: `X = "A"` and `X, Y = "A", "B"`."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        pairs = (
+            zip(target.elts, value.elts, strict=False)
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+            else [(target, value)]
+        )
+        for name, constant in pairs:
+            if (
+                isinstance(name, ast.Name)
+                and isinstance(constant, ast.Constant)
+                and isinstance(constant.value, str)
+            ):
+                found[name.id] = constant.value
+    return found
+
+
 def _environment_reads(tree: ast.Module) -> list[str]:
-    """CI variable names read from a mapping: env["X"], env.get("X"), os.getenv("X")."""
+    """CI variable names read from a mapping: env["X"], env.get("X"), os.getenv("X"), the
+    name spelled out or held in a module constant."""
+    constants = _constants(tree)
     found = []
     for node in ast.walk(tree):
         key: ast.expr | None = None
@@ -114,12 +138,13 @@ def _environment_reads(tree: ast.Module) -> list[str]:
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in ("get", "getenv", "pop"):
                 key = node.args[0]
-        if (
-            isinstance(key, ast.Constant)
-            and isinstance(key.value, str)
-            and CI_VARIABLE.match(key.value)
-        ):
-            found.append(key.value)
+        name = None
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            name = key.value
+        elif isinstance(key, ast.Name):
+            name = constants.get(key.id)
+        if name is not None and CI_VARIABLE.match(name):
+            found.append(name)
     return found
 
 
@@ -133,8 +158,12 @@ def test_only_the_ci_host_seam_reads_ci_variables() -> None:
 
 def test_the_check_sees_a_read() -> None:
     # the rule above must be able to fail: these are the shapes it looks for
-    tree = ast.parse('env.get("GITHUB_REF")\nenv["CI"]\nos.getenv("RUNNER_TEMP")\nx.get("HOME")')
-    assert _environment_reads(tree) == ["GITHUB_REF", "CI", "RUNNER_TEMP"]
+    tree = ast.parse(
+        'A, B = "ACTIONS_ID_TOKEN_REQUEST_URL", "HOME"\nenv.get("GITHUB_REF")\nenv["CI"]\n'
+        'os.getenv("RUNNER_TEMP")\nx.get("HOME")\nenv.get(A)\nenv.get(B)'
+    )
+    reads = _environment_reads(tree)
+    assert reads == ["GITHUB_REF", "CI", "RUNNER_TEMP", "ACTIONS_ID_TOKEN_REQUEST_URL"]
 
 
 def test_format_is_declared_once() -> None:

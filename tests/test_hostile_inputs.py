@@ -173,7 +173,7 @@ CASES: dict[str, Case] = {
         "publish", "--to", "local", code=3, server="upload-redirect-loop", says="redirect"
     ),
     "publish-upload-bad-encoding": case(
-        "publish", "--to", "local", code=3, server="upload-bad-encoding", says="DecodingError"
+        "publish", "--to", "local", code=3, server="upload-bad-encoding", says="Content-Encoding"
     ),
     "publish-upload-cut-short": case("publish", "--to", "local", code=3, server="cut"),
     "publish-not-http": case("publish", "--to", "local", code=3, server="not-http"),
@@ -189,10 +189,10 @@ CASES: dict[str, Case] = {
         "wait", "--index", "local", code=3, server="page-redirect-loop", says="circles"
     ),
     "wait-page-bad-encoding": case(
-        "wait", "--index", "local", code=3, server="page-bad-encoding", says="DecodingError"
+        "wait", "--index", "local", code=3, server="page-bad-encoding", says="Content-Encoding"
     ),
     "wait-page-deep-json": case(
-        "wait", "--index", "local", code=3, server="deep-json", says="invalid JSON"
+        "wait", "--index", "local", code=3, server="deep-json", says="nested deeper"
     ),
     "wait-page-garbage-json": case(
         "wait", "--index", "local", code=3, server="garbage-json", says="invalid JSON"

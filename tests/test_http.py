@@ -8,7 +8,8 @@ import httpx
 import pytest
 from werkzeug import Response
 
-from tagship.adapters.http import Http, RetryPolicy, policy_from_env, require_secure
+from tagship.adapters.http import Http, RetryPolicy, policy_from_env
+from tagship.adapters.http_rules import require_secure
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:

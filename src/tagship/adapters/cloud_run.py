@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tagship.adapters.extras import Importer, import_extra
-from tagship.adapters.http import require_secure
+from tagship.adapters.http_rules import require_secure
 from tagship.core.errors import ConfigError, ServiceError, UsageError
 
 if TYPE_CHECKING:

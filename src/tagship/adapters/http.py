@@ -5,17 +5,16 @@ Tests inject a transport or point URLs at local servers; nothing patches this mo
 
 from __future__ import annotations
 
-import base64
-import binascii
 import email.utils
-import ipaddress
 import random
 import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tagship.adapters.http_rules import LIMIT, malformed, request_secrets, require_secure
 from tagship.adapters.secrets import scrub
+from tagship.core.answers import INDEX_ANSWER
 from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
 
@@ -25,6 +24,9 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
+    from tagship.core.answers import AnswerLimits
+
+# request extension: the most bytes the final answer may have (adapters/http_guard.py)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CHUNK = 1 << 20
 
@@ -82,37 +84,6 @@ def policy_from_env(env: Mapping[str, str]) -> RetryPolicy:
     return RetryPolicy(**values)
 
 
-def _malformed(url: str, why: str) -> ConfigError:
-    return ConfigError(
-        f"cannot use the URL {scrub(url, ())}: {why}", hint="write it as https://HOST[:PORT]/PATH"
-    )
-
-
-def require_secure(url: str) -> str:
-    """HTTPS everywhere, plain HTTP only on loopback (local indexes and test servers); a URL
-    that does not parse, names no host or an impossible port is a ConfigError too."""
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises for a port out of range or not a number
-    except ValueError as exc:
-        raise _malformed(url, str(exc)) from None
-    if not parts.hostname:
-        raise _malformed(url, "it names no host")
-    if parts.scheme == "https":
-        return url
-    host = parts.hostname
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if parts.scheme == "http" and loopback:
-        return url
-    raise ConfigError(
-        f"refusing insecure URL {scrub(url, ())}: only https, or http on loopback, is allowed",
-        hint="use the index's https:// address",
-    )
-
-
 def retry_after(response: httpx.Response, cap: float) -> float | None:
     """Seconds the server asked us to wait (Retry-After as seconds or an HTTP date)."""
     value = response.headers.get("Retry-After")
@@ -127,21 +98,6 @@ def retry_after(response: httpx.Response, cap: float) -> float | None:
             return None  # unreadable: the caller's own backoff applies
         seconds = when.timestamp() - time.time()
     return max(0.0, min(cap, seconds))
-
-
-def request_secrets(request: httpx.Request) -> frozenset[str]:
-    """The credentials a request carried (its Authorization header, its URL's password):
-    what a server's answer may echo."""
-    found = {request.url.password or ""}
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    found.add(value)
-    if scheme.lower() == "basic":
-        try:
-            pair = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            pair = ""
-        found |= {pair, pair.partition(":")[2]}
-    return frozenset(s for s in found if s)
 
 
 def response_excerpt(
@@ -207,6 +163,8 @@ class Http:
         which a run that only talks plain http to a loopback index need not pay."""
         import httpx  # noqa: PLC0415 - keep CLI start-up light
 
+        from tagship.adapters.http_guard import bound_answers, judge_hop  # noqa: PLC0415
+
         if scheme not in self._clients:
             plain = scheme == "http"
             self._clients[scheme] = httpx.Client(
@@ -216,7 +174,10 @@ class Http:
                 follow_redirects=True,
                 # no TLS happens on this client: the hook refuses any https request on it
                 verify=not plain,
-                event_hooks={"request": [_plain_http_only if plain else _https_only]},
+                event_hooks={
+                    "request": [judge_hop, _plain_http_only if plain else _https_only],
+                    "response": [bound_answers(INDEX_ANSWER.max_bytes)],
+                },
             )
         return self._clients[scheme]
 
@@ -230,9 +191,17 @@ class Http:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """The final response (any status); ServiceError when every attempt failed to connect."""
-        return self._send(method, url, lambda client: client.request(method, url, **kwargs))
+    def request(
+        self, method: str, url: str, *, limits: AnswerLimits = INDEX_ANSWER, **kwargs: Any
+    ) -> httpx.Response:
+        """The final response (any status), its body read up to `limits.max_bytes`;
+        ServiceError when every attempt failed to connect or the body is larger."""
+        extensions = {LIMIT: limits.max_bytes}
+        return self._send(
+            method,
+            url,
+            lambda client: client.request(method, url, extensions=extensions, **kwargs),
+        )
 
     def download(self, url: str, into: IO[bytes], *, limit: int, **kwargs: Any) -> httpx.Response:
         """GET `url` into `into` in chunks: a 200's body as sent (no content coding, so no
@@ -241,7 +210,9 @@ class Http:
         headers = {**kwargs.pop("headers", {}), "Accept-Encoding": "identity"}
 
         def send(client: httpx.Client) -> httpx.Response:
-            with client.stream("GET", url, headers=headers, **kwargs) as response:
+            # the loop below stops past `limit`: the answer needs no other cap
+            stream = client.stream("GET", url, headers=headers, extensions={LIMIT: None}, **kwargs)
+            with stream as response:
                 if response.status_code == 200:  # noqa: PLR2004
                     into.seek(0)
                     into.truncate()
@@ -269,7 +240,7 @@ class Http:
             try:
                 response = send(self._client(urlsplit(url).scheme))
             except httpx.InvalidURL as exc:  # one that urlsplit accepted
-                raise _malformed(url, str(exc)) from None
+                raise malformed(url, str(exc)) from None
             except httpx.TransportError as exc:
                 if attempt == attempts:
                     raise ServiceError(
@@ -295,5 +266,7 @@ class Http:
                 continue
             return response
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
+    def get(
+        self, url: str, *, limits: AnswerLimits = INDEX_ANSWER, **kwargs: Any
+    ) -> httpx.Response:
+        return self.request("GET", url, limits=limits, **kwargs)

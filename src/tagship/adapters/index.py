@@ -8,14 +8,14 @@ HTTP chokepoint (adapters/http.py), and so do downloads of the files a page list
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from tagship.adapters.http import request_secrets
+from tagship.adapters.http_rules import request_secrets
 from tagship.adapters.secrets import scrub
+from tagship.core.answers import INDEX_ANSWER, PROVENANCE_ANSWER
 from tagship.core.errors import ServiceError
 from tagship.core.names import normalized_name
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import httpx
 
     from tagship.adapters.http import Http
+    from tagship.core.answers import AnswerLimits
     from tagship.core.config import Credentials
 
 _MAX_REDIRECTS = 5
@@ -90,9 +91,11 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of
 # them ten times faster than html.parser (the audit of a large project reads them all)
-_ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
+# an anchor's attributes and text stop at the next `<` (PEP 503 escapes it in values): a
+# page of tags never closed is read in one pass, never searched to its end from each tag
+_ANCHOR = re.compile(r"<a\s([^<>]*)>([^<]*)", re.IGNORECASE)
+MAX_FILES = 200_000  # what a project's page lists; PyPI's largest hold tens of thousands
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def _attributes(text: str) -> dict[str, str | None]:
@@ -105,7 +108,14 @@ def _attributes(text: str) -> dict[str, str | None]:
 
 
 def parse_html_page(name: str, text: str, base_url: str) -> ProjectPage:
-    """A PEP 503 HTML project page (PEP 592 `data-yanked`, `#sha256=` fragments)."""
+    """A PEP 503 HTML project page (PEP 592 `data-yanked`, `#sha256=` fragments), of at most
+    MAX_FILES links."""
+    # counted before any is parsed, and without a copy: every anchor starts so
+    if text.count("<a") + text.count("<A") > MAX_FILES:
+        raise ServiceError(
+            f"the index's page {base_url} lists more than {MAX_FILES} files",
+            hint="no project has that many: check that simple-url is the index's",
+        )
     files = []
     for match in _ANCHOR.finditer(text):
         attrs = _attributes(match.group(1))
@@ -114,7 +124,7 @@ def parse_html_page(name: str, text: str, base_url: str) -> ProjectPage:
         except ValueError:  # e.g. http://[::1 (an unclosed IPv6 address)
             raise ServiceError(f"the index's page of {name} links to a malformed URL") from None
         algorithm, _, digest = fragment.partition("=")
-        label = html.unescape(_TAG.sub("", match.group(2))).strip()
+        label = html.unescape(match.group(2)).strip()
         # the attribute marks a yank; its value, if any, is the reason
         yanked = (attrs["data-yanked"] or "") if "data-yanked" in attrs else None
         sha256 = digest if algorithm == "sha256" and digest else None
@@ -132,18 +142,21 @@ class SimpleIndex:
         self._http = http
         self._credentials = credentials
 
-    def _fetch(self, url: str, accept: str) -> httpx.Response:
+    def _fetch(self, url: str, accept: str, limits: AnswerLimits) -> httpx.Response:
         auth = self._credentials
         return self._http.get(
             url,
+            limits=limits,
             headers={"Accept": accept},
             auth=(auth.username, auth.password) if auth is not None else None,
             follow_redirects=False,  # followed by hand: only on the index's own host
         )
 
-    def _get(self, url: str, accept: str) -> httpx.Response | None:
+    def _get(
+        self, url: str, accept: str, limits: AnswerLimits = INDEX_ANSWER
+    ) -> httpx.Response | None:
         """The 200 response, None on 404, ServiceError on any other answer."""
-        response = self._fetch(url, accept)
+        response = self._fetch(url, accept, limits)
         hops = 0
         while response.is_redirect:
             try:
@@ -160,7 +173,7 @@ class SimpleIndex:
             if hops > _MAX_REDIRECTS:
                 raise ServiceError(f"index {self.simple_url} redirects {url} in circles")
             url = target
-            response = self._fetch(url, accept)
+            response = self._fetch(url, accept, limits)
         if response.status_code == 404:  # noqa: PLR2004
             return None
         if response.status_code != 200:  # noqa: PLR2004
@@ -179,9 +192,11 @@ class SimpleIndex:
         base = str(response.url)
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type == JSON_TYPE:
+            from tagship.adapters.http_guard import answer_json  # noqa: PLC0415 - imports httpx
+
             try:
-                data = json.loads(response.content)
-            except (ValueError, RecursionError):  # RecursionError: nested absurdly deep
+                data = answer_json(response, INDEX_ANSWER)
+            except ValueError:  # not JSON (its nesting was measured: never too deep to parse)
                 raise ServiceError(f"the index sent invalid JSON for {url}") from None
             page = parse_json_page(name, data, base)
         else:
@@ -222,5 +237,11 @@ class SimpleIndex:
         when the page names no provenance URL or the URL answers 404; no URL, no request."""
         if file.provenance is None:
             return None
-        response = self._get(file.provenance, f"{INTEGRITY_TYPE}, application/json;q=0.5")
-        return None if response is None else response.content
+        from tagship.adapters.http_guard import measure_json  # noqa: PLC0415 - imports httpx
+
+        accept = f"{INTEGRITY_TYPE}, application/json;q=0.5"
+        response = self._get(file.provenance, accept, PROVENANCE_ANSWER)
+        if response is None:
+            return None
+        measure_json(response, PROVENANCE_ANSWER)  # a model parses it: errors cost memory
+        return response.content

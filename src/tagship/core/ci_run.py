@@ -38,6 +38,10 @@ class CIRun:
     output_path: Path | None = None  # where a step's outputs go
     summary_path: Path | None = None  # where a step's summary (Markdown) goes
     temp_dir: Path | None = None  # the job's temporary directory, removed after the job
+    # where the job asks the host for an OIDC token (Trusted Publishing), and with what; a
+    # job without `id-token: write` has neither
+    oidc_request_url: str | None = field(default=None, repr=False)
+    oidc_request_token: str | None = field(default=None, repr=False)
     # the host API's token from the environment, in CI or not; never shown
     token: str | None = field(default=None, repr=False)
 

@@ -131,12 +131,25 @@ def _address(host: str) -> Address | None:
         return None
 
 
+def _ip_literal(host: str) -> Address | None:
+    """The address a normalised host names, an IPv4-mapped IPv6 one as its IPv4 address."""
+    address = _address(host)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def loopback_host(host: str) -> bool:
+    """A normalised host (normalise_host) that stays on this machine: `localhost` or a
+    loopback address however written (`127.1`, `0x7f000001`, `::ffff:127.0.0.1`)."""
+    address = _ip_literal(host)
+    return address.is_loopback if address is not None else host == "localhost"
+
+
 def official_host(host: str) -> bool:
     """A normalised host (normalise_host) that reaches PyPI or TestPyPI, or may: any IP
     literal that is not loopback."""
-    address = _address(host)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = _ip_literal(host)
     if address is not None:
         return not address.is_loopback
     return any(host == d or host.endswith(f".{d}") for d in OFFICIAL_DOMAINS)

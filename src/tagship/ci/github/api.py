@@ -6,12 +6,14 @@ The HTTP details (retries, rate limits, errors naming the missing permission) li
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from tagship.ci.api import Asset, Commit, NotFoundError, Release, WorkflowRun
 from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession
 from tagship.core.checks import CheckSignal, check_run_state, status_state
 from tagship.core.ci_identity import RunFacts
+from tagship.core.errors import ServiceError
 from tagship.core.notes import MergedPull
 
 if TYPE_CHECKING:
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_API_URL", "Asset", "GitHubClient", "NotFoundError", "Release", "WorkflowRun"]
 
 _PER_PAGE = 100
+# a release carries its assets: 30 releases of 160 assets fit in one answer (GITHUB_ANSWER)
+_RELEASES_PER_PAGE = 30
+_MAX_ITEMS = 20_000  # the longest listing read: releases, commits between two tags
 
 
 def _release(raw: Any) -> Release:
@@ -40,13 +45,28 @@ def _release(raw: Any) -> Release:
 class GitHubClient(GitHubSession):
     """The REST calls tagship makes, each returning tagship's own values."""
 
-    def _pages(self, method: Any, **params: Any) -> Callable[[], list[Any]]:
+    def _pages(
+        self, method: Any, *, per_page: int = _PER_PAGE, **params: Any
+    ) -> Callable[[], list[Any]]:
         """A request for every page of a listing of this repository (`map_func` picks the
-        items out of pages that wrap them)."""
+        items out of pages that wrap them), of at most _MAX_ITEMS items: a server whose
+        pages never end is refused, not gathered until memory runs out."""
         rest = self._gh.rest
-        return lambda: list(
-            rest.paginate(method, owner=self.owner, repo=self.repo, per_page=_PER_PAGE, **params)
-        )
+
+        def gather() -> list[Any]:
+            pages = rest.paginate(
+                method, owner=self.owner, repo=self.repo, per_page=per_page, **params
+            )
+            items = list(islice(pages, _MAX_ITEMS + 1))
+            if len(items) > _MAX_ITEMS:
+                raise ServiceError(
+                    f"GitHub lists more than {_MAX_ITEMS} items for {method.__name__} of "
+                    f"{self.full_name}: tagship reads no more",
+                    hint="is GITHUB_API_URL a GitHub REST API?",
+                )
+            return items
+
+        return gather
 
     # -- commits and checks ----------------------------------------------------------------
 
@@ -191,7 +211,7 @@ class GitHubClient(GitHubSession):
         raw = self._all(
             "listing releases",
             "contents: read",
-            self._pages(rest.repos.list_releases),
+            self._pages(rest.repos.list_releases, per_page=_RELEASES_PER_PAGE),
         )
         return [_release(r) for r in raw]
 

@@ -19,11 +19,12 @@ HOST = "github"
 DEFAULT_SERVER_URL = "https://github.com"
 # where a GitHub token comes from, in order
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+# where a job with `id-token: write` asks for its OIDC token, and the bearer it sends
+OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 # what carries a credential in a job: never passed to code tagship does not control
 CREDENTIAL_VARIABLES = (
     *TOKEN_VARIABLES,
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    *OIDC_VARIABLES,
     "ACTIONS_RUNTIME_TOKEN",
 )
 # the user name a token is sent with in git's Basic Authorization header
@@ -57,6 +58,8 @@ def read(env: Mapping[str, str], /) -> CIRun:
         output_path=_path(env, "GITHUB_OUTPUT"),
         summary_path=_path(env, "GITHUB_STEP_SUMMARY"),
         temp_dir=_path(env, "RUNNER_TEMP"),
+        oidc_request_url=env.get(OIDC_VARIABLES[0]) or None,
+        oidc_request_token=env.get(OIDC_VARIABLES[1]) or None,
         token=next((env[name] for name in TOKEN_VARIABLES if env.get(name)), None),
     )
 

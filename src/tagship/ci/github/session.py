@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from typing_extensions import Self
 
-from tagship.adapters.http import require_secure
+from tagship.adapters.http_rules import require_secure
 from tagship.ci.api import NotFoundError
-from tagship.core.errors import ConfigError, ServiceError
+from tagship.core.answers import GITHUB_ANSWER
+from tagship.core.errors import ConfigError, ServiceError, TagshipError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from githubkit import GitHub
     from githubkit.response import Response
+    from pydantic import ValidationError
 
     from tagship.core.ci_run import CIRun
     from tagship.core.config import Config
@@ -28,6 +30,31 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 S = TypeVar("S", bound="GitHubSession")
 DEFAULT_API_URL = "https://api.github.com"
+_UPLOADS_URL = "https://uploads.github.com"  # where github.com's releases take their assets
+_LISTED = 100_000  # the most validation problems gathered to show the first few
+
+
+def _problems(exc: ValidationError) -> str:
+    """`: 0.id: Field required; ...; and N more problems`: the first few, and how many more.
+    Past _LISTED problems only their count: listing them would cost more than they did."""
+    count = exc.error_count()
+    if count > _LISTED:
+        return f" ({count} problems)"
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    shown = [f"{'.'.join(map(str, e['loc'])) or 'the answer'}: {e['msg']}" for e in errors[:3]]
+    more = f"; and {count - len(shown)} more problems" if count > len(shown) else ""
+    return ": " + "; ".join(shown) + more
+
+
+def _own_origins(base_url: str) -> frozenset[tuple[str, str, int]]:
+    """Where the token may go: the API's origin, and on github.com its upload host (GitHub
+    Enterprise serves uploads under the API's own origin)."""
+    from tagship.adapters.http_guard import origin  # noqa: PLC0415 - imports httpx
+
+    api = origin(base_url)
+    if api == origin(DEFAULT_API_URL):
+        return frozenset({api, origin(_UPLOADS_URL)})
+    return frozenset({api})
 
 
 class GitHubSession:
@@ -47,6 +74,13 @@ class GitHubSession:
     ) -> None:
         from githubkit import GitHub  # noqa: PLC0415 - heavy; only commands that talk to GitHub
 
+        from tagship.adapters.http_guard import (  # noqa: PLC0415 - imports httpx
+            bound_answers,
+            credentials_only_to,
+            json_answers,
+            judge_hop,
+        )
+
         self.owner, self.repo = owner, repository
         try:
             self.base_url = require_secure(base_url).rstrip("/")
@@ -57,7 +91,8 @@ class GitHubSession:
             ) from None
         self._sleep, self._clock = sleep, clock
         self._attempts, self._max_wait = attempts, max_wait
-        # our own bounded retry below replaces githubkit's; the HTTP cache would hide updates
+        # our own bounded retry below replaces githubkit's; the HTTP cache would hide updates;
+        # every hop judged and every answer bounded as Http's are (adapters/http_guard.py)
         self._gh: GitHub[Any] = GitHub(
             token,
             base_url=self.base_url + "/",
@@ -65,6 +100,18 @@ class GitHubSession:
             timeout=30.0,
             auto_retry=False,
             http_cache=False,
+            event_hooks={
+                "request": [
+                    judge_hop,
+                    credentials_only_to(
+                        _own_origins(self.base_url), hint="is GITHUB_API_URL a GitHub REST API?"
+                    ),
+                ],
+                "response": [
+                    bound_answers(GITHUB_ANSWER.max_bytes),
+                    json_answers(GITHUB_ANSWER),
+                ],
+            },
         )
 
     @classmethod
@@ -127,6 +174,8 @@ class GitHubSession:
                     raise self._failure(what, permission, exc.response) from None
                 self._sleep(min(2.0 ** (attempt - 1), self._max_wait))
             except (RequestTimeout, RequestError) as exc:
+                if isinstance(exc.exc, TagshipError):  # a hook's refusal: final, not retried
+                    raise exc.exc from None
                 if last:
                     cause = getattr(exc, "exc", exc)
                     raise ServiceError(
@@ -136,8 +185,8 @@ class GitHubSession:
                 self._sleep(min(2.0 ** (attempt - 1), self._max_wait))
             except ValidationError as exc:
                 raise ServiceError(
-                    f"GitHub's answer while {what} does not have the documented shape "
-                    f"({exc.error_count()} problems)",
+                    f"GitHub's answer while {what} does not have the documented shape"
+                    + _problems(exc),
                     hint="is GITHUB_API_URL a GitHub REST API?",
                 ) from None
         raise AssertionError  # pragma: no cover - the last attempt returns or raises

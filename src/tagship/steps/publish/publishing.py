@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.attestations import sigstore_signer
+from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.ci.github.claims import Publisher
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from pathlib import Path
 
-    from tagship.adapters.http import Http
     from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
     from tagship.workspace import Workspace
@@ -37,7 +37,8 @@ def upload_credentials(
 ) -> Credentials | None:
     """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
     if is_official(index) and workspace.ci.host is not None:
-        token = mint_token(http, index.upload_url, expected_publisher(workspace, index))
+        expected = expected_publisher(workspace, index)
+        token = mint_token(http, index.upload_url, expected, workspace.ci)
         mask(token)
         return Credentials("__token__", token)
     return credentials(index.name, workspace.env)
@@ -59,7 +60,9 @@ def attestations_for(
         return None
 
     factory = signer_factory or sigstore_signer
-    with factory(github_oidc_token("sigstore")) as sign:
+    with Http(policy_from_env(workspace.env)) as http:
+        token = github_oidc_token("sigstore", http, workspace.ci)
+    with factory(token) as sign:
         return {f.name: [sign(directory / f.name)] for f in manifest.files}
 
 
