@@ -97,6 +97,10 @@ class Git(GitPlumbing, GitHistory, GitRefs):
             source_follows = "R" in status or "C" in status
         return paths
 
+    def tracked_files(self, *pathspecs: str) -> list[str]:
+        """The files git tracks under `pathspecs`, as paths from the work tree's top."""
+        return self._paths("ls-files", "-z", "--full-name", "--", *pathspecs)
+
     def is_clean(self) -> bool:
         return not self.dirty_files()
 

@@ -60,6 +60,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"  and {edit.what}" + (f" (was {edit.old})" if stale else ""))
     for note in result.notes:
         line(f"note: {note}")
+    for copy in result.copies:  # a warning: bump changes what it knows, and names the rest
+        line(
+            f"warning: also holds the old version {result.old}, not changed: "
+            f"{copy.path}:{copy.line} (add it to version-files to bump it)"
+        )
     if result.changelog is not None:
         line(result.changelog.describe(planned=not result.written))
     if args.dry_run:
