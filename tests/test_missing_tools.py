@@ -91,6 +91,7 @@ def test_init_writes_visible_skips_that_pass(cli: Cli, make_repo: MakeRepo, tmp_
     assert "lint\t(skipped: nothing found)\tno pre-commit, ruff or flake8 configuration\n" in out
     assert "tests\t(skipped: nothing found)\tno pytest, tox or nox configuration" in out
     assert "mypy ." not in out
+    assert "docs-validation\ttagship check-docs\tinferred from no Sphinx or MkDocs" in out
     jobs = _jobs(repo)
     for check, message in MESSAGES.items():
         job = jobs[check]

@@ -266,8 +266,7 @@ def github_check_names(checks: Iterable[str], package: str | None) -> list[str]:
 
 def job_command(plan: CheckPlan, pyproject: str) -> str:
     """The shell line a check's job runs: its command, a skip notice, or a one-line failure
-    that says what to set. (A check the project has no tool for is the CI host's to word,
-    with `unfound_message`.)"""
+    that says what to set (a tool the project lacks: the host words `unfound_message`)."""
     if plan.skipped:
         return f'echo "{plan.name} is skipped by policy ({plan.name} = \\"\\" in {pyproject})"'
     if plan.command is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from packaging.version import InvalidVersion, Version
 
 from tagship.adapters.project_files import read_exact
-from tagship.core.errors import ConfigError
+from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -75,7 +75,11 @@ def _candidates(workspace: Workspace) -> Iterator[tuple[Path, re.Pattern[str]]]:
     if git is None:
         return  # tracked sources only: an untracked build tree holds copies of its own
     specs = [str(root), *(f":(exclude){p}" for p in workspace.excluded)]
-    for relative in git.tracked_files(*specs):
+    try:
+        tracked = git.tracked_files(*specs)
+    except ServiceError:
+        return  # a warning never stops a bump: without the list, no source is read
+    for relative in tracked:
         path = git.root / relative
         if path.suffix.lower() in _C_SUFFIXES and path.is_file() and not path.is_symlink():
             yield path, _DEFINE
