@@ -202,7 +202,7 @@ def test_credentials_only_from_environment_and_never_shown(tmp_path: Path) -> No
         "[tool.tagship.indexes.my-local]\nupload-url = 'http://127.0.0.1:1/'\n"
         "simple-url = 'http://127.0.0.1:1/simple/'\n"
     )
-    rows = describe(_load(tmp_path, tool), env, ())
+    rows = describe(_load(tmp_path, tool), env)
     text = repr(rows)
     assert "s3cret" not in text
     assert "pypi-AgE" not in text

@@ -31,10 +31,10 @@ def _shown(value: Any) -> str:
 
 
 def describe(
-    config: Config, env: Mapping[str, str], plans: Sequence[CheckPlan]
+    config: Config, env: Mapping[str, str], plans: Sequence[CheckPlan] = ()
 ) -> list[tuple[str, str, str]]:
     """(key, value, source) rows of the effective config, the required checks as `plans`
-    has them; secrets are never shown."""
+    has them (none given: no row for them); secrets are never shown."""
     rows: list[tuple[str, str, str]] = []
     for key, (attr, _) in TOP_KEYS.items():
         value = getattr(config, attr)
