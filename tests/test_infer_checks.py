@@ -113,18 +113,6 @@ def test_requirement_files_count_as_declared(cli: Cli, make_repo: MakeRepo) -> N
     assert "pip install ruff" not in install
 
 
-def test_nothing_to_infer_fails_saying_what_to_set(cli: Cli, make_repo: MakeRepo) -> None:
-    repo = make_repo({"pyproject.toml": BASE, "README.md": README})
-    out = _init(cli, repo)
-    for check in ("lint", "typecheck", "tests"):
-        assert f"{check}\t(none found: the job fails until one is set)" in out
-        steps = _ci(repo)["jobs"][check]["steps"]
-        assert len(steps) == 1  # nothing installed for a job that only reports
-        assert steps[0]["run"].endswith("; exit 1")
-        assert f"no {check} command found" in steps[0]["run"]
-    assert "docs-validation\ttagship check-docs\tinferred from no Sphinx or MkDocs" in out
-
-
 def test_written_commands_win_and_empty_means_skipped(cli: Cli, make_repo: MakeRepo) -> None:
     pyproject = BASE + '\n[tool.tagship.checks]\nlint = "make lint"\ndocs-validation = ""\n'
     repo = make_repo({"pyproject.toml": pyproject, "README.md": README, "ruff.toml": ""})

@@ -8,7 +8,7 @@ one project at -C, as tagship always had it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,8 +348,9 @@ def open_package(
     if tag is not None and repository.unchosen(name):
         name = package_of_tag(tag, formats)[0]
     package = packages.choose(name, repository.start)
-    if not packages.several:
-        return opened(package.directory)
+    if not packages.several:  # the root's configuration still counts for its tools
+        inherited = repository._inherited(package)  # noqa: SLF001 - the same module's value
+        return replace(opened(package.directory), inherited=inherited)
     member = Membership(
         inherited=repository._inherited(package),  # noqa: SLF001 - the same module's value
         paths=(package.directory, *declared_files(repository, package)),

@@ -84,6 +84,12 @@ class Workspace:
     siblings: tuple[str, ...] = ()
     # where the command runs (-C): its path options are relative to it (None: the root)
     directory: Path | None = field(default=None, compare=False)
+    # the repository root's pyproject.toml (its path, as parsed) for a member in a directory of
+    # its own: a package of several inherits its [tool.tagship], and the tools its checks run
+    # find its configuration
+    inherited: tuple[Path, Mapping[str, Any]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def pathspecs(self) -> tuple[str, ...]:
@@ -279,4 +285,5 @@ def open_workspace(
         paths=member.paths,
         excluded=member.excluded,
         siblings=member.siblings,
+        inherited=member.inherited,
     )

@@ -70,8 +70,14 @@ def _strings(table: Any) -> dict[str, tuple[str, ...]]:
     }
 
 
-def gather_facts(root: Path, pyproject: Mapping[str, Any]) -> ProjectFacts:
-    """Read what the project at `root` declares (its parsed pyproject.toml given)."""
+def gather_facts(
+    root: Path,
+    pyproject: Mapping[str, Any],
+    inherited: tuple[Path, Mapping[str, Any]] | None = None,
+) -> ProjectFacts:
+    """Read what the project at `root` declares (its parsed pyproject.toml given); a member of
+    a repository of several packages also what the root declares (`inherited`: the root's
+    pyproject.toml, its path and as parsed)."""
     tool = pyproject.get("tool")
     project = pyproject.get("project")
     requirements = {}
@@ -86,4 +92,5 @@ def gather_facts(root: Path, pyproject: Mapping[str, Any]) -> ProjectFacts:
         extras=_strings(project.get("optional-dependencies") if isinstance(project, dict) else {}),
         groups=_strings(pyproject.get("dependency-groups")),
         requirement_files=requirements,
+        inherited=gather_facts(inherited[0].parent, inherited[1]) if inherited else None,
     )

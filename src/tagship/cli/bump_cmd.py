@@ -93,6 +93,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"note: {note}")
     if offline:
         line(f"note: only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
+    for copy in result.copies:  # a warning: bump changes what it knows, and names the rest
+        line(
+            f"warning: also holds the old version {result.old}, not changed: "
+            f"{copy.path}:{copy.line} (add it to version-files to bump it)"
+        )
     if result.changelog is not None:
         line(result.changelog.describe(planned=not result.written))
     if args.dry_run:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.adapters.project_facts import gather_facts
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, table
 from tagship.core.config_view import describe
+from tagship.core.infer_checks import plan_checks
 
 if TYPE_CHECKING:
     import argparse
@@ -20,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = ctx.workspace()
-    rows = describe(workspace.config, ctx.env)
+    facts = gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited)
+    rows = describe(workspace.config, ctx.env, plan_checks(workspace.config, facts))
     if args.format == "json":
         emit_json([{"key": k, "value": v, "source": s} for k, v, s in rows])
     else:

@@ -64,7 +64,7 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),
         force=args.force,
-        facts=gather_facts(workspace.root, workspace.pyproject_data),
+        facts=gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited),
         wheels=wheels,
     )
 

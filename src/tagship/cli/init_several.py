@@ -97,7 +97,7 @@ def several_packages_plan(
     members = []
     for package, workspace in pairs:
         config = adoption.config_of(package.name, workspace.config)
-        facts = gather_facts(workspace.root, workspace.pyproject_data)
+        facts = gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited)
         plans = tuple(plan_checks(config, facts))
         scm = workspace.meta.source.kind == "scm"
         members.append(Member(package.name, package.relative, config, plans, scm))

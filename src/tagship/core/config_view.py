@@ -12,12 +12,14 @@ from tagship.core.config import (
     TOP_KEYS,
     credential_variables,
 )
+from tagship.core.infer_checks import shown_command
 from tagship.core.install_config import KEYS as INSTALL_KEYS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from tagship.core.config import Config
+    from tagship.core.infer_checks import CheckPlan
 
 
 def _shown(value: Any) -> str:
@@ -28,8 +30,11 @@ def _shown(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
-def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(key, value, source) rows of the effective config; secrets are never shown."""
+def describe(
+    config: Config, env: Mapping[str, str], plans: Sequence[CheckPlan] = ()
+) -> list[tuple[str, str, str]]:
+    """(key, value, source) rows of the effective config, the required checks as `plans`
+    has them (none given: no row for them); secrets are never shown."""
     rows: list[tuple[str, str, str]] = []
     for key, (attr, _) in TOP_KEYS.items():
         value = getattr(config, attr)
@@ -39,8 +44,15 @@ def describe(config: Config, env: Mapping[str, str]) -> list[tuple[str, str, str
         rows.append(
             (f"github.{key}", value or "(unknown)", config.sources.get(f"github.{key}", DEFAULT))
         )
+    # what each required check's job runs, as init writes it (inferred, skipped, or written)
+    for plan in plans:
+        source = config.sources.get(f"checks.{plan.name}", plan.source)
+        rows.append((f"checks.{plan.name}", shown_command(plan), source))
+    planned = {plan.name for plan in plans}
     for name, command in config.check_commands.items():
-        rows.append((f"checks.{name}", command, config.sources.get(f"checks.{name}", DEFAULT)))
+        written = config.sources.get(f"checks.{name}")
+        if name not in planned and written is not None:  # set, though not required
+            rows.append((f"checks.{name}", command, written))
     for key in INSTALL_KEYS:
         dotted = f"verify-install.{key}"
         rows.append((dotted, config.verify_install.shown(key), config.sources.get(dotted, DEFAULT)))

@@ -2,9 +2,10 @@
 
 A command written in `[tool.tagship.checks]` wins; `""` there means "skipped by policy".
 Otherwise the project's own tools decide (pre-commit or ruff or flake8 for lint, mypy or
-pyright for typecheck, pytest, tox, nox or unittest for tests, Sphinx or MkDocs for docs), and
-a check nothing answers for is a job that fails saying what to set, never a command that
-cannot exist on the runner. Pure: the facts come from `ProjectFacts`.
+pyright for typecheck, pytest, tox, nox or unittest for tests, Sphinx or MkDocs for docs), a
+member's and its repository root's. Without a linter, type checker or test runner the check is
+a visible skip: a job that passes saying what to set, never red by default. Any other check
+nothing answers for fails saying what to set. Pure: the facts come from `ProjectFacts`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from tagship.core.config import Config
 
@@ -33,6 +34,8 @@ class ProjectFacts:
     extras: Mapping[str, tuple[str, ...]]
     groups: Mapping[str, tuple[str, ...]]
     requirement_files: Mapping[str, str]  # path -> text
+    # the repository root's facts, for a member of a repository of several packages
+    inherited: ProjectFacts | None = None
 
     def has(self, *names: str) -> str | None:
         return next((n for n in names if n in self.files), None)
@@ -53,10 +56,12 @@ class CheckPlan:
     """What one required check's job does: install, run, and where that was decided."""
 
     name: str
-    command: str | None  # None: nothing found, the job fails saying what to set
+    command: str | None  # None: nothing found, the job fails saying what to set; "": skipped
     setup: str
     source: str
     skipped: bool = False  # `name = ""` in [tool.tagship.checks]
+    # the kind of tool the project has none of ("type checker"): the job passes saying so
+    unfound: str | None = None
 
 
 def _lint(facts: ProjectFacts) -> tuple[str, str] | None:
@@ -86,13 +91,25 @@ def _typecheck(facts: ProjectFacts) -> tuple[str, str] | None:
     return None
 
 
-def _tests(facts: ProjectFacts) -> tuple[str, str] | None:
-    pytest = facts.has("pytest.ini", "conftest.py", "tests/conftest.py") or next(
+def _pytest_config(facts: ProjectFacts) -> tuple[str, str] | None:
+    """pytest's configuration files, which pytest also finds from a directory below."""
+    found = facts.has("pytest.ini") or next(
         (s.split(":")[0] for s in facts.ini_sections if s.endswith((":tool:pytest", ":pytest"))),
         None,
     )
-    if pytest or "pytest" in facts.tool_tables:
-        return "pytest", pytest or "[tool.pytest.ini_options] in pyproject.toml"
+    if found or "pytest" in facts.tool_tables:
+        return "pytest", found or "[tool.pytest.ini_options] in pyproject.toml"
+    return None
+
+
+def _tests(facts: ProjectFacts) -> tuple[str, str] | None:
+    """A test runner the project configures (a bare test folder is `_test_folder`'s)."""
+    found = facts.has("pytest.ini", "conftest.py", "tests/conftest.py")
+    if found:
+        return "pytest", found
+    pytest = _pytest_config(facts)
+    if pytest:
+        return pytest
     found = facts.has("tox.toml") or next(
         (s.split(":")[0] for s in facts.ini_sections if s in ("tox.ini:tox", "tox.ini:testenv")),
         None,
@@ -101,6 +118,10 @@ def _tests(facts: ProjectFacts) -> tuple[str, str] | None:
         return "tox -e py", found or "[tool.tox] in pyproject.toml"
     if facts.has("noxfile.py"):
         return "nox", "noxfile.py"
+    return None
+
+
+def _test_folder(facts: ProjectFacts) -> tuple[str, str] | None:
     found = facts.has("tests", "test")
     if found and facts.declared("pytest"):
         return "pytest", f"{found}/ and pytest among the development requirements"
@@ -122,6 +143,31 @@ def _docs(facts: ProjectFacts) -> tuple[str, str]:
 
 
 _FINDERS = {"lint": _lint, "typecheck": _typecheck, "tests": _tests}
+# what a member takes from the repository's root: configuration its tools find by walking up
+# from the member's directory (pytest's rootdir search; ruff, flake8, mypy, pyright likewise)
+_ROOT_FINDERS = {"lint": _lint, "typecheck": _typecheck, "tests": _pytest_config}
+# the kind of tool each inferred check needs, as its skip names it, and what was looked for
+UNFOUND = {
+    "lint": ("linter", "no pre-commit, ruff or flake8 configuration"),
+    "typecheck": ("type checker", "no mypy or pyright configuration"),
+    "tests": ("test runner", "no pytest, tox or nox configuration, no tests/ directory"),
+}
+
+
+def _find(name: str, facts: ProjectFacts) -> tuple[str, str] | None:
+    """(command, where) for a check the project's tools answer for, its own or its root's."""
+    found = _FINDERS[name](facts)
+    # the root's pytest configuration counts for a member with tests to run
+    tested = name != "tests" or facts.has("tests", "test") is not None
+    if found is None and facts.inherited is not None and tested:
+        inherited = _ROOT_FINDERS[name](facts.inherited)
+        if inherited is not None:
+            found = inherited[0], f"{inherited[1]} at the repository root"
+    if found is None and name == "tests":
+        found = _test_folder(facts)
+    return found
+
+
 _FIXED = {
     "package-build": "tagship build",
     "build-validation": "tagship build && tagship verify-artifacts",
@@ -153,12 +199,17 @@ def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
     for name in config.required_checks:
         written = config.sources.get(f"checks.{name}")
         command = config.check_commands.get(name)
+        found = _find(name, facts) if name in _FINDERS else None
+        # a skip written by `init` for want of a tool reads the same when init runs again
+        unfound = UNFOUND[name][0] if name in UNFOUND and found is None else None
         if written is not None and command is not None:
             where, skipped = f"[tool.tagship.checks] ({written})", command == ""
         elif name in _FIXED:
             command, where, skipped = _FIXED[name], "tagship", False
+        elif unfound is not None:
+            command, where, skipped = "", UNFOUND[name][1], False
         else:
-            found = _docs(facts) if name == "docs-validation" else _FINDERS.get(name, _none)(facts)
+            found = _docs(facts) if name == "docs-validation" else found
             command, where = (found[0], f"inferred from {found[1]}") if found else (None, "-")
             skipped = False
         tool = _tool_of(command or "")
@@ -167,7 +218,9 @@ def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
             setup = ""  # tagship's own checks need tagship alone, installed in every job
         elif tool and not own_setup and not facts.declared(tool):
             setup = f"{base}\npython -m pip install {tool}"
-        plans.append(CheckPlan(name, command, setup, where, skipped))
+        plans.append(
+            CheckPlan(name, command, setup, where, skipped, unfound if not command else None)
+        )
     return tuple(plans)
 
 
@@ -191,8 +244,15 @@ def _tool_of(command: str) -> str | None:
     return _TOOLS.get(words[0]) if words else None
 
 
-def _none(_: ProjectFacts) -> None:
-    return None
+def shown_command(plan: CheckPlan) -> str:
+    """What a check's job does, as `init`'s table and `config` show it."""
+    if plan.unfound is not None:  # written "" or not: the job passes saying what to set
+        return "(skipped: nothing found)"
+    if plan.skipped:
+        return "(skipped by policy)"
+    if plan.command is None:
+        return "(none found: the job fails until one is set)"
+    return plan.command
 
 
 def github_check_names(checks: Iterable[str], package: str | None) -> list[str]:
@@ -206,7 +266,7 @@ def github_check_names(checks: Iterable[str], package: str | None) -> list[str]:
 
 def job_command(plan: CheckPlan, pyproject: str) -> str:
     """The shell line a check's job runs: its command, a skip notice, or a one-line failure
-    that says what to set."""
+    that says what to set (a tool the project lacks: the host words `unfound_message`)."""
     if plan.skipped:
         return f'echo "{plan.name} is skipped by policy ({plan.name} = \\"\\" in {pyproject})"'
     if plan.command is None:
@@ -218,3 +278,23 @@ def missing(check: str, pyproject: str) -> str:
     """What to do about a check nothing was found for, in one line."""
     where = f"[tool.tagship.checks] in {pyproject}"
     return f"no {check} command found: set {check} = '...' (or '' to skip it) under {where}"
+
+
+def unfound_message(plan: CheckPlan, pyproject: str) -> str:
+    """What the job of a check the project has no tool for says, in one line."""
+    where = f'[tool.tagship.checks] {plan.name} = "..." in {pyproject}'
+    return f"no {plan.unfound} configured: set {where} to run one"
+
+
+def unfound_note(plans: Sequence[CheckPlan], pyproject: str) -> str | None:
+    """What `init` says about the checks it could not infer (None: it inferred them all, or a
+    skip is written already)."""
+    unfound = [p for p in plans if p.unfound is not None and not p.skipped]
+    if not unfound:
+        return None
+    tools = ", ".join(f"no {p.unfound}" for p in unfound)
+    return (
+        f"could not infer {', '.join(p.name for p in unfound)} ({tools} found): each is a job "
+        f"that passes saying so; set its command under [tool.tagship.checks] in {pyproject} "
+        "to run one"
+    )

@@ -20,7 +20,7 @@ from tagship.core.checks import (
     settled,
 )
 from tagship.core.errors import UsageError
-from tagship.core.infer_checks import missing, plan_checks
+from tagship.core.infer_checks import missing, plan_checks, unfound_message
 from tagship.core.polling import Pending, poll
 
 if TYPE_CHECKING:
@@ -121,17 +121,22 @@ def local_checks(
     """Run each required check's configured command here, in order, through a shell (they
     are the same shell lines the CI jobs run). The label check belongs to pull requests."""
     git = workspace.require_git()
-    plans = plan_checks(workspace.config, gather_facts(workspace.root, workspace.pyproject_data))
+    plans = plan_checks(
+        workspace.config,
+        gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited),
+    )
     names = [plan.name for plan in plans]
     results: list[CheckResult] = []
     for index, plan in enumerate(plans, start=1):
         name, command = plan.name, plan.command
-        if name == LABEL_CHECK or plan.skipped or command is None:
-            result = (
-                CheckResult(name, CheckState.SKIPPED, "not a local check", source="local")
-                if command is not None
-                else CheckResult(name, CheckState.MISSING, missing(name, "pyproject.toml"))
-            )
+        if name == LABEL_CHECK or not command:
+            if command is None:
+                result = CheckResult(name, CheckState.MISSING, missing(name, "pyproject.toml"))
+            elif plan.unfound is not None:  # no tool to run: skipped, as its CI job passes
+                why = unfound_message(plan, "pyproject.toml")
+                result = CheckResult(name, CheckState.SKIPPED, why, source="local")
+            else:
+                result = CheckResult(name, CheckState.SKIPPED, "not a local check", source="local")
             results.append(result)
             if on_done is not None:
                 on_done(index, len(names), result, 0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from email.message import Message
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
 _NO_README_HINT = "set [project].readme"
+# the prefix that keeps a distribution off PyPI by design ("Private :: Do Not Upload")
+_PRIVATE = re.compile(r"\s*private\s*::", re.IGNORECASE)
 
 
 def _errors(exc: BaseException) -> str:
@@ -77,4 +80,10 @@ def metadata_problems(
     rendered = render_problem(meta.description, meta.description_content_type)
     if rendered is not None:
         problems.append(f"{where} {rendered}")
+    problems += [
+        f"{where} has the classifier {c!r}, and PyPI refuses every upload with a "
+        "`Private ::` classifier (remove it from [project].classifiers to publish)"
+        for c in meta.classifiers or ()
+        if _PRIVATE.match(c)
+    ]
     return problems

@@ -24,6 +24,7 @@ from tagship.steps.versions.changelog import (
     plan_changelog,
     run_tool,
 )
+from tagship.steps.versions.version_copies import VersionCopy, unchanged_copies
 from tagship.steps.versions.version_files import LOCK, FileEdit, find_lock, plan_edits
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class BumpResult:
     # what bump could not prove, e.g. that uv accepts the edited lock
     notes: tuple[str, ...] = ()
     changelog: ChangelogResult | None = None
+    # lines that still hold the old version in files bump does not change
+    copies: tuple[VersionCopy, ...] = ()
 
 
 def _lock_check(workspace: Workspace, lock: Path) -> str | None:
@@ -155,7 +158,13 @@ def bump_version(
         )
         edits += (section,) if section is not None else ()
     result = BumpResult(
-        str(current), str(new), path, source.where, edits=edits, changelog=changelog
+        str(current),
+        str(new),
+        path,
+        source.where,
+        edits=edits,
+        changelog=changelog,
+        copies=unchanged_copies(workspace, current, edits),
     )
     if dry_run:
         return result

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tagship.core.infer_checks import shown_command
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -25,10 +27,6 @@ def check_rows(plans: Sequence[CheckPlan], reused: Mapping[str, str]) -> tuple[C
         if plan.name in reused:
             where = f"job {plan.name} in {reused[plan.name]} (the project's own)"
             rows.append(CheckRow(plan.name, "(the project's own job)", where))
-        elif plan.skipped:
-            rows.append(CheckRow(plan.name, "(skipped by policy)", plan.source))
-        elif plan.command is None:
-            rows.append(CheckRow(plan.name, "(none found: the job fails until one is set)", "-"))
         else:
-            rows.append(CheckRow(plan.name, plan.command, plan.source))
+            rows.append(CheckRow(plan.name, shown_command(plan), plan.source))
     return tuple(rows)

@@ -3,10 +3,11 @@ draft GitHub Release kept current from the merged pull requests."""
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from tagship.ci.github.workflows.workflow_jobs import JOB_TOKEN, READ, job, setup_steps
-from tagship.core.infer_checks import LABEL_CHECK, job_command
+from tagship.core.infer_checks import LABEL_CHECK, job_command, unfound_message
 from tagship.core.yaml_text import Commented
 
 if TYPE_CHECKING:
@@ -43,13 +44,22 @@ def check_jobs(
     for plan in plans:
         if plan.name == LABEL_CHECK or plan.name in reused:
             continue
-        command = job_command(plan, pyproject or str(config.pyproject.name))
-        if plan.skipped or plan.command is None:
+        where = pyproject or str(config.pyproject.name)
+        unfound = plan.unfound is not None
+        command = _unfound_step(plan, where) if unfound else job_command(plan, where)
+        if not plan.command:
             steps = []  # nothing to install for a job that only reports
         else:
             steps = setup_steps(tools, history="tagship" in command, more=plan.setup)
         checks[plan.name] = job(plan.name, READ, [*steps, {"name": plan.name, "run": command}])
     return checks
+
+
+def _unfound_step(plan: CheckPlan, pyproject: str) -> str:
+    """A check the project has no tool for passes, saying so in its log (a notice on the run)
+    and its step summary: branch protection that requires its name stays satisfiable."""
+    message = shlex.quote(unfound_message(plan, pyproject))
+    return f'msg={message}\necho "::notice::$msg"\necho "$msg" >> "$GITHUB_STEP_SUMMARY"\n'
 
 
 def ci_frame(config: Config, jobs: dict[str, Any]) -> dict[str, Any]:

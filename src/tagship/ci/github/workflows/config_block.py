@@ -86,6 +86,10 @@ def _new_block(config: Config, plans: Sequence[CheckPlan]) -> Table:
     for plan in plans:  # what each check's job runs: edit here; "" skips a check
         if plan.command is not None:
             checks.add(plan.name, plan.command)
+        if plan.unfound is not None:  # the decision, visible where it is changed
+            checks[plan.name].comment(
+                f"no {plan.unfound} found: the job passes saying so; set a command to run one"
+            )
     block.add("checks", checks)
     return block
 

@@ -41,7 +41,7 @@ from tagship.ci.github.workflows.workflows import (
     publish_workflow,
 )
 from tagship.core.errors import UsageError
-from tagship.core.infer_checks import LABEL_CHECK, github_check_names
+from tagship.core.infer_checks import LABEL_CHECK, github_check_names, unfound_note
 from tagship.core.versions import tag_glob
 
 if TYPE_CHECKING:
@@ -279,6 +279,9 @@ def several_plan(
     if install.lock is not None:
         placer.files.append(GeneratedFile(LOCK_FILE, install.lock))
     placer.notes.extend([install.warning] if install.warning else [])
+    for m in members:
+        unfound = unfound_note(m.plans, f"{m.directory}/pyproject.toml".removeprefix("./"))
+        placer.notes.extend([f"{m.name}: {unfound}"] if unfound else [])
     placer.notes.append(
         f"{len(members)} packages share these workflows; their check commands are not written "
         "into their pyproject.toml files (set a package's checks in its [tool.tagship.checks])"

@@ -19,7 +19,7 @@ from tagship.ci.github.workflows.install_tagship import LOCK_FILE
 from tagship.ci.github.workflows.values import judge, written_values
 from tagship.ci.github.workflows.workflow_files import GENERATED_MARK, place, project_check_jobs
 from tagship.core.errors import ConfigError
-from tagship.core.infer_checks import NO_FACTS, ProjectFacts, plan_checks
+from tagship.core.infer_checks import NO_FACTS, ProjectFacts, plan_checks, unfound_note
 from tagship.core.official import is_official
 from tagship.core.yaml_text import dump
 
@@ -183,6 +183,8 @@ def plan(
     reused = project_check_jobs(inputs.existing, config.required_checks, skip=replaced)
     plans = plan_checks(config, inputs.facts)
     judge(written_values(config, plans, project=inputs.project, skip=reused), config)
+    unfound = unfound_note([p for p in plans if p.name not in reused], config.pyproject.name)
+    notes.extend([unfound] if unfound else [])
     put(CI_FILE, ci_workflow(config, tools, plans, set(reused)))
     put(LABEL_FILE, label_workflow(config, tools, plans))
     put(DRAFT_FILE, draft_workflow(config, tools))
