@@ -14,7 +14,7 @@ import pytest
 
 from conftest import git
 from hostile import assert_refused
-from release_world import files_on, release_world
+from release_world import bump, files_on, release_world
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,6 +84,7 @@ def test_verify_artifacts_refuses_files_built_elsewhere(cli: Cli, make_repo: Mak
 
 
 def test_a_dry_run_uploads_nothing(world: World, cli: Cli) -> None:
+    bump(world, cli)  # a version not yet tagged: the dry run gets as far as building
     pyproject = Path(world.path) / "pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(
