@@ -452,3 +452,21 @@ def test_one_package_in_a_member_directory_gets_the_workflows_at_the_root(
     git(repo.path, "add", "--all")
     git(repo.path, "commit", "--quiet", "-m", "workflows")
     _ok(cli("-C", str(repo.path), "doctor"))
+
+
+def test_a_project_publish_workflow_of_tagship_s_name_is_refused(
+    sample: SampleRepo, cli: Cli
+) -> None:
+    """The packages' pyproject.toml files are not rewritten, so init cannot move its publish
+    workflow aside: the config would name the project's own file as tagship's publisher."""
+    own = sample.work / WORKFLOWS / "publish-pypi.yml"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    text = "name: upload\non:\n  push:\n    tags: ['*']\njobs:\n  up:\n    runs-on: ubuntu-latest\n"
+    own.write_text(text + "    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n")
+    before = _pyprojects(sample.work)
+    result = cli("-C", str(sample.work), "init", "--disable-old-publishers")
+    assert result.code == 2, result.out + result.err
+    assert "has the name of tagship's pypi publish workflow" in result.err
+    assert result.err.count("\n") == 1
+    assert _pyprojects(sample.work) == before
+    assert sorted(p.name for p in own.parent.iterdir()) == ["publish-pypi.yml"]

@@ -19,7 +19,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from tagship.ci.github.policy import TrustedPublisher, publishers
+from tagship.ci.github.policy import WORKFLOWS_DIR, TrustedPublisher, publishers
 from tagship.ci.github.workflows.check_table import CheckRow, check_rows
 from tagship.ci.github.workflows.ci_workflows import (
     check_jobs,
@@ -40,7 +40,7 @@ from tagship.ci.github.workflows.workflows import (
     environments_of,
     publish_workflow,
 )
-from tagship.core.errors import UsageError
+from tagship.core.errors import ConfigError, UsageError
 from tagship.core.infer_checks import LABEL_CHECK, github_check_names, unfound_note
 from tagship.core.versions import tag_glob
 
@@ -263,7 +263,20 @@ def several_plan(
     placer = Placer(existing, force=force)
     found: list[TrustedPublisher] = []
     for publisher in publishers(config, members[0].name):
-        placer.put(publisher.workflow, several_publish_workflow(config, publisher, tools, members))
+        path = placer.put(
+            publisher.workflow, several_publish_workflow(config, publisher, tools, members)
+        )
+        if path is not None and path != f"{WORKFLOWS_DIR}/{publisher.workflow}":
+            # the packages' pyproject.toml files are not rewritten, so a publish workflow put
+            # under another name would leave the config (and its trusted publisher) naming
+            # the project's own file: two publishers, one taken for the other
+            raise ConfigError(
+                f"the project's own {WORKFLOWS_DIR}/{publisher.workflow} has the name of "
+                f"tagship's {publisher.index} publish workflow",
+                hint=f"rename it, set [tool.tagship.indexes.{publisher.index}] workflow = "
+                f'"tagship-{publisher.workflow}" in the root pyproject.toml, or rerun with '
+                "--force (it is saved beside)",
+            )
         found.extend(
             replace(
                 publisher,
