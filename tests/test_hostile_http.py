@@ -131,7 +131,15 @@ def test_an_upload_is_never_redirected(
 
 
 @pytest.mark.parametrize(
-    "location", [PYPI_ADDRESS, "http://2539978975/simple/x/", "http://pypi.org/simple/x/"]
+    "location",
+    [
+        PYPI_ADDRESS,
+        "http://2539978975/simple/x/",
+        "http://pypi.org/simple/x/",
+        # a resolver gets the name as written, escapes and all: never loopback to it
+        "http://loc%61lhost:8/simple/x/",
+        "http://%6c%6f%63%61%6c%68%6f%73%74/simple/x/",
+    ],
 )
 def test_every_hop_of_a_read_is_judged_as_its_url(
     location: str, httpserver: HTTPServer, resolved: list[str]

@@ -114,6 +114,23 @@ REFUSED: dict[str, Case] = {
     "a-tests-directory-is-still-stray": _one(
         "tests/__init__.py", b"", "top-level 'tests'", tree={"tests/test_x.py": ""}
     ),
+    "script-named-python": _one(
+        f"{STEM}.data/scripts/python", b"#!/bin/sh\necho pwned\n", "own 'python'"
+    ),
+    "script-named-pip": _one(f"{STEM}.data/scripts/pip3.12", b"#!/bin/sh\n", "own 'pip3.12'"),
+    "data-pyvenv-cfg": _one(f"{DATA}/pyvenv.cfg", b"home = /tmp\n", "own 'pyvenv.cfg'"),
+    "data-over-the-interpreter": _one(f"{DATA}/bin/python3", b"#!/bin/sh\n", "'bin/python3'"),
+    "data-into-the-standard-library": _one(
+        f"{DATA}/lib/python3.12/sitecustomize.py", PTH, "into the interpreter's library"
+    ),
+    "a-module-and-its-purelib-copy": Case(
+        (("pub_pkg/core.py", b"A = 1\n"), (f"{PURELIB}/pub_pkg/core.py", b"B = 2\n")),
+        "install the same file 'pub_pkg/core.py'",
+    ),
+    "nfc-nfd-through-purelib": Case(
+        (("pub_pkg/caf\u00e9.py", b"A = 1\n"), (f"{PURELIB}/pub_pkg/cafe\u0301.py", b"B = 2\n")),
+        "are one file on a case-insensitive or Unicode-normalising file system",
+    ),
     "setuptools-without-declaring-its-pth": Case(
         (("_distutils_hack/__init__.py", b""), ("distutils-precedence.pth", PTH)),
         "'distutils-precedence.pth', a .pth file",

@@ -38,7 +38,9 @@ def require_secure(url: str) -> str:
     if parts.scheme == "https":
         return url
     # the host as a resolver reads it: `http://2539978975/` is one of PyPI's addresses
-    if parts.scheme == "http" and loopback_host(normalise_host(parts.hostname)):
+    # a `%` escape reaches the resolver as written (httpx does not decode it): no loopback
+    escaped = "%" in parts.hostname
+    if parts.scheme == "http" and not escaped and loopback_host(normalise_host(parts.hostname)):
         return url
     raise ConfigError(
         f"refusing insecure URL {scrub(url, ())}: only https, or http on loopback, is allowed",

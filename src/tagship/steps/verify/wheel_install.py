@@ -16,6 +16,7 @@ pyyaml's `yaml` and `_yaml`, setuptools' `pkg_resources` and `_distutils_hack`.
 
 from __future__ import annotations
 
+import re
 import stat
 import unicodedata
 from typing import TYPE_CHECKING
@@ -40,6 +41,14 @@ _KINDS = {
     stat.S_IFBLK: "a block device",
     stat.S_IFSOCK: "a socket",
 }
+# what the environment's own interpreter and installer are called: a script or data member of
+# that name would replace them (pip writes .data/scripts into bin/, .data/data into the prefix)
+_ENVIRONMENT_TOOL = re.compile(
+    r"(?:python|pythonw|pip)(?:\d+(?:\.\d+)?)?(?:\.exe)?|activate.*", re.IGNORECASE
+)
+# the interpreter's library: lib/pythonX.Y/ (its standard library and site-packages) on POSIX,
+# Lib/ on Windows
+_INTERPRETER_LIB = re.compile(r"(?i:lib/python\d[^/]*/.+)|Lib/.+")
 _LINK_READ = 1024  # a link member's content is its target: shown, so read short
 _SHOWN = 100
 
@@ -119,6 +128,8 @@ def _site_problems(
                     f"member {member!r} installs into site-packages through the data scheme: "
                     "move it into the package"
                 )
+            elif scheme in ("scripts", "data") and (found := _environment_problem(scheme, where)):
+                problems.append(f"member {member!r} {found}")
             if scheme not in _SITE_SCHEMES:
                 continue
         top = where.partition("/")[0]
@@ -132,21 +143,56 @@ def _site_problems(
     return problems
 
 
+def _environment_problem(scheme: str, where: str) -> str | None:
+    """Why a scripts or data member would overwrite the environment itself (its interpreter,
+    its installer, its configuration or its standard library), or None."""
+    parts = where.split("/")
+    if scheme == "scripts" and _ENVIRONMENT_TOOL.fullmatch(parts[-1]):
+        return f"would replace the environment's own {parts[-1]!r}: rename the script"
+    if scheme != "data":
+        return None
+    tool = len(parts) == 2 and parts[0].lower() in ("bin", "scripts")  # noqa: PLR2004
+    if where.lower() == "pyvenv.cfg" or (tool and _ENVIRONMENT_TOOL.fullmatch(parts[1])):
+        return f"would replace the environment's own {where!r}: ship it under share/ instead"
+    if _INTERPRETER_LIB.fullmatch(where):
+        return f"installs {where!r} into the interpreter's library: ship it under share/ instead"
+    return None
+
+
+def _destination(member: str, stem: str) -> str:
+    """Where an installer writes `member`: .data/purelib and .data/platlib land in
+    site-packages with the wheel's other files, other schemes in directories of their own."""
+    data = f"{stem}.data/"
+    if not member.startswith(data):
+        return member
+    scheme, _, where = member[len(data) :].partition("/")
+    return where if scheme in _SITE_SCHEMES else f"{data}{scheme}/{where}"
+
+
 def _folded(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def _collisions(names: Iterable[str]) -> list[str]:
-    """Member paths (directories included) equal once case and Unicode form are folded;
-    a clash below a clashing directory is that directory's."""
+def _collisions(names: Iterable[str], stem: str) -> list[str]:
+    """Members an installer writes to one path: the same path (a file and its .data/purelib
+    copy), or paths (directories included) equal once case and Unicode form are folded; a
+    clash below a clashing directory is that directory's."""
+    members: dict[str, list[str]] = {}
     spellings: dict[str, set[str]] = {}
     for name in names:
-        parts = name.rstrip("/").split("/")
+        destination = _destination(name, stem).rstrip("/")
+        members.setdefault(destination, []).append(name)
+        parts = destination.split("/")
         for end in range(1, len(parts) + 1):
             path = "/".join(parts[:end])
             spellings.setdefault(_folded(path), set()).add(path)
+    same = [
+        f"members {found[0]!r} and {found[1]!r} install the same file {path!r}: keep one"
+        for path, found in sorted(members.items())
+        if len(found) > 1
+    ]
     clashing = {key for key, seen in spellings.items() if len(seen) > 1}
-    return [
+    return same + [
         f"members {first!r} and {second!r} are one file on a case-insensitive or "
         "Unicode-normalising file system (macOS, Windows): rename one"
         for key in sorted(clashing)
@@ -163,4 +209,4 @@ def install_problems(
     infos = wheel.infolist()
     problems = [found for info in infos if (found := _kind_problem(wheel, info)) is not None]
     names = [info.filename for info in infos]
-    return problems + _site_problems(names, stem, owned, declared) + _collisions(names)
+    return problems + _site_problems(names, stem, owned, declared) + _collisions(names, stem)
