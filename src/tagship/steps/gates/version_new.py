@@ -31,8 +31,11 @@ NAME = "version is new"
 
 
 def tag_taken(workspace: Workspace, tag: str, *, origin: bool = True) -> str | None:
-    """Why `tag` is taken (it exists here, or on origin); None when it is free."""
-    git = workspace.require_git()
+    """Why `tag` is taken (it exists here, or on origin); None when it is free (a project
+    outside git has no tags to collide with: bump works there, the release gates ask git)."""
+    git = workspace.git
+    if git is None:
+        return None
     if git.tag_target(tag) is not None:
         return f"tag {tag} already exists"
     if origin and workspace.origin_url is not None and tag in git.remote_tags():
