@@ -112,7 +112,7 @@ def top_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     add_output_options(parser, top=True)
-    parser.add_argument("command", metavar="COMMAND", help="one of the commands below")
+    parser.add_argument("command", nargs="?", metavar="COMMAND", help="one of the commands below")
     parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 

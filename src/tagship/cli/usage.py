@@ -10,9 +10,10 @@ import argparse
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 _UNRECOGNIZED = "unrecognized arguments: "
+_SEE_COMMANDS = "see tagship --help for the commands"
 
 
 def suggestion(word: str, candidates: Iterable[str]) -> str | None:
@@ -28,15 +29,36 @@ def hint_for(word: str, candidates: Iterable[str], otherwise: str) -> str:
     return f"did you mean {match!r}?" if match else otherwise
 
 
-def unknown_command(name: str, commands: Iterable[str]) -> str:
-    """The line for a command that does not exist (without the trailing newline)."""
-    hint = hint_for(name, commands, "see tagship --help for the commands")
+def unknown_command(name: str | None, commands: Iterable[str]) -> str:
+    """The line for a command that is missing or does not exist (no trailing newline)."""
+    if name is None:
+        return f"tagship: error: no command given (hint: {_SEE_COMMANDS})"
+    hint = hint_for(name, commands, _SEE_COMMANDS)
     return f"tagship: error: unknown command {name!r} (hint: {hint})"
+
+
+def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost parser `parsed` went through: an action's, else `parser`."""
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its subparsers only here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001 - same
+            chosen = action.choices.get(str(getattr(parsed, action.dest, "")))
+            if chosen is not None:
+                return _chosen(chosen, parsed)
+    return parser
 
 
 class Parser(argparse.ArgumentParser):
     """Usage errors in the one-line form of every other error, exit 2 (subcommands too): an
     unknown option or choice names the nearest known one."""
+
+    # tagship passes no namespace: one signature of the overloads is enough
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args)
+        if extras:  # named by the parser of the action chosen (`rollback yank`), which knows
+            _chosen(self, parsed).error(_UNRECOGNIZED + " ".join(extras))
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         where = "" if self.prog == "tagship" else f"{self.prog}: "  # never "tagship: tagship:"
