@@ -14,6 +14,8 @@ from conftest import STATIC_PYPROJECT
 from tagship.cli.style import color_wanted
 
 if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+
     from conftest import Cli, MakeRepo, Repo
 
 GREEN_PASSED = "\033[32mpassed\033[0m"
@@ -135,3 +137,33 @@ def test_quiet_and_verbose_together_is_a_usage_error(cli: Cli) -> None:
     with pytest.raises(SystemExit) as info:
         cli("-q", "-v", "status")
     assert info.value.code == 2
+
+
+def test_quiet_drops_a_flow_s_step_lines_and_keeps_its_table(
+    make_repo: MakeRepo, cli: Cli, httpserver: HTTPServer
+) -> None:
+    repo = _checks_repo(make_repo)
+    httpserver.expect_request("/simple/sample-pkg/").respond_with_data("", status=404)
+    index = [
+        "--set",
+        f"indexes.local.simple-url={httpserver.url_for('/simple/')}",
+        "--set",
+        f"indexes.local.upload-url={httpserver.url_for('/')}",
+    ]
+    tag = ("tag", "--dry-run", "--checks", "local", "--index", "local")
+    loud = cli("-C", str(repo.path), *index, *tag)
+    assert "[passed] tree clean: no uncommitted changes" in loud.out
+    quiet = cli("-C", str(repo.path), *index, *tag, "--quiet")
+    assert quiet.code == loud.code == 1
+    assert "[passed]" not in quiet.out
+    assert "tree clean\tpassed\tno uncommitted changes\t" in quiet.out
+    assert quiet.out.startswith("# tagship tag: stopped\nstep\tstatus\tdetail\ttime\n")
+
+
+def test_quiet_drops_notes_and_keeps_the_result(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = make_repo()
+    bumped = cli("-C", str(repo.path), "-q", "bump", "patch", "--dry-run")
+    assert bumped.code == 0, bumped.err
+    assert "0.4.22 -> 0.4.23" in bumped.out
+    assert "note:" not in bumped.out
+    assert "note: only local tags" in cli("-C", str(repo.path), "bump", "patch", "--dry-run").out

@@ -15,7 +15,7 @@ from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
-from tagship.cli.render import line, table
+from tagship.cli.render import line, note_line, table
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
 from tagship.steps.build.reproduce import known_unreproducible
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for reason in adoption.lines:
         line(reason)
     for note in plan.notes:
-        line(f"note: {note}")
+        note_line(note)
     edited = init_publishers.prepare(plan, root, disable=args.disable_old_publishers)
     if args.check:
         return _check(plan, root)

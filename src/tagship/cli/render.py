@@ -187,6 +187,12 @@ def line(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def note_line(text: str) -> None:
+    """An informational `note:` line: not a result, so -q drops it."""
+    if not current().quiet:
+        line(f"note: {text}")
+
+
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes): the
     title as a `#` line, then the column names, then the rows. Verdict cells (passed, failed,

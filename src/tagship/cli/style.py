@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-COLOR_CHOICES = ("auto", "always", "never")
-
 # verdict word -> colour: green for what went well, red for what did not, yellow for what was
 # not looked at (yet), cyan for what a dry run would do
 _VERDICTS = {

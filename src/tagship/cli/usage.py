@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 _UNRECOGNIZED = "unrecognized arguments: "
 _SEE_COMMANDS = "see tagship --help for the commands"
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def suggestion(word: str, candidates: Iterable[str]) -> str | None:
@@ -85,8 +86,6 @@ class Parser(argparse.ArgumentParser):
 def add_output_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """-q/-v/--color on `parser`; below the top, on every subcommand's parser too (and with
     no default there, so that `tagship -q status` and `tagship status -q` both count)."""
-    from tagship.cli.style import COLOR_CHOICES  # noqa: PLC0415 - a sibling, light
-
     unset = argparse.SUPPRESS
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument(
