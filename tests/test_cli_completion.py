@@ -23,6 +23,7 @@ BASH_CASES = [
     ("tagship -q rollback yank 1.0 --re", "--reason"),
     ("tagship completion ", "bash zsh fish"),
     ("tagship dry-run --checks l", "local"),
+    ("tagship --color = al", "always"),  # how bash splits `--color=al`
 ]
 
 

@@ -83,7 +83,7 @@ def top_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="tagship",
         description="Repeatable, auditable, CI-driven releases of Python packages.",
-        epilog=f"{_listing()}\n\nexamples: tagship COMMAND --help\n\n"
+        epilog=f"{_listing()}\n\na command's options and examples: tagship COMMAND --help\n\n"
         "exit codes: 0 ok, 1 gate failed, 2 usage or config, 3 external service, "
         "4 integrity, 70 internal error",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -100,6 +100,8 @@ def bash(nodes: Sequence[Node]) -> str:
 _tagship() {{
     local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}" at choices
     at="$(__tagship_path "${{COMP_WORDS[@]:1:COMP_CWORD-1}}")"
+    # bash splits `--color=al` at the `=`: the option is the word before it
+    if [ "$prev" = "=" ] && [ "$COMP_CWORD" -gt 2 ]; then prev="${{COMP_WORDS[COMP_CWORD-2]}}"; fi
     if [ "$COMP_CWORD" -gt 1 ]; then
         case " $(__tagship_valued "$at") " in
             *" $prev "*)
