@@ -66,7 +66,7 @@ def test_bash_completes_commands_options_and_choices(cli: Cli, tmp_path: Path) -
 
 
 def test_zsh_script_parses_and_completes(cli: Cli, tmp_path: Path) -> None:
-    script = _script(cli, "zsh", tmp_path)
+    script = _script(cli, "zsh", tmp_path).rename(tmp_path / "_tagship")
     zsh = _shell("zsh")
     assert subprocess.run([zsh, "-n", str(script)], check=False).returncode == 0
     # the completion system's own functions answer with what they were given
@@ -75,7 +75,8 @@ def test_zsh_script_parses_and_completes(cli: Cli, tmp_path: Path) -> None:
         'compadd() { print -r -- "values: ${@:2}" }\n'
         '_describe() { print -r -- "described: ${(j: :)${(@)${(P)4}%%:*}}" }\n'
         "_files() { print files }\n"
-        f"source {script}\n"
+        # as compinit finds it: a file _tagship on $fpath, autoloaded at the first TAB
+        f"fpath=({script.parent} $fpath); autoload -Uz _tagship\n"
         "words=(tagship ledger ''); CURRENT=3; PREFIX=''; _tagship\n"
         "words=(tagship status --format ''); CURRENT=4; PREFIX=''; _tagship\n"
         "words=(tagship -q status --); CURRENT=4; PREFIX=--; _tagship\n"

@@ -160,7 +160,7 @@ _tagship() {{
     fi
     _describe -t tagship 'tagship' reply || _files
 }}
-if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+if [[ "${{funcstack[1]}}" == _tagship ]]; then  # autoloaded from $fpath by compinit
     _tagship "$@"
 else
     compdef _tagship tagship
