@@ -137,12 +137,19 @@ def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -
         return EXIT_INTERNAL
 
 
-def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
-    module_name, text = COMMANDS[top.command]
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command, as `tagship NAME` parses its arguments; the docs' command
+    reference is generated from it, so the two cannot drift."""
+    module_name, text = COMMANDS[name]
     module = importlib.import_module(f"tagship.cli.{module_name}")
-    parser = _Parser(prog=f"tagship {top.command}", description=text)
+    parser = _Parser(prog=f"tagship {name}", description=text)
     module.configure(parser)
-    args = parser.parse_args(top.args)
+    return parser
+
+
+def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
+    args = command_parser(top.command).parse_args(top.args)
+    module = importlib.import_module(f"tagship.cli.{COMMANDS[top.command][0]}")
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
 
     # the publish workflow's dispatch names the package through the environment, never
