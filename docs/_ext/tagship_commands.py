@@ -107,7 +107,22 @@ class CommandsDirective(_Reference):
         # an edited command module rebuilds this page, even when the page's source is unchanged
         for module in Path(tagship.cli.__file__).parent.glob("*.py"):
             self.env.note_dependency(str(module))
-        return [self._section(f"tagship {name}", command_parser(name)) for name in COMMANDS]
+        sections = [self._section(f"tagship {name}", command_parser(name)) for name in COMMANDS]
+        return [_summary(sections), *sections]
+
+
+def _summary(sections: list[nodes.section]) -> nodes.definition_list:
+    """One line per command, linking to its section: `tagship --help`'s list, clickable."""
+    listing = nodes.definition_list()
+    for section in sections:
+        title = section[0].astext()
+        link = nodes.reference("", "", nodes.literal(text=title), refid=section["ids"][0])
+        line = section[1].astext() if isinstance(section[1], nodes.paragraph) else ""
+        term = nodes.term("", "", link)
+        listing += nodes.definition_list_item(
+            "", term, nodes.definition("", nodes.paragraph(text=line))
+        )
+    return listing
 
 
 class GlobalOptionsDirective(SphinxDirective):
