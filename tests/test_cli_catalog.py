@@ -30,13 +30,11 @@ def test_each_example_parses_with_its_command_s_parser(command: str, example: st
     words = shlex.split(example)
     cut = next((i for i, w in enumerate(words) if w in SHELL_OPERATORS), len(words))
     assert words[:2] == ["tagship", command]
-    _, parser = command_parser(command)
-    parser.parse_args(words[2:cut])  # a usage error exits 2 and fails the test
+    command_parser(command).parse_args(words[2:cut])  # a usage error exits 2 and fails the test
 
 
 def test_a_command_s_help_ends_with_its_examples() -> None:
-    _, parser = command_parser("rollback")
-    text = parser.format_help()
+    text = command_parser("rollback").format_help()
     assert text.rstrip().endswith("# yank it, recorded")
     assert "examples:\n  tagship rollback plan 1.2.0" in text
 

@@ -14,7 +14,6 @@ from tagship.core.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, Tags
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from types import ModuleType
 
     from tagship.cli.style import Style
 
@@ -79,7 +78,7 @@ def _listing() -> str:
     )
 
 
-def top_parser() -> argparse.ArgumentParser:
+def _top_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="tagship",
         description="Repeatable, auditable, CI-driven releases of Python packages.",
@@ -120,7 +119,7 @@ def top_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tagship; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = top_parser()
+    parser = _top_parser()
     top = parser.parse_args(argv)
     if top.command not in COMMANDS:
         parser.exit(2, unknown_command(top.command, COMMANDS) + "\n")
@@ -157,8 +156,10 @@ def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -
         return EXIT_INTERNAL
 
 
-def command_parser(name: str) -> tuple[ModuleType, argparse.ArgumentParser]:
-    """Command `name`'s module and its parser, with its examples and the output options."""
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command, as `tagship NAME` parses its arguments (its examples as the
+    epilog, the output options on it and its actions); the docs' command reference and the
+    shell completion scripts are generated from it, so neither can drift."""
     from tagship.cli.catalog import examples_text  # noqa: PLC0415 - as the command loads
 
     module_name, text = COMMANDS[name]
@@ -171,7 +172,7 @@ def command_parser(name: str) -> tuple[ModuleType, argparse.ArgumentParser]:
     )
     module.configure(parser)
     add_output_options(parser)
-    return module, parser
+    return parser
 
 
 def _style(top: argparse.Namespace, args: argparse.Namespace, env: Mapping[str, str]) -> Style:
@@ -196,8 +197,8 @@ def _project_dir(given: Path | None) -> Path:
 
 
 def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
-    module, parser = command_parser(top.command)
-    args = parser.parse_args(top.args)
+    args = command_parser(top.command).parse_args(top.args)
+    module = importlib.import_module(f"tagship.cli.{COMMANDS[top.command][0]}")
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
     from tagship.cli.debug_log import debug_logging  # noqa: PLC0415
     from tagship.cli.style import applied  # noqa: PLC0415

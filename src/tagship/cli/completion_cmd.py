@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from tagship.cli import COMMANDS, command_parser, top_parser
+from tagship.cli import COMMANDS, _top_parser, command_parser
 from tagship.cli.completion_model import Node, nodes, short
 from tagship.cli.completion_scripts import bash, fish, zsh
 
@@ -25,9 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def command_nodes() -> list[Node]:
     """Every command path of tagship: the top, each command, each action."""
     commands = tuple((name, short(text)) for name, (_, text) in COMMANDS.items())
-    found = nodes("", top_parser(), commands)
+    found = nodes("", _top_parser(), commands)
     for name in COMMANDS:
-        found.extend(nodes(name, command_parser(name)[1]))
+        found.extend(nodes(name, command_parser(name)))
     return found
 
 
