@@ -1,0 +1,245 @@
+"""The REST calls of `tagship setup github`: read the repository's environments, labels and
+the checks its release branch requires, then make the changes the plan lists.
+
+Every write is a `Change` (method, path, JSON body), so the plan that is shown is the very
+request that is sent. The branch's rules are read as the JSON GitHub sends (a rule is one of
+two dozen shapes; only the required status checks are looked at).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from tagship.ci.github.session import GitHubSession
+from tagship.ci.github.settings import checks_of
+from tagship.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_PER_PAGE = 100
+ADMIN = "administration: write"
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A person or team who approves deployments, as GitHub identifies them."""
+
+    type: str  # "User" or "Team"
+    id: int
+    name: str  # login, or org/slug
+
+
+@dataclass(frozen=True)
+class EnvironmentState:
+    """An environment as it is: its protection and which refs may deploy to it."""
+
+    name: str
+    wait_timer: int
+    prevent_self_review: bool
+    reviewers: tuple[Reviewer, ...]
+    # None: any branch; "protected": protected branches only; "custom": the patterns
+    refs: str | None
+    patterns: tuple[tuple[str, str], ...]  # (type, name pattern) when refs is "custom"
+
+
+@dataclass(frozen=True)
+class LabelState:
+    name: str
+    color: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RulesetState:
+    id: int
+    checks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One request that changes the repository, and the line that says what it does."""
+
+    what: str
+    method: str
+    path: str
+    body: Mapping[str, Any]
+    permission: str
+
+
+class SetupClient(GitHubSession):
+    """Reads and writes of `tagship setup github`."""
+
+    @property
+    def _repo(self) -> str:
+        return f"/repos/{self.owner}/{self.repo}"
+
+    def may_administer(self) -> bool | None:
+        """Whether the token's user is an admin of the repository; None when GitHub does not
+        say (a GitHub App's token)."""
+        raw: Any = self._call(
+            f"reading {self.full_name}",
+            "metadata: read",
+            lambda: self._gh.request("GET", self._repo).json(),
+        )
+        permissions = raw.get("permissions") if isinstance(raw, dict) else None
+        if not isinstance(permissions, dict) or "admin" not in permissions:
+            return None
+        return permissions["admin"] is True
+
+    def environment(self, name: str) -> EnvironmentState | None:
+        env: Any = self._found(
+            f"reading environment {name}",
+            "actions: read",
+            lambda: self._gh.rest.repos.get_environment(self.owner, self.repo, name).parsed_data,
+        )
+        if env is None:
+            return None
+        wait, reviewers = 0, []
+        for rule in env.protection_rules or ():
+            if rule.type == "wait_timer":
+                wait = rule.wait_timer or 0
+            if rule.type == "required_reviewers":
+                for item in rule.reviewers or ():
+                    who = item.reviewer
+                    label = getattr(who, "login", None) or getattr(who, "slug", "")
+                    reviewers.append(Reviewer(str(item.type), int(who.id), str(label)))
+        self_review = any(
+            getattr(rule, "prevent_self_review", False) is True
+            for rule in env.protection_rules or ()
+        )
+        policy = env.deployment_branch_policy
+        refs = None
+        if policy is not None:
+            refs = "custom" if policy.custom_branch_policies else "protected"
+        patterns = self._patterns(name) if refs == "custom" else ()
+        return EnvironmentState(name, wait, self_review, tuple(reviewers), refs, patterns)
+
+    def _patterns(self, environment: str) -> tuple[tuple[str, str], ...]:
+        answer: Any = self._call(
+            f"listing the deployment branch policies of environment {environment}",
+            "actions: read",
+            lambda: (
+                self._gh.rest.repos.list_deployment_branch_policies(
+                    self.owner, self.repo, environment, per_page=_PER_PAGE
+                ).parsed_data
+            ),
+        )
+        return tuple(
+            (str(p.type or "branch"), str(p.name)) for p in answer.branch_policies if p.name
+        )
+
+    def labels(self) -> dict[str, LabelState]:
+        rest = self._gh.rest
+        raw: list[Any] = self._all(
+            "listing labels",
+            "issues: read",
+            lambda: list(
+                rest.paginate(
+                    rest.issues.list_labels_for_repo,
+                    owner=self.owner,
+                    repo=self.repo,
+                    per_page=_PER_PAGE,
+                )
+            ),
+        )
+        return {
+            label.name: LabelState(label.name, label.color.lower(), label.description or "")
+            for label in raw
+        }
+
+    def classic_checks(self, branch: str) -> tuple[str, ...]:
+        """The checks classic branch protection requires on `branch` (none: unprotected)."""
+        raw: Any = self._found(
+            f"reading the branch protection of {branch}",
+            "administration: read",
+            lambda: self._gh.request(
+                "GET", f"{self._repo}/branches/{quote(branch, safe='')}/protection"
+            ).json(),
+        )
+        checks = raw.get("required_status_checks") if isinstance(raw, dict) else None
+        if not isinstance(checks, dict):
+            return ()
+        names = [str(c) for c in checks.get("contexts") or ()]
+        names += [str(c["context"]) for c in checks.get("checks") or () if isinstance(c, dict)]
+        return tuple(dict.fromkeys(names))
+
+    def ruleset_checks(self, branch: str) -> tuple[str, ...]:
+        """The checks the active rulesets (the repository's and its organisation's) require
+        on `branch`."""
+        raw: Any = self._found(
+            f"reading the rules of branch {branch}",
+            "metadata: read",
+            lambda: self._gh.request(
+                "GET",
+                f"{self._repo}/rules/branches/{quote(branch, safe='')}",
+                params={"per_page": _PER_PAGE},
+            ).json(),
+        )
+        return tuple(dict.fromkeys(checks_of(raw)))
+
+    def own_ruleset(self, name: str) -> RulesetState | None:
+        """The repository's ruleset called `name` (the one setup made), with its checks."""
+        listed: Any = self._call(
+            "listing rulesets",
+            "administration: read",
+            lambda: self._gh.request(
+                "GET", f"{self._repo}/rulesets", params={"per_page": _PER_PAGE}
+            ).json(),
+        )
+        found = (
+            next(
+                (r for r in listed if isinstance(r, dict) and r.get("name") == name),
+                None,
+            )
+            if isinstance(listed, list)
+            else None
+        )
+        if found is None or not isinstance(found.get("id"), int):
+            return None
+        ruleset_id = found["id"]
+        full: Any = self._call(
+            f"reading ruleset {name}",
+            "administration: read",
+            lambda: self._gh.request("GET", f"{self._repo}/rulesets/{ruleset_id}").json(),
+        )
+        rules = full.get("rules") if isinstance(full, dict) else None
+        return RulesetState(ruleset_id, tuple(checks_of(rules)))
+
+    def reviewer(self, who: str | None) -> Reviewer:
+        """`who` (a login, or org/team) resolved to GitHub's id; None: the token's user."""
+        if who is not None and "/" in who:
+            org, slug = who.split("/", 1)
+            path, what, kind = f"/orgs/{org}/teams/{slug}", f"looking up team {who}", "Team"
+            permission = "members: read (organization)"
+        else:
+            path = f"/users/{quote(who, safe='')}" if who else "/user"
+            what = f"looking up user {who}" if who else "reading the token's user"
+            kind = "User"
+            permission = "a user's token (a GitHub App's has no user: pass --reviewer LOGIN)"
+        # only the id and the name are read: the JSON as sent, not a full user or team model
+        raw: Any = self._call(what, permission, lambda: self._gh.request("GET", path).json())
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            raise ServiceError(
+                f"GitHub's answer while {what} has no id",
+                hint="is GITHUB_API_URL a GitHub REST API?",
+            )
+        name = who if kind == "Team" else str(raw.get("login") or who)
+        return Reviewer(kind, ident, str(name))
+
+    def send(self, change: Change) -> None:
+        """Make one change; ServiceError (naming the permission) when GitHub refuses."""
+        self._call(
+            change.what,
+            change.permission,
+            lambda: self._gh.request(change.method, change.path, json=dict(change.body)),
+        )
+
+
+def refused(done: list[Change], error: ServiceError) -> ServiceError:
+    """The error of a change GitHub refused, saying which changes were made before it."""
+    before = "; ".join(c.what for c in done) if done else "nothing"
+    return ServiceError(f"{error.message} (made before it: {before})", hint=error.hint)
