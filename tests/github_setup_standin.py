@@ -73,6 +73,7 @@ class SettingsStandIn:
     """GitHub's settings of one repository; `admin`: whether the token may change them."""
 
     server: HTTPServer
+    full: str = gh.FULL  # owner/name
     admin: bool = True
     says_admin: bool = True  # False: GitHub does not say (a fine-grained or an App's token)
     user: tuple[str, int] = ("maintainer", 7)
@@ -83,6 +84,10 @@ class SettingsStandIn:
     classic: list[str] | None = None  # checks classic branch protection requires on main
     log: list[tuple[str, str, Any]] = field(default_factory=list)
     _ids: int = 100
+
+    @property
+    def repo(self) -> str:
+        return f"/repos/{self.full}"
 
     def __post_init__(self) -> None:
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
@@ -125,32 +130,36 @@ class SettingsStandIn:
             )
         path = request.path
         routes = (
-            ("GET", REPO, self._repository),
+            ("GET", self.repo, self._repository),
             ("GET", "/user", lambda _m, _b: gh.user(*self.user)),
             ("GET", r"/users/(?P<login>[^/]+)", self._user),
             ("GET", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)", self._team),
-            ("GET", f"{REPO}/environments", self._list_environments),
-            ("GET", f"{REPO}/environments/(?P<env>[^/]+)", self._environment),
-            ("PUT", f"{REPO}/environments/(?P<env>[^/]+)", self._put),
+            ("GET", f"{self.repo}/environments", self._list_environments),
+            ("GET", f"{self.repo}/environments/(?P<env>[^/]+)", self._environment),
+            ("PUT", f"{self.repo}/environments/(?P<env>[^/]+)", self._put),
             (
                 "GET",
-                f"{REPO}/environments/(?P<env>[^/]+)/deployment-branch-policies",
+                f"{self.repo}/environments/(?P<env>[^/]+)/deployment-branch-policies",
                 self._policies,
             ),
             (
                 "POST",
-                f"{REPO}/environments/(?P<env>[^/]+)/deployment-branch-policies",
+                f"{self.repo}/environments/(?P<env>[^/]+)/deployment-branch-policies",
                 self._add_policy,
             ),
-            ("GET", f"{REPO}/labels", self._labels),
-            ("POST", f"{REPO}/labels", self._add_label),
-            ("GET", f"{REPO}/rulesets", lambda _m, _b: [self._summary(r) for r in self.rulesets]),
-            ("GET", f"{REPO}/rulesets/(?P<id>[0-9]+)", self._ruleset),
-            ("POST", f"{REPO}/rulesets", self._add_ruleset),
-            ("PUT", f"{REPO}/rulesets/(?P<id>[0-9]+)", self._update_ruleset),
-            ("GET", f"{REPO}/rules/branches/(?P<branch>.+)", self._branch_rules),
-            ("GET", f"{REPO}/branches/main/protection", self._protection),
-            ("GET", f"{REPO}/branches/main/protection/required_status_checks", self._checks),
+            ("GET", f"{self.repo}/labels", self._labels),
+            ("POST", f"{self.repo}/labels", self._add_label),
+            (
+                "GET",
+                f"{self.repo}/rulesets",
+                lambda _m, _b: [self._summary(r) for r in self.rulesets],
+            ),
+            ("GET", f"{self.repo}/rulesets/(?P<id>[0-9]+)", self._ruleset),
+            ("POST", f"{self.repo}/rulesets", self._add_ruleset),
+            ("PUT", f"{self.repo}/rulesets/(?P<id>[0-9]+)", self._update_ruleset),
+            ("GET", f"{self.repo}/rules/branches/(?P<branch>.+)", self._branch_rules),
+            ("GET", f"{self.repo}/branches/main/protection", self._protection),
+            ("GET", f"{self.repo}/branches/main/protection/required_status_checks", self._checks),
         )
         for method, pattern, handler in routes:
             match = re.fullmatch(pattern, path)
@@ -172,9 +181,9 @@ class SettingsStandIn:
 
     def _repository(self, _m: re.Match[str], _b: Any) -> Any:
         if not self.says_admin:
-            return gh.minimal_repository()
+            return gh.minimal_repository(self.full)
         return {
-            **gh.minimal_repository(),
+            **gh.minimal_repository(self.full),
             "permissions": {"admin": self.admin, "push": True, "pull": True},
         }
 
@@ -225,8 +234,8 @@ class SettingsStandIn:
             "id": eid,
             "node_id": f"EN_{eid}",
             "name": name,
-            "url": f"{gh.API}{REPO}/environments/{name}",
-            "html_url": f"{gh.WEB}/{gh.FULL}/deployments/activity_log?environments_filter={name}",
+            "url": f"{gh.API}{self.repo}/environments/{name}",
+            "html_url": f"{gh.WEB}/{self.full}/deployments/activity_log?environments_filter={name}",
             "created_at": gh.T0,
             "updated_at": gh.T0,
             "protection_rules": rules,
@@ -295,7 +304,7 @@ class SettingsStandIn:
             "id": rid,
             "node_id": f"RRS_{rid}",
             "source_type": "Repository",
-            "source": gh.FULL,
+            "source": self.full,
             "bypass_actors": body.get("bypass_actors", []),
             "created_at": gh.T0,
             "updated_at": gh.T0,
@@ -323,7 +332,7 @@ class SettingsStandIn:
             {
                 **rule,
                 "ruleset_source_type": "Repository",
-                "ruleset_source": gh.FULL,
+                "ruleset_source": self.full,
                 "ruleset_id": r["id"],
             }
             for r in self.rulesets
@@ -334,13 +343,13 @@ class SettingsStandIn:
     def _protection(self, _m: re.Match[str], _b: Any) -> Any:
         if self.classic is None:
             return self._json(gh.error("Branch not protected", 404), 404)
-        url = f"{gh.API}{REPO}/branches/main/protection"
+        url = f"{gh.API}{self.repo}/branches/main/protection"
         return {"url": url, "required_status_checks": self._checks(_m, _b)}
 
     def _checks(self, _m: re.Match[str], _b: Any) -> Any:
         if self.classic is None:
             return self._json(gh.error("Branch not protected", 404), 404)
-        url = f"{gh.API}{REPO}/branches/main/protection/required_status_checks"
+        url = f"{gh.API}{self.repo}/branches/main/protection/required_status_checks"
         return {
             "url": url,
             "strict": False,
