@@ -76,6 +76,7 @@ class SettingsStandIn:
     full: str = gh.FULL  # owner/name
     admin: bool = True
     says_admin: bool = True  # False: GitHub does not say (a fine-grained or an App's token)
+    no_issues_write: bool = False  # the token may not write labels (issues: write)
     user: tuple[str, int] = ("maintainer", 7)
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -129,6 +130,12 @@ class SettingsStandIn:
                 _ADMIN_HEADER,
             )
         path = request.path
+        if request.method != "GET" and self.no_issues_write and path.endswith("/labels"):
+            return self._json(
+                gh.error("Resource not accessible by personal access token", 403),
+                403,
+                {"X-Accepted-GitHub-Permissions": "issues=write"},
+            )
         routes = (
             ("GET", self.repo, self._repository),
             ("GET", "/user", lambda _m, _b: gh.user(*self.user)),

@@ -191,6 +191,24 @@ def test_refused_write_says_what_was_done_before(
     assert len(settings.writes) == 1
 
 
+def test_a_refusal_midway_says_what_was_made(
+    cli: Cli, charmos: Repo, settings: SettingsStandIn
+) -> None:
+    settings.no_issues_write = True
+    code, out, err = _setup(cli, charmos)
+    assert code == 3
+    assert err.count("\n") == 1
+    assert err.startswith(
+        "tagship: error: GitHub refused create label release:major (#b60205) (403: Resource not "
+        "accessible by personal access token): the token lacks the issues=write permission "
+        "(made before it: create environment pypi: required reviewer maintainer, deployments "
+        "only from tag v*; allow tag v* to deploy to environment pypi; "
+    )
+    # each change made was said as it was made
+    assert out.count(": done\n") == 6
+    assert settings.rulesets
+
+
 def test_doctor_afterwards_finds_the_settings(
     cli: Cli, charmos: Repo, settings: SettingsStandIn
 ) -> None:

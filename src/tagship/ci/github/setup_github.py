@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from tagship.ci.github.setup_client import ADMIN, Change, SetupClient, refused
 from tagship.ci.github.setup_plan import RULESET_NAME
@@ -75,7 +76,7 @@ class _Planner:
 
     def environment(self, spec: EnvironmentSpec) -> None:
         state = self.client.environment(spec.name)
-        path = f"{self.repo}/environments/{spec.name}"
+        path = f"{self.repo}/environments/{quote(spec.name, safe='')}"
         wanted = [("tag", t) for t in spec.tags] + [("branch", b) for b in spec.branches]
         reviewers = state.reviewers if state else ()
         adds = []
