@@ -328,9 +328,10 @@ class SettingsStandIn:
 
     def _update_ruleset(self, match: re.Match[str], body: Any) -> Any:
         rid = int(match["id"])
-        self.rulesets = [r for r in self.rulesets if r["id"] != rid]
-        ruleset = self._full(rid, body)
-        self.rulesets.append(ruleset)
+        (old,) = [r for r in self.rulesets if r["id"] == rid]
+        # a field the PUT leaves out stays as it is; `rules` and `conditions` are replaced
+        ruleset = self._full(rid, {**old, **body})
+        self.rulesets = [ruleset if r["id"] == rid else r for r in self.rulesets]
         return ruleset
 
     def _branch_rules(self, match: re.Match[str], _b: Any) -> Any:

@@ -138,16 +138,36 @@ def test_existing_settings_are_kept(cli: Cli, charmos: Repo, settings: SettingsS
 def test_a_missing_check_extends_tagships_own_ruleset(
     cli: Cli, charmos: Repo, settings: SettingsStandIn
 ) -> None:
+    """Its other rules and settings are kept: a check is only ever added."""
     assert _setup(cli, charmos)[0] == 0
     (ruleset,) = settings.rulesets
     rule = ruleset["rules"][0]["parameters"]
     rule["required_status_checks"] = rule["required_status_checks"][:-1]  # release-label gone
+    rule["strict_required_status_checks_policy"] = True  # the maintainers' own choice
+    ruleset["rules"].append({"type": "deletion"})
     code, out, _ = _setup(cli, charmos)
     assert code == 0
     assert "update ruleset 'tagship: required checks': require release-label on main: done" in out
     (ruleset,) = settings.rulesets
-    checks = [c["context"] for c in ruleset["rules"][0]["parameters"]["required_status_checks"]]
+    assert ruleset["rules"][0] == {"type": "deletion"}
+    parameters = ruleset["rules"][1]["parameters"]
+    assert parameters["strict_required_status_checks_policy"] is True
+    checks = [c["context"] for c in parameters["required_status_checks"]]
     assert checks == list(REQUIRED_CHECKS)
+    assert ruleset["conditions"]["ref_name"]["include"] == ["refs/heads/main"]
+    assert _setup(cli, charmos)[1].splitlines()[-1].startswith("nothing to do")
+
+
+def test_a_disabled_ruleset_of_tagship_is_left_disabled(
+    cli: Cli, charmos: Repo, settings: SettingsStandIn
+) -> None:
+    assert _setup(cli, charmos)[0] == 0
+    settings.rulesets[0]["enforcement"] = "disabled"
+    before = len(settings.writes)
+    code, out, _ = _setup(cli, charmos)
+    assert code == 0
+    assert "note: ruleset 'tagship: required checks' is disabled, so main does not require " in out
+    assert len(settings.writes) == before
 
 
 def test_team_reviewer(cli: Cli, charmos: Repo, settings: SettingsStandIn) -> None:

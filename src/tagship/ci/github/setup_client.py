@@ -54,8 +54,12 @@ class LabelState:
 
 @dataclass(frozen=True)
 class RulesetState:
+    """A ruleset as GitHub sends it: only what an update must keep is looked at."""
+
     id: int
-    checks: tuple[str, ...]
+    enforcement: str
+    include: tuple[str, ...]  # the refs its conditions include
+    rules: tuple[Mapping[str, Any], ...]  # every rule, as sent (an update sends them back)
 
 
 @dataclass(frozen=True)
@@ -205,8 +209,17 @@ class SetupClient(GitHubSession):
             "administration: read",
             lambda: self._gh.request("GET", f"{self._repo}/rulesets/{ruleset_id}").json(),
         )
-        rules = full.get("rules") if isinstance(full, dict) else None
-        return RulesetState(ruleset_id, tuple(checks_of(rules)))
+        full = full if isinstance(full, dict) else {}
+        rules = full.get("rules")
+        conditions = full.get("conditions")
+        ref_name = conditions.get("ref_name") if isinstance(conditions, dict) else None
+        include = ref_name.get("include") if isinstance(ref_name, dict) else None
+        return RulesetState(
+            ruleset_id,
+            str(full.get("enforcement", "")),
+            tuple(str(ref) for ref in include or () if isinstance(ref, str)),
+            tuple(r for r in rules or () if isinstance(r, dict)) if isinstance(rules, list) else (),
+        )
 
     def reviewer(self, who: str | None) -> Reviewer:
         """`who` (a login, or org/team) resolved to GitHub's id; None: the token's user."""

@@ -10,6 +10,7 @@ write replaces whole, settings tagship does not know included), and GitHub layer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -19,10 +20,13 @@ from tagship.ci.github.setup_plan import RULESET_NAME
 from tagship.core.errors import ServiceError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from tagship.ci.github.setup_client import EnvironmentState, Reviewer
     from tagship.ci.github.setup_plan import Checklist, EnvironmentSpec
+
+
+_CHECKS_RULE = "required_status_checks"
 
 
 @dataclass(frozen=True)
@@ -118,31 +122,33 @@ class _Planner:
         if not missing:
             return
         own = self.client.own_ruleset(RULESET_NAME)
-        kept = own.checks if own else ()
-        names = list(dict.fromkeys((*kept, *checks)))
-        body = {
-            "name": RULESET_NAME,
-            "target": "branch",
-            "enforcement": "active",
-            "conditions": {"ref_name": {"include": [f"refs/heads/{branch}"], "exclude": []}},
-            "rules": [
-                {
-                    "type": "required_status_checks",
-                    "parameters": {
-                        "strict_required_status_checks_policy": False,
-                        "required_status_checks": [{"context": name} for name in names],
-                    },
-                }
-            ],
-        }
         said = f"require {', '.join(missing)} on {branch}"
+        ref = f"refs/heads/{branch}"
         if own is None:
+            body: dict[str, Any] = {
+                "name": RULESET_NAME,
+                "target": "branch",
+                "enforcement": "active",
+                "conditions": {"ref_name": {"include": [ref], "exclude": []}},
+                "rules": [_checks_rule({}, checks)],
+            }
             what = f"create ruleset {RULESET_NAME!r}: {said}"
             self.changes.append(Change(what, "POST", f"{self.repo}/rulesets", body, ADMIN))
-        else:
-            what = f"update ruleset {RULESET_NAME!r}: {said}"
-            path = f"{self.repo}/rulesets/{own.id}"
-            self.changes.append(Change(what, "PUT", path, body, ADMIN))
+            return
+        if own.enforcement != "active":
+            self.notes.append(
+                f"ruleset {RULESET_NAME!r} is {own.enforcement or 'not active'}, so {branch} "
+                f"does not require {', '.join(missing)}: left as it is"
+            )
+            return
+        # a ruleset's PUT replaces its rules: every other rule is sent back as it is
+        rules = [r for r in own.rules if r.get("type") != _CHECKS_RULE]
+        present = next((r for r in own.rules if r.get("type") == _CHECKS_RULE), {})
+        body = {"rules": [*rules, _checks_rule(present, checks)]}
+        if ref not in own.include:
+            body["conditions"] = {"ref_name": {"include": [*own.include, ref], "exclude": []}}
+        what = f"update ruleset {RULESET_NAME!r}: {said}"
+        self.changes.append(Change(what, "PUT", f"{self.repo}/rulesets/{own.id}", body, ADMIN))
 
     def labels(self, checklist: Checklist) -> None:
         have = self.client.labels()
@@ -163,6 +169,22 @@ class _Planner:
                     f"label {spec.name} exists with colour #{label.color} (tagship's is "
                     f"#{spec.color}): left as it is"
                 )
+
+
+def _checks_rule(present: Mapping[str, Any], checks: Sequence[str]) -> dict[str, Any]:
+    """The required-status-checks rule: `present`'s (its settings and checks kept) with
+    `checks` added."""
+    parameters = present.get("parameters")
+    parameters = dict(parameters) if isinstance(parameters, Mapping) else {}
+    listed = parameters.get("required_status_checks")
+    kept = [c for c in listed if isinstance(c, Mapping)] if isinstance(listed, list) else []
+    have = {c.get("context") for c in kept}
+    parameters.setdefault("strict_required_status_checks_policy", False)
+    parameters["required_status_checks"] = [
+        *kept,
+        *({"context": name} for name in checks if name not in have),
+    ]
+    return {"type": _CHECKS_RULE, "parameters": parameters}
 
 
 def _patterns(wanted: list[tuple[str, str]]) -> str:
