@@ -77,7 +77,8 @@ class SettingsStandIn:
     admin: bool = True
     says_admin: bool = True  # False: GitHub does not say (a fine-grained or an App's token)
     no_issues_write: bool = False  # the token may not write labels (issues: write)
-    user: tuple[str, int] = ("maintainer", 7)
+    user: tuple[str, int] | None = ("maintainer", 7)  # None: a GitHub App's token, no user
+    logins: tuple[str, ...] = ("octocat", "maintainer")  # the users GitHub knows
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -138,7 +139,7 @@ class SettingsStandIn:
             )
         routes = (
             ("GET", self.repo, self._repository),
-            ("GET", "/user", lambda _m, _b: gh.user(*self.user)),
+            ("GET", "/user", self._token_user),
             ("GET", r"/users/(?P<login>[^/]+)", self._user),
             ("GET", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)", self._team),
             ("GET", f"{self.repo}/environments", self._list_environments),
@@ -165,7 +166,6 @@ class SettingsStandIn:
             ("POST", f"{self.repo}/rulesets", self._add_ruleset),
             ("PUT", f"{self.repo}/rulesets/(?P<id>[0-9]+)", self._update_ruleset),
             ("GET", f"{self.repo}/rules/branches/(?P<branch>.+)", self._branch_rules),
-            ("GET", f"{self.repo}/branches/main/protection", self._protection),
             ("GET", f"{self.repo}/branches/main/protection/required_status_checks", self._checks),
         )
         for method, pattern, handler in routes:
@@ -194,8 +194,15 @@ class SettingsStandIn:
             "permissions": {"admin": self.admin, "push": True, "pull": True},
         }
 
+    def _token_user(self, _m: re.Match[str], _b: Any) -> Any:
+        if self.user is None:
+            return self._json(gh.error("Resource not accessible by integration", 403), 403)
+        return gh.user(*self.user)
+
     def _user(self, match: re.Match[str], _b: Any) -> Any:
         login = match["login"]
+        if login not in self.logins:
+            return self._missing()
         return gh.user(login, 70 + len(login))
 
     def _team(self, match: re.Match[str], _b: Any) -> Any:
@@ -347,12 +354,6 @@ class SettingsStandIn:
             if r["enforcement"] == "active" and ref in r["conditions"]["ref_name"]["include"]
             for rule in r["rules"]
         ]
-
-    def _protection(self, _m: re.Match[str], _b: Any) -> Any:
-        if self.classic is None:
-            return self._json(gh.error("Branch not protected", 404), 404)
-        url = f"{gh.API}{self.repo}/branches/main/protection"
-        return {"url": url, "required_status_checks": self._checks(_m, _b)}
 
     def _checks(self, _m: re.Match[str], _b: Any) -> Any:
         if self.classic is None:

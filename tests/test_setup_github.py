@@ -179,6 +179,28 @@ def test_team_reviewer(cli: Cli, charmos: Repo, settings: SettingsStandIn) -> No
     assert body["reviewers"] == [{"type": "Team", "id": 900}]
 
 
+def test_a_token_without_a_user_needs_a_reviewer(
+    cli: Cli, charmos: Repo, settings: SettingsStandIn
+) -> None:
+    settings.user = None  # the workflow's GITHUB_TOKEN
+    code, _, err = _setup(cli, charmos)
+    assert code == 2
+    assert err.startswith(
+        "tagship: error: cannot tell who approves releases to the production index: GitHub "
+        "does not show the token's user (GitHub refused reading the token's user (403: "
+    )
+    assert err.endswith("(hint: pass --reviewer LOGIN or --reviewer ORG/TEAM)\n")
+    assert settings.writes == []
+    assert _setup(cli, charmos, "--reviewer", "octocat")[0] == 0
+
+
+def test_an_unknown_reviewer(cli: Cli, charmos: Repo, settings: SettingsStandIn) -> None:
+    code, _, err = _setup(cli, charmos, "--reviewer", "nobody-here")
+    assert code == 2
+    assert err.startswith("tagship: error: --reviewer nobody-here: GitHub knows no such user")
+    assert settings.writes == []
+
+
 def test_token_without_admin_changes_nothing(
     cli: Cli, charmos: Repo, settings: SettingsStandIn
 ) -> None:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from tagship.ci.github.session import GitHubSession
-from tagship.ci.github.settings import checks_of
-from tagship.core.errors import ServiceError
+from tagship.ci.github.settings import Denied, RepoSettings
+from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -73,7 +72,7 @@ class Change:
     permission: str
 
 
-class SetupClient(GitHubSession):
+class SetupClient(RepoSettings):
     """Reads and writes of `tagship setup github`."""
 
     @property
@@ -154,36 +153,6 @@ class SetupClient(GitHubSession):
             for label in raw
         }
 
-    def classic_checks(self, branch: str) -> tuple[str, ...]:
-        """The checks classic branch protection requires on `branch` (none: unprotected)."""
-        raw: Any = self._found(
-            f"reading the branch protection of {branch}",
-            "administration: read",
-            lambda: self._gh.request(
-                "GET", f"{self._repo}/branches/{quote(branch, safe='')}/protection"
-            ).json(),
-        )
-        checks = raw.get("required_status_checks") if isinstance(raw, dict) else None
-        if not isinstance(checks, dict):
-            return ()
-        names = [str(c) for c in checks.get("contexts") or ()]
-        names += [str(c["context"]) for c in checks.get("checks") or () if isinstance(c, dict)]
-        return tuple(dict.fromkeys(names))
-
-    def ruleset_checks(self, branch: str) -> tuple[str, ...]:
-        """The checks the active rulesets (the repository's and its organisation's) require
-        on `branch`."""
-        raw: Any = self._found(
-            f"reading the rules of branch {branch}",
-            "metadata: read",
-            lambda: self._gh.request(
-                "GET",
-                f"{self._repo}/rules/branches/{quote(branch, safe='')}",
-                params={"per_page": _PER_PAGE},
-            ).json(),
-        )
-        return tuple(dict.fromkeys(checks_of(raw)))
-
     def own_ruleset(self, name: str) -> RulesetState | None:
         """The repository's ruleset called `name` (the one setup made), with its checks."""
         listed: Any = self._call(
@@ -222,18 +191,31 @@ class SetupClient(GitHubSession):
         )
 
     def reviewer(self, who: str | None) -> Reviewer:
-        """`who` (a login, or org/team) resolved to GitHub's id; None: the token's user."""
+        """`who` (a login, or org/team) resolved to GitHub's id; None: the token's user.
+        ConfigError when there is no such one, or the token has no user (a GitHub App's)."""
         if who is not None and "/" in who:
             org, slug = who.split("/", 1)
-            path, what, kind = f"/orgs/{org}/teams/{slug}", f"looking up team {who}", "Team"
-            permission = "members: read (organization)"
+            path, kind = f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}", "Team"
         else:
-            path = f"/users/{quote(who, safe='')}" if who else "/user"
-            what = f"looking up user {who}" if who else "reading the token's user"
-            kind = "User"
-            permission = "a user's token (a GitHub App's has no user: pass --reviewer LOGIN)"
-        # only the id and the name are read: the JSON as sent, not a full user or team model
-        raw: Any = self._call(what, permission, lambda: self._gh.request("GET", path).json())
+            path, kind = (f"/users/{quote(who, safe='')}" if who else "/user"), "User"
+        what = f"looking up {kind.lower()} {who}" if who else "reading the token's user"
+        # only the id and the name are read: the JSON as sent, not a whole user model
+        raw: Any = self._readable(
+            what, "members: read", lambda: self._gh.request("GET", path).json()
+        )
+        if isinstance(raw, Denied):
+            if who is None:  # a GitHub App's token (the workflow's GITHUB_TOKEN) has no user
+                raise ConfigError(
+                    "cannot tell who approves releases to the production index: GitHub does "
+                    f"not show the token's user ({raw.message})",
+                    hint="pass --reviewer LOGIN or --reviewer ORG/TEAM",
+                )
+            raise ServiceError(raw.message, hint=raw.hint)
+        if raw is None:
+            raise ConfigError(
+                f"--reviewer {who}: GitHub knows no such {kind.lower()}",
+                hint="give a GitHub login, or ORG/TEAM with the team's slug",
+            )
         ident = raw.get("id") if isinstance(raw, dict) else None
         if not isinstance(ident, int) or isinstance(ident, bool):
             raise ServiceError(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tagship.ci.github.settings import Denied
 from tagship.ci.github.setup_client import ADMIN, Change, SetupClient, refused
 from tagship.ci.github.setup_plan import RULESET_NAME
 from tagship.core.errors import ServiceError
@@ -117,7 +118,14 @@ class _Planner:
                     )
 
     def checks(self, branch: str, checks: tuple[str, ...]) -> None:
-        required = set(self.client.classic_checks(branch)) | set(self.client.ruleset_checks(branch))
+        required: set[str] = set()
+        for found in (
+            self.client.required_status_checks(branch),
+            self.client.ruleset_checks(branch),
+        ):
+            if isinstance(found, Denied):
+                raise ServiceError(found.message, hint=found.hint)
+            required.update(found or ())
         missing = [c for c in checks if c not in required]
         if not missing:
             return
