@@ -14,7 +14,8 @@ from tagship.core.errors import UsageError
 if TYPE_CHECKING:
     import argparse
 
-    from tagship.ci.github.setup_client import Change
+    from tagship.ci.github.setup_client import Change, SetupClient
+    from tagship.ci.github.setup_plan import Checklist
     from tagship.cli.context import Context
 
 
@@ -36,7 +37,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--reviewer needs a login or org/team", hint="e.g. --reviewer octocat")
     # githubkit is slow to import: only this command pays for it
     from tagship.ci.github.setup_client import ADMIN, SetupClient  # noqa: PLC0415
-    from tagship.ci.github.setup_github import apply_setup, plan_setup  # noqa: PLC0415
 
     repository = ctx.repository()
     workspaces = ctx.every_package(repository) or (ctx.workspace(repository),)
@@ -47,6 +47,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         command="setup github",
         permission=f"{ADMIN} and issues: write",
     )
+    with client.connected():
+        return _setup(args, client, found)
+
+
+def _setup(args: argparse.Namespace, client: SetupClient, found: Checklist) -> int:
+    from tagship.ci.github.setup_github import apply_setup, plan_setup  # noqa: PLC0415
+
     plan = plan_setup(client, found, args.reviewer)
     if args.format == "json":
         made = () if args.dry_run else apply_setup(client, plan, lambda _: None)

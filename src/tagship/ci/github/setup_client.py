@@ -8,6 +8,7 @@ two dozen shapes; only the required status checks are looked at).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -16,7 +17,7 @@ from tagship.ci.github.settings import Denied, RepoSettings
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 _PER_PAGE = 100
 ADMIN = "administration: write"
@@ -74,6 +75,13 @@ class Change:
 
 class SetupClient(RepoSettings):
     """Reads and writes of `tagship setup github`."""
+
+    @contextmanager
+    def connected(self) -> Iterator[None]:
+        """One HTTP client for the many requests of a setup: githubkit otherwise makes one
+        (and a TLS context, ~50 ms) per request."""
+        with self._gh:
+            yield
 
     @property
     def _repo(self) -> str:
