@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
     "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
     "packages": ("packages_cmd", "list the repository's packages (--changed: what a change hit)"),
+    "setup": ("setup_cmd", "create the GitHub environments, required checks and labels"),
     "doctor": ("doctor_cmd", "check workflows and Trusted Publishing setup before a release"),
     "hotfix": ("hotfix_cmd", "start a patch branch from a release tag, or check it is finished"),
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),

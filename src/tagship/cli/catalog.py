@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # (group title, its commands in the order a maintainer meets them)
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Start", ("init", "doctor", "demo", "completion")),
+    ("Start", ("init", "setup", "doctor", "demo", "completion")),
     ("Inspect", ("status", "version", "config", "packages", "checks", "ledger", "audit")),
     ("Release flow", ("notes", "bump", "dry-run", "tag", "release", "github-release")),
     (
@@ -38,6 +38,10 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "init": (
         ("tagship init", "write the CI and publish workflows for this project"),
         ("tagship init --check", "fail when the workflows drifted from the config"),
+    ),
+    "setup": (
+        ("tagship setup github --dry-run", "show what GitHub needs; change nothing"),
+        ("tagship setup github --reviewer my-org/maintainers", "create it, team approves"),
     ),
     "doctor": (("tagship doctor", "predict Trusted Publishing failures before a release"),),
     "demo": (("tagship demo --keep", "the whole flow on a sample, kept for a look"),),

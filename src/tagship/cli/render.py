@@ -193,10 +193,12 @@ def note_line(text: str) -> None:
         line(f"note: {text}")
 
 
-def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True
+) -> None:
     """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes): the
-    title as a `#` line, then the column names, then the rows. Verdict cells (passed, failed,
-    skipped) are coloured when colour is on (cli/style.py)."""
+    title as a `#` line, then the column names (unless `header` is False), then the rows.
+    Verdict cells (passed, failed, skipped) are coloured when colour is on (cli/style.py)."""
     verdicts = [column in VERDICT_COLUMNS for column in columns]
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
@@ -215,7 +217,8 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         Console(color_system="standard" if colour else None, no_color=not colour).print(grid)
         return
     line(f"# {title}")
-    line("\t".join(columns))
+    if header:
+        line("\t".join(columns))
     for row in rows:
         line("\t".join(verdict(c) if v else c for c, v in zip(row, verdicts, strict=False)))
 
