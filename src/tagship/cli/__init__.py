@@ -14,6 +14,8 @@ from tagship.core.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, Tags
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from tagship.cli import json_document
+
 # name -> (module under tagship.cli, one-line help); the module is imported only when run
 COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("status_cmd", "show version, expected tag, branch and tree state"),
@@ -108,36 +110,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tagship.cli.render import secrets_masked  # noqa: PLC0415 - keep start-up light
 
     with secrets_masked(env):  # nothing printed shows a credential
-        return _run(top, argv, env)
+        return _documented(top, argv, env)
 
 
-def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """The command; a failure is one line (a crash's traceback goes to a log). --debug shows
-    the traceback above that line, and never changes the exit code."""
+def _documented(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """The command, and its --format json document once the exit code is known."""
+    from tagship.cli import json_document  # noqa: PLC0415 - keep start-up light
+
+    with json_document.document(top.command) as document:
+        code = _run(top, argv, env, document)
+        json_document.finish(document, code)
+        return code
+
+
+def _run(
+    top: argparse.Namespace,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    document: json_document.Document,
+) -> int:
+    """The command; a failure is one line (a crash's traceback goes to a log), and the
+    `error` of the JSON document. --debug shows the traceback above that line, and never
+    changes the exit code."""
     try:
-        return _dispatch(top, env)
+        return _dispatch(top, env, document)
     except TagshipError as exc:
         from tagship.cli.render import error_line, show_traceback  # noqa: PLC0415 - start-up
 
         if top.debug:
             show_traceback(exc, env)
         error_line(exc.message, exc.hint)
+        document.failed(exc.message, exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("tagship: interrupted\n")
+        document.failed("interrupted", None)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (`tagship ... | head`): nothing left to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        document.wanted = False
         return EXIT_GATE
     except Exception as exc:  # noqa: BLE001 - one line for the unexpected too; traceback to a log
         from tagship.cli.render import internal_error  # noqa: PLC0415 - keep start-up light
 
         internal_error(exc, argv, env, debug=top.debug)
+        document.failed(f"internal error: {type(exc).__name__}", "see stderr; please report it")
         return EXIT_INTERNAL
 
 
-def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _dispatch(
+    top: argparse.Namespace, env: Mapping[str, str], document: json_document.Document
+) -> int:
     module_name, text = COMMANDS[top.command]
     module = importlib.import_module(f"tagship.cli.{module_name}")
     parser = _Parser(prog=f"tagship {top.command}", description=text)
@@ -149,5 +173,8 @@ def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
     # through an expression in a command line
     package = top.package or env.get("TAGSHIP_PACKAGE") or None
     ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=env, package=package)
-    code: int = module.run(args, ctx)
+    from tagship.cli.json_document import stdout_for_json  # noqa: PLC0415 - after parsing
+
+    with stdout_for_json(document, args):
+        code: int = module.run(args, ctx)
     return code
