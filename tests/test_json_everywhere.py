@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import CHARMOS, STATIC_PYPROJECT
+from conftest import CHARMOS, STATIC_PYPROJECT, git
 from json_kit import document, documented
 from tagship.cli import COMMANDS, main
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import Cli, MakeRepo
 
 
@@ -61,6 +63,17 @@ def test_a_failure_is_one_line_on_stderr_and_a_document_on_stdout(
     assert result.err.startswith(f"tagship: error: {data['error']['message']} (hint: ")
     assert result.err.count("\n") == 1
     assert "v9.9.9" in data["error"]["message"]
+
+
+def test_a_crash_is_a_document_too(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An origin URL Python's parser rejects crashes `version` (exit 70): still one document."""
+    monkeypatch.setenv("TAGSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    repo = make_repo()
+    git(repo.path, "remote", "set-url", "origin", "https://[::1/owner/repo.git")
+    crashed = document(cli("-C", str(repo.path), "version", "--format", "json"), "version", 70)
+    assert crashed["error"]["message"] == "internal error: ValueError"
 
 
 def test_a_usage_error_writes_no_document(
