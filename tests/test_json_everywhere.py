@@ -6,7 +6,6 @@ release's own, test_json_github.py those that speak to GitHub."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ import pytest
 
 from conftest import CHARMOS, STATIC_PYPROJECT, git
 from json_kit import document, documented
-from tagship.cli import COMMANDS, main
+from tagship.cli import COMMANDS, command_parser, main
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 
 def _leaves(name: str) -> dict[str, argparse.ArgumentParser]:
     """The parser of `tagship NAME`, or of each of its actions."""
-    parser = argparse.ArgumentParser(prog=f"tagship {name}")
-    importlib.import_module(f"tagship.cli.{COMMANDS[name][0]}").configure(parser)
+    parser = command_parser(name)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return {f"{name} {sub}": leaf for sub, leaf in action.choices.items()}

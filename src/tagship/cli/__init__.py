@@ -159,14 +159,21 @@ def _run(
         return EXIT_INTERNAL
 
 
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command, as `tagship NAME` parses its arguments; the docs' command
+    reference is generated from it, so the two cannot drift."""
+    module_name, text = COMMANDS[name]
+    module = importlib.import_module(f"tagship.cli.{module_name}")
+    parser = _Parser(prog=f"tagship {name}", description=text)
+    module.configure(parser)
+    return parser
+
+
 def _dispatch(
     top: argparse.Namespace, env: Mapping[str, str], document: json_document.Document
 ) -> int:
-    module_name, text = COMMANDS[top.command]
-    module = importlib.import_module(f"tagship.cli.{module_name}")
-    parser = _Parser(prog=f"tagship {top.command}", description=text)
-    module.configure(parser)
-    args = parser.parse_args(top.args)
+    args = command_parser(top.command).parse_args(top.args)
+    module = importlib.import_module(f"tagship.cli.{COMMANDS[top.command][0]}")
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
 
     # the publish workflow's dispatch names the package through the environment, never
