@@ -71,8 +71,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "verify":
         require_valid(state)
         anchors = [{"source": a.source, "head": a.head} for a in state.anchors]
-        emit_json({"head": state.head, "count": len(state.records), "anchors": anchors})
-        emit_json({"note": state.note})
+        count = len(state.records)
+        emit_json({"head": state.head, "count": count, "anchors": anchors, "note": state.note})
         head = state.head[:12] if state.head else "(empty)"
         line(
             f"ledger ok: {len(state.records)} records, head {head}, "
