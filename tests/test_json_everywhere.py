@@ -146,3 +146,6 @@ def test_packages_of_a_workspace(make_repo: MakeRepo, cli: Cli) -> None:
     )
     listed = document(cli("-C", str(repo.path), "packages", "--format", "json"), "packages")
     assert [p["name"] for p in listed["packages"]] == ["a", "b"]
+    every = json.loads(cli("-C", str(repo.path), "status", "--format", "json").out)
+    assert (every["schema"], every["ok"]) == ("tagship.status/1", True)
+    assert [p["package"] for p in every["packages"]] == ["a", "b"]
