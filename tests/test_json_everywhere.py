@@ -14,6 +14,8 @@ import pytest
 from conftest import CHARMOS, STATIC_PYPROJECT, git
 from json_kit import document, documented
 from tagship.cli import COMMANDS, command_parser, main
+from tagship.cli.json_document import Document, finish
+from tagship.core.errors import EXIT_INTERNAL
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -149,3 +151,15 @@ def test_packages_of_a_workspace(make_repo: MakeRepo, cli: Cli) -> None:
     every = json.loads(cli("-C", str(repo.path), "status", "--format", "json").out)
     assert (every["schema"], every["ok"]) == ("tagship.status/1", True)
     assert [p["package"] for p in every["packages"]] == ["a", "b"]
+
+
+def test_a_report_that_is_not_json_is_an_internal_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    broken = Document("version", wanted=True)
+    broken.add({"version": float("nan")})  # JSON has no NaN: a bug, never invalid JSON
+    assert finish(broken, 0) == EXIT_INTERNAL
+    shown = capsys.readouterr()
+    data = json.loads(shown.out)
+    assert (data["ok"], data["exit_code"], "version" in data) == (False, EXIT_INTERNAL, False)
+    assert shown.err == f"tagship: {data['error']['message']} (please report it)\n"

@@ -118,9 +118,7 @@ def _documented(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, 
     from tagship.cli import json_document  # noqa: PLC0415 - keep start-up light
 
     with json_document.document(top.command) as document:
-        code = _run(top, argv, env, document)
-        json_document.finish(document, code)
-        return code
+        return json_document.finish(document, _run(top, argv, env, document))
 
 
 def _run(

@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from tagship.core.errors import EXIT_INTERNAL
+
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
@@ -58,7 +60,7 @@ class Document:
         document = {**envelope, "exit_code": exit_code, **body}
         if self.error is not None:
             document["error"] = self.error
-        return json.dumps(document, indent=2, default=_plain) + "\n"
+        return json.dumps(document, indent=2, default=_plain, allow_nan=False) + "\n"
 
 
 _CURRENT: ContextVar[Document | None] = ContextVar("tagship_json_document", default=None)
@@ -105,7 +107,19 @@ def add_fields(data: object) -> None:
         current.add(data)
 
 
-def finish(current: Document, exit_code: int) -> None:
-    """Write the document on stdout, when --format json was asked for."""
-    if current.wanted:
-        sys.stdout.write(current.text(exit_code))
+def finish(current: Document, exit_code: int) -> int:
+    """Write the document on stdout, when --format json was asked for; the exit code. A
+    report that is not JSON (a bug) is an internal error, in one line and a document."""
+    if not current.wanted:
+        return exit_code
+    try:
+        text = current.text(exit_code)
+    except (TypeError, ValueError) as exc:
+        message = f"internal error: the report is not JSON: {exc}"
+        sys.stderr.write(f"tagship: {message} (please report it)\n")
+        failed = Document(current.command, wanted=True)
+        failed.failed(message, "please report it")
+        text = failed.text(EXIT_INTERNAL)
+        exit_code = EXIT_INTERNAL
+    sys.stdout.write(text)
+    return exit_code
