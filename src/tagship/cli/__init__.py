@@ -15,6 +15,7 @@ from tagship.core.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, Tags
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from tagship.cli import json_document
     from tagship.cli.style import Style
 
 # name -> (module under tagship.cli, one-line help); the module is imported only when run
@@ -128,32 +129,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tagship.cli.render import secrets_masked  # noqa: PLC0415 - keep start-up light
 
     with secrets_masked(env):  # nothing printed shows a credential
-        return _run(top, argv, env)
+        return _documented(top, argv, env)
 
 
-def _run(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """The command; a failure is one line (a crash's traceback goes to a log). --debug shows
-    the traceback above that line, and never changes the exit code."""
+def _documented(top: argparse.Namespace, argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """The command, and its --format json document once the exit code is known."""
+    from tagship.cli import json_document  # noqa: PLC0415 - keep start-up light
+
+    with json_document.document(top.command) as document:
+        return json_document.finish(document, _run(top, argv, env, document))
+
+
+def _run(
+    top: argparse.Namespace,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    document: json_document.Document,
+) -> int:
+    """The command; a failure is one line (a crash's traceback goes to a log), and the
+    `error` of the JSON document. --debug shows the traceback above that line, and never
+    changes the exit code."""
     try:
-        return _dispatch(top, env)
+        return _dispatch(top, env, document)
     except TagshipError as exc:
         from tagship.cli.render import error_line, show_traceback  # noqa: PLC0415 - start-up
 
         if top.debug:
             show_traceback(exc, env)
         error_line(exc.message, exc.hint)
+        document.failed(exc.message, exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("tagship: interrupted\n")
+        document.failed("interrupted", None)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (`tagship ... | head`): nothing left to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        document.wanted = False
         return EXIT_GATE
     except Exception as exc:  # noqa: BLE001 - one line for the unexpected too; traceback to a log
         from tagship.cli.render import internal_error  # noqa: PLC0415 - keep start-up light
 
         internal_error(exc, argv, env, debug=top.debug)
+        document.failed(f"internal error: {type(exc).__name__}", "see stderr; please report it")
         return EXIT_INTERNAL
 
 
@@ -197,7 +216,9 @@ def _project_dir(given: Path | None) -> Path:
         return Path()
 
 
-def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _dispatch(
+    top: argparse.Namespace, env: Mapping[str, str], document: json_document.Document
+) -> int:
     args = command_parser(top.command).parse_args(top.args)
     module = importlib.import_module(f"tagship.cli.{COMMANDS[top.command][0]}")
     from tagship.cli.context import Context  # noqa: PLC0415 - after parsing, as a command runs
@@ -214,6 +235,8 @@ def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
         package=package,
     )
     style = _style(top, args, env)
-    with applied(style), debug_logging(style.verbosity):
+    from tagship.cli.json_document import stdout_for_json  # noqa: PLC0415 - after parsing
+
+    with applied(style), debug_logging(style.verbosity), stdout_for_json(document, args):
         code: int = module.run(args, ctx)
     return code

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from tagship.cli import COMMANDS, _top_parser, command_parser
 from tagship.cli.completion_model import Node, nodes, short
 from tagship.cli.completion_scripts import bash, fish, zsh
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json
 
 if TYPE_CHECKING:
     import argparse
@@ -20,6 +22,7 @@ SHELLS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("shell", choices=tuple(SHELLS), help="the shell to complete in")
+    add_format(parser)
 
 
 def command_nodes() -> list[Node]:
@@ -32,5 +35,9 @@ def command_nodes() -> list[Node]:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:  # noqa: ARG001 - needs no project
-    sys.stdout.write(SHELLS[args.shell](command_nodes()))
+    script = SHELLS[args.shell](command_nodes())
+    if args.format == "json":  # the script as a field, for installers that write it themselves
+        emit_json({"shell": args.shell, "script": script})
+        return 0
+    sys.stdout.write(script)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from tagship.cli.render import hide, line, markdown_table, step_summary, table
+from tagship.cli.render import emit_json, hide, line, markdown_table, step_summary, table
 from tagship.cli.style import current, verdict
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
@@ -30,6 +30,7 @@ def _live(step: StepReport) -> None:
 
 
 def show(ctx: Context, report: FlowReport) -> None:
+    emit_json(report)  # flow, steps: the --format json document of a flow
     title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
     table(title, COLUMNS, _rows(report))
     step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))

@@ -15,7 +15,9 @@ from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
-from tagship.cli.render import line, note_line, table
+from tagship.cli.json_fields import init_plan
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line, note_line, table
 from tagship.cli.setup_checklist import checklist_of_init, show_checklist
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
@@ -45,6 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_flags(parser)
     init_publishers.configure(parser)
+    add_format(parser)
 
 
 def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> workflows.Inputs:
@@ -87,6 +90,7 @@ def _injected(drifted: list[workflows.Drift], root: Path) -> str:
 
 def _check(plan: workflows.InitPlan, root: Path) -> int:
     drifted = workflows.drift(plan, root)
+    emit_json(init_plan(plan, None, [entry.path for entry in drifted]))
     for entry in drifted:
         sys.stdout.write(entry.diff)
     if drifted:
@@ -156,6 +160,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.check:
         return _check(plan, root)
     changed = workflows.write(plan, root)
+    emit_json(init_plan(plan, changed, None))
     for generated in plan.files:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     init_publishers.write(root, edited)

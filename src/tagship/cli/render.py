@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
 import os
 import sys
 import traceback
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tagship.adapters.secrets import scrub, secrets_in
 from tagship.ci import read_run
+from tagship.cli.json_document import add_fields
 from tagship.cli.style import VERDICT_COLUMNS, current, verdict, verdict_style
 from tagship.core.errors import TagshipError
 
@@ -170,17 +168,11 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def emit_json(data: Any) -> None:
-    """The one JSON writer of `--format json`: dataclasses as objects, paths as strings."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=_plain) + "\n")
-
-
-def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, PurePath):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
+def emit_json(data: object) -> None:
+    """The fields of the command's `--format json` document (a mapping or a dataclass); the
+    one writer, cli/json_document.py, puts them in the envelope and writes them as the run
+    ends. Without --format json, nothing."""
+    add_fields(data)
 
 
 def line(text: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import emit_json, line, note_line
 from tagship.cli.setup_checklist import checklist_json, checklist_of, show_publishers
 from tagship.core.errors import UsageError
 
@@ -71,7 +71,7 @@ def _setup(args: argparse.Namespace, client: SetupClient, found: Checklist) -> i
     show_publishers(found)  # the index has no API for them: the form's values
     line("")
     for note in plan.notes:
-        line(f"note: {note}")
+        note_line(note)
     if not plan.changes:
         line(f"nothing to do: {plan.repository} is set up as the release needs")
         return 0

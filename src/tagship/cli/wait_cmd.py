@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
-from tagship.cli.options import add_wait_options
-from tagship.cli.render import line
+from tagship.cli.options import add_format, add_wait_options
+from tagship.cli.render import emit_json, line
 
 if TYPE_CHECKING:
     import argparse
@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     add_wait_options(parser, timeout=600.0)
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -38,6 +39,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             lambda: wait_for_files(workspace, manifest, index, http=http, timeout=args.timeout),
             waited_summary,
         )
+    files = [f.name for f in manifest.files]
+    emit_json({"project": manifest.project, "version": manifest.version, "files": files})
+    emit_json(result)  # index, polls, seconds
     line(
         f"{index.name} shows all {len(manifest.files)} files of {manifest.project} "
         f"{manifest.version} with the manifest's hashes ({result.polls} polls, "
