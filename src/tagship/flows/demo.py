@@ -22,15 +22,15 @@ from tagship.flows.demo_workspace import workspace_release
 from tagship.flows.sample import SampleIndex, create_sample
 from tagship.flows.stand_ins import (
     LocalRuns,
+    audited,
     clean_env,
     counted,
     detail,
     indexes_summary,
+    ledger_verified,
     start_indexes,
 )
 from tagship.steps.gates.gates import checks_passed
-from tagship.steps.ledger.audit import audit_workspace
-from tagship.steps.ledger.ledger_check import ledger_state, require_valid
 from tagship.steps.notes.release_notes import local_notes
 from tagship.steps.rollback.hotfix import start_hotfix
 from tagship.steps.rollback.plan import rollback_plan
@@ -131,20 +131,9 @@ def _ci_release(pipeline: Pipeline, workspace: Workspace, runs: LocalRuns) -> No
             f"dry run's files, promoted; rebuild cross-check: {detail(sub, REBUILD_CHECK)}"
         )
 
-    def audit() -> str:
-        report = audit_workspace(workspace, "pypi", runs.http)
-        if not report.ok:
-            raise GateError(f"audit found {report.findings} problem(s) on the production index")
-        files = sum(len(v.files) for v in report.versions)
-        return f"{files} file(s) of {len(report.versions)} version(s) came from recorded CI runs"
-
-    def ledger() -> str:
-        state = require_valid(ledger_state(workspace.require_git()))
-        return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
-
     pipeline.step("7. release from CI", lambda: runs.release(workspace), released)
-    pipeline.step("8. audit", audit, str)
-    pipeline.step("ledger verify", ledger, str)
+    pipeline.step("8. audit", lambda: audited(workspace, runs.http), str)
+    pipeline.step("ledger verify", lambda: ledger_verified(workspace), str)
     _aftercare(pipeline, workspace)
 
 

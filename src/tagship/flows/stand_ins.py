@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 
 from tagship.adapters.local_index import running_index
 from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables, read_run
+from tagship.core.errors import GateError
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
 from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex
 from tagship.flows.tag import tag_release
+from tagship.steps.ledger.audit import audit_workspace
+from tagship.steps.ledger.ledger_check import ledger_state, require_valid
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -154,3 +157,19 @@ def detail(sub: Pipeline, step: str) -> str:
 def indexes_summary(indexes: Mapping[str, SampleIndex]) -> str:
     """Where each stand-in index answers."""
     return ", ".join(f"{n} at {i.simple_url}" for n, i in indexes.items())
+
+
+def audited(workspace: Workspace, http: Http) -> str:
+    """The audit of the stand-in PyPI: every file came from a recorded CI run (GateError when
+    not). The audit closes `http` when done."""
+    report = audit_workspace(workspace, "pypi", http)
+    if not report.ok:
+        raise GateError(f"audit found {report.findings} problem(s) on the production index")
+    files = sum(len(v.files) for v in report.versions)
+    return f"{files} file(s) of {len(report.versions)} version(s) came from recorded CI runs"
+
+
+def ledger_verified(workspace: Workspace) -> str:
+    """The ledger's chain and the anchors in release tags, verified."""
+    state = require_valid(ledger_state(workspace.require_git()))
+    return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
