@@ -21,7 +21,7 @@ from tagship.core.config import IndexConfig, github_repo_from_url
 from tagship.core.errors import IntegrityError
 from tagship.core.notes import render_markdown
 from tagship.core.release_plan import REBUILD_CHECK
-from tagship.flows.rehearse_github import github_plan
+from tagship.flows.rehearse_github import UNKNOWN_REPOSITORY, github_plan
 from tagship.flows.stand_ins import (
     STAND_IN_INDEXES,
     LocalRuns,
@@ -109,7 +109,7 @@ def _repository(workspace: Workspace, original: Original) -> str:
     if config.github_owner and config.github_repository:
         return f"{config.github_owner}/{config.github_repository}"
     parsed = github_repo_from_url(original.origin_url)
-    return "/".join(parsed) if parsed else f"local/{workspace.name}"
+    return "/".join(parsed) if parsed else UNKNOWN_REPOSITORY
 
 
 def rehearse(
@@ -223,7 +223,10 @@ def _project(workspace: Workspace) -> str:
 
 def _notes(notes: ReleaseNotes) -> str:
     since = notes.since or "the first commit"
-    return f"{len(notes.pulls)} pull request(s) since {since}; next version {notes.next_version}"
+    found = f"{len(notes.pulls)} labelled pull request(s) since {since}"
+    if notes.next_version is None:
+        return f"{found}: nothing they ask to release"
+    return f"{found}: they ask for {notes.next_version}"
 
 
 def _bumped(workspace: Workspace, spec: str) -> str:

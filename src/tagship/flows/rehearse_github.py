@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from tagship.core.config import Config, IndexConfig
     from tagship.core.notes import ReleaseNotes
 
+# origin is not on GitHub and [tool.tagship.github] names no repository
+UNKNOWN_REPOSITORY = "OWNER/REPOSITORY"
+
 
 def _job(index: IndexConfig) -> tuple[str, str]:
     return index.workflow or f"publish-{index.name}.yml", index.environment or index.name
@@ -47,6 +50,11 @@ def github_plan(
         published += "; the docs links change on a branch, in a pull request"
     pushed = f"tagship tag pushes {tag} to {origin_url or 'origin'}"
     plan = [draft, dry_run, pushed, release, published]
+    if repository == UNKNOWN_REPOSITORY:
+        plan.append(
+            "origin is not on GitHub: name the repository in [tool.tagship.github] (owner, "
+            "repository) for the publishers below"
+        )
     plan.extend(
         f"Trusted Publisher on {index.name}: project {project}, owner {owner}, repository "
         f"{name}, workflow {job[0]}, environment {job[1]}"
