@@ -195,11 +195,15 @@ def test_one_package_of_several(tmp_path: Path, cli: Cli, scratch: Path) -> None
     )
     refs = git(sample.work, "for-each-ref", "--format=%(refname) %(objectname)")
 
-    result = cli("-C", str(sample.work), "--package", "ws-core", "rehearse", "--bump", "minor")
+    result = cli(
+        "-C", str(sample.work), "--package", "ws-core", "rehearse", "--bump", "minor",
+        "--skip-checks",
+    )  # fmt: skip
 
     assert result.code == 0, result.out + result.err
     assert "rehearsed ws-core 0.2.0 as ws-core-v0.2.0" in result.out
     assert "ws_app" not in result.out  # the other package is not released
+    assert "not rehearsed: the required checks (--skip-checks)" in result.out
     assert git(sample.work, "for-each-ref", "--format=%(refname) %(objectname)") == refs
     assert list(scratch.iterdir()) == []
     unchosen = cli("-C", str(sample.work), "rehearse", "--bump", "minor")

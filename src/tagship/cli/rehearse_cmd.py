@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from tagship.flows.rehearse import Rehearsal
 
 
+_NOTES_SHOWN = 20  # lines of the draft notes a terminal shows
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bump",
@@ -32,6 +35,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="release the next version: bump it in the copy first (major, minor, patch, X.Y.Z)",
     )
     add_version_option(parser)
+    parser.add_argument(
+        "--skip-checks",
+        action="store_true",
+        help="do not run the required checks here (the real release still needs them green)",
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -46,6 +54,8 @@ def _echo(step: StepReport) -> None:
 
 def _report(done: Rehearsal) -> None:
     line(f"rehearsed {done.project} {done.version} as {done.tag} from {done.head[:12]}")
+    if done.checks_skipped:
+        line("  not rehearsed: the required checks (--skip-checks); the real release needs them")
     if done.uncommitted:
         line(f"  not rehearsed: {len(done.uncommitted)} uncommitted change(s); commit them first")
     line("files released (sha256):")
@@ -54,9 +64,12 @@ def _report(done: Rehearsal) -> None:
     line("on GitHub, the real release would:")
     for step in done.github:
         line(f"  - {step}")
+    notes = done.notes.splitlines()
     line("the draft Release's notes:")
-    for text in done.notes.splitlines():
+    for text in notes[:_NOTES_SHOWN]:
         line(f"  | {text}")
+    if len(notes) > _NOTES_SHOWN:
+        line(f"  | ... {len(notes) - _NOTES_SHOWN} more line(s) (--format json has them all)")
 
 
 def _steps(report: FlowReport) -> list[dict[str, object]]:
@@ -83,7 +96,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "--bump and --version both choose the version",
             hint="--bump for a version written in a file, --version for one from git tags",
         )
-    options = RehearseOptions(ctx.package, args.bump, args.version)
+    options = RehearseOptions(ctx.package, args.bump, args.version, args.skip_checks)
     base = Path(tempfile.mkdtemp(prefix="tagship-rehearse-")).resolve()
     as_json = args.format == "json"
     found: list[Rehearsal] = []

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from tagship.workspace import Workspace
 
 REHEARSAL = "rehearse (a local stand-in)"
+SKIPPED_CHECKS = "rehearse --skip-checks"
 _SHOWN = 3  # uncommitted paths named in the report
 
 
@@ -62,6 +63,9 @@ class RehearseOptions:
     package: str | None = None
     bump: str | None = None
     version: str | None = None
+    # the required checks not run: the rehearsal of the release itself, in an environment
+    # without the project's development tools (the real release still needs them green)
+    skip_checks: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Rehearsal:
 
     project: str
     version: str
+    checks_skipped: bool
     tag: str
     head: str  # the user's committed HEAD that was rehearsed
     branch: str | None
@@ -101,6 +106,15 @@ def with_stand_ins(workspace: Workspace, indexes: Mapping[str, SampleIndex]) -> 
             )
         )
     return replace(workspace, config=replace(config, indexes=chosen, sources=sources))
+
+
+def without_checks(workspace: Workspace) -> Workspace:
+    """The copy's workspace with every required check written as skipped."""
+    config = workspace.config
+    names = config.required_checks
+    sources = {**config.sources, **{f"checks.{n}": SKIPPED_CHECKS for n in names}}
+    commands = dict.fromkeys(names, "")
+    return replace(workspace, config=replace(config, check_commands=commands, sources=sources))
 
 
 def _repository(workspace: Workspace, original: Original) -> str:
@@ -148,7 +162,8 @@ def rehearse(
             return open_package(repository, options.package, env=env, runner=runner)
 
         def standing_in() -> Workspace:
-            return with_stand_ins(opened(), indexes).releasing(options.version)
+            chosen = with_stand_ins(opened(), indexes).releasing(options.version)
+            return without_checks(chosen) if options.skip_checks else chosen
 
         declared = opened().config  # the real indexes, for what GitHub would do
         workspace = pipeline.step("project", standing_in, _project)
@@ -183,6 +198,7 @@ def rehearse(
     return Rehearsal(
         project=workspace.name,
         version=str(workspace.version()),
+        checks_skipped=options.skip_checks,
         tag=tag,
         head=original.head,
         branch=original.branch,
@@ -215,15 +231,19 @@ def _described(original: Original) -> str:
 
 def _project(workspace: Workspace) -> str:
     names = ", ".join(f"{n} -> {workspace.config.index(n).simple_url}" for n in STAND_IN_INDEXES)
+    skipped = any(s == SKIPPED_CHECKS for s in workspace.config.sources.values())
     return (
         f"{workspace.name} {workspace.version()} (from {workspace.meta.source.where}), tag "
         f"{workspace.expected_tag()}; stand-ins: {names}"
+        + ("; required checks not run (--skip-checks)" if skipped else "")
     )
 
 
 def _notes(notes: ReleaseNotes) -> str:
     since = notes.since or "the first commit"
-    found = f"{len(notes.pulls)} labelled pull request(s) since {since}"
+    found = f"{len(notes.pulls)} merged pull request(s) since {since}"
+    if notes.problems:
+        found += f" ({len(notes.problems)} without exactly one release label)"
     if notes.next_version is None:
         return f"{found}: nothing they ask to release"
     return f"{found}: they ask for {notes.next_version}"

@@ -33,7 +33,7 @@ def github_plan(
     workflow, environment = _job(production)
     owner, _, name = repository.partition("/")
     draft = (
-        f"the draft Release {tag} of {repository}, its notes from {len(notes.pulls)} labelled "
+        f"the draft Release {tag} of {repository}, its notes from {len(notes.pulls)} merged "
         "pull request(s) (below; tagship notes --github keeps it up to date)"
     )
     dry_run = (
