@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.steps.gates.gates import LABEL_CHECK
+
 if TYPE_CHECKING:
     from tagship.core.config import Config, IndexConfig
     from tagship.core.notes import ReleaseNotes
@@ -48,7 +50,11 @@ def github_plan(
     published = f"the same job publishes the Release {tag} with the manifest attached"
     if declared.docs_files:
         published += "; the docs links change on a branch, in a pull request"
-    pushed = f"tagship tag pushes {tag} to {origin_url or 'origin'}"
+    checks = ", ".join(c for c in declared.required_checks if c != LABEL_CHECK)
+    pushed = (
+        f"tagship tag asks GitHub for the required checks of the commit ({checks}), then pushes "
+        f"{tag} to {origin_url or 'origin'}"
+    )
     plan = [draft, dry_run, pushed, release, published]
     if repository == UNKNOWN_REPOSITORY:
         plan.append(
