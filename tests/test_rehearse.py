@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import git
+from ledger_kit import publish_event
 from release_world import FAST_CHECKS
+from tagship.adapters.git import Git
+from tagship.adapters.ledger_store import append_event
 from tagship.adapters.process import run
 from tagship.flows.sample import BACKENDS, SampleIndex, check_lines
+from tagship.flows.stand_ins import ci_identity
 from tagship.flows.workspace_sample import Member, create_workspace_sample
 
 if TYPE_CHECKING:
@@ -99,6 +103,10 @@ def test_hatchling_release_rehearsed_with_a_dirty_tree(
 ) -> None:
     repo = make_repo(_files("hatchling", "0.1.0"))
     repo.tag("v0.1.0", push=True)
+    # the ledger of an earlier release from CI, whose run id a stand-in job must not reuse
+    released = git(repo.path, "rev-parse", "HEAD")
+    ci = ci_identity({}, "v0.1.0", released)
+    append_event(Git(repo.path), publish_event("0.1.0", released), ci)
     _with_merged_pull(repo, "main")
     repo.write("README.md", "# rehearsed-pkg\n\nnot committed\n")
     repo.write("notes.txt", "untracked\n")
@@ -109,6 +117,7 @@ def test_hatchling_release_rehearsed_with_a_dirty_tree(
     assert result.code == 0, result.out + result.err
     for step in ("TestPyPI dry run", "tag", "release from CI", "audit", "ledger verify"):
         assert f"[passed] {step}: " in result.out
+    assert "[passed] ledger verify: 9 records" in result.out  # the earlier one travelled too
     assert "2 uncommitted change(s) left out (README.md, notes.txt)" in result.out
     assert "rehearsed rehearsed-pkg 0.2.0 as v0.2.0" in result.out
     assert re.search(r"rehearsed_pkg-0\.2\.0-py3-none-any\.whl  [0-9a-f]{64}", result.out)

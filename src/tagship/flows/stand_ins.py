@@ -58,8 +58,10 @@ def ci_identity(
     repository: str = DEMO_REPOSITORY,
     workflow: str = "publish-pypi.yml",
     environment: str = "pypi",
+    run_id: str = "1",
 ) -> dict[str, str]:
-    """The environment of the `workflow` job on `tag` (no token: nothing to leak)."""
+    """The environment of the `workflow` job on `tag` (no token: nothing to leak), in the run
+    `run_id` (the audit refuses two commits released by one run)."""
     job = job_variables(
         repository=repository,
         workflow=workflow,
@@ -67,6 +69,7 @@ def ci_identity(
         sha=sha,
         environment=environment,
         actor="demo-maintainer",
+        run_id=run_id,
     )
     return {**env, **job}
 
@@ -94,6 +97,8 @@ class LocalRuns:
     runner: Runner
     echo: Callable[[StepReport], None]
     repository: str = DEMO_REPOSITORY
+    # the tag job's run id: a fresh sample's ledger has no other; a user's may (rehearse)
+    run_id: str = "1"
 
     def _flow(self, name: str, body: Callable[[Pipeline], None]) -> Pipeline:
         sub = Pipeline(name, on_step=self.echo)
@@ -130,6 +135,7 @@ class LocalRuns:
             repository=self.repository,
             workflow=production.workflow or "publish-pypi.yml",
             environment=production.environment or "pypi",
+            run_id=self.run_id,
         )
         # the job's facts, as the CI-host seam reads them in a real job
         ci = replace(workspace, env=env, ci=read_run(env))
