@@ -148,7 +148,7 @@ def test_setuptools_on_master_with_bare_tags(make_repo: MakeRepo, cli: Cli, scra
 
     assert result.code == 0, result.out + result.err
     report = json.loads(result.out)
-    assert report["ok"] is True
+    assert (report["ok"], report["flow"]) == (True, "rehearse")
     done = report["rehearsal"]
     assert (done["version"], done["tag"], done["branch"]) == ("1.2.4", "1.2.4", "master")
     assert sorted(f["name"] for f in done["files"]) == [
@@ -187,6 +187,14 @@ def test_a_closed_gate_stops_with_its_code_and_leaves_nothing(
     assert _state(repo) == before
     assert list(scratch.iterdir()) == []
     _ports_closed(result)
+    as_json = cli("-C", str(repo.path), "rehearse", "--format", "json")
+    assert as_json.code == 1
+    report = json.loads(as_json.out)
+    assert (report["ok"], report["rehearsal"]) == (False, None)
+    assert report["steps"][-1]["name"] == "TestPyPI dry run"
+    assert report["steps"][-1]["status"] == "failed"
+    assert report["error"]["message"].startswith("gate 'version is new' is closed")
+    assert list(scratch.iterdir()) == []
 
 
 def test_bump_and_version_together_are_refused(make_repo: MakeRepo, cli: Cli) -> None:

@@ -80,8 +80,10 @@ def _steps(report: FlowReport) -> list[dict[str, object]]:
 
 
 def _as_json(done: Rehearsal | None, report: FlowReport, kept: Path | None) -> dict[str, object]:
+    # the fields of every flow's document (flow, steps), then the rehearsal's own
     return {
         "ok": report.ok,
+        "flow": report.flow,
         "steps": _steps(report),
         "rehearsal": done,
         "kept": kept,
@@ -128,7 +130,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         try:
             body(pipeline, lambda _: None)
         except FlowFailedError as failed:
-            emit_json(_as_json(None, failed.report, kept))
+            error = {"message": failed.cause.message, "hint": failed.cause.hint}
+            emit_json({**_as_json(None, failed.report, kept), "error": error})
             raise failed.cause from failed.cause.__cause__
         emit_json(_as_json(found[0], pipeline.report(), kept))
         return 0
