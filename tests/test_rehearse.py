@@ -226,3 +226,4 @@ def test_one_package_of_several(tmp_path: Path, cli: Cli, scratch: Path) -> None
     unchosen = cli("-C", str(sample.work), "rehearse", "--bump", "minor")
     assert unchosen.code == 2  # as every command in a repository of several: choose one
     assert "--package" in unchosen.err
+    assert "[failed] project: " in unchosen.out

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.git import Git
 from tagship.adapters.git_clone import fingerprint, read_original, throwaway_clone
 from tagship.adapters.http import Http, RetryPolicy
-from tagship.core.config import IndexConfig, github_repo_from_url
+from tagship.core.config import Config, IndexConfig, github_repo_from_url
 from tagship.core.errors import IntegrityError
 from tagship.core.notes import render_markdown
 from tagship.core.release_plan import REBUILD_CHECK
@@ -162,12 +162,15 @@ def rehearse(
             repository = open_repository(clone.work / relative)
             return open_package(repository, options.package, env=env, runner=runner)
 
-        def standing_in() -> Workspace:
-            chosen = with_stand_ins(opened(), indexes).releasing(options.version)
-            return without_checks(chosen) if options.skip_checks else chosen
+        def standing_in(chosen: Workspace) -> Workspace:
+            local = with_stand_ins(chosen, indexes).releasing(options.version)
+            return without_checks(local) if options.skip_checks else local
 
-        declared = opened().config  # the real indexes, for what GitHub would do
-        workspace = pipeline.step("project", standing_in, _project)
+        def project() -> tuple[Config, Workspace]:
+            chosen = opened()  # its configuration names the real indexes, for GitHub's part
+            return chosen.config, standing_in(chosen)
+
+        declared, workspace = pipeline.step("project", project, lambda p: _project(p[1]))
         notes = pipeline.step("release notes", lambda: local_notes(workspace), _notes)
         if options.bump is not None:
             bump = options.bump
@@ -176,7 +179,7 @@ def rehearse(
                 lambda: _bumped(workspace, bump),
                 lambda d: f"{d} in the copy, committed and pushed to its origin",
             )
-            workspace = standing_in()
+            workspace = standing_in(opened())
         policy = RetryPolicy(attempts=3, base_delay=0.2, timeout=30)
         runs = LocalRuns(
             stack.enter_context(Http(policy)),
