@@ -32,19 +32,23 @@ pytestmark = pytest.mark.integration
 MERGE = "Merge pull request #7 from someone/loud\n\nAdd loud\n\nRelease-Label: release:minor"
 
 
-def _pyproject(backend: str, version: str, extra: str = "") -> str:
+def _pyproject(
+    backend: str, version: str, extra: str = "", checks: dict[str, str] = FAST_CHECKS
+) -> str:
     requires, entry = BACKENDS[backend]
     return (
         f'[build-system]\nrequires = [{requires}]\nbuild-backend = "{entry}"\n\n'
         f'[project]\nname = "rehearsed-pkg"\nversion = "{version}"\ndescription = "A sample"\n'
         f'readme = "README.md"\nrequires-python = ">=3.10"\nlicense = "MIT"\n\n'
-        f"[tool.tagship]\n{extra}\n[tool.tagship.checks]\n{check_lines(FAST_CHECKS)}\n"
+        f"[tool.tagship]\n{extra}\n[tool.tagship.checks]\n{check_lines(checks)}\n"
     )
 
 
-def _files(backend: str, version: str, extra: str = "") -> dict[str, str]:
+def _files(
+    backend: str, version: str, extra: str = "", checks: dict[str, str] = FAST_CHECKS
+) -> dict[str, str]:
     return {
-        "pyproject.toml": _pyproject(backend, version, extra),
+        "pyproject.toml": _pyproject(backend, version, extra, checks),
         "README.md": "# rehearsed-pkg\n",
         ".gitignore": "dist/\n*.egg-info/\nbuild/\n",
         "src/rehearsed_pkg/__init__.py": 'def greet() -> str:\n    return "hi"\n',
@@ -227,3 +231,20 @@ def test_one_package_of_several(tmp_path: Path, cli: Cli, scratch: Path) -> None
     assert unchosen.code == 2  # as every command in a repository of several: choose one
     assert "--package" in unchosen.err
     assert "[failed] project: " in unchosen.out
+
+
+def test_a_change_to_the_repository_meanwhile_is_caught(
+    tmp_path: Path, make_repo: MakeRepo, cli: Cli, scratch: Path
+) -> None:
+    # a check that writes by absolute path reaches past the copy, into the user's work tree
+    stray = tmp_path / "project" / "stray.txt"
+    checks = {**FAST_CHECKS, "tests": f"touch {stray}"}
+    repo = make_repo(_files("hatchling", "0.1.0", checks=checks))
+
+    result = cli("-C", str(repo.path), "rehearse")
+
+    assert result.code == 4, result.out + result.err
+    assert "[failed] your repository untouched: the repository at " in result.out
+    assert "changed while it was rehearsed" in result.err
+    assert stray.is_file()
+    assert list(scratch.iterdir()) == []
