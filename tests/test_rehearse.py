@@ -116,9 +116,11 @@ def test_hatchling_release_rehearsed_with_a_dirty_tree(
     repo.write("notes.txt", "untracked\n")
     before = _state(repo)
 
-    result = cli("-C", str(repo.path), "rehearse", "--bump", "minor")
+    result = cli("-C", str(repo.path), "rehearse")
 
     assert result.code == 0, result.out + result.err
+    # v0.1.0 is released: the next version is the one PR #7's label calls for
+    assert "[passed] next version: 0.1.0 -> 0.2.0 (the version the release labels" in result.out
     for step in ("TestPyPI dry run", "tag", "release from CI", "audit", "ledger verify"):
         assert f"[passed] {step}: " in result.out
     assert "[passed] ledger verify: 9 records" in result.out  # the earlier one travelled too
@@ -176,22 +178,24 @@ def test_a_closed_gate_stops_with_its_code_and_leaves_nothing(
 ) -> None:
     repo = make_repo(_files("hatchling", "0.1.0"))
     repo.tag("v0.1.0", push=True)
+    repo.commit("a fix released from elsewhere")
+    repo.tag("v0.1.1", push=True)  # the patch release the bump will collide with
     before = _state(repo)
 
-    result = cli("-C", str(repo.path), "rehearse")
+    result = cli("-C", str(repo.path), "rehearse", "--bump", "patch")
 
     assert result.code == 1
     assert "[failed] TestPyPI dry run: gate 'version is new' is closed" in result.out
     # the one line of the real dry run's gate, once
     assert len(result.err.strip().splitlines()) == 1
-    gate = "gate 'version is new' is closed: tag v0.1.0 already exists: the dry run is for "
+    gate = "gate 'version is new' is closed: tag v0.1.1 already exists: the dry run is for "
     assert f"tagship: error: {gate}the next version, bump it" in result.err
     assert "Traceback" not in result.out + result.err
     assert "[passed] tag:" not in result.out
     assert _state(repo) == before
     assert list(scratch.iterdir()) == []
     _ports_closed(result)
-    as_json = cli("-C", str(repo.path), "rehearse", "--format", "json")
+    as_json = cli("-C", str(repo.path), "rehearse", "--bump", "patch", "--format", "json")
     assert as_json.code == 1
     report = json.loads(as_json.out)
     assert (report["ok"], report["rehearsal"]) == (False, None)

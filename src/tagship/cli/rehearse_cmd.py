@@ -32,7 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bump",
         metavar="PART|X.Y.Z",
-        help="release the next version: bump it in the copy first (major, minor, patch, X.Y.Z)",
+        help="bump the version in the copy first (major, minor, patch, X.Y.Z); default: when "
+        "HEAD's version is tagged already, the one the release labels call for",
     )
     add_version_option(parser)
     parser.add_argument(

@@ -23,6 +23,7 @@ from tagship.core.errors import IntegrityError
 from tagship.core.notes import render_markdown
 from tagship.core.release_plan import REBUILD_CHECK
 from tagship.flows.rehearse_github import UNKNOWN_REPOSITORY, github_plan
+from tagship.flows.rehearse_version import choose
 from tagship.flows.stand_ins import (
     STAND_IN_INDEXES,
     LocalRuns,
@@ -59,7 +60,8 @@ _SHOWN = 3  # uncommitted paths named in the report
 @dataclass(frozen=True)
 class RehearseOptions:
     """What the command line chose: the package, and the version to release (`bump`: a bump
-    part or X.Y.Z committed in the copy; `version`: for a version from git tags)."""
+    part or X.Y.Z committed in the copy; `version`: for a version from git tags; neither:
+    rehearse_version.choose picks it)."""
 
     package: str | None = None
     bump: str | None = None
@@ -163,7 +165,7 @@ def rehearse(
             return open_package(repository, options.package, env=env, runner=runner)
 
         def standing_in(chosen: Workspace) -> Workspace:
-            local = with_stand_ins(chosen, indexes).releasing(options.version)
+            local = with_stand_ins(chosen, indexes)
             return without_checks(local) if options.skip_checks else local
 
         def project() -> tuple[Config, Workspace]:
@@ -172,14 +174,30 @@ def rehearse(
 
         declared, workspace = pipeline.step("project", project, lambda p: _project(p[1]))
         notes = pipeline.step("release notes", lambda: local_notes(workspace), _notes)
-        if options.bump is not None:
-            bump = options.bump
+        choice = choose(workspace, notes, bump=options.bump, version=options.version)
+        if choice.bump is not None:
+            bump = choice.bump
             pipeline.step(
-                "bump version",
+                "next version",
                 lambda: _bumped(workspace, bump),
-                lambda d: f"{d} in the copy, committed and pushed to its origin",
+                lambda d: (
+                    f"{d} ({choice.why}): committed in the copy and pushed to its origin, "
+                    f"as tagship bump {bump} --commit would"
+                ),
             )
             workspace = standing_in(opened())
+        elif choice.version is not None:
+            version = choice.version
+            workspace = pipeline.step(
+                "next version",
+                lambda: workspace.releasing(version),
+                lambda w: (
+                    f"{w.version()} ({choice.why}), from git tags: the tag carries it "
+                    f"(--version {version})"
+                ),
+            )
+        else:
+            pipeline.skip("next version", choice.why)
         policy = RetryPolicy(attempts=3, base_delay=0.2, timeout=30)
         runs = LocalRuns(
             stack.enter_context(Http(policy)),
