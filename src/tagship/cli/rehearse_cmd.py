@@ -13,6 +13,7 @@ from tagship.cli.dry_run_cmd import add_version_option
 from tagship.cli.flow_render import run_flow
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
+from tagship.core.errors import UsageError
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 from tagship.flows.rehearse import RehearseOptions, rehearse
 
@@ -93,8 +94,6 @@ def _as_json(done: Rehearsal | None, report: FlowReport, kept: Path | None) -> d
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.bump and args.version:
-        from tagship.core.errors import UsageError  # noqa: PLC0415 - only when refused
-
         raise UsageError(
             "--bump and --version both choose the version",
             hint="--bump for a version written in a file, --version for one from git tags",
