@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hotfix": ("hotfix_cmd", "start a patch branch from a release tag, or check it is finished"),
     "rollback": ("rollback_cmd", "plan, revert, yank, cloud-run, migrate, patch: recorded"),
     "demo": ("demo_cmd", "run the release flow on a sample project with local stand-ins"),
+    "rehearse": ("rehearse_cmd", "rehearse your own release in a throwaway copy, local indexes"),
     "completion": ("completion_cmd", "print the shell completion script: bash, zsh or fish"),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # (group title, its commands in the order a maintainer meets them)
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Start", ("init", "setup", "doctor", "demo", "completion")),
+    ("Start", ("init", "setup", "doctor", "demo", "rehearse", "completion")),
     ("Inspect", ("status", "version", "config", "packages", "checks", "ledger", "audit")),
     ("Release flow", ("notes", "bump", "dry-run", "tag", "release", "github-release")),
     (
@@ -45,6 +45,10 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "doctor": (("tagship doctor", "predict Trusted Publishing failures before a release"),),
     "demo": (("tagship demo --keep", "the whole flow on a sample, kept for a look"),),
+    "rehearse": (
+        ("tagship rehearse", "your next release in a throwaway copy, with local indexes"),
+        ("tagship rehearse --skip-checks --keep", "without the checks here; keep the copy"),
+    ),
     "completion": (
         ("tagship completion bash > ~/.local/share/bash-completion/completions/tagship", "bash"),
         ("tagship completion zsh > ~/.zfunc/_tagship", "zsh: fpath+=(~/.zfunc) in ~/.zshrc"),
