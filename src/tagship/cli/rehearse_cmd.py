@@ -130,8 +130,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         try:
             body(pipeline, lambda _: None)
         except FlowFailedError as failed:
-            error = {"message": failed.cause.message, "hint": failed.cause.hint}
-            emit_json({**_as_json(None, failed.report, kept), "error": error})
+            emit_json(_as_json(None, failed.report, kept))  # the error: added as the run ends
             raise failed.cause from failed.cause.__cause__
         emit_json(_as_json(found[0], pipeline.report(), kept))
         return 0
