@@ -59,7 +59,7 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     return workflows.Inputs(
         project=args.project or workspace.name,
         pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
-        install=install_plan(workspace, ctx, python, compiled=wheels is not None),
+        install=install_plan(workspace, ctx, python, compiled=wheels is not None, check=args.check),
         python=python,
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),

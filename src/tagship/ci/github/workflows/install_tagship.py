@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.build.builder import find_uv
-from tagship.core.errors import ConfigError
+from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,6 +37,30 @@ class Install:
     lock: str | None
     uv_version: str
     warning: str | None = None
+
+
+def source_example() -> str:
+    """An `install-tagship` value that would work: the git URL and commit this tagship was
+    installed from (PEP 610), else the shape of one."""
+    import json  # noqa: PLC0415
+    from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415
+
+    try:
+        recorded = json.loads(distribution("tagship").read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        recorded = {}
+    url, vcs = str(recorded.get("url", "")), recorded.get("vcs_info") or {}
+    commit = str(vcs.get("commit_id", ""))
+    # a local path or a URL with credentials would not serve, or must not be shown
+    if vcs.get("vcs") == "git" and url.startswith("https://") and commit and "@" not in url:
+        return f'install-tagship = "git+{url}@{commit}"'
+    return 'install-tagship = "git+https://github.com/OWNER/tagship@vX.Y.Z"'
+
+
+def lock_head(label: str, requirements: str) -> str:
+    """What the lock's header names: `label`, and a digest of the requirements it pins, so a
+    changed requirement makes a new lock."""
+    return f"{label} (requirements {hashlib.sha256(requirements.encode()).hexdigest()[:12]})"
 
 
 def lock_header(requirement: str, python: str) -> str:
@@ -93,11 +117,14 @@ def plan_install(
     current_lock: str | None,
     runner: Runner,
     env: Mapping[str, str],
+    check: bool = False,
 ) -> Install:
     """What the jobs run to install tagship. `requirements` is what the lock pins: tagship
     at this version, or for tagship itself its own dependencies and build requirements;
     `label` names them in the lock's header, so a changed requirement makes a new lock.
-    `also`: what tagship's extras add, installed beside a `source` (which names no extras)."""
+    `also`: what tagship's extras add, installed beside a `source` (which names no extras).
+    A lock that cannot be made is refused (the jobs could not install tagship); `check`
+    makes none and refuses one that is missing or stale."""
     uv = find_uv(env)
     if uv is None:
         raise ConfigError(
@@ -108,20 +135,28 @@ def plan_install(
         quoted = " ".join(f'"{requirement}"' for requirement in (source, *also))
         return Install(f"uv pip install --system {quoted}", None, uv_version)
     command = _locked_command(self_install)
-    digest = hashlib.sha256(requirements.encode()).hexdigest()[:12]
-    head = f"{label} (requirements {digest})"
+    head = lock_head(label, requirements)
     if lock_is_current(current_lock, head, python):
         return Install(command, None, uv_version)
-    if env.get(OFFLINE):
+    if env.get(OFFLINE):  # the maintainer's choice, said in a note: no index is asked
         why = f"{OFFLINE} is set: {LOCK_FILE} was not refreshed for {head}"
         return Install(command, None, uv_version, why)
+    if check:
+        state = (
+            "is missing" if current_lock is None else f"does not lock {head} for Python {python}"
+        )
+        raise GateError(
+            f"{LOCK_FILE} {state}: the workflows install tagship from it",
+            hint="run `tagship init` and commit the result",
+        )
     text, why = _compile(str(uv), requirements, python, index, runner=runner, env=env)
     if text is None:
-        warning = (
-            f"could not lock {head} from {index} ({why}): the workflows cannot install it "
-            "until it is there; publish it there, or set install-tagship in [tool.tagship]"
+        raise ConfigError(
+            f"cannot lock {head} from {index} ({why}): the workflows could not install "
+            "tagship, nothing written",
+            hint=f"publish tagship there, or set install-tagship in [tool.tagship] to a source "
+            f"that installs it ({source_example()})",
         )
-        return Install(command, None, uv_version, warning)
     header = (
         f"{lock_header(head, python)}\n"
         "# Written by `tagship init`: what the workflows install, every file hash-checked.\n"
