@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.build.builder import find_uv
+from tagship.adapters.installed_from import installed_from
 from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
@@ -41,19 +42,10 @@ class Install:
 
 def source_example() -> str:
     """An `install-tagship` value that would work: the git URL and commit this tagship was
-    installed from (PEP 610), else the shape of one."""
-    import json  # noqa: PLC0415
-    from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415
-
-    try:
-        recorded = json.loads(distribution("tagship").read_text("direct_url.json") or "{}")
-    except (PackageNotFoundError, ValueError):
-        recorded = {}
-    url, vcs = str(recorded.get("url", "")), recorded.get("vcs_info") or {}
-    commit = str(vcs.get("commit_id", ""))
-    # a local path or a URL with credentials would not serve, or must not be shown
-    if vcs.get("vcs") == "git" and url.startswith("https://") and commit and "@" not in url:
-        return f'install-tagship = "git+{url}@{commit}"'
+    installed from (a runner reaches https only), else the shape of one."""
+    source = installed_from()
+    if source.url.startswith("https://") and source.commit:
+        return f'install-tagship = "git+{source.url}@{source.commit}"'
     return 'install-tagship = "git+https://github.com/OWNER/tagship@vX.Y.Z"'
 
 
