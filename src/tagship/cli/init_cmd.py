@@ -18,6 +18,7 @@ from tagship.cli.init_install import install_plan
 from tagship.cli.render import line, table
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
+from tagship.core.words import plural
 from tagship.steps.build.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ def _check(plan: workflows.InitPlan, root: Path) -> int:
             + _injected(drifted, root),
             hint="run `tagship init` and commit the result",
         )
-    line(f"{len(plan.files)} files match the config")
+    matching = plural(len(plan.files), "file matches", "files match")
+    line(f"{matching} the config")
     return 0
 
 
