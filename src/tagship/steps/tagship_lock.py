@@ -16,7 +16,7 @@ from tagship.ci.github.workflows.install_tagship import (
     LOCK_FILE,
     OFFLINE,
     lock_head,
-    lock_is_current,
+    lock_problem,
 )
 from tagship.core.errors import ConfigError
 
@@ -135,16 +135,14 @@ def _lock_findings(
     first, at = users[0]
     where = f"{first.path}:{at}" + (f" and {len(users) - 1} more" if len(users) > 1 else "")
     lock = root / LOCK_FILE
-    fix = "run `tagship init` (it locks from the dependency-index) and commit the lock"
-    if not lock.is_file():
-        why = f"is missing, and the workflows install tagship from it ({where})"
-        return [Finding("tagship-lock-missing", LOCK_FILE, 1, why, fix)]
     compiled = len(packages) == 1 and (
         wheel_builder(packages[0].root, packages[0].pyproject_data) is not None
     )
-    request = lock_request(packages[0], compiled=compiled)
-    python = jobs_python(packages)
-    if lock_is_current(read_text(lock), request.head, python):
+    head = lock_request(packages[0], compiled=compiled).head
+    problem = lock_problem(read_text(lock) if lock.is_file() else None, head, jobs_python(packages))
+    if problem is None:
         return []
-    why = f"does not lock {request.head} for Python {python}, which the workflows install ({where})"
-    return [Finding("tagship-lock-stale", LOCK_FILE, 1, why, fix)]
+    rule = "tagship-lock-missing" if not lock.is_file() else "tagship-lock-stale"
+    why = f"{problem}, and the workflows install tagship from it ({where})"
+    fix = "run `tagship init` (it locks from the dependency-index) and commit the lock"
+    return [Finding(rule, LOCK_FILE, 1, why, fix)]

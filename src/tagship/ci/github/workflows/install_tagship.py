@@ -67,6 +67,15 @@ def lock_is_current(text: str | None, requirement: str, python: str) -> bool:
     return bool(pins) and all(ln.rstrip().endswith("\\") for ln in pins)
 
 
+def lock_problem(text: str | None, head: str, python: str) -> str | None:
+    """Why the lock `text` is not the one the jobs need (None: it is): missing, or stale."""
+    if text is None:
+        return "is missing"
+    if lock_is_current(text, head, python):
+        return None
+    return f"does not lock {head} for Python {python}"
+
+
 def _locked_command(self_install: bool) -> str:
     command = f"uv pip install --system --require-hashes --no-deps -r {LOCK_FILE}"
     if self_install:  # tagship releasing itself: its own checkout, on the locked dependencies
@@ -128,17 +137,15 @@ def plan_install(
         return Install(f"uv pip install --system {quoted}", None, uv_version)
     command = _locked_command(self_install)
     head = lock_head(label, requirements)
-    if lock_is_current(current_lock, head, python):
+    problem = lock_problem(current_lock, head, python)
+    if problem is None:
         return Install(command, None, uv_version)
     if env.get(OFFLINE):  # the maintainer's choice, said in a note: no index is asked
         why = f"{OFFLINE} is set: {LOCK_FILE} was not refreshed for {head}"
         return Install(command, None, uv_version, why)
     if check:
-        state = (
-            "is missing" if current_lock is None else f"does not lock {head} for Python {python}"
-        )
         raise GateError(
-            f"{LOCK_FILE} {state}: the workflows install tagship from it",
+            f"{LOCK_FILE} {problem}: the workflows install tagship from it",
             hint="run `tagship init` and commit the result",
         )
     text, why = _compile(str(uv), requirements, python, index, runner=runner, env=env)
