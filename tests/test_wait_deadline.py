@@ -12,9 +12,12 @@ import pytest
 
 from releases import make_release
 from servers import free_port, running_pypiserver
+from tagship.adapters.http import Http, RetryPolicy
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from pytest_httpserver import HTTPServer
 
     from conftest import Cli, MakeRepo
 
@@ -59,3 +62,18 @@ def test_a_dead_index_does_not_outlast_a_zero_timeout(cli: Cli, make_repo: MakeR
     assert "check that the server is up and reachable" in result.err
     # one attempt, no retry pauses (before: 5 attempts, 3.75 to 7.5 s of pauses)
     assert took < 2.0, f"{took:.1f} s"
+
+
+def test_a_deadline_ends_the_retries_of_a_busy_server(httpserver: HTTPServer) -> None:
+    """A 503 asking for 7 s more: within a deadline 1 s away, the answer is given back at
+    once; outside it, the client waits as asked; the deadline ends with its block."""
+    slept: list[float] = []
+    httpserver.expect_ordered_request("/busy").respond_with_data("", 503, {"Retry-After": "7"})
+    httpserver.expect_ordered_request("/busy").respond_with_data("", 503, {"Retry-After": "7"})
+    httpserver.expect_ordered_request("/busy").respond_with_data("done", 200)
+    with Http(RetryPolicy(attempts=2), sleep=slept.append) as http:
+        with http.until(time.monotonic() + 1.0):
+            assert http.get(httpserver.url_for("/busy")).status_code == 503
+        assert slept == []
+        assert http.get(httpserver.url_for("/busy")).text == "done"
+    assert slept == [7.0]
