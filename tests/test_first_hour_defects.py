@@ -90,6 +90,10 @@ def test_split_requires() -> None:
     assert found.unconditional == ("a>=1", "b; python_version < '3.11'")
     assert found.in_extras == ("c; extra == 'x'", 'd ; extra=="y" and os_name')
     assert found.extras == ("x", "y")
+    assert found.describe("2 from URL") == (
+        "2 from URL; 2 only with the extras x, y (not installed)"
+    )
+    assert split_requires(["a"]).describe("1 from URL") == "1 from URL"
 
 
 def test_plural() -> None:

@@ -23,6 +23,16 @@ class Requires:
     in_extras: tuple[str, ...]
     extras: tuple[str, ...]
 
+    def describe(self, installed: str) -> str:
+        """`installed` (what was done with the unconditional ones), then what only extras
+        add, said apart: a plain install leaves it out, so it is never counted as installed."""
+        if not self.in_extras:
+            return installed
+        named = "extra" if len(self.extras) == 1 else "extras"
+        apart = f"{len(self.in_extras)} only with the {named} {', '.join(self.extras)}"
+        head = installed if self.unconditional else "none but in extras"
+        return f"{head}; {apart} (not installed)"
+
 
 def split_requires(lines: Iterable[str]) -> Requires:
     unconditional: list[str] = []

@@ -312,24 +312,13 @@ def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
         # only the headers: packaging.metadata is slow to import and adds nothing here
         headers = BytesHeaderParser().parsebytes(archive.read(name))
     found = split_requires(headers.get_all("Requires-Dist") or [])
-    # what only an extra adds is not installed: said apart, never counted as installed
-    named = "extra" if len(found.extras) == 1 else "extras"
-    extras = (
-        f"; {len(found.in_extras)} only with the {named} {', '.join(found.extras)} (not installed)"
-        if found.in_extras
-        else ""
-    )
     if not found.unconditional:
-        return Check(
-            "dependencies",
-            ok=True,
-            detail=f"none but in extras{extras}" if extras else "none declared",
-        )
+        return Check("dependencies", ok=True, detail=found.describe("none declared"))
     done = venv.install(list(found.unconditional), target.dependency_index)
     detail = f"{len(found.unconditional)} from {target.dependency_index}"
     if not done.ok:
         return Check("dependencies", ok=False, detail=f"{detail}: {done.tail(1)}")
-    return Check("dependencies", ok=True, detail=detail + extras)
+    return Check("dependencies", ok=True, detail=found.describe(detail))
 
 
 def _files_match(record: list[tuple[str, str]], site: Path) -> Check:
