@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tagship.cli.notes_cmd import github_client
-from tagship.cli.render import line
+from tagship.cli.render import line, note_line
 from tagship.core.versions import BUMP_PARTS, tag_for
 from tagship.steps.notes.docs_links import Rewrite, unified_diff
 from tagship.steps.versions.bump import bump_version
@@ -90,9 +90,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         stale = edit.old not in (result.old, result.new)
         line(f"  and {edit.what}" + (f" (was {edit.old})" if stale else ""))
     for note in result.notes:
-        line(f"note: {note}")
+        note_line(note)
     if offline:
-        line(f"note: only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
+        note_line(f"only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
     for copy in result.copies:  # a warning: bump changes what it knows, and names the rest
         line(
             f"warning: also holds the old version {result.old}, not changed: "

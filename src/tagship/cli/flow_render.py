@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from tagship.cli.render import hide, line, markdown_table, step_summary, table
+from tagship.cli.style import current, verdict
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def _rows(report: FlowReport) -> list[tuple[str, str, str, str]]:
 
 
 def _live(step: StepReport) -> None:
-    line(f"[{step.status}] {step.name}: {step.detail}")
+    line(f"[{verdict(step.status)}] {step.name}: {step.detail}")
 
 
 def show(ctx: Context, report: FlowReport) -> None:
@@ -35,7 +36,8 @@ def show(ctx: Context, report: FlowReport) -> None:
 
 
 def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
-    pipeline = Pipeline(name, dry_run=dry_run, on_step=_live)
+    # each step as it ends is progress; with -q the table at the end is the result
+    pipeline = Pipeline(name, dry_run=dry_run, on_step=None if current().quiet else _live)
     try:
         body(pipeline)
     except FlowFailedError as failed:

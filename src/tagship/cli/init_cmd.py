@@ -15,7 +15,8 @@ from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
-from tagship.cli.render import line, table
+from tagship.cli.render import line, note_line, table
+from tagship.cli.setup_checklist import checklist_of_init, show_checklist
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
 from tagship.core.words import plural
@@ -107,27 +108,6 @@ def _show(plan: workflows.InitPlan, workspace: Workspace | None) -> None:
         ["check", "command", "from"],
         [[row.check, row.command, row.source] for row in plan.checks],
     )
-    unknown = "(unknown: pass --owner/--repo)"
-    table(
-        "Trusted publishers to register (one per index)",
-        ["index", "project", "owner", "repository", "workflow", "environment"],
-        [
-            [
-                p.index,
-                p.project,
-                p.owner or unknown,
-                p.repository or unknown,
-                p.workflow,
-                p.environment or "(none)",
-            ]
-            for p in plan.publishers
-        ],
-    )
-    table(
-        "GitHub environments to create",
-        ["environment", "protection"],
-        [[e.name, e.protection] for e in plan.environments],
-    )
     if workspace is None:
         return
     why = known_unreproducible(workspace.meta.backend, "sdist.tar.gz")
@@ -173,7 +153,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for reason in adoption.lines:
         line(reason)
     for note in plan.notes:
-        line(f"note: {note}")
+        note_line(note)
     edited = init_publishers.prepare(plan, root, disable=args.disable_old_publishers)
     if args.check:
         return _check(plan, root)
@@ -182,4 +162,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     init_publishers.write(root, edited)
     _show(plan, workspace)
+    shared = workspace.config if workspace is not None else ctx.policy_workspace(repository).config
+    found = checklist_of_init(
+        plan,
+        adoption,
+        shared,
+        owner=args.owner,
+        repository=args.repo,
+        server_url=ctx.ci.server_url or "https://github.com",
+    )
+    show_checklist(found)
     return 0

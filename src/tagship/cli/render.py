@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.secrets import scrub, secrets_in
 from tagship.ci import read_run
+from tagship.cli.style import VERDICT_COLUMNS, current, verdict, verdict_style
 from tagship.core.errors import TagshipError
 
 if TYPE_CHECKING:
@@ -186,11 +187,19 @@ def line(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def note_line(text: str) -> None:
+    """An informational `note:` line: not a result, so -q drops it."""
+    if not current().quiet:
+        line(f"note: {text}")
+
+
 def table(
-    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = False
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True
 ) -> None:
-    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes),
-    the column names first with `header` (a table whose columns are not self-evident)."""
+    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes): the
+    title as a `#` line, then the column names (unless `header` is False), then the rows.
+    Verdict cells (passed, failed, skipped) are coloured when colour is on (cli/style.py)."""
+    verdicts = [column in VERDICT_COLUMNS for column in columns]
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
         from rich.table import Table  # noqa: PLC0415
@@ -201,14 +210,17 @@ def table(
         for column in columns:
             grid.add_column(Text(column))
         for row in rows:
-            grid.add_row(*(Text(cell) for cell in row))
-        Console().print(grid)
+            cells = zip(row, verdicts, strict=False)
+            grid.add_row(*(Text(c, style=(v and verdict_style(c)) or "") for c, v in cells))
+        # tagship's choice (--color, NO_COLOR, FORCE_COLOR, TERM), not rich's own reading
+        colour = current().color
+        Console(color_system="standard" if colour else None, no_color=not colour).print(grid)
         return
     line(f"# {title}")
     if header:
         line("\t".join(columns))
     for row in rows:
-        line("\t".join(row))
+        line("\t".join(verdict(c) if v else c for c, v in zip(row, verdicts, strict=False)))
 
 
 def step_summary(ctx: Context, markdown: str) -> None:
@@ -233,7 +245,10 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 @contextmanager
 def progress_display(ci: CIRun) -> Iterator[Callable[[str], None]]:
-    """A spinner on a terminal; plain lines in CI logs and pipes."""
+    """A spinner on a terminal; plain lines in CI logs and pipes; nothing with -q."""
+    if current().quiet:
+        yield lambda _: None
+        return
     if not sys.stderr.isatty() or ci.in_ci:
 
         def plain(text: str) -> None:

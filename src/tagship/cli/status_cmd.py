@@ -52,7 +52,7 @@ def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> in
         "release",
         "requires",
     )
-    table(f"release status of {plural(len(rows), 'package')}", columns, rows, header=True)
+    table(f"release status of {plural(len(rows), 'package')}", columns, rows)
     return 0
 
 
@@ -77,5 +77,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("last release tag", status.last_release_tag or "(none)"),
         ("commits since release", str(status.commits_since_release)),
     ]
-    table("release status", ("", "value"), rows)
+    table("release status", ("field", "value"), rows)
     return 0

@@ -9,6 +9,7 @@ from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.render import line
+from tagship.cli.style import verdict
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
 from tagship.steps.build.artifacts import load_manifest
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         show_problems(error)
         raise
     for dist in report.files:
-        line(f"ok\t{dist.kind}\t{dist.name}")
+        line(f"{verdict('ok')}\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
     if args.same_as_dry_run:
         from tagship.steps.gates.release_checks import (  # noqa: PLC0415 - reads the ledger
