@@ -9,6 +9,7 @@ from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import emit_json, line
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -20,7 +21,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_record_to(parser)
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
-    add_wait_options(parser, timeout=600.0)
+    add_wait_options(
+        parser,
+        timeout=600.0,
+        interval=1.0,  # steps/publish/wait.py's FIRST_DELAY, not imported: it is slow to load
+        interval_help="the first pause between polls, doubled after each up to 15 s",
+    )
     add_format(parser)
 
 
@@ -36,15 +42,23 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     with Http(policy_from_env(ctx.env)) as http:
         result = one_step(
             WAIT,
-            lambda: wait_for_files(workspace, manifest, index, http=http, timeout=args.timeout),
+            lambda: wait_for_files(
+                workspace,
+                manifest,
+                index,
+                http=http,
+                timeout=args.timeout,
+                interval=args.interval,
+                option="--timeout",
+            ),
             waited_summary,
         )
     files = [f.name for f in manifest.files]
     emit_json({"project": manifest.project, "version": manifest.version, "files": files})
     emit_json(result)  # index, polls, seconds
     line(
-        f"{index.name} shows all {len(manifest.files)} files of {manifest.project} "
-        f"{manifest.version} with the manifest's hashes ({result.polls} polls, "
+        f"{index.name} shows all {plural(len(manifest.files), 'file')} of {manifest.project} "
+        f"{manifest.version} with the manifest's hashes ({plural(result.polls, 'poll')}, "
         f"{result.seconds:.1f} s)"
     )
     return 0
