@@ -30,6 +30,7 @@ thead th { background: #f6f8fa; font-weight: 600; }
 tbody th { background: #fbfcfd; min-width: 9em; }
 .version { font-size: 17px; font-weight: 700; display: block; }
 .project, .sub, time, .actor { color: #59636e; font-size: 13px; display: block; }
+time { white-space: nowrap; }
 .badge { display: inline-block; border-radius: 10px; padding: 1px 9px; font-size: 13px;
   font-weight: 600; border: 1px solid transparent; white-space: nowrap; }
 .good { background: #dafbe1; color: #116329; border-color: #4ac26b; }
