@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from conftest import STATIC_PYPROJECT
 from json_kit import document
+from ledger_kit import changed_byte, forge, ledger_lines, released_repo
 from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import append_event
 from tagship.core.drift import GITHUB, Drift
@@ -318,3 +319,13 @@ def test_a_file_tagship_did_not_write_is_never_replaced(make_repo: MakeRepo, cli
     assert (missing.code, missing.err.count("\n")) == (2, 1)
     assert "directory" in missing.err
     assert mine.read_text() == "<html>the project's own page</html>"
+
+
+def test_a_broken_ledger_draws_no_page(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = released_repo(make_repo)
+    forge(repo, changed_byte(ledger_lines(repo), 2))  # origin's record 2 altered
+    result = cli("-C", str(repo.path), "report")
+    assert result.code == 4
+    assert result.err.startswith("tagship: error: ledger verification failed: ")
+    assert result.err.count("\n") == 1
+    assert not (repo.path / "tagship-report.html").exists()
