@@ -100,7 +100,8 @@ def test_yanks_failures_hotfixes_and_rollbacks_stay_visible() -> None:
         *released(),
         event("yank", index="pypi", result="intent", details={"reason": "broken import"}),
         event("yank", index="pypi", result="observed", details={"reason": "broken import"}),
-        event("verify-install", index="pypi"),  # a later success does not hide the yank
+        event("verify-install", index="pypi"),  # a later success does not hide the yank,
+        event("verify-install", index="pypi", result="failed"),  # nor a failure
         event("verify-install", "1.0.1", index="testpypi", result="failed"),
         event("hotfix", "1.0.1", files=(), details={"action": "start", "fixes": "v1.0.0"}),
         event("rollback-revert", files=(), details={"reverted": "a" * 40, "branch": "main"}),
@@ -120,9 +121,20 @@ def test_yanks_failures_hotfixes_and_rollbacks_stay_visible() -> None:
 
 
 def test_a_requested_yank_is_a_warning_until_the_index_shows_it() -> None:
-    records = chain(*released(), event("yank", index="pypi", result="intent"))
+    records = chain(
+        *released(),
+        event("yank", index="pypi", result="intent"),
+        event("verify-install", index="pypi"),
+    )
     cell = build_report(records).rows[0].cells[1]
     assert (cell.status, cell.tone) == ("yank requested", "warn")
+
+
+def test_a_passing_rerun_replaces_a_failure() -> None:
+    failed = event("verify-install", "1.1.0", index="testpypi", result="failed")
+    passed = event("dry-run", "1.1.0", index="testpypi")
+    assert statuses(chain(failed))["1.1.0"][0] == "verify install failed"
+    assert statuses(chain(failed, passed))["1.1.0"][0] == "dry run passed"
 
 
 def test_drift_from_watch_is_drawn_where_it_was_found() -> None:

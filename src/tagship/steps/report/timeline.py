@@ -3,7 +3,7 @@ from the ledger's records and the drift `watch` found. Pure: records in, values 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -133,19 +133,25 @@ _SETS_STATE = {
 }
 
 
+_YANKS = ("yanked", "yank requested")
+
+
 def _next(cell: Cell, record: Record) -> Cell:
-    """The cell after `record`: a later record sets the state; failures and yanks stay."""
+    """The cell after `record`: a later record sets the state (a passing rerun replaces a
+    failure), but nothing after a yank hides it."""
     event = record.event
     text = describe(event)
     notes = (*cell.notes, f"{label(event)}: {text}" if text else label(event))
     if event.kind == "yank":
         word = "yanked" if event.result == "observed" else "yank requested"
         return Cell(word, tone(event), record.time, notes, cell.link)
+    if cell.status in _YANKS:
+        return replace(cell, notes=notes)
     if tone(event) == "bad":
         return Cell(f"{label(event)} failed", "bad", record.time, notes, cell.link)
     status = _SETS_STATE.get(event.kind)
-    if status is None or cell.tone == "bad":  # a `wait`, or after a failure or a yank
-        return Cell(cell.status, cell.tone, cell.time, notes, cell.link)
+    if status is None:  # a `wait`: the state stays
+        return replace(cell, notes=notes)
     return Cell(status, "good", record.time, notes, web_link(event.details.get("url")))
 
 
