@@ -146,18 +146,18 @@ def test_drift_from_watch_is_drawn_where_it_was_found() -> None:
     )
     report = build_report(chain(*released()), drift)
     (row,) = report.rows
-    assert [(c.status, c.tone) for c in row.cells] == [
-        ("dry run passed", "good"),
-        ("verified", "bad"),
-        ("published", "bad"),
+    assert [(c.status, c.tone, c.drift) for c in row.cells] == [
+        ("dry run passed", "good", ()),
+        ("verified", "good", ("pkg-1.0.0-py3.whl has no attestation",)),
+        ("published", "good", ("the release is a draft again",)),
     ]
-    assert row.cells[1].notes[-1] == "drift: pkg-1.0.0-py3.whl has no attestation"
     assert [(m.label, m.detail) for m in row.marks] == [("drift", "release 1.0.0 is quarantined")]
     assert report.drift == drift
     page = render_html(report, GENERATED)
     assert "the project is archived" in page
     markdown = render_markdown(report)
     assert "#### Drift" in markdown
+    assert "| ✅ verified 2026-12-01 10:08 ❌ drift |" in markdown
     assert "drift: 4 findings" in markdown
 
 

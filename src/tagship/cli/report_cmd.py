@@ -52,7 +52,12 @@ def as_dict(report: Report, output: Path) -> dict[str, object]:
                 "tag": row.tag,
                 "tagged": row.tagged,
                 "cells": {
-                    c.key: {"status": cell.status, "tone": cell.tone, "time": cell.time}
+                    c.key: {
+                        "status": cell.status,
+                        "tone": cell.tone,
+                        "time": cell.time,
+                        "drift": list(cell.drift),
+                    }
                     for c, cell in zip(report.columns, row.cells, strict=True)
                 },
                 "marks": [

@@ -78,7 +78,8 @@ def _cell(cell: Cell) -> str:
     badge = _badge(cell.status, cell.tone)
     if cell.link is not None:
         badge = f'<a href="{_t(cell.link)}">{badge}</a>'
-    return f'<td class="cell">{badge}{_time(cell.time)}{_notes(cell.notes)}</td>'
+    drift = "".join(f"<div>{_badge('drift', 'bad')} {_t(found)}</div>" for found in cell.drift)
+    return f'<td class="cell">{badge}{_time(cell.time)}{drift}{_notes(cell.notes)}</td>'
 
 
 def _row(row: Row, *, several: bool) -> str:

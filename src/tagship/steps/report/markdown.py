@@ -36,7 +36,8 @@ def _more(count: int, shown: int, what: str) -> list[str]:
 
 def _cell(cell: Cell) -> str:
     when = f" {moment(cell.time)}" if cell.time else ""
-    return f"{_ICONS[cell.tone]} {_md(cell.status)}{when}"
+    drift = f" {_ICONS['bad']} drift" if cell.drift else ""
+    return f"{_ICONS[cell.tone]} {_md(cell.status)}{when}{drift}"
 
 
 def _row(row: Row, *, several: bool) -> str:

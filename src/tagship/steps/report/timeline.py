@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Cell:
     """A version's state in one column: a word or two, its tone, the time of the record
-    that set it, what else the records say, and a link (an http(s) URL only)."""
+    that set it, what else the records say, a link (an http(s) URL only), and the drift
+    `watch` found there."""
 
     status: str
     tone: Tone
     time: str | None = None
     notes: tuple[str, ...] = ()
     link: str | None = None
+    drift: tuple[str, ...] = ()
 
 
 EMPTY = Cell("not published", "none")
@@ -163,11 +165,7 @@ def _cell(key: str, records: Iterable[Record], drift: Iterable[Drift]) -> Cell:
     for record in records:
         if here(record.event):
             cell = _next(cell, record)
-    found = tuple(f"drift: {d.message}" for d in drift if d.where == key)
-    if found:
-        status = "drift" if cell is EMPTY else cell.status
-        return Cell(status, "bad", cell.time, (*cell.notes, *found), cell.link)
-    return cell
+    return replace(cell, drift=tuple(d.message for d in drift if d.where == key))
 
 
 def _marks(records: Iterable[Record], drift: Iterable[Drift], keys: set[str]) -> list[Mark]:
