@@ -74,7 +74,9 @@ def _missing_packages() -> list[str]:
     plan = _run(["apt-get", "install", "-s", "--no-install-recommends", "chromium"])
     if plan.returncode != 0:
         tail = (plan.stderr.strip().splitlines() or ["no output"])[-1]
-        pytest.skip(f"no Chromium: apt-get cannot plan it ({tail}); install chromium")
+        pytest.skip(
+            f"no Chromium: apt-get cannot plan it ({tail}); apt-get update, or install chromium"
+        )
     return [line.split()[1] for line in plan.stdout.splitlines() if line.startswith("Inst ")]
 
 

@@ -95,6 +95,23 @@ def test_the_newest_version_comes_first_and_a_dry_run_alone_is_only_on_testpypi(
     assert list(statuses(records)) == ["1.1.0", "1.0.0"]
 
 
+def test_several_packages_name_their_project_on_each_row() -> None:
+    records = chain(
+        event("dry-run", "0.2.0", project="demo-core", index="testpypi"),
+        event("dry-run", "0.2.0", project="demo-app", index="testpypi"),
+        event("verify-install", "0.2.0", project="Demo_Core", index="pypi"),
+    )
+    report = build_report(records)
+    assert report.projects == ("demo-core", "demo-app")
+    assert [(r.project, [c.status for c in r.cells][:2]) for r in report.rows] == [
+        ("demo-core", ["dry run passed", "verified"]),  # one project however it is spelt
+        ("demo-app", ["dry run passed", "not published"]),
+    ]
+    page = render_html(report, GENERATED)
+    assert '<span class="project">demo-app</span><span class="version">0.2.0</span>' in page
+    assert "| **demo-app 0.2.0** |" in render_markdown(report)
+
+
 def test_yanks_failures_hotfixes_and_rollbacks_stay_visible() -> None:
     records = chain(
         *released(),

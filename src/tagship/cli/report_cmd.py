@@ -93,7 +93,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         titles = tuple(c.title for c in report.columns)
         rows = [
-            (row.version, *(cell.status for cell in row.cells), str(len(row.marks)))
+            (
+                f"{row.project} {row.version}" if report.several else row.version,
+                *(cell.status for cell in row.cells),
+                str(len(row.marks)),
+            )
             for row in report.rows
         ]
         table("releases", ("version", *titles, "marks"), rows)

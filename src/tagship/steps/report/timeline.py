@@ -225,12 +225,14 @@ def build_report(records: Sequence[Record], drift: Sequence[Drift] = ()) -> Repo
         _row(found, columns, [d for d in drift if concerns(d, key)])
         for key, found in versions.items()
     ]
-    projects = tuple(dict.fromkeys(r.event.project for r in records))
+    spellings: dict[str, str] = {}  # each project as its first record spells it
+    for record in records:
+        spellings.setdefault(normalized_name(record.event.project), record.event.project)
     return Report(
         columns=columns,
         rows=tuple(sorted(rows, key=lambda r: r.latest, reverse=True)),
         entries=tuple(_entry(r) for r in reversed(records)),
         drift=tuple(drift),
         head=records[-1].hash if records else None,
-        projects=projects,
+        projects=tuple(spellings.values()),
     )
