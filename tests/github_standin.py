@@ -84,6 +84,8 @@ class GitHubStandIn:
     unserved: list[str] = field(default_factory=list)
     immutable: bool = True
     after_publish: list[str] = field(default_factory=list)  # changes sent to a published one
+    # tag names an immutable release used: GitHub never takes them again
+    burned: set[str] = field(default_factory=set)
     refused: list[str] = field(default_factory=list)  # of those, the ones answered 422
 
     def __post_init__(self) -> None:
@@ -229,6 +231,13 @@ def _list_releases(s: GitHubStandIn, call: _Call) -> Any:
 
 def _create_release(s: GitHubStandIn, call: _Call) -> Any:
     data = call.request.get_json()
+    if data["tag_name"] in s.burned:
+        refusal = gh.error("Validation Failed", 422)
+        refusal["errors"] = [
+            {"resource": "Release", "code": "custom", "field": "tag_name",
+             "message": "tag_name was used by an immutable release"},
+        ]  # fmt: skip
+        return _json(refusal, 422)
     release = s.draft(str(data["tag_name"]))
     release.update(name=data.get("name"), body=data.get("body", ""), draft=bool(data.get("draft")))
     release["target_commitish"] = data.get("target_commitish", "main")

@@ -218,3 +218,21 @@ def test_the_release_flow_passes_against_immutable_releases(
     assert "(already published)" in rerun.out
     assert github.after_publish == []
     assert github.unserved == []
+
+
+def test_notes_name_a_tag_an_immutable_release_burned(
+    cli: Cli, repo: Repo, standin: GitHubStandIn
+) -> None:
+    """A deleted immutable release keeps its tag name: the draft of that version is refused
+    with the way out, a new version, not a re-made tag."""
+    sha = repo.commit("a fix (#1)")
+    repo.push()
+    standin.merged_pull(1, sha, ("release:patch",))
+    standin.burned.add("v0.5.1")
+    result = cli("-C", str(repo.path), "notes", "--github")
+    assert result.code == 1, result.err
+    assert result.err.startswith(
+        "tagship: error: v0.5.1 was the tag of an immutable release (deleted since): GitHub "
+        "never takes that tag name again (hint: bump to the next version"
+    )
+    assert not any(r["tag_name"] == "v0.5.1" for r in standin.releases)
