@@ -10,12 +10,14 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 import github_payloads as gh
 from conftest import git
 from github_standin import GitHubStandIn
 from release_world import ok, release_world, tagged_in_ci
 from tagship.adapters.git import Git
+from tagship.adapters.index import INTEGRITY_TYPE, JSON_TYPE
 from tagship.adapters.ledger_store import read_ledger
 from tagship.ci.api import NotFoundError
 from tagship.ci.github.api import GitHubClient
@@ -24,8 +26,6 @@ from tagship.core.manifest import Manifest, ManifestFile
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
-
-    from pytest_httpserver import HTTPServer
 
     from conftest import Cli, MakeRepo, Repo
     from release_world import World
@@ -110,6 +110,43 @@ def test_assets_go_onto_the_draft_then_one_call_publishes_it(
     assert standin.after_publish == []
     again = read_ledger(Git(repo.path)).records
     assert [r.event.kind for r in again].count("github-release") == 1
+
+
+def test_the_attestations_the_index_holds_go_onto_the_draft(
+    cli: Cli, repo: Repo, standin: GitHubStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the release job, where the publish step attested the files to an official index:
+    each file's PEP 740 provenance from that index, next to the files on the Release."""
+    sdist = (repo.path / "dist" / SDIST).read_bytes()
+    documents = {SDIST: b'{"version": 1, "attestation_bundles": []}'}
+    with HTTPServer(host="127.0.0.1") as index:
+        entries = [
+            {"filename": SDIST, "url": f"/files/{SDIST}", "hashes": {"sha256": _sha(sdist)[7:]},
+             "provenance": f"/integrity/{SDIST}/provenance"},
+            {"filename": "other-0.5.0.tar.gz", "url": "/files/other", "hashes": {}},
+        ]  # fmt: skip
+        page = json.dumps({"meta": {"api-version": "1.1"}, "name": "demo-pkg", "files": entries})
+        index.expect_request("/simple/demo-pkg/").respond_with_data(page, content_type=JSON_TYPE)
+        index.expect_request(f"/integrity/{SDIST}/provenance").respond_with_data(
+            documents[SDIST], content_type=INTEGRITY_TYPE
+        )
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        draft = standin.draft(TAG)
+        attested = [
+            f"--set=indexes.attested.{key}={value}"
+            for key, value in (
+                ("upload-url", index.url_for("/legacy/")),
+                ("simple-url", index.url_for("/simple/")),
+                ("official", "true"),
+            )
+        ]
+        publish = ("github-release", "publish", TAG, "--index", "attested")
+        result = cli("-C", str(repo.path), *attested, *publish)
+    assert result.code == 0, result.err
+    assert f"{SDIST}.provenance.json" in _assets(draft)
+    assert _assets(draft)[f"{SDIST}.provenance.json"] == _sha(documents[SDIST])
+    assert len(draft["assets"]) == 2  # the manifest, one provenance: the wheel has none
+    assert standin.after_publish == []
 
 
 def test_a_rerun_keeps_what_the_draft_holds_with_the_same_bytes(
