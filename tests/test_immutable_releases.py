@@ -273,3 +273,34 @@ def test_notes_name_a_tag_an_immutable_release_burned(
         "never takes that tag name again (hint: bump to the next version"
     )
     assert not any(r["tag_name"] == "v0.5.1" for r in standin.releases)
+
+
+def test_a_published_release_holding_other_bytes_is_recorded_and_refused(
+    cli: Cli, repo: Repo, standin: GitHubStandIn
+) -> None:
+    release = standin.draft(TAG)
+    held = gh.asset("tagship-manifest.json", 700)
+    held["digest"] = _sha(b"another manifest")
+    release.update(draft=False, immutable=True, assets=[held])
+    code, _, err = _publish(cli, repo)
+    assert code == 4
+    assert err.startswith(
+        f"tagship: error: the published release {TAG} does not hold the released files: "
+        "tagship-manifest.json (other bytes)"
+    )
+    assert standin.after_publish == []
+    records = read_ledger(Git(repo.path)).records
+    [event] = [r.event for r in records if r.event.kind == "github-release"]
+    assert event.details["asset:tagship-manifest.json"] == _sha(b"another manifest")
+
+
+@pytest.mark.integration
+def test_a_tag_tagship_did_not_make_is_never_to_be_made_again(world: World, cli: Cli) -> None:
+    """The hint of a refused tag names the next version, never deleting and re-creating the
+    tag (an immutable release would have burned its name)."""
+    ok(cli("-C", world.path, "bump", "minor", "--commit"))
+    ok(cli("-C", world.path, "build"))
+    result = cli("-C", world.path, "verify-artifacts", "--same-as-dry-run")
+    assert result.code == 1
+    assert "(hint: leave it unreleased; bump to the next version and tag that" in result.err
+    assert "delete" not in result.err

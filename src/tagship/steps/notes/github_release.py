@@ -119,30 +119,29 @@ def publish_release(
     )
     if published is None:
         raise _gone(tag)
-    shown = client.release(published.id) or published
-    _check_shown(shown, assets, tag)
+    shown = client.release(published.id) or published  # as GitHub holds it now
     return Published(shown, latest, manifest_uploaded=False, attached=attached)
 
 
 def _already(release: Release, assets: tuple[AssetFile, ...]) -> Published:
-    """A release published before (an earlier attempt, or by hand): left as it is; other bytes
-    under one of its assets' names stop the run, missing ones are reported."""
-    _check_shown(release, assets, release.tag_name, missing_ok=True)
+    """A release published before (an earlier attempt, or by hand): left as it is; the
+    assets it lacks are reported (it takes none now)."""
     lacking = tuple(missing(release, assets))
     return Published(release, latest=False, manifest_uploaded=False, already=True, missing=lacking)
 
 
-def _check_shown(
-    release: Release, assets: tuple[AssetFile, ...], tag: str, *, missing_ok: bool = False
-) -> None:
+def check_published(done: Published, assets: tuple[AssetFile, ...]) -> None:
+    """IntegrityError when the published release holds other bytes than `assets` under one of
+    their names, or (just published) lacks one of them."""
+    release = done.release
     other = differing(release, assets)
-    lacking = [] if missing_ok else missing(release, assets)
+    lacking = [] if done.already else missing(release, assets)
     if other or lacking:
         said = ", ".join(
             [*(f"{n} (other bytes)" for n in other), *(f"{n} (missing)" for n in lacking)]
         )
         raise IntegrityError(
-            f"the published release {tag} does not hold the released files: {said}",
+            f"the published release {release.tag_name} does not hold the released files: {said}",
             hint="a published release cannot change: investigate, and release the next patch "
             "version (tagship hotfix start) if its assets must be right",
         )
@@ -168,6 +167,8 @@ def release_on_github(
         done = replace(done, manifest_uploaded=any(a.name == manifest.name for a in done.attached))
     if workspace.git is not None and not _recorded(workspace, tag):
         record_tag_event(workspace, "github-release", tag, details=release_details(done.release))
+    # after the record: what GitHub holds is recorded even when it is not what was sent
+    check_published(done, assets)
     return done
 
 
