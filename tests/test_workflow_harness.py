@@ -312,6 +312,7 @@ def test_release_through_the_generated_workflows(
 
     assert [i.refused for i in indexes.values()] == [[], []]
     assert all(len(i.minted) == 1 for i in indexes.values())  # one exchange per publish
+    assert all(i.burned == list(i.minted) for i in indexes.values())  # burned after use
     minted = [t for index in indexes.values() for t in index.minted]
     assert project.logged([*github.tokens, *minted]) == []
     released = [r for r in github.releases if r["tag_name"] == tag]
