@@ -240,7 +240,7 @@ def project(
     )  # fmt: skip
     github = GitHubStandIn(httpserver, full, repo.origin)
     found = Project(sample, repo, env, github, machine, clock)
-    found.tagship("init", "--owner", OWNER, "--repo", sample.name)
+    found.tagship("init", "--owner", OWNER, "--repo", sample.name, "--watch")
     repo.commit("tagship init")
     repo.push()
     found.lap("set-up and init")
@@ -319,3 +319,7 @@ def test_release_through_the_generated_workflows(
     assert [(r["draft"], [a["name"] for a in r["assets"]]) for r in released] == [
         (False, ["tagship-manifest.json"])
     ]
+    # the scheduled watch, run by hand: the release on PyPI and on GitHub, as recorded
+    main = dispatch_event(project.full, "main", _head(project), {})
+    watched = project.run("tagship-watch.yml", main)
+    assert "1 GitHub Release; no drift" in watched.log()
