@@ -209,6 +209,53 @@ def test_without_a_token_the_github_check_is_skipped_visibly(
     assert "note: the ledger records no release of sample-pkg to watch" in result.out
 
 
+def test_an_unknown_index_or_an_unreachable_one_is_one_line(
+    make_repo: MakeRepo, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = "http://127.0.0.1:9/simple/"
+    pypi = f'[tool.tagship.indexes.pypi]\nupload-url = "{dead}"\nsimple-url = "{dead}"\n'
+    repo = make_repo({"pyproject.toml": STATIC_PYPROJECT + "\n" + pypi})
+    _ledger(repo, _publish())
+    unknown = cli("-C", str(repo.path), "watch", "--index", "nope")
+    assert unknown.code == 2
+    assert "unknown index 'nope'" in unknown.err
+    monkeypatch.setenv("TAGSHIP_HTTP_ATTEMPTS", "1")
+    unreachable = cli("-C", str(repo.path), "watch")
+    assert unreachable.code == 3
+    assert len(unreachable.err.splitlines()) == 1
+    assert "127.0.0.1:9" in unreachable.err
+
+
+def test_each_package_of_several_is_watched(
+    make_repo: MakeRepo, httpserver: HTTPServer, cli: Cli
+) -> None:
+    simple = httpserver.url_for("/simple/")
+    root = (
+        '[tool.tagship]\npackages = ["libs/*"]\n'
+        f'[tool.tagship.indexes.pypi]\nupload-url = "{simple}"\nsimple-url = "{simple}"\n'
+    )
+    members = {
+        f"libs/{n}/pyproject.toml": f'[project]\nname = "{n}"\nversion = "1.0.0"\n' for n in "ab"
+    }
+    repo = make_repo({"pyproject.toml": root, **members})
+    files = {n: {f"{n}-1.0.0.tar.gz": c * 64} for n, c in (("a", "a"), ("b", "b"))}
+    _ledger(
+        repo,
+        *(
+            Event("publish", n, "1.0.0", tag=f"{n}-v1.0.0", index="pypi",
+                  files=tuple(FileEntry(f, 1, h) for f, h in files[n].items()))
+            for n in "ab"
+        ),
+    )  # fmt: skip
+    JsonIndex(httpserver, "a").list(files["a"])
+    JsonIndex(httpserver, "b").list({"b-1.0.0.tar.gz": "c" * 64})
+    result = cli("-C", str(repo.path), "watch", "--format", "json")
+    assert result.code == 1, result.err
+    reports = {p["project"]: p for p in json.loads(result.out)["packages"]}
+    assert reports["a"]["findings"] == []
+    assert [f["kind"] for f in reports["b"]["findings"]] == ["hash-differs"]
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     with release_world(tmp_path) as made:

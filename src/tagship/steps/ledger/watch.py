@@ -44,6 +44,8 @@ def watch_workspace(
     """The drift between the ledger's releases of the workspace's project and what each
     index and the GitHub Releases show now. `indexes`: only these (dry runs included);
     `host`: the client to ask (default: one from the run's token, or none without one)."""
+    for name in indexes or ():  # a name given must be a configured index (exit 2)
+        workspace.config.index(name)
     records = ledger_records(workspace)  # a broken chain stops the watch (exit 4)
     releases = released(records, workspace.name, indexes)
     findings: list[Finding] = []
