@@ -38,6 +38,7 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "init": (
         ("tagship init", "write the CI and publish workflows for this project"),
         ("tagship init --check", "fail when the workflows drifted from the config"),
+        ("tagship init --watch", "also the daily `tagship watch` workflow"),
     ),
     "setup": (
         ("tagship setup github --dry-run", "show what GitHub needs; change nothing"),
