@@ -287,3 +287,25 @@ def test_a_real_release_is_watched_clean_then_drifts(
     assert f"drift: pypi 0.2.0: {wheel} has no attestation (PEP 740 provenance)" in drifted.out
     # the watch changed nothing in the repository
     assert git(world.sample.work, "status", "--porcelain") == ""
+
+
+def test_report_with_watch_draws_the_drift_beside_the_release(
+    repo: Repo, httpserver: HTTPServer, cli: Cli
+) -> None:
+    _ledger(repo, _publish())
+    index = JsonIndex(httpserver, "sample-pkg")
+    index.list({WHEEL: HASHES[WHEEL], SDIST: "cc" * 32})
+    drawn = cli("-C", str(repo.path), "report", "--watch", "--format", "json")
+    assert drawn.code == 0, drawn.err
+    document = json.loads(drawn.out)
+    changed = f"{SDIST} has sha256 {'cc' * 32}, the ledger records {'bb' * 32}"
+    assert document["drift"] == [
+        {"project": "sample-pkg", "version": "1.0.0", "where": "pypi", "message": changed}
+    ]
+    [row] = document["versions"]
+    assert row["cells"]["pypi"]["drift"] == [changed]
+    page = (repo.path / "tagship-report.html").read_text()
+    assert "the ledger records" in page
+    # without --watch the page is the ledger's alone: the index is not asked
+    plain = cli("-C", str(repo.path), "report", "--format", "json")
+    assert json.loads(plain.out)["drift"] == []
