@@ -46,6 +46,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         workspaces[0].config,
         command="setup github",
         permission=f"{ADMIN} and issues: write",
+        in_workflow=False,  # a workflow's GITHUB_TOKEN never holds administration
     )
     with client.connected():
         return _setup(args, client, found)

@@ -22,6 +22,7 @@ from tagship.core.config import Config, IndexConfig, github_repo_from_url
 from tagship.core.errors import IntegrityError
 from tagship.core.notes import render_markdown
 from tagship.core.release_plan import REBUILD_CHECK
+from tagship.flows.rehearse_checks import hinting_skip_checks
 from tagship.flows.rehearse_github import UNKNOWN_REPOSITORY, github_plan
 from tagship.flows.rehearse_version import choose
 from tagship.flows.stand_ins import (
@@ -208,7 +209,9 @@ def rehearse(
             run_id=str(time.time_ns()),
         )
         tag = workspace.expected_tag()
-        pipeline.step("TestPyPI dry run", lambda: runs.dry_run(workspace), counted)
+        pipeline.step(
+            "TestPyPI dry run", lambda: hinting_skip_checks(runs.dry_run, workspace), counted
+        )
         pipeline.step("tag", lambda: runs.tag(workspace), counted)
         pipeline.step(
             "release from CI",

@@ -122,15 +122,26 @@ class GitHubSession:
         *,
         command: str,
         permission: str,
+        in_workflow: bool = True,
         **kw: Any,
     ) -> Self:
-        """A client for the configured repository; ConfigError naming what is missing."""
+        """A client for the configured repository; ConfigError naming what is missing.
+
+        in_workflow=False for a command whose permissions a workflow's token cannot hold.
+        """
         token = ci.token
         if token is None:
+            # a maintainer at a terminal is the common case: gh already holds a token
+            workflow = (
+                f"; in a workflow: env GITHUB_TOKEN: ${{{{ github.token }}}} with "
+                f"permissions {permission}"
+                if in_workflow
+                else ""
+            )
             raise ConfigError(
                 f"tagship {command} needs a GitHub token: set GITHUB_TOKEN or GH_TOKEN",
-                hint=f"in a workflow: env GITHUB_TOKEN: ${{{{ github.token }}}} with "
-                f"permissions {permission}; a classic token needs the `repo` scope",
+                hint=f"export GH_TOKEN=$(gh auth token), a token with {permission} "
+                f"(a classic token: the `repo` scope){workflow}",
             )
         if not config.github_owner or not config.github_repository:
             raise ConfigError(
