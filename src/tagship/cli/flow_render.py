@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from tagship.cli.render import hide, line, markdown_table, step_summary, table
+from tagship.cli.render import hide, line, markdown_table, progress_display, step_summary, table
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ def show(ctx: Context, report: FlowReport) -> None:
 def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
     pipeline = Pipeline(name, dry_run=dry_run, on_step=_live)
     try:
-        body(pipeline)
+        with progress_display(ctx.ci) as progress:  # ended before the table is shown
+            pipeline.progress = progress
+            body(pipeline)
     except FlowFailedError as failed:
         show(ctx, failed.report)
         raise failed.cause from failed.cause.__cause__

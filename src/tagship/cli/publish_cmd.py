@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
-from tagship.cli.render import line, markdown_table, step_summary, table
+from tagship.cli.render import line, markdown_table, progress_display, step_summary, table
 
 if TYPE_CHECKING:
     import argparse
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
     try:
-        with Http(policy_from_env(ctx.env)) as http:
+        with Http(policy_from_env(ctx.env)) as http, progress_display(ctx.ci) as progress:
             result = one_step(
                 publish_name(index.name),
                 lambda: publish_files(
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                     http=http,
                     mask=masker(ctx),
                     on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
+                    progress=progress,
                 ),
                 published_summary,
             )

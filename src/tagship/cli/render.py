@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from tagship.cli.context import Context
     from tagship.core.ci_run import CIRun
+    from tagship.core.progress import Event
 
 
 def error_line(message: str, hint: str | None) -> None:
@@ -232,23 +233,14 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 
 @contextmanager
-def progress_display(ci: CIRun) -> Iterator[Callable[[str], None]]:
-    """A spinner on a terminal; plain lines in CI logs and pipes."""
+def progress_display(ci: CIRun) -> Iterator[Callable[[Event | str], None]]:
+    """Where long steps show their progress (a phase's text, or a core.progress event): a
+    live display on a terminal; occasional plain lines in CI logs and pipes."""
+    from tagship.cli.progress_view import live_view, plain_lines  # noqa: PLC0415 - when shown
+
     if not sys.stderr.isatty() or ci.in_ci:
-
-        def plain(text: str) -> None:
-            sys.stderr.write(f"tagship: {text}\n")
-
-        yield plain
+        with plain_lines(sys.stderr.write) as plain:
+            yield plain
         return
-    from rich.console import Console  # noqa: PLC0415 - rich is slow to import
-    from rich.text import Text  # noqa: PLC0415
-
-    console = Console(stderr=True)
-    with console.status("starting") as status:
-
-        def show(text: str) -> None:
-            console.print(f"tagship: {text}", highlight=False, markup=False)
-            status.update(Text(text))
-
-        yield show
+    with live_view() as live:
+        yield live

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.options import add_wait_options
-from tagship.cli.render import line
+from tagship.cli.render import line, progress_display
 
 if TYPE_CHECKING:
     import argparse
@@ -32,10 +32,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
     manifest = load_manifest(in_project(workspace, args.dir))
-    with Http(policy_from_env(ctx.env)) as http:
+    with Http(policy_from_env(ctx.env)) as http, progress_display(ctx.ci) as progress:
         result = one_step(
             WAIT,
-            lambda: wait_for_files(workspace, manifest, index, http=http, timeout=args.timeout),
+            lambda: wait_for_files(
+                workspace, manifest, index, http=http, timeout=args.timeout, progress=progress
+            ),
             waited_summary,
         )
     line(

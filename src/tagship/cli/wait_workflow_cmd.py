@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
 from tagship.cli.options import add_wait_options
-from tagship.cli.render import line
+from tagship.cli.render import line, progress_display
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -36,7 +36,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     client = host_client(
         ctx.ci, workspace.config, command="wait-workflow", permission="actions: read"
     )
-    found = wait_for_workflow(client, tag, workflow, timeout=args.timeout, interval=args.interval)
+    with progress_display(ctx.ci) as progress:
+        found = wait_for_workflow(
+            client, tag, workflow, timeout=args.timeout, interval=args.interval, progress=progress
+        )
     if found.conclusion != "success":
         raise GateError(
             f"{workflow} for {tag} concluded {found.conclusion}: {found.html_url}",

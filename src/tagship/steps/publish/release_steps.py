@@ -10,6 +10,7 @@ from tagship.core.config import credentials
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
+from tagship.core.progress import ignore
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from tagship.adapters.process import Runner
     from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
+    from tagship.core.progress import Progress
     from tagship.steps.publish.publish import FileOutcome, Ledger, PublishResult
     from tagship.steps.publish.wait import WaitResult
     from tagship.steps.verify.verify import Expected
@@ -44,6 +46,7 @@ def publish_files(
     http: Http,
     mask: Callable[[str], None],
     on_file: Callable[[FileOutcome], None] | None = None,
+    progress: Progress = ignore,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification, and record what happened to each."""
@@ -60,6 +63,7 @@ def publish_files(
         auth=upload_credentials(workspace, index, http, mask),
         attestations=attestations_for(workspace, index, manifest, directory),
         on_file=on_file,
+        progress=progress,
     )
     return replace(result, ledger=_record_publish(workspace, manifest, index, result, tree))
 
@@ -122,11 +126,19 @@ def published_summary(result: PublishResult) -> str:
 
 
 def wait_for_files(
-    workspace: Workspace, manifest: Manifest, index: IndexConfig, *, http: Http, timeout: float
+    workspace: Workspace,
+    manifest: Manifest,
+    index: IndexConfig,
+    *,
+    http: Http,
+    timeout: float,
+    progress: Progress = ignore,
 ) -> WaitResult:
     """Poll the index until it shows every file with the manifest's hash; record it."""
     lookup = simple_index(workspace, index, http)
-    done = wait_visible(manifest, lookup, index.name, timeout=timeout, option="--wait-timeout")
+    done = wait_visible(
+        manifest, lookup, index.name, timeout=timeout, option="--wait-timeout", progress=progress
+    )
     record(workspace, "wait", manifest, index=index.name, details={"polls": str(done.polls)})
     return done
 
