@@ -9,6 +9,7 @@ from tagship.adapters.build.builder import BuildFailedError
 from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.render import line, progress_display
 from tagship.core.release_plan import BUILD
 from tagship.steps.build.build import build_artifacts, built_summary
@@ -68,4 +69,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     show_manifest(result.manifest, result.directory, ctx)
     if result.reproducible:
         line("reproducible\tyes (two builds gave the same bytes)")
+    next_step(ctx, "tagship dry-run: publishes to the test index and proves the install")
     return 0

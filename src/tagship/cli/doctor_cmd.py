@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"doctor found {len(report.findings)} problem(s){advice}",
             hint="fix each finding listed above",
         )
+    if args.format == "text":
+        next_step(ctx, "tagship dry-run: the first test release")
     return 0
 
 

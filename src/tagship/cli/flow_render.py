@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from tagship.cli.next_step import next_step
 from tagship.cli.render import hide, line, markdown_table, progress_display, step_summary, table
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
@@ -34,7 +35,16 @@ def show(ctx: Context, report: FlowReport) -> None:
     step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
 
 
-def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
+def run_flow(
+    ctx: Context,
+    name: str,
+    dry_run: bool,
+    body: Callable[[Pipeline], None],
+    *,
+    then: Callable[[], str] | None = None,
+) -> int:
+    """Run the flow's `body` and show its table; the next step (`then`, asked only once the
+    flow went through) ends the report."""
     pipeline = Pipeline(name, dry_run=dry_run, on_step=_live)
     try:
         with progress_display(ctx.ci) as progress:  # ended before the table is shown
@@ -44,6 +54,8 @@ def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], 
         show(ctx, failed.report)
         raise failed.cause from failed.cause.__cause__
     show(ctx, pipeline.report())
+    if then is not None:
+        next_step(ctx, then())
     return 0
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
+from tagship.cli.next_step import next_step
 from tagship.cli.render import line
 from tagship.core.errors import GateError, UsageError
 
@@ -31,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def show_started(started: HotfixStarted) -> None:
+def show_started(ctx: Context, started: HotfixStarted) -> None:
     line(f"created {started.branch} from {started.fixes}")
     if started.bump_commit is not None:
         line(f"bumped to {started.version}: {started.bump_commit[:12]}")
@@ -43,8 +44,11 @@ def show_started(started: HotfixStarted) -> None:
             f"note: {started.newer} is a newer release line, so {started.tag} will not be "
             "marked latest on GitHub"
         )
-    line("next: apply the smallest safe fix, push the branch, run the required checks and")
-    line(f"      the TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish")
+    next_step(
+        ctx,
+        "apply the smallest safe fix, push the branch, run the required checks and the "
+        f"TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish",
+    )
 
 
 def _github(ctx: Context, workspace: Workspace) -> HostClient | None:
@@ -58,7 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start":
         from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
-        show_started(start_hotfix(ctx.workspace, args.tag))
+        show_started(ctx, start_hotfix(ctx.workspace, args.tag))
         return 0
     from tagship.steps.rollback.hotfix_finish import finish_hotfix  # noqa: PLC0415
 
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"  [{'ok' if finding.ok else 'FAIL'}] {finding.name}: {finding.detail}")
     if result.record is not None:
         line(f"recorded: ledger #{result.record.seq} hotfix finished")
+        next_step(ctx, f"follow the release of the fix: tagship wait-workflow --tag {result.tag}")
         return 0
     failed = [f.name for f in result.findings if not f.ok]
     raise GateError(

@@ -15,6 +15,7 @@ from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
+from tagship.cli.next_step import next_step
 from tagship.cli.render import line, table
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
@@ -180,4 +181,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     init_publishers.write(root, edited)
     _show(plan, workspace)
+    next_step(ctx, "commit the files, then tagship doctor" if changed else "tagship doctor")
     return 0

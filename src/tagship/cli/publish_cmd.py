@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.render import line, markdown_table, progress_display, step_summary, table
 
 if TYPE_CHECKING:
@@ -69,4 +70,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"tagship: warning: nothing was recorded in the ledger: {workspace.root} is not "
             "inside a git repository, so no audit will find this publish\n"
         )
+    next_step(ctx, f"tagship wait --index {result.index}: until the index shows every file")
     return 0

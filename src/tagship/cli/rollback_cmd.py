@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
@@ -71,6 +72,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             line(f"   you:     {step}")
         for item in option.evidence:
             line(f"   ledger:  {item}")
+    next_step(ctx, "run the tagship commands of the option you choose, in the order above")
     return 0
 
 
@@ -193,7 +195,7 @@ def _patch(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")
-    show_started(start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)))
+    show_started(ctx, start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)))
     return 0
 
 

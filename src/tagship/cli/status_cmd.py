@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, table
 from tagship.steps.status import project_status
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.steps.status import Status
     from tagship.workspace import Workspace
 
 
@@ -77,4 +79,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("commits since release", str(status.commits_since_release)),
     ]
     table("release status", ("", "value"), rows)
+    next_step(ctx, _next(status))
     return 0
+
+
+def _next(status: Status) -> str:
+    """What the release state asks for first."""
+    if not status.clean:
+        return "commit or stash the changes: a release is built from a clean tree"
+    if status.tag_local or status.tag_remote:
+        return f"{status.expected_tag} exists: tagship bump patch (or minor, major) moves on"
+    return f"tagship dry-run: the test release of {status.version}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_wait_options
 from tagship.cli.render import line, progress_display
 
@@ -45,4 +46,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         f"{manifest.version} with the manifest's hashes ({result.polls} polls, "
         f"{result.seconds:.1f} s)"
     )
+    next_step(ctx, f"tagship verify-install --index {index.name}: install it in a clean venv")
     return 0
