@@ -149,5 +149,8 @@ def _dispatch(top: argparse.Namespace, env: Mapping[str, str]) -> int:
     # through an expression in a command line
     package = top.package or env.get("TAGSHIP_PACKAGE") or None
     ctx = Context(project_dir=top.project, overrides=tuple(top.overrides), env=env, package=package)
-    code: int = module.run(args, ctx)
+    from tagship.cli.outcome import reported  # noqa: PLC0415 - as a command runs
+
+    with reported(ctx, top.command):  # in CI: annotations and the step summary
+        code: int = module.run(args, ctx)
     return code

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     bad = sum(not v.ok for report in reports for v in report.versions)
     if bad == 0:
         if args.format == "text":
-            next_step(ctx, f"nothing to fix: every file on {args.index} came from a release")
+            next_step(f"nothing to fix: every file on {args.index} came from a release")
         return 0
     versions = sum(len(report.versions) for report in reports)
     error_line(

@@ -69,5 +69,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     show_manifest(result.manifest, result.directory, ctx)
     if result.reproducible:
         line("reproducible\tyes (two builds gave the same bytes)")
-    next_step(ctx, "tagship dry-run: publishes to the test index and proves the install")
+    next_step("tagship dry-run: publishes to the test index and proves the install")
     return 0

@@ -29,10 +29,13 @@ def _live(step: StepReport) -> None:
     line(f"[{step.status}] {step.name}: {step.detail}")
 
 
-def show(ctx: Context, report: FlowReport) -> None:
+def show(ctx: Context, report: FlowReport, then: str | None = None) -> None:
     title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
     table(title, COLUMNS, _rows(report))
-    step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
+    after = "" if then is None else f"\n**Next:** {then}\n"
+    step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)) + after)
+    if then is not None:
+        next_step(then)
 
 
 def run_flow(
@@ -53,9 +56,7 @@ def run_flow(
     except FlowFailedError as failed:
         show(ctx, failed.report)
         raise failed.cause from failed.cause.__cause__
-    show(ctx, pipeline.report())
-    if then is not None:
-        next_step(ctx, then())
+    show(ctx, pipeline.report(), None if then is None else then())
     return 0
 
 

@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def show_started(ctx: Context, started: HotfixStarted) -> None:
+def show_started(started: HotfixStarted) -> None:
     line(f"created {started.branch} from {started.fixes}")
     if started.bump_commit is not None:
         line(f"bumped to {started.version}: {started.bump_commit[:12]}")
@@ -45,7 +45,6 @@ def show_started(ctx: Context, started: HotfixStarted) -> None:
             "marked latest on GitHub"
         )
     next_step(
-        ctx,
         "apply the smallest safe fix, push the branch, run the required checks and the "
         f"TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish",
     )
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start":
         from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
-        show_started(ctx, start_hotfix(ctx.workspace, args.tag))
+        show_started(start_hotfix(ctx.workspace, args.tag))
         return 0
     from tagship.steps.rollback.hotfix_finish import finish_hotfix  # noqa: PLC0415
 
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"  [{'ok' if finding.ok else 'FAIL'}] {finding.name}: {finding.detail}")
     if result.record is not None:
         line(f"recorded: ledger #{result.record.seq} hotfix finished")
-        next_step(ctx, f"follow the release of the fix: tagship wait-workflow --tag {result.tag}")
+        next_step(f"follow the release of the fix: tagship wait-workflow --tag {result.tag}")
         return 0
     failed = [f.name for f in result.findings if not f.ok]
     raise GateError(

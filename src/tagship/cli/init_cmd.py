@@ -181,5 +181,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     init_publishers.write(root, edited)
     _show(plan, workspace)
-    next_step(ctx, "commit the files, then tagship doctor" if changed else "tagship doctor")
+    next_step("commit the files, then tagship doctor" if changed else "tagship doctor")
     return 0

@@ -4,15 +4,11 @@ none: its hint already says how to go on."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from tagship.cli.render import line
 
-from tagship.cli.render import line, step_summary
-
-if TYPE_CHECKING:
-    from tagship.cli.context import Context
+PREFIX = "next: "
 
 
-def next_step(ctx: Context, what: str) -> None:
-    """`next: what` as the report's last line, and in the CI job's summary."""
-    line(f"next: {what}")
-    step_summary(ctx, f"**Next:** {what}")
+def next_step(what: str) -> None:
+    """`next: what`, the report's last line."""
+    line(PREFIX + what)

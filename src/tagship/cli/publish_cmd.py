@@ -10,7 +10,14 @@ from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
 from tagship.cli.next_step import next_step
-from tagship.cli.render import line, markdown_table, progress_display, step_summary, table
+from tagship.cli.render import (
+    annotate,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -66,9 +73,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)
     step_summary(ctx, f"### Published to {result.index}\n\n" + markdown_table(columns, rows))
     if result.ledger == "no-repository":
-        sys.stderr.write(
-            f"tagship: warning: nothing was recorded in the ledger: {workspace.root} is not "
-            "inside a git repository, so no audit will find this publish\n"
+        warning = (
+            f"nothing was recorded in the ledger: {workspace.root} is not inside a git "
+            "repository, so no audit will find this publish"
         )
-    next_step(ctx, f"tagship wait --index {result.index}: until the index shows every file")
+        sys.stderr.write(f"tagship: warning: {warning}\n")
+        annotate(ctx.ci, "warning", warning, title="tagship publish")
+    next_step(f"tagship wait --index {result.index}: until the index shows every file")
     return 0

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TextIO
 
+    from tagship.ci.github.annotations import Level
     from tagship.cli.context import Context
     from tagship.core.ci_run import CIRun
     from tagship.core.progress import Event
@@ -83,6 +84,31 @@ def hide(secret: str) -> None:
     """Mask `secret` in all output from now on: a credential made during the run (a Trusted
     Publishing token), which no environment variable holds."""
     _shown_secrets().add(secret)
+
+
+def annotate(
+    ci: CIRun,
+    level: Level,
+    message: str,
+    *,
+    title: str = "tagship",
+    file: str | None = None,
+    line: int | None = None,
+) -> None:
+    """In a CI job, `message` also as an annotation of the run (GitHub Actions: a workflow
+    command, on stderr: the runner reads commands there too, and stdout may be a document).
+    Credentials are masked before the text is escaped: an escaped one would no longer be
+    recognised by the masking of the output."""
+    if ci.host is None:
+        return
+    from tagship.ci.github.annotations import annotation  # noqa: PLC0415 - only in a job
+
+    secrets = _shown_secrets()
+    where = None if file is None else scrub(file, secrets)
+    command = annotation(
+        level, scrub(message, secrets), title=scrub(title, secrets), file=where, line=line
+    )
+    sys.stderr.write(command + "\n")
 
 
 def crash_log_path(env: Mapping[str, str], ci: CIRun, now: datetime, pid: int) -> Path:

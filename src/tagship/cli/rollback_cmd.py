@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import in_project
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import annotate, emit_json, line
 from tagship.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
         line(f"published on {index}: {', '.join(files) or '(no files recorded)'}")
     for warning in plan.warnings:
         line(f"warning: {warning}")
+        annotate(ctx.ci, "warning", warning, title="tagship rollback plan")
     for number, option in enumerate(plan.options, start=1):
         line(f"\n{number}. {option.title} [{option.status}]")
         for command in option.tagship:
@@ -72,7 +73,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             line(f"   you:     {step}")
         for item in option.evidence:
             line(f"   ledger:  {item}")
-    next_step(ctx, "run the tagship commands of the option you choose, in the order above")
+    next_step("run the tagship commands of the option you choose, in the order above")
     return 0
 
 
@@ -195,7 +196,7 @@ def _patch(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")
-    show_started(ctx, start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)))
+    show_started(start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)))
     return 0
 
 

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("commits since release", str(status.commits_since_release)),
     ]
     table("release status", ("", "value"), rows)
-    next_step(ctx, _next(status))
+    next_step(_next(status))
     return 0
 
 

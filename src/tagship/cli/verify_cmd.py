@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         production = workspace.config.index(args.index)
         one_step(TAGGED, lambda: releasable(workspace, built.tag, built.commit), str)
         one_step(SAME_BYTES, lambda: same_bytes_as_dry_run(workspace, built, production), str)
-        next_step(ctx, f"tagship publish --index {args.index}")
+        next_step(f"tagship publish --index {args.index}")
         return 0
-    next_step(ctx, "tagship publish --index INDEX, or tagship dry-run to do it all")
+    next_step("tagship publish --index INDEX, or tagship dry-run to do it all")
     return 0

@@ -46,5 +46,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         f"{manifest.version} with the manifest's hashes ({result.polls} polls, "
         f"{result.seconds:.1f} s)"
     )
-    next_step(ctx, f"tagship verify-install --index {index.name}: install it in a clean venv")
+    next_step(f"tagship verify-install --index {index.name}: install it in a clean venv")
     return 0
