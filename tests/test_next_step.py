@@ -38,6 +38,11 @@ def test_status_says_what_the_release_state_asks_for(make_repo: MakeRepo, cli: C
     assert _last(cli("-C", path, "status")) == (
         "next: v1.0.0 exists: tagship bump patch (or minor, major) moves on"
     )
+    (repo.path / "pyproject.toml").write_text(PYPROJECT.replace("1.0.0", "1.1.0.dev0"))
+    repo.commit("start 1.1.0")
+    assert _last(cli("-C", path, "status")) == (
+        "next: tagship bump 1.1.0, the release it heads for; then tagship dry-run"
+    )
     # machines get the document, not a sentence after it
     assert "next:" not in cli("-C", path, "status", "--format", "json").out
 

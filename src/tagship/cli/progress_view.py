@@ -84,6 +84,8 @@ class PlainLines:
 
     def _due(self, event: Transfer | Waiting, now: float) -> bool:
         if isinstance(event, Transfer):
+            if event.sent == 0 and event.total:
+                return False  # the body rewound before it is sent: its first chunk tells
             key = f"upload {event.name}"
             mark = _QUARTERS * event.sent // event.total if event.total else _QUARTERS
         else:
