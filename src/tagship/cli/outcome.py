@@ -1,5 +1,6 @@
 """Each command's outcome where a CI job shows it: a failure as an annotation of the run and in
-the job's step summary; a success in the summary too, when the command wrote none itself."""
+the job's step summary; a success in the summary too, when the command wrote none itself. (A
+crash has its own report: render.internal_error, its traceback in a group of the job's log.)"""
 
 from __future__ import annotations
 
@@ -36,11 +37,6 @@ def reported(ctx: Context, command: str) -> Iterator[None]:
         annotate(ctx.ci, "error", text, title=title)
         fix = f"\n\n**Fix:** {exc.hint}" if exc.hint else ""
         step_summary(ctx, f"### {title}: failed (exit {exc.exit_code})\n\n{exc.message}{fix}")
-        raise
-    except Exception as exc:
-        # the message may quote anything: its type only; the traceback is in the job's log
-        what = f"internal error ({type(exc).__name__}); the traceback is in the job's log"
-        annotate(ctx.ci, "error", what, title=title)
         raise
     if before is not None and _size(ctx) == before:
         step_summary(ctx, f"### {title}: ok")
