@@ -1,10 +1,10 @@
-# The two README commands. Each bootstraps .venv from scratch when needed.
+# The two README commands (and `make docs`). Each bootstraps .venv from scratch when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck pytest bench bytecode clean
+.PHONY: test demo lint typecheck docs pytest bench bytecode clean
 
 # Installed with bytecode, as pip installs by default (uv does not): with
 # PYTHONDONTWRITEBYTECODE set, as on CI machines, every start would compile from source.
@@ -33,7 +33,11 @@ typecheck: $(STAMP)
 pytest: bytecode
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+# the documentation site; a warning (a broken link, a reference that resolves nowhere) fails it
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+
+test: lint typecheck docs pytest
 
 demo: bytecode
 	$(BIN)/tagship demo
@@ -44,4 +48,4 @@ bench: bytecode
 	$(BIN)/python bench/pipeline.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist docs/_build

@@ -211,7 +211,8 @@ class _Flow:
             "config", self._tagship("config", "--format", "json"), s.work, record=False
         )
         if done.returncode == 0:
-            s.config = {e["key"]: str(e["value"]) for e in json.loads(done.stdout)}
+            settings = json.loads(done.stdout)["settings"]
+            s.config = {e["key"]: str(e["value"]) for e in settings}
         return s.steps.ok and self._timed("commit", start, "git commit; git push")
 
     def release_version(self) -> bool:

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from tagship.adapters.local_index import LocalIndex, running_index
 from tagship.adapters.process import run as run_process
-from tagship.flows.demo import ci_identity
 from tagship.flows.sample import SampleIndex, create_sample
+from tagship.flows.stand_ins import ci_identity
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent

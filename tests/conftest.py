@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 _REAL_HOME = Path.home()
 # variables of the developer's or CI's environment that would change tagship's behaviour
 _SCRUBBED_PREFIXES = ("GITHUB_", "TAGSHIP_", "SETUPTOOLS_SCM_", "PDM_BUILD_SCM_", "ACTIONS_")
-_SCRUBBED = ("CI", "GH_TOKEN", "SOURCE_DATE_EPOCH", "GIT_DIR", "GIT_WORK_TREE")
+_SCRUBBED = (
+    "CI",
+    "GH_TOKEN",
+    "SOURCE_DATE_EPOCH",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "NO_COLOR",
+    "FORCE_COLOR",
+)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from conftest import git
 from tagship.adapters.local_index import LocalIndex, running_index
 from tagship.adapters.process import run
-from tagship.flows.demo import ci_identity
 from tagship.flows.sample import SampleIndex, SampleRepo, create_sample
+from tagship.flows.stand_ins import ci_identity
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

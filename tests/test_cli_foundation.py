@@ -113,7 +113,7 @@ def test_config_command_shows_sources(make_repo: MakeRepo, cli: Cli) -> None:
     result = cli(
         "-C", str(repo.path), "--set", "release-branch=trunk", "config", "--format", "json"
     )
-    rows = {row["key"]: row for row in json.loads(result.out)}
+    rows = {row["key"]: row for row in json.loads(result.out)["settings"]}
     assert rows["release-branch"] == {
         "key": "release-branch",
         "value": "trunk",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 REPO = f"/repos/{gh.FULL}"
 ENVIRONMENTS = f"{REPO}/environments"
 PROTECTION = f"{REPO}/branches/main/protection/required_status_checks"
+RULES = f"{REPO}/rules/branches/main"  # read when protection falls short: no ruleset here
 WHERE = f"github:{gh.FULL}"
 SETTINGS = f"https://github.com/{gh.FULL}/settings"
 
@@ -38,6 +39,7 @@ def _serve(
         # the legacy `contexts` list and the newer `checks` list, as GitHub answers both
         protection = ghs.status_checks("main", ["lint", "tests"], list(REQUIRED_CHECKS))
     server.expect_request(PROTECTION).respond_with_json(protection)
+    server.expect_request(RULES).respond_with_json([])
 
 
 def _doctor(cli: Cli, repo: Repo) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import git
 from tagship.adapters.local_index import running_index
-from tagship.flows.demo import ci_identity
+from tagship.flows.stand_ins import ci_identity
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -157,7 +157,7 @@ def test_checks_local_runs_commands_in_order(cli: Cli, make_repo: MakeRepo) -> N
     assert result.code == 1
     assert "[1/4] lint: test -f pyproject.toml" in result.err
     assert "[3/4] tests: failed" in result.err
-    rows = [ln.split("\t")[:3] for ln in result.out.splitlines()[1:]]
+    rows = [ln.split("\t")[:3] for ln in result.out.splitlines()[2:]]
     assert rows == [
         ["lint", "passed", "test -f pyproject.toml"],
         ["release-label", "skipped", "not a local check"],

@@ -62,7 +62,7 @@ def _jobs(repo: Repo) -> dict[str, Any]:
 def _config(cli: Cli, repo: Repo, *pre: str) -> dict[str, tuple[str, str]]:
     result = cli("-C", str(repo.path), *pre, "config", "--format", "json")
     assert result.code == 0, result.err
-    return {row["key"]: (row["value"], row["source"]) for row in json.loads(result.out)}
+    return {row["key"]: (row["value"], row["source"]) for row in json.loads(result.out)["settings"]}
 
 
 def _run_step(script: str, tmp_path: Path) -> tuple[int, str, str]:

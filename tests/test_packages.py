@@ -189,7 +189,7 @@ def test_a_package_is_chosen_by_name_or_directory(trio: Repo, cli: Cli) -> None:
 
 def _config(shown: CliResult) -> dict[str, tuple[str, str]]:
     assert shown.code == 0, shown.err
-    return {row["key"]: (row["value"], row["source"]) for row in json.loads(shown.out)}
+    return {row["key"]: (row["value"], row["source"]) for row in json.loads(shown.out)["settings"]}
 
 
 def test_each_package_inherits_the_root_policy_and_keeps_its_own(trio: Repo, cli: Cli) -> None:

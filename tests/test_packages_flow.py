@@ -16,8 +16,8 @@ from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import read_ledger
 from tagship.adapters.local_index import running_index
 from tagship.adapters.process import run
-from tagship.flows.demo import ci_identity
 from tagship.flows.sample import SampleIndex
+from tagship.flows.stand_ins import ci_identity
 from tagship.flows.workspace_sample import Member, create_workspace_sample
 
 if TYPE_CHECKING:

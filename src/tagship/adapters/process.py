@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shlex
 import subprocess
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -13,6 +16,9 @@ from tagship.core.errors import ConfigError, ServiceError
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
+
+
+_log = logging.getLogger(__name__)  # -v shows each process: what ran, where, how it ended
 
 
 def _printable(text: str) -> str:
@@ -76,6 +82,8 @@ def run(
     """Run `args` and capture its output, decoded as UTF-8 whatever the locale. A missing
     program or a timeout raises."""
     argv = tuple(args)
+    _log.debug("run %s%s", shlex.join(argv), f" (in {cwd})" if cwd is not None else "")
+    started = time.monotonic()
     try:
         done = subprocess.run(
             argv,
@@ -94,6 +102,7 @@ def run(
         ) from None
     except subprocess.TimeoutExpired:
         raise ServiceError(f"{argv[0]} did not finish within {timeout} s") from None
+    _log.debug("%s exited %d after %.2f s", argv[0], done.returncode, time.monotonic() - started)
     inherited = os.environ if env is None else env
     return Completed(argv, done.returncode, done.stdout, done.stderr, secrets_in(inherited))
 

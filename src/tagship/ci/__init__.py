@@ -57,7 +57,15 @@ class Host(Protocol):
     def read(self, env: Mapping[str, str], /) -> CIRun: ...
 
     def job_variables(
-        self, *, repository: str, workflow: str, tag: str, sha: str, environment: str, actor: str
+        self,
+        *,
+        repository: str,
+        workflow: str,
+        tag: str,
+        sha: str,
+        environment: str,
+        actor: str,
+        run_id: str = "1",
     ) -> dict[str, str]: ...
 
 

@@ -9,8 +9,10 @@ from tagship.adapters.build.builder import BuildFailedError
 from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.json_fields import built
 from tagship.cli.next_step import next_step
-from tagship.cli.render import line, progress_display
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.release_plan import BUILD
 from tagship.steps.build.build import build_artifacts, built_summary
 from tagship.steps.verify.verify import VerificationError
@@ -42,6 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "`uv build` when reuse-build-env = false), else python -m build; uv: always a fresh "
         "`uv build`; build: python -m build",
     )
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -66,6 +69,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         except (VerificationError, BuildFailedError) as error:
             show_problems(error)
             raise
+    emit_json(built(result.directory, result.manifest, reproducible=result.reproducible))
     show_manifest(result.manifest, result.directory, ctx)
     if result.reproducible:
         line("reproducible\tyes (two builds gave the same bytes)")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from tagship.cli.json_fields import bumped
 from tagship.cli.notes_cmd import github_client
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line, note_line
 from tagship.core.versions import BUMP_PARTS, tag_for
 from tagship.steps.notes.docs_links import Rewrite, unified_diff
 from tagship.steps.versions.bump import bump_version
@@ -41,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="refuse a version already on this index (default pypi), or tagged here or on "
         "origin; with TAGSHIP_OFFLINE set, only the local tags are asked",
     )
+    add_format(parser)
 
 
 def _notes(ctx: Context, workspace: Workspace) -> Callable[[], ReleaseNotes]:
@@ -83,6 +86,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             notes=notes,
             refuse_taken=refuse_taken,
         )
+    emit_json(bumped(result))
     verb = "bumped" if result.written else "would bump"
     line(f"{verb} {result.old} -> {result.new} in {result.where}")
     for edit in result.edits[1:]:
@@ -90,9 +94,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         stale = edit.old not in (result.old, result.new)
         line(f"  and {edit.what}" + (f" (was {edit.old})" if stale else ""))
     for note in result.notes:
-        line(f"note: {note}")
+        note_line(note)
     if offline:
-        line(f"note: only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
+        note_line(f"only local tags were asked whether {result.new} is taken (TAGSHIP_OFFLINE)")
     for copy in result.copies:  # a warning: bump changes what it knows, and names the rest
         line(
             f"warning: also holds the old version {result.old}, not changed: "

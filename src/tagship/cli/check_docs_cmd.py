@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError
 
 if TYPE_CHECKING:
@@ -14,14 +15,15 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.verify.docs_check import check_docs  # noqa: PLC0415 - readme_renderer is slow
 
-    del args
+    del args  # --format: the one writer reads it
     report = check_docs(ctx.workspace())
+    emit_json(report)
     for checked in report.checked:
         line(f"ok\t{checked}")
     if report.problems:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError, UsageError
 from tagship.core.versions import check_tag
 from tagship.steps.gates.gates import draft_exists
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tag", nargs="?", help="the tag to check (default: from GITHUB_REF)")
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     line(f"tag {tag} matches version {version}")
     # with a token, the release gate's other question: is there a Release to publish?
     draft = draft_exists(workspace, tag)
+    emit_json({"tag": tag, "version": str(version), "draft": draft})
     if draft.verdict == "failed":
         raise GateError(draft.why, hint="nothing was published; create the draft, then rerun")
     if draft.verdict == "passed":

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     facts = gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited)
     rows = describe(workspace.config, ctx.env, plan_checks(workspace.config, facts))
     if args.format == "json":
-        emit_json([{"key": k, "value": v, "source": s} for k, v, s in rows])
+        emit_json({"settings": [{"key": k, "value": v, "source": s} for k, v, s in rows]})
     else:
         table(
             f"tagship configuration ({workspace.config.pyproject})",

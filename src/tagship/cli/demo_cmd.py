@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.flow_render import run_flow
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 from tagship.flows.demo import run_demo
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workdir", type=Path, help="work here (kept afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    add_format(parser)
 
 
 def _echo(step: StepReport) -> None:
@@ -43,7 +45,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         return run_flow(ctx, "demo", dry_run=False, body=body)
     finally:
-        if args.workdir is None and not args.keep:
+        kept = args.workdir is not None or args.keep
+        emit_json({"workdir": base if kept else None})
+        if not kept:
             shutil.rmtree(base, ignore_errors=True)
         else:
             line(f"the demo's files are in {base}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.cli.flow_render import run_flow
+from tagship.cli.options import add_format
 
 if TYPE_CHECKING:
     import argparse
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tag", metavar="TAG", help="the release tag the docs should name")
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

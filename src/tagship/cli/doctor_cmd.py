@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import annotate, emit_json, line
+from tagship.cli.style import verdict
 from tagship.core.errors import GateError
 from tagship.steps.doctor import doctor
 
@@ -104,7 +105,8 @@ def _text(report: DoctorReport, *, strict: bool) -> None:
             line(f"  {advice.path}: {advice.count} ({rules})")
         for finding in report.advice if strict else ():
             _finding(finding)
-    ran = ", ".join(t.name if t.ran else f"{t.name} skipped ({t.note})" for t in report.tools)
+    skipped = verdict("skipped")
+    ran = ", ".join(t.name if t.ran else f"{t.name} {skipped} ({t.note})" for t in report.tools)
     line(
         f"{len(report.findings)} release-critical finding(s), {len(report.advice)} advice; "
         f"checked by tagship policy rules, {ran}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.http import Http, policy_from_env
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import masker, run_flow
-from tagship.cli.options import seconds
+from tagship.cli.options import add_format, seconds
 from tagship.core.official import require_ci_for_official
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
@@ -39,6 +39,7 @@ def add_flow_options(parser: argparse.ArgumentParser, index: str) -> None:
         help="how long the wait step waits for the index, exit 3 (default 600)",
     )
     parser.add_argument("--dry-run", action="store_true", help="report what would be done")
+    add_format(parser)
 
 
 def add_version_option(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from tagship.cli.next_step import next_step
-from tagship.cli.render import hide, line, markdown_table, progress_display, step_summary, table
+from tagship.cli.render import (
+    emit_json,
+    hide,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
+from tagship.cli.style import current, verdict
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
 if TYPE_CHECKING:
@@ -26,10 +35,11 @@ def _rows(report: FlowReport) -> list[tuple[str, str, str, str]]:
 
 
 def _live(step: StepReport) -> None:
-    line(f"[{step.status}] {step.name}: {step.detail}")
+    line(f"[{verdict(step.status)}] {step.name}: {step.detail}")
 
 
 def show(ctx: Context, report: FlowReport, then: str | None = None) -> None:
+    emit_json(report)  # flow, steps: the --format json document of a flow
     title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
     table(title, COLUMNS, _rows(report))
     after = "" if then is None else f"\n**Next:** {then}\n"
@@ -48,7 +58,8 @@ def run_flow(
 ) -> int:
     """Run the flow's `body` and show its table; the next step (`then`, asked only once the
     flow went through) ends the report."""
-    pipeline = Pipeline(name, dry_run=dry_run, on_step=_live)
+    # each step as it ends is progress; with -q the table at the end is the result
+    pipeline = Pipeline(name, dry_run=dry_run, on_step=None if current().quiet else _live)
     try:
         with progress_display(ctx.ci) as progress:  # ended before the table is shown
             pipeline.progress = progress

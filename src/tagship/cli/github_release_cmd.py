@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 
 if TYPE_CHECKING:
     import argparse
@@ -28,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=f"attached when it exists (default: {DEFAULT_MANIFEST} in the project)",
     )
+    add_format(publish)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -43,6 +45,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         GITHUB_RELEASE, lambda: release_on_github(workspace, args.tag, manifest), released_summary
     )
     release = result.release
+    emit_json(
+        {
+            "action": "publish",
+            "tag": release.tag_name,
+            "url": release.html_url,
+            "already": result.already,
+            "latest": result.latest,
+            "manifest_uploaded": result.manifest_uploaded,
+        }
+    )
     if result.already:
         line(f"release {release.tag_name} was already published: {release.html_url}")
         return 0

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
+from tagship.cli.json_fields import hotfix_finished, hotfix_started
 from tagship.cli.next_step import next_step
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     start = sub.add_parser("start", help="branch hotfix/X.Y.Z+1 from a release tag, bump, record")
     start.add_argument("tag", metavar="TAG", help="the release tag to fix, e.g. v1.2.3")
+    add_format(start)
     finish = sub.add_parser(
         "finish", help="check the fix is on main and the notes name the fixed release"
     )
@@ -30,9 +33,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     finish.add_argument(
         "--notes", type=Path, metavar="FILE", help="check these release notes instead"
     )
+    add_format(finish)
 
 
 def show_started(started: HotfixStarted) -> None:
+    emit_json(hotfix_started(started))
     line(f"created {started.branch} from {started.fixes}")
     if started.bump_commit is not None:
         line(f"bumped to {started.version}: {started.bump_commit[:12]}")
@@ -58,6 +63,7 @@ def _github(ctx: Context, workspace: Workspace) -> HostClient | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    emit_json({"action": args.action})
     if args.action == "start":
         from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
@@ -75,6 +81,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     result = finish_hotfix(
         workspace, branch=args.branch, notes=notes, github=_github(ctx, workspace)
     )
+    emit_json(hotfix_finished(result))
     line(f"hotfix {result.branch}: {result.tag} fixes {result.fixes}")
     for finding in result.findings:
         line(f"  [{'ok' if finding.ok else 'FAIL'}] {finding.name}: {finding.detail}")

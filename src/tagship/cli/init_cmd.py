@@ -15,8 +15,11 @@ from tagship.ci.github.workflows.values import runs_expression
 from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
+from tagship.cli.json_fields import init_plan
 from tagship.cli.next_step import next_step
-from tagship.cli.render import line, table
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line, note_line, table
+from tagship.cli.setup_checklist import checklist_of_init, show_checklist
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
 from tagship.steps.build.reproduce import known_unreproducible
@@ -45,6 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_flags(parser)
     init_publishers.configure(parser)
+    add_format(parser)
 
 
 def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> workflows.Inputs:
@@ -87,6 +91,7 @@ def _injected(drifted: list[workflows.Drift], root: Path) -> str:
 
 def _check(plan: workflows.InitPlan, root: Path) -> int:
     drifted = workflows.drift(plan, root)
+    emit_json(init_plan(plan, None, [entry.path for entry in drifted]))
     for entry in drifted:
         sys.stdout.write(entry.diff)
     if drifted:
@@ -105,27 +110,6 @@ def _show(plan: workflows.InitPlan, workspace: Workspace | None) -> None:
         "Required checks",
         ["check", "command", "from"],
         [[row.check, row.command, row.source] for row in plan.checks],
-    )
-    unknown = "(unknown: pass --owner/--repo)"
-    table(
-        "Trusted publishers to register (one per index)",
-        ["index", "project", "owner", "repository", "workflow", "environment"],
-        [
-            [
-                p.index,
-                p.project,
-                p.owner or unknown,
-                p.repository or unknown,
-                p.workflow,
-                p.environment or "(none)",
-            ]
-            for p in plan.publishers
-        ],
-    )
-    table(
-        "GitHub environments to create",
-        ["environment", "protection"],
-        [[e.name, e.protection] for e in plan.environments],
     )
     if workspace is None:
         return
@@ -172,14 +156,25 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for reason in adoption.lines:
         line(reason)
     for note in plan.notes:
-        line(f"note: {note}")
+        note_line(note)
     edited = init_publishers.prepare(plan, root, disable=args.disable_old_publishers)
     if args.check:
         return _check(plan, root)
     changed = workflows.write(plan, root)
+    emit_json(init_plan(plan, changed, None))
     for generated in plan.files:
         line(f"{'wrote' if generated.path in changed else 'unchanged'} {generated.path}")
     init_publishers.write(root, edited)
     _show(plan, workspace)
+    shared = workspace.config if workspace is not None else ctx.policy_workspace(repository).config
+    found = checklist_of_init(
+        plan,
+        adoption,
+        shared,
+        owner=args.owner,
+        repository=args.repo,
+        server_url=ctx.ci.server_url or "https://github.com",
+    )
+    show_checklist(found)
     next_step("commit the files, then tagship doctor" if changed else "tagship doctor")
     return 0

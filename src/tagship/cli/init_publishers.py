@@ -13,7 +13,7 @@ from tagship.ci.github.old_publishers import OldPublisher, old_publishers, rival
 from tagship.ci.github.workflow_model import WorkflowSyntaxError, parse_workflow
 from tagship.ci.github.workflows import disable_publisher
 from tagship.ci.github.workflows.workflows import existing_workflows
-from tagship.cli.render import line
+from tagship.cli.render import line, note_line
 from tagship.core.errors import GateError
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def prepare(plan: InitPlan, root: Path, *, disable: bool) -> dict[str, str]:
     found = _scan(existing, plan, tagship)
     for publisher in found:
         if not publisher.races:
-            line(f"note: {publisher.describe()}: not PyPI or TestPyPI, left as it is")
+            note_line(f"{publisher.describe()}: not PyPI or TestPyPI, left as it is")
         elif publisher.disabled:
             line(f"old publisher kept off: {publisher.describe()}")
     armed = [p for p in found if p.armed]

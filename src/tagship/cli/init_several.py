@@ -89,7 +89,7 @@ def several_packages_plan(
             raise UsageError(
                 f"{package.name} builds platform wheels: init writes the build matrix of a "
                 "compiled project for a repository of one package only",
-                hint="write its build jobs by hand (README: Compiled projects)",
+                hint="write its build jobs by hand (docs/compiled.md)",
             )
         workspaces.append(workspace)
     pairs = list(zip(packages.members, workspaces, strict=True))

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from tagship.ci import event_payload
 from tagship.ci.clients import host_client
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 from tagship.core.notes import require_one_label
 
@@ -21,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pr", type=int, metavar="N", help="pull request number (default: from the Actions event)"
     )
+    add_format(parser)
 
 
 def pr_from_event(ci: CIRun) -> int | None:
@@ -47,5 +49,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if labels is None:
         raise UsageError(f"pull request #{number} not found in {client.full_name}")
     label = require_one_label(number, labels, workspace.config.release_labels)
+    emit_json({"pull_request": number, "label": label})
     line(f"pull request #{number} carries {label}")
     return 0

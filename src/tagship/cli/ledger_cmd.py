@@ -22,7 +22,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = sub.add_parser("show", help="list the records (exit 4 if the chain is broken)")
     add_format(show)
-    sub.add_parser("verify", help="check the chain and every anchor; exit 4 at the first problem")
+    verify = sub.add_parser(
+        "verify", help="check the chain and every anchor; exit 4 at the first problem"
+    )
+    add_format(verify)
 
 
 def _actor(actor: Actor) -> str:
@@ -61,11 +64,15 @@ def _package(ctx: Context) -> tuple[Workspace, str | None]:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    emit_json({"action": args.action})
     workspace, package = _package(ctx)
     git = workspace.require_git()
     state = ledger_state(git)
     if args.action == "verify":
         require_valid(state)
+        anchors = [{"source": a.source, "head": a.head} for a in state.anchors]
+        count = len(state.records)
+        emit_json({"head": state.head, "count": count, "anchors": anchors, "note": state.note})
         head = state.head[:12] if state.head else "(empty)"
         line(
             f"ledger ok: {len(state.records)} records, head {head}, "

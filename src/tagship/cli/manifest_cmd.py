@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.json_fields import built
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json
 from tagship.core.release_plan import BUILD
 from tagship.steps.build.manifest_merge import merge_manifest, merged_summary
 from tagship.steps.verify.verify import VerificationError
@@ -31,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     merge.add_argument(
         "sources", nargs="+", type=Path, metavar="SRC_DIR", help="a directory of one job's files"
     )
+    add_format(merge)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -42,5 +46,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:
         show_problems(error)
         raise
+    emit_json(built(result.directory, result.manifest, action="merge"))
     show_manifest(result.manifest, result.directory, ctx)
     return 0

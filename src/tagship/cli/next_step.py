@@ -5,10 +5,12 @@ none: its hint already says how to go on."""
 from __future__ import annotations
 
 from tagship.cli.render import line
+from tagship.cli.style import current
 
 PREFIX = "next: "
 
 
 def next_step(what: str) -> None:
-    """`next: what`, the report's last line."""
-    line(PREFIX + what)
+    """`next: what`, the report's last line (guidance, not a result: -q drops it)."""
+    if not current().quiet:
+        line(PREFIX + what)

@@ -45,8 +45,8 @@ def add_wait_options(
 
 
 def add_format(parser: argparse.ArgumentParser, *, markdown: bool = False) -> None:
-    """`--format`, the one declaration every reporting command shares: text for people, json
-    for programs (the one writer: render.emit_json), markdown where a report has a table."""
+    """`--format`, the one declaration every command shares: text for people, json for
+    programs (one document: cli/json_document.py), markdown where a report has a table."""
     choices = ("text", "json", "markdown") if markdown else ("text", "json")
     parser.add_argument(
         "--format", choices=choices, default="text", help="how to print the report (default text)"

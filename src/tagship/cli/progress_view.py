@@ -157,8 +157,9 @@ def plain_lines(write: Callable[[str], object], *, tick: float = 5.0) -> Iterato
 
 
 @contextmanager
-def live_view() -> Iterator[LiveView]:
-    """The live display on stderr, gone when the step ends (its phase lines stay)."""
+def live_view(*, color: bool) -> Iterator[LiveView]:
+    """The live display on stderr, gone when the step ends (its phase lines stay); `color`:
+    tagship's choice (--color, NO_COLOR, ...), not rich's own reading of the environment."""
     from rich.console import Console  # noqa: PLC0415 - rich is slow to import
     from rich.progress import (  # noqa: PLC0415
         BarColumn,
@@ -174,5 +175,6 @@ def live_view() -> Iterator[LiveView]:
         BarColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as display:
+    console = Console(stderr=True, color_system="standard" if color else None, no_color=not color)
+    with Progress(*columns, console=console, transient=True) as display:
         yield LiveView(display)

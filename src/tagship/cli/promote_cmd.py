@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.json_fields import built, seq
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json
 from tagship.core.release_plan import PROMOTE, TAGGED
 from tagship.steps.verify.verify import VerificationError
 
@@ -26,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--dir", type=Path, default=Path("dist"), metavar="DIR", help="where they go (dist)"
     )
     parser.add_argument("--tag", help="the tag being released (default: from GITHUB_REF)")
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -49,5 +53,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:  # every problem, as verify-artifacts lists them
         show_problems(error)
         raise
+    emit_json(
+        built(
+            directory,
+            done.manifest,
+            index=done.index,
+            fetched=done.fetched,
+            provenance=done.provenance,
+            dry_run_seq=seq(done.dry_run),
+        )
+    )
     show_manifest(done.manifest, directory, ctx, title=f"promoted from {done.index}")
     return 0

@@ -10,8 +10,10 @@ from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
 from tagship.cli.next_step import next_step
+from tagship.cli.options import add_format
 from tagship.cli.render import (
     annotate,
+    emit_json,
     line,
     markdown_table,
     progress_display,
@@ -31,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--index", "--to", dest="index", required=True, metavar="INDEX", help="index name"
     )
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -68,6 +71,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:  # every problem, as verify-artifacts lists them
         show_problems(error)
         raise
+    emit_json(result)
     rows = [(f.name, f.action, f.sha256) for f in result.files]
     columns = ("file", "result", "sha256")
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
-from tagship.cli.render import step_summary
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, step_summary
 from tagship.core.release_plan import REBUILD_CHECK
 from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary
 
@@ -21,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dir", type=Path, default=Path("dist"), metavar="DIR", help="the promoted files (dist)"
     )
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -30,6 +32,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         REBUILD_CHECK,
         lambda: rebuild_check(workspace, directory, runner=ctx.runner),
         rebuild_summary,
+    )
+    emit_json(
+        {
+            "tag": done.manifest.tag,
+            "version": done.manifest.version,
+            "identical": done.identical,
+            "verdict": done.verdict,
+        }
     )
     title = f"rebuild of {done.manifest.tag} against the promoted files"
     step_summary(ctx, f"### {title}\n\n{done.verdict}\n")

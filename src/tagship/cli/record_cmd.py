@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.json_fields import seq
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json
 
 if TYPE_CHECKING:
     import argparse
@@ -18,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dir", type=Path, metavar="DIR", help="the directory of the outboxes (*.jsonl)"
     )
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -26,5 +30,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
     folder = in_project(workspace, args.dir)
-    one_step(RECORD, lambda: append_outbox(workspace, folder), appended_summary)
+    done = one_step(RECORD, lambda: append_outbox(workspace, folder), appended_summary)
+    emit_json({"events": [{"status": a.status, "ledger_seq": seq(a.record)} for a in done]})
     return 0

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
 import os
 import sys
 import traceback
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tagship.adapters.secrets import scrub, secrets_in
 from tagship.ci import read_run
+from tagship.cli.json_document import add_fields
+from tagship.cli.style import VERDICT_COLUMNS, current, verdict, verdict_style
 from tagship.core.errors import TagshipError
 
 if TYPE_CHECKING:
@@ -196,28 +195,30 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def emit_json(data: Any) -> None:
-    """The one JSON writer of `--format json`: dataclasses as objects, paths as strings."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=_plain) + "\n")
-
-
-def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, PurePath):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
+def emit_json(data: object) -> None:
+    """The fields of the command's `--format json` document (a mapping or a dataclass); the
+    one writer, cli/json_document.py, puts them in the envelope and writes them as the run
+    ends. Without --format json, nothing."""
+    add_fields(data)
 
 
 def line(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def note_line(text: str) -> None:
+    """An informational `note:` line: not a result, so -q drops it."""
+    if not current().quiet:
+        line(f"note: {text}")
+
+
 def table(
-    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = False
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, header: bool = True
 ) -> None:
-    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes),
-    the column names first with `header` (a table whose columns are not self-evident)."""
+    """A table: rich on a terminal, tab-separated plain lines otherwise (CI logs, pipes): the
+    title as a `#` line, then the column names (unless `header` is False), then the rows.
+    Verdict cells (passed, failed, skipped) are coloured when colour is on (cli/style.py)."""
+    verdicts = [column in VERDICT_COLUMNS for column in columns]
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
         from rich.table import Table  # noqa: PLC0415
@@ -228,14 +229,17 @@ def table(
         for column in columns:
             grid.add_column(Text(column))
         for row in rows:
-            grid.add_row(*(Text(cell) for cell in row))
-        Console().print(grid)
+            cells = zip(row, verdicts, strict=False)
+            grid.add_row(*(Text(c, style=(v and verdict_style(c)) or "") for c, v in cells))
+        # tagship's choice (--color, NO_COLOR, FORCE_COLOR, TERM), not rich's own reading
+        colour = current().color
+        Console(color_system="standard" if colour else None, no_color=not colour).print(grid)
         return
     line(f"# {title}")
     if header:
         line("\t".join(columns))
     for row in rows:
-        line("\t".join(row))
+        line("\t".join(verdict(c) if v else c for c, v in zip(row, verdicts, strict=False)))
 
 
 def step_summary(ctx: Context, markdown: str) -> None:
@@ -261,12 +265,15 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 @contextmanager
 def progress_display(ci: CIRun) -> Iterator[Callable[[Event | str], None]]:
     """Where long steps show their progress (a phase's text, or a core.progress event): a
-    live display on a terminal; occasional plain lines in CI logs and pipes."""
+    live display on a terminal; occasional plain lines in CI logs and pipes; nothing with -q."""
+    if current().quiet:
+        yield lambda _: None
+        return
     from tagship.cli.progress_view import live_view, plain_lines  # noqa: PLC0415 - when shown
 
     if not sys.stderr.isatty() or ci.in_ci:
         with plain_lines(sys.stderr.write) as plain:
             yield plain
         return
-    with live_view() as live:
+    with live_view(color=current().color) as live:
         yield live

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
+from tagship.cli.json_fields import seq as ledger_seq
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import annotate, emit_json, line
@@ -29,12 +30,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     revert.add_argument("refs", nargs="+", metavar="REF")
     revert.add_argument("--push", action="store_true", help="push the branch so CI redeploys")
     revert.add_argument("--release", metavar="VERSION", help="the release being rolled back")
+    add_format(revert)
     yank = sub.add_parser("yank", help="record a yank, name where to do it, watch it happen")
     yank.add_argument("version", metavar="VERSION")
     yank.add_argument("--reason", required=True, help="why (shown to pip users)")
     yank.add_argument("--index", default="pypi", help="the index (default: pypi)")
     add_wait_options(yank, timeout=900.0, interval=15.0)
     yank.add_argument("--no-wait", action="store_true", help="only record the intent")
+    add_format(yank)
     cloud = sub.add_parser("cloud-run", help="move 100%% of Cloud Run traffic to a revision")
     cloud.add_argument("--service", required=True)
     cloud.add_argument("--region", required=True)
@@ -42,13 +45,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     cloud.add_argument("--to-revision", required=True, metavar="REV")
     cloud.add_argument("--dry-run", action="store_true", help="show the change, change nothing")
     cloud.add_argument("--release", metavar="VERSION", help=_RELEASE_HELP)
+    add_format(cloud)
     migrate = sub.add_parser("migrate", help="upgrade or downgrade the database with Alembic")
     migrate.add_argument("--revision", required=True, metavar="REV")
     migrate.add_argument("--config", type=Path, default=Path("alembic.ini"), metavar="INI")
     migrate.add_argument("--dry-run", action="store_true", help="show the move, change nothing")
     migrate.add_argument("--release", metavar="VERSION", help=_RELEASE_HELP)
+    add_format(migrate)
     patch = sub.add_parser("patch", help="start the patch release: hotfix start on its tag")
     patch.add_argument("version", metavar="VERSION")
+    add_format(patch)
 
 
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
@@ -81,6 +87,15 @@ def _revert(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.rollback.revert import revert  # noqa: PLC0415
 
     done = revert(ctx.workspace(), args.refs, push=args.push, version=args.release)
+    emit_json(
+        {
+            "branch": done.branch,
+            "reverted": done.reverted,
+            "commit": done.commit,
+            "pushed": done.pushed,
+            "ledger_seq": ledger_seq(done.record),
+        }
+    )
     line(
         f"reverted {', '.join(s[:12] for s in done.reverted)} on {done.branch}: {done.commit[:12]}"
     )
@@ -101,6 +116,17 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
     with Http(policy_from_env(ctx.env)) as http:
         search = simple_index(workspace, index, http)
         intent = record_intent(workspace, index, search, version, args.reason)
+        emit_json(
+            {
+                "index": index.name,
+                "version": str(version),
+                "url": intent.url,
+                "files": intent.files,
+                "intent_seq": ledger_seq(intent.record or intent.already),
+                "yanked": intent.already is not None,
+                "ledger_seq": None,  # the record of the yank seen on the index, once it is
+            }
+        )
         if intent.already is not None:
             line(f"already yanked on {index.name} (ledger #{intent.already.seq})")
             return 0
@@ -122,6 +148,7 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
         observed = wait_yanked(
             workspace, index, search, version, timeout=args.timeout, interval=args.interval
         )
+    emit_json({"yanked": True, "files": observed.files, "ledger_seq": ledger_seq(observed.record)})
     line(f"yanked: {', '.join(observed.files)}")
     line(f"recorded: ledger #{observed.record.seq}")
     return 0
@@ -148,6 +175,17 @@ def _cloud_run(args: argparse.Namespace, ctx: Context) -> int:
         revision=args.to_revision,
         version=args.release,
         dry_run=args.dry_run,
+    )
+    emit_json(
+        {
+            "service": move.service,
+            "revision": move.revision,
+            "before": move.before,
+            "after": move.after,
+            "applied": move.applied,
+            "unchanged": move.unchanged,
+            "ledger_seq": ledger_seq(move.record),
+        }
     )
     line(f"service {move.service}")
     line(f"  traffic now: {split_text(move.before)}")
@@ -178,6 +216,16 @@ def _migrate(args: argparse.Namespace, ctx: Context) -> int:
         dry_run=args.dry_run,
     )
     move = result.migration
+    emit_json(
+        {
+            "start": move.start,
+            "target": move.target,
+            "direction": move.direction,
+            "reached": result.reached,
+            "applied": result.applied,
+            "ledger_seq": ledger_seq(result.record),
+        }
+    )
     start, target = move.start or "base", move.target or "base"
     if move.direction == "none":
         line(f"the database is already at {start}: nothing to do")
@@ -211,4 +259,5 @@ _ACTIONS = {
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    emit_json({"action": args.action})
     return _ACTIONS[args.action](args, ctx)

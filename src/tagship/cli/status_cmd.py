@@ -55,7 +55,7 @@ def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> in
         "release",
         "requires",
     )
-    table(f"release status of {len(rows)} packages", columns, rows, header=True)
+    table(f"release status of {len(rows)} packages", columns, rows)
     return 0
 
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("last release tag", status.last_release_tag or "(none)"),
         ("commits since release", str(status.commits_since_release)),
     ]
-    table("release status", ("", "value"), rows)
+    table("release status", ("field", "value"), rows)
     next_step(_next(status))
     return 0
 

@@ -9,6 +9,7 @@ from tagship.adapters.http import Http, policy_from_env
 from tagship.cli.context import in_project
 from tagship.cli.dry_run_cmd import add_version_option
 from tagship.cli.flow_render import run_flow
+from tagship.cli.options import add_format
 from tagship.flows.tag import tag_release
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     parser.add_argument("--dry-run", action="store_true", help="check the gates, create nothing")
     add_version_option(parser)
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -9,7 +9,9 @@ from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.next_step import next_step
-from tagship.cli.render import line
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
+from tagship.cli.style import verdict
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.release_plan import SAME_BYTES, TAGGED
 from tagship.steps.build.artifacts import load_manifest
@@ -35,6 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index", default="pypi", help="the production index, with --same-as-dry-run (pypi)"
     )
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -54,8 +57,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except VerificationError as error:
         show_problems(error)
         raise
+    emit_json(
+        {
+            "directory": directory,
+            "files": [{"kind": d.kind, "name": d.name} for d in report.files],
+            "manifest": has_manifest,
+            "same_as_dry_run": args.same_as_dry_run,
+        }
+    )
     for dist in report.files:
-        line(f"ok\t{dist.kind}\t{dist.name}")
+        line(f"{verdict('ok')}\t{dist.kind}\t{dist.name}")
     line(f"manifest\t{'matches' if has_manifest else f'none ({MANIFEST_NAME} not found)'}")
     if args.same_as_dry_run:
         from tagship.steps.gates.release_checks import (  # noqa: PLC0415 - reads the ledger

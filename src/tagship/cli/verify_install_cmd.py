@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
-from tagship.cli.render import line, markdown_table, step_summary, table
+from tagship.cli.json_fields import seq
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
 
 if TYPE_CHECKING:
     import argparse
@@ -27,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="when every check passes, record the successful dry run (the TestPyPI workflow)",
     )
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -55,6 +58,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ),
         installed_summary,
     )
+    emit_json(
+        {
+            "project": manifest.project,
+            "version": manifest.version,
+            "index": report.index,
+            "installer": report.installer,
+            "checks": report.checks,
+            "dry_run_seq": None,  # the dry run's ledger record, with --record-dry-run
+        }
+    )
     rows = [(c.name, "ok" if c.ok else "FAILED", c.detail) for c in report.checks]
     title = f"install {manifest.project}=={manifest.version} from {index.name} ({report.installer})"
     table(title, ("check", "result", "detail"), rows)
@@ -68,5 +81,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             report, manifest.version, "dry-run" if args.record_dry_run else "step"
         )
     if args.record_dry_run:
-        one_step(RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary)
+        done = one_step(
+            RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary
+        )
+        emit_json({"dry_run_seq": seq(done.record)})
     return 0

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.next_step import next_step
-from tagship.cli.options import add_wait_options
-from tagship.cli.render import line, progress_display
+from tagship.cli.options import add_format, add_wait_options
+from tagship.cli.render import emit_json, line, progress_display
 
 if TYPE_CHECKING:
     import argparse
@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
     add_wait_options(parser, timeout=600.0)
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             ),
             waited_summary,
         )
+    files = [f.name for f in manifest.files]
+    emit_json({"project": manifest.project, "version": manifest.version, "files": files})
+    emit_json(result)  # index, polls, seconds
     line(
         f"{index.name} shows all {len(manifest.files)} files of {manifest.project} "
         f"{manifest.version} with the manifest's hashes ({result.polls} polls, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
-from tagship.cli.options import add_wait_options
-from tagship.cli.render import line, progress_display
+from tagship.cli.options import add_format, add_wait_options
+from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--workflow", metavar="FILE", help="workflow file (default: the pypi index's workflow)"
     )
     add_wait_options(parser, timeout=3600.0, interval=15.0)
+    add_format(parser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -40,6 +41,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         found = wait_for_workflow(
             client, tag, workflow, timeout=args.timeout, interval=args.interval, progress=progress
         )
+    emit_json(
+        {"tag": tag, "workflow": workflow, "conclusion": found.conclusion, "url": found.html_url}
+    )
     if found.conclusion != "success":
         raise GateError(
             f"{workflow} for {tag} concluded {found.conclusion}: {found.html_url}",

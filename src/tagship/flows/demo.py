@@ -9,28 +9,28 @@ audit can prove where every file came from.
 from __future__ import annotations
 
 import shlex
-import shutil
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
-from tagship.adapters.local_index import running_index
-from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables, read_run
 from tagship.core.config import REQUIRED_CHECKS
 from tagship.core.errors import GateError
 from tagship.core.release_plan import REBUILD_CHECK
 from tagship.flows.demo_workspace import workspace_release
-from tagship.flows.dry_run import dry_run
-from tagship.flows.options import FlowOptions
-from tagship.flows.pipeline import Pipeline
-from tagship.flows.release import release
 from tagship.flows.sample import SampleIndex, create_sample
-from tagship.flows.tag import tag_release
+from tagship.flows.stand_ins import (
+    LocalRuns,
+    audited,
+    clean_env,
+    counted,
+    detail,
+    indexes_summary,
+    ledger_verified,
+    start_indexes,
+)
 from tagship.steps.gates.gates import checks_passed
-from tagship.steps.ledger.audit import audit_workspace
-from tagship.steps.ledger.ledger_check import ledger_state, require_valid
 from tagship.steps.notes.release_notes import local_notes
 from tagship.steps.rollback.hotfix import start_hotfix
 from tagship.steps.rollback.plan import rollback_plan
@@ -43,92 +43,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tagship.adapters.process import Runner
-    from tagship.flows.pipeline import StepReport
+    from tagship.flows.pipeline import Pipeline, StepReport
     from tagship.workspace import Workspace
-
-# variables of the caller's own CI or GitHub session that must not leak into the demo
-_LEAKY = (*HOST_PREFIXES, "TAGSHIP_")
-
-
-def _clean_env(env: Mapping[str, str]) -> dict[str, str]:
-    return {
-        k: v
-        for k, v in env.items()
-        if not k.startswith(_LEAKY) and k not in (*CREDENTIAL_VARIABLES, "CI")
-    }
-
-
-def ci_identity(env: Mapping[str, str], tag: str, sha: str) -> dict[str, str]:
-    """The environment of the publish-pypi.yml job on `tag` (no token: nothing to leak)."""
-    job = job_variables(
-        repository="demo/demo-pkg",
-        workflow="publish-pypi.yml",
-        tag=tag,
-        sha=sha,
-        environment="pypi",
-        actor="demo-maintainer",
-    )
-    return {**env, **job}
-
-
-@dataclass(frozen=True)
-class _Runs:
-    """The demo's flows, each run as publish-testpypi.yml, the maintainer or publish-pypi.yml
-    would run it, its steps echoed as they end."""
-
-    http: Http
-    runner: Runner
-    echo: Callable[[StepReport], None]
-
-    def _flow(self, name: str, body: Callable[[Pipeline], None]) -> Pipeline:
-        sub = Pipeline(name, on_step=self.echo)
-        body(sub)
-        return sub
-
-    def dry_run(self, workspace: Workspace) -> Pipeline:
-        options = FlowOptions(workspace.root / "dist", "testpypi", "local", wait_timeout=30)
-        return self._flow(
-            "dry-run",
-            lambda p: dry_run(
-                p, workspace, options, http=self.http, runner=self.runner, mask=print_nothing
-            ),
-        )
-
-    def tag(self, workspace: Workspace) -> Pipeline:
-        return self._flow(
-            "tag",
-            lambda p: tag_release(
-                p, workspace, http=self.http, runner=self.runner, checks="local",
-                production="pypi", build_dir=workspace.root / "dist",
-            ),
-        )  # fmt: skip
-
-    def release(self, workspace: Workspace) -> Pipeline:
-        """On the tag, with the environment of its GitHub Actions job (no token), which starts
-        without the dry run's build: the files come from the test index."""
-        shutil.rmtree(workspace.root / "dist", ignore_errors=True)
-        env = ci_identity(
-            workspace.env, workspace.expected_tag(), workspace.require_git().head_sha()
-        )
-        # the job's facts, as the CI-host seam reads them in a real job
-        ci = replace(workspace, env=env, ci=read_run(env))
-        options = FlowOptions(ci.root / "dist", "pypi", "local", wait_timeout=30)
-        return self._flow(
-            "release",
-            lambda p: release(
-                p, ci, options, tag=None, http=self.http, runner=self.runner, mask=print_nothing
-            ),
-        )
-
-
-def _counted(sub: Pipeline) -> str:
-    steps = sub.report().steps
-    skipped = sum(s.status == "skipped" for s in steps)
-    return f"{len(steps) - skipped} steps passed, {skipped} skipped"
-
-
-def _detail(sub: Pipeline, step: str) -> str:
-    return next(s.detail for s in sub.report().steps if s.name == step)
 
 
 def run_demo(
@@ -140,17 +56,11 @@ def run_demo(
     echo: Callable[[StepReport], None],
 ) -> None:
     """Every step of the policy, in order, on a fresh sample. Servers stop on any exit."""
-    env = _clean_env(env)
+    env = clean_env(env)
     with ExitStack() as stack:
-        indexes: dict[str, SampleIndex] = {}
-
-        def start() -> str:
-            for name in ("testpypi", "pypi"):
-                server = stack.enter_context(running_index(base / "indexes" / name))
-                indexes[name] = SampleIndex(name, server.upload_url, server.simple_url)
-            return ", ".join(f"{n} at {i.simple_url}" for n, i in indexes.items())
-
-        pipeline.step("local indexes", start, str)
+        indexes = pipeline.step(
+            "local indexes", lambda: start_indexes(stack, base / "indexes"), indexes_summary
+        )
 
         def sample() -> Workspace:
             repo = create_sample(base / "sample", indexes=list(indexes.values()), runner=runner)
@@ -162,7 +72,7 @@ def run_demo(
 
         workspace = pipeline.step("1. merged PR", sample, sampled)
         policy = RetryPolicy(attempts=3, base_delay=0.2, timeout=30)
-        runs = _Runs(stack.enter_context(Http(policy)), runner, echo)
+        runs = LocalRuns(stack.enter_context(Http(policy)), runner, echo)
         bumped = _maintainer_steps(pipeline, workspace, runs)
         _ci_release(pipeline, bumped, runs)
         # a client of its own: the audit closed the one it was lent
@@ -182,7 +92,7 @@ def run_demo(
         )
 
 
-def _maintainer_steps(pipeline: Pipeline, workspace: Workspace, runs: _Runs) -> Workspace:
+def _maintainer_steps(pipeline: Pipeline, workspace: Workspace, runs: LocalRuns) -> Workspace:
     """Steps 2 to 6 as the maintainer runs them; returns the project as bumped."""
     git = workspace.require_git()
 
@@ -209,41 +119,26 @@ def _maintainer_steps(pipeline: Pipeline, workspace: Workspace, runs: _Runs) -> 
     pipeline.step("3. release notes", notes, str)
     pipeline.step("4. bump version", bump, lambda d: f"{d.old} -> {d.new}, committed and pushed")
     bumped = open_workspace(workspace.root, env=workspace.env, runner=runs.runner)
-    pipeline.step("5. TestPyPI dry run", lambda: runs.dry_run(bumped), _counted)
-    pipeline.step("6. tag", lambda: runs.tag(bumped), _counted)
+    pipeline.step("5. TestPyPI dry run", lambda: runs.dry_run(bumped), counted)
+    pipeline.step("6. tag", lambda: runs.tag(bumped), counted)
     return bumped
 
 
-def print_nothing(_: str) -> None:
-    """No secret exists in the demo: there is nothing to mask."""
-
-
-def _ci_release(pipeline: Pipeline, workspace: Workspace, runs: _Runs) -> None:
+def _ci_release(pipeline: Pipeline, workspace: Workspace, runs: LocalRuns) -> None:
     def released(sub: Pipeline) -> str:
         return (
             f"released {workspace.expected_tag()} as publish-pypi.yml would, on the tag: the "
-            f"dry run's files, promoted; rebuild cross-check: {_detail(sub, REBUILD_CHECK)}"
+            f"dry run's files, promoted; rebuild cross-check: {detail(sub, REBUILD_CHECK)}"
         )
 
-    def audit() -> str:
-        report = audit_workspace(workspace, "pypi", runs.http)
-        if not report.ok:
-            raise GateError(f"audit found {report.findings} problem(s) on the production index")
-        files = sum(len(v.files) for v in report.versions)
-        return f"{files} file(s) of {len(report.versions)} version(s) came from recorded CI runs"
-
-    def ledger() -> str:
-        state = require_valid(ledger_state(workspace.require_git()))
-        return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
-
     pipeline.step("7. release from CI", lambda: runs.release(workspace), released)
-    pipeline.step("8. audit", audit, str)
-    pipeline.step("ledger verify", ledger, str)
+    pipeline.step("8. audit", lambda: audited(workspace, runs.http), str)
+    pipeline.step("ledger verify", lambda: ledger_verified(workspace), str)
     _aftercare(pipeline, workspace)
 
 
 def _setuptools_release(
-    base: Path, indexes: list[SampleIndex], env: Mapping[str, str], runs: _Runs
+    base: Path, indexes: list[SampleIndex], env: Mapping[str, str], runs: LocalRuns
 ) -> str:
     """A setuptools project, whose sdists no rebuild reproduces, bumped, dry-run, tagged and
     released: the production index gets the files the dry run proved all the same."""
@@ -263,7 +158,7 @@ def _setuptools_release(
     bumped = open_workspace(repo.work, env=env, runner=runs.runner)
     runs.dry_run(bumped)
     runs.tag(bumped)
-    verdict = _detail(runs.release(bumped), REBUILD_CHECK)
+    verdict = detail(runs.release(bumped), REBUILD_CHECK)
     return (
         f"{bumped.name} {bumped.expected_tag()}: the production index got the files its dry "
         f"run proved; rebuild cross-check: {verdict}"

@@ -79,12 +79,31 @@ def github_findings(workspace: Workspace) -> list[Finding]:
                 )
 
     branch = config.release_branch
-    required = client.required_status_checks(branch)
     wanted = github_check_names(config.required_checks, workspace.package_of_several)
+    found.extend(_branch_checks(client, branch, wanted, where, settings))
+    return found
+
+
+def _branch_checks(
+    client: RepoSettings, branch: str, wanted: list[str], where: str, settings: str
+) -> list[Finding]:
+    """The checks `branch` must require and does not, by classic protection or a ruleset
+    (`tagship setup github` makes a ruleset); rulesets are read only when protection falls
+    short."""
+    required = client.required_status_checks(branch)
+    have = set(required) if isinstance(required, tuple) else set()
+    if any(check not in have for check in wanted):
+        by_rules = client.ruleset_checks(branch)
+        have |= set(by_rules) if isinstance(by_rules, tuple) else set()
+        if isinstance(by_rules, Denied) and not isinstance(required, Denied):
+            return [_denied(where, by_rules)]
+    missing = [check for check in wanted if check not in have]
+    if not missing:
+        return []
     if isinstance(required, Denied):
-        found.append(_denied(where, required))
-    elif required is None:
-        found.append(
+        return [_denied(where, required)]
+    if not have:
+        return [
             Finding(
                 "branch-protection-checks",
                 where,
@@ -92,23 +111,19 @@ def github_findings(workspace: Workspace) -> list[Finding]:
                 f"branch {branch} is not protected (or requires no status checks): pull "
                 f"requests merge without {', '.join(wanted)}",
                 f"at {settings}/branches add a protection rule for {branch} that requires "
-                f"status checks to pass: {', '.join(wanted)}",
+                f"status checks to pass: {', '.join(wanted)} (or run `tagship setup github`)",
             )
+        ]
+    return [
+        Finding(
+            "branch-protection-checks",
+            where,
+            0,
+            f"branch protection on {branch} does not require {', '.join(missing)}",
+            f"at {settings}/branches edit the rule for {branch} and add the required "
+            f"status checks {', '.join(missing)} (or run `tagship setup github`)",
         )
-    else:
-        missing = [check for check in wanted if check not in required]
-        if missing:
-            found.append(
-                Finding(
-                    "branch-protection-checks",
-                    where,
-                    0,
-                    f"branch protection on {branch} does not require {', '.join(missing)}",
-                    f"at {settings}/branches edit the rule for {branch} and add the required "
-                    f"status checks {', '.join(missing)}",
-                )
-            )
-    return found
+    ]
 
 
 def _denied(where: str, denied: Denied) -> Finding:

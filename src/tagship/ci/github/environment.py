@@ -74,10 +74,17 @@ PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
 
 
 def job_variables(
-    *, repository: str, workflow: str, tag: str, sha: str, environment: str, actor: str
+    *,
+    repository: str,
+    workflow: str,
+    tag: str,
+    sha: str,
+    environment: str,
+    actor: str,
+    run_id: str = "1",
 ) -> dict[str, str]:
     """The variables of a job of `workflow` on `tag`, as GitHub Actions sets them (a stand-in
-    job: the demo's release, with no token)."""
+    job: the demo's release, with no token); `run_id`: the run's, unique in the ledger."""
     return {
         "CI": "true",
         "GITHUB_ACTIONS": "true",
@@ -87,7 +94,7 @@ def job_variables(
         "GITHUB_REF_TYPE": "tag",
         "GITHUB_REF_NAME": tag,
         "GITHUB_SHA": sha,
-        "GITHUB_RUN_ID": "1",
+        "GITHUB_RUN_ID": run_id,
         "GITHUB_RUN_ATTEMPT": "1",
         "GITHUB_ACTOR": actor,
         "TAGSHIP_ENVIRONMENT": environment,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from tagship.ci.github.session import GitHubSession
 
@@ -35,6 +36,22 @@ class Denied:
 
     message: str
     hint: str
+
+
+def checks_of(rules: Any) -> list[str]:
+    """The status check names the `required_status_checks` rules of a rule list require."""
+    found: list[str] = []
+    for rule in rules if isinstance(rules, list) else ():
+        if not isinstance(rule, dict) or rule.get("type") != "required_status_checks":
+            continue
+        parameters = rule.get("parameters")
+        checks = parameters.get("required_status_checks") if isinstance(parameters, dict) else ()
+        found.extend(
+            str(check["context"])
+            for check in checks or ()
+            if isinstance(check, dict) and "context" in check
+        )
+    return found
 
 
 class RepoSettings(GitHubSession):
@@ -83,6 +100,22 @@ class RepoSettings(GitHubSession):
         # `contexts` is the older list of names; `checks` names each with its app (or any app)
         names = [*policy.contexts, *(check.context for check in policy.checks)]
         return tuple(dict.fromkeys(names))
+
+    def ruleset_checks(self, branch: str) -> tuple[str, ...] | Denied:
+        """The status checks the active rulesets (the repository's and its organisation's)
+        require on `branch`: readable with the repository's metadata, unlike protection."""
+        rules: Any = self._readable(
+            f"reading the rules of branch {branch}",
+            "metadata: read",
+            lambda: self._gh.request(
+                "GET",
+                f"/repos/{self.owner}/{self.repo}/rules/branches/{quote(branch, safe='')}",
+                params={"per_page": _PER_PAGE},
+            ).json(),
+        )
+        if isinstance(rules, Denied):
+            return rules
+        return tuple(dict.fromkeys(checks_of(rules)))
 
     def _readable(self, what: str, permission: str, request: Callable[[], T]) -> T | Denied | None:
         """`request`; None when GitHub says it does not exist; `Denied` when it refuses (403)."""
