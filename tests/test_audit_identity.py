@@ -183,7 +183,7 @@ def test_run_that_is_not_the_claimed_one_is_forged(
     serve_run(github, commit, **changes)
     code, report, err = audit_json(cli, repo)
     assert code == 4
-    assert err.startswith("tagship: error: audit found problems in 1 of 1 versions on local")
+    assert err.startswith("tagship: error: audit found problems in 1 of 1 version on local")
     (version,) = report["versions"]
     assert version["status"] == "ci-identity-forged"
     details = {f["detail"] for f in version["findings"]}

@@ -107,7 +107,7 @@ def test_a_replayed_identity_with_other_bytes_fails_the_audit(
     serve_run(github, commit)  # GitHub confirms the run: the identity is genuine
     code, report, err = audit_json(cli, repo)
     assert code == 4, (report, err)
-    assert err.startswith("tagship: error: audit found problems in 1 of 1 versions on local")
+    assert err.startswith("tagship: error: audit found problems in 1 of 1 version on local")
     (detail,) = set(_findings(report, "run-replayed"))
     assert detail.startswith(f"run {RUN_ID} attempt 1 claims two sets of bytes for {SDIST}")
     assert f"record #1 sha256 {GENUINE[SDIST][:12]}, record #2 sha256 {DIRTY[SDIST][:12]}" in (

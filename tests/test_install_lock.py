@@ -112,17 +112,17 @@ def _uv_install(venv: Path, lock: Path, index: LocalIndex) -> subprocess.Complet
     )  # fmt: skip
 
 
-def test_a_version_missing_from_the_index_is_said_and_nothing_is_locked(
+def test_a_version_missing_from_the_index_is_refused_and_nothing_is_written(
     cli: Cli, make_repo: MakeRepo, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TAGSHIP_OFFLINE")
     (index.directory / f"tagship-{tagship.__version__}-py3-none-any.whl").unlink()
     path = _project(make_repo, index)
     result = cli("-C", str(path), "init")
-    assert result.code == 0, result.err
-    assert f"note: could not lock tagship=={tagship.__version__}" in result.out
-    assert "set install-tagship in [tool.tagship]" in result.out
-    assert not (path / LOCK_FILE).exists()
+    assert result.code == 2, result.err
+    assert f"cannot lock tagship=={tagship.__version__}" in result.err
+    assert "set install-tagship in [tool.tagship]" in result.err
+    assert not (path / ".github").exists()
 
 
 def test_install_tagship_from_elsewhere(cli: Cli, make_repo: MakeRepo, index: LocalIndex) -> None:

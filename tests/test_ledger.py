@@ -272,7 +272,7 @@ def test_verify_passes_an_intact_ledger(make_repo: MakeRepo, cli: Cli) -> None:
     result = cli("-C", str(repo.path), "ledger", "verify")
     assert result.code == 0, result.err
     assert "ledger ok: 5 records" in result.out
-    assert "1 anchors checked" in result.out
+    assert "1 anchor checked" in result.out
 
 
 def test_show_lists_records_as_json(make_repo: MakeRepo, cli: Cli) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     import httpx
     from typing_extensions import Self
@@ -157,6 +158,7 @@ class Http:
         self._transport = transport
         self._user_agent = user_agent
         self._clients: dict[str, httpx.Client] = {}
+        self._deadline: float | None = None  # time.monotonic() past which no retry starts
 
     def _client(self, scheme: str) -> httpx.Client:
         """One client per scheme, made on first use: building the TLS context costs ~70 ms,
@@ -180,6 +182,23 @@ class Http:
                 },
             )
         return self._clients[scheme]
+
+    @contextmanager
+    def until(self, deadline: float) -> Iterator[None]:
+        """Within, no pause between attempts runs past `deadline` (a time.monotonic() value):
+        a wait's deadline bounds its requests' retries too (each request is still tried)."""
+        before, self._deadline = self._deadline, deadline
+        try:
+            yield
+        finally:
+            self._deadline = before
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep before the next attempt; False, not sleeping, when that passes the deadline."""
+        if self._deadline is not None and time.monotonic() + seconds > self._deadline:
+            return False
+        self._sleep(seconds)
+        return True
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -242,12 +261,11 @@ class Http:
             except httpx.InvalidURL as exc:  # one that urlsplit accepted
                 raise malformed(url, str(exc)) from None
             except httpx.TransportError as exc:
-                if attempt == attempts:
+                if attempt == attempts or not self._pause(self.policy.backoff(attempt, self._rng)):
                     raise ServiceError(
-                        _failure(method, url, exc, attempts),
+                        _failure(method, url, exc, attempt),
                         hint="check that the server is up and reachable, then rerun",
                     ) from exc
-                self._sleep(self.policy.backoff(attempt, self._rng))
                 continue
             except httpx.TooManyRedirects as exc:
                 raise ServiceError(
@@ -262,8 +280,10 @@ class Http:
                 ) from None
             if response.status_code in RETRY_STATUSES and attempt < attempts:
                 wait = retry_after(response, self.policy.max_delay)
-                self._sleep(wait if wait is not None else self.policy.backoff(attempt, self._rng))
-                continue
+                if self._pause(
+                    wait if wait is not None else self.policy.backoff(attempt, self._rng)
+                ):
+                    continue
             return response
 
     def get(

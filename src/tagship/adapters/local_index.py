@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.adapters.http import Http, RetryPolicy
+from tagship.adapters.installed_from import requirement
 from tagship.adapters.process import Service
 from tagship.core.errors import ConfigError, ServiceError
 
@@ -46,7 +47,8 @@ def _pypi_server() -> Path:
     if not found.is_file():
         raise ConfigError(
             "pypiserver is not installed next to tagship",
-            hint="install the demo extra: pip install 'tagship[demo]'",
+            hint="install tagship with its demo extra: "
+            f"pip install {requirement('demo')} (or: uv tool install {requirement('demo')})",
         )
     return found
 

@@ -8,6 +8,7 @@ from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, error_line, line, markdown_table, step_summary, table
 from tagship.core.errors import EXIT_INTEGRITY
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -36,8 +37,8 @@ def _summary(report: AuditReport) -> str:
     bad = sum(not v.ok for v in report.versions)
     files = sum(len(v.files) for v in report.versions)
     summary = (
-        f"audit of {report.project} on {report.index}: {len(report.versions)} versions, "
-        f"{files} files, {bad} with findings"
+        f"audit of {report.project} on {report.index}: "
+        f"{plural(len(report.versions), 'version')}, {plural(files, 'file')}, {bad} with findings"
     )
     return "; ".join((summary, *report.notes))
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     versions = sum(len(report.versions) for report in reports)
     error_line(
-        f"audit found problems in {bad} of {versions} versions on {args.index}",
+        f"audit found problems in {bad} of {plural(versions, 'version')} on {args.index}",
         "each listed file needs a publish record for this index, made by a GitHub Actions "
         "run GitHub confirms, of a release tag on a release branch",
     )

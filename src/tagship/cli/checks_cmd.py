@@ -17,6 +17,7 @@ from tagship.cli.render import (
 )
 from tagship.core.errors import GateError
 from tagship.core.infer_checks import github_check_names
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     )
     if report.passed:
         if args.format == "text":
-            line(f"all {len(report.results)} required checks passed for {report.sha[:12]}")
+            checks = plural(len(report.results), "required check")
+            line(f"all {checks} passed for {report.sha[:12]}")
         return 0
     failing = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
     raise GateError(

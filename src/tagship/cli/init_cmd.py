@@ -22,6 +22,7 @@ from tagship.cli.render import emit_json, line, note_line, table
 from tagship.cli.setup_checklist import checklist_of_init, show_checklist
 from tagship.core.config_values import is_project_name
 from tagship.core.errors import GateError, UsageError
+from tagship.core.words import plural
 from tagship.steps.build.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
     return workflows.Inputs(
         project=args.project or workspace.name,
         pyproject_text=workflows.read_exact(workspace.config.pyproject),  # CRLF stays CRLF
-        install=install_plan(workspace, ctx, python, compiled=wheels is not None),
+        install=install_plan(workspace, ctx, python, compiled=wheels is not None, check=args.check),
         python=python,
         scm_version=workspace.meta.source.kind == "scm",
         existing=workflows.existing_workflows(workspace.root),
@@ -101,7 +102,8 @@ def _check(plan: workflows.InitPlan, root: Path) -> int:
             + _injected(drifted, root),
             hint="run `tagship init` and commit the result",
         )
-    line(f"{len(plan.files)} files match the config")
+    matching = plural(len(plan.files), "file matches", "files match")
+    line(f"{matching} the config")
     return 0
 
 

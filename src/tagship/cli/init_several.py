@@ -14,10 +14,11 @@ from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.package_workflows import Member, several_plan
 from tagship.cli.init_infer import adopt_packages
 from tagship.cli.init_install import install_plan
-from tagship.core.errors import ConfigError, UsageError
+from tagship.core.errors import UsageError
 from tagship.core.infer_checks import plan_checks
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
 from tagship.repository import open_package
+from tagship.steps.tagship_lock import jobs_python
 
 if TYPE_CHECKING:
     import argparse
@@ -26,27 +27,6 @@ if TYPE_CHECKING:
     from tagship.cli.init_infer import Adoption
     from tagship.repository import Repository
     from tagship.workspace import Workspace
-
-
-def _python(workspaces: list[Workspace]) -> str:
-    """The jobs' Python: `python-version`, else the newest every package's requires-python
-    allows, in the order a repository of one chooses."""
-    config = workspaces[0].config
-    if config.python_version:
-        return config.python_version
-    allowed = [
-        workflows.allowed_pythons(
-            w.config, w.pyproject_data.get("project", {}).get("requires-python")
-        )
-        for w in workspaces
-    ]
-    common = [v for v in allowed[0] if all(v in other for other in allowed[1:])]
-    if not common:
-        raise ConfigError(
-            "no Python satisfies the requires-python of every package",
-            hint='set python-version = "3.X" in the root pyproject.toml\'s [tool.tagship]',
-        )
-    return common[0]
 
 
 def _with_local(members: list[Member], workspaces: list[Workspace]) -> list[Member]:
@@ -102,8 +82,10 @@ def several_packages_plan(
         scm = workspace.meta.source.kind == "scm"
         members.append(Member(package.name, package.relative, config, plans, scm))
     members = _with_local(members, workspaces)
-    python = _python(workspaces)
-    install = install_plan(workspaces[0], ctx, python, compiled=False, top=packages.root)
+    python = jobs_python(workspaces)
+    install = install_plan(
+        workspaces[0], ctx, python, compiled=False, top=packages.root, check=args.check
+    )
     plan = several_plan(
         members,
         install,

@@ -8,6 +8,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.ledger import record_dict
 from tagship.core.names import normalized_name
+from tagship.core.words import plural
 from tagship.steps.ledger.ledger_check import ledger_state, require_valid
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _actor(actor: Actor) -> str:
 
 def _row(record: Record) -> tuple[str, ...]:
     event = record.event
-    files = f"{len(event.files)} files" if event.files else ""
+    files = plural(len(event.files), "file") if event.files else ""
     return (
         str(record.seq),
         record.time[:19] + "Z",
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         emit_json({"head": state.head, "count": count, "anchors": anchors, "note": state.note})
         head = state.head[:12] if state.head else "(empty)"
         line(
-            f"ledger ok: {len(state.records)} records, head {head}, "
-            f"{len(state.anchors)} anchors checked"
+            f"ledger ok: {plural(len(state.records), 'record')}, head {head}, "
+            f"{plural(len(state.anchors), 'anchor')} checked"
         )
         if state.note is not None:
             line(state.note)

@@ -10,7 +10,8 @@ from tagship.ci.clients import host_client
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
 from tagship.cli.render import annotate, emit_json, line
-from tagship.core.errors import UsageError
+from tagship.core.errors import ConfigError, UsageError
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -57,13 +58,13 @@ def _summary(notes: ReleaseNotes, project: Version, *, chosen: bool) -> str:
     if chosen:
         skipped = len(notes.skipped)
         return (
-            f"{count} pull requests since {since} ({skipped} skipped); "
+            f"{plural(count, 'pull request')} since {since} ({skipped} skipped); "
             f"releasing {notes.next_version} (--version)"
         )
     if notes.next_version is None:
-        return f"{count} pull requests since {since}; nothing to release"
+        return f"{plural(count, 'pull request')} since {since}; nothing to release"
     return (
-        f"{count} pull requests since {since} ({len(notes.skipped)} skipped); "
+        f"{plural(count, 'pull request')} since {since} ({len(notes.skipped)} skipped); "
         f"suggested next version: {notes.next_version} ({_why_next(notes, project)})"
     )
 
@@ -73,9 +74,11 @@ def _why_next(notes: ReleaseNotes, project: Version) -> str:
     project's own version when it is already past that (and nothing to bump on a first)."""
     from tagship.core.versions import bump, heading_for  # noqa: PLC0415
 
-    if notes.since is None:
-        return "the first release"
     part = notes.bump
+    if notes.since is None and notes.next_version == heading_for(project):
+        return "the first release"
+    if notes.since is None:  # its version is tagged, outside this branch's history
+        return f"{part} bump of {notes.current}, tagged already but not in this history"
     labelled = bump(notes.current, part) if part in ("major", "minor", "patch") else None
     if labelled not in (None, notes.next_version) and notes.next_version == heading_for(project):
         return f"the project's version; the labels ask for a {part} bump of {notes.current}"
@@ -136,13 +139,20 @@ def _chosen(args: argparse.Namespace, workspace: Workspace, notes: ReleaseNotes)
 
 
 def github_client(ctx: Context, workspace: Workspace, *, draft: bool = False) -> HostClient:
-    """The GitHub client of `notes` (`draft`: allowed to write the draft release)."""
-    return host_client(
-        ctx.ci,
-        workspace.config,
-        command="notes --github" if draft else "notes",
-        permission=PERMISSION_DRAFT if draft else PERMISSION_READ,
-    )
+    """The GitHub client of `notes` (`draft`: allowed to write the draft release). Notes
+    alone need no GitHub: a missing token or repository says so."""
+    try:
+        return host_client(
+            ctx.ci,
+            workspace.config,
+            command="notes --github" if draft else "notes",
+            permission=PERMISSION_DRAFT if draft else PERMISSION_READ,
+        )
+    except ConfigError as exc:
+        if draft:
+            raise
+        local = "or run `tagship notes --local`: the notes from this clone's merge commits"
+        raise ConfigError(exc.message, hint=f"{local}; {exc.hint}" if exc.hint else local) from None
 
 
 def _changelog(workspace: Workspace, notes: ReleaseNotes) -> str:

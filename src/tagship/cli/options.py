@@ -24,9 +24,13 @@ def positive_seconds(text: str) -> float:
 
 
 def add_wait_options(
-    parser: argparse.ArgumentParser, *, timeout: float, interval: float | None = None
+    parser: argparse.ArgumentParser,
+    *,
+    timeout: float,
+    interval: float | None = None,
+    interval_help: str = "between polls",
 ) -> None:
-    """`--timeout` (and `--interval`, when the command polls at a fixed pace), with defaults."""
+    """`--timeout` (and `--interval`, when the command polls at a pace), with defaults."""
     parser.add_argument(
         "--timeout",
         type=seconds,
@@ -40,7 +44,7 @@ def add_wait_options(
             type=positive_seconds,
             default=interval,
             metavar="SECONDS",
-            help=f"between polls (default {interval:g})",
+            help=f"{interval_help} (default {interval:g})",
         )
 
 

@@ -11,6 +11,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
 from tagship.core.internal_deps import internal_dependencies, project_dependencies, reachable
+from tagship.core.words import plural
 from tagship.repository import declared_files
 from tagship.steps.changed_packages import Ownership, base_of_event, changed_packages
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             packages, first.require_git(), base, why, ownership(repository, packages)
         )
         names = changed.names
-        line(f"{len(names)} of {len(packages.names)} packages: {changed.reason}")
+        line(f"{len(names)} of {plural(len(packages.names), 'package')}: {changed.reason}")
         output = ctx.ci.output_path
         if output is not None:
             with output.open("a", encoding="utf-8") as file:

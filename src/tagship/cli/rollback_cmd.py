@@ -3,6 +3,7 @@ each doing the automatable part, naming the manual part, and leaving a ledger re
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,9 +146,10 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
         line(
             f"waiting up to {args.timeout:.0f} s for {len(intent.files)} file(s) to show as yanked"
         )
-        observed = wait_yanked(
-            workspace, index, search, version, timeout=args.timeout, interval=args.interval
-        )
+        with http.until(time.monotonic() + args.timeout):  # the retries end by it too
+            observed = wait_yanked(
+                workspace, index, search, version, timeout=args.timeout, interval=args.interval
+            )
     emit_json({"yanked": True, "files": observed.files, "ledger_seq": ledger_seq(observed.record)})
     line(f"yanked: {', '.join(observed.files)}")
     line(f"recorded: ledger #{observed.record.seq}")

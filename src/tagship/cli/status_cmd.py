@@ -9,6 +9,7 @@ from packaging.version import Version
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, table
+from tagship.core.words import plural
 from tagship.steps.status import project_status
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> in
         "release",
         "requires",
     )
-    table(f"release status of {len(rows)} packages", columns, rows)
+    table(f"release status of {plural(len(rows), 'package')}", columns, rows)
     return 0
 
 
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "json":
         emit_json(status.as_dict())
         return 0
-    tree = "clean" if status.clean else f"dirty ({len(status.dirty_files)} files)"
+    tree = "clean" if status.clean else f"dirty ({plural(len(status.dirty_files), 'file')})"
     rows = [
         ("project", status.project),
         ("version", f"{status.version} ({status.version_source})"),

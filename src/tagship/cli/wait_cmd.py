@@ -10,6 +10,7 @@ from tagship.cli.flow_render import one_step
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import emit_json, line, progress_display
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -21,7 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_record_to(parser)
     parser.add_argument("--index", required=True, help="index name from the config")
     parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
-    add_wait_options(parser, timeout=600.0)
+    add_wait_options(
+        parser,
+        timeout=600.0,
+        interval=1.0,  # steps/publish/wait.py's FIRST_DELAY, not imported: it is slow to load
+        interval_help="the first pause between polls, doubled after each up to 15 s",
+    )
     add_format(parser)
 
 
@@ -38,7 +44,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         result = one_step(
             WAIT,
             lambda: wait_for_files(
-                workspace, manifest, index, http=http, timeout=args.timeout, progress=progress
+                workspace,
+                manifest,
+                index,
+                http=http,
+                timeout=args.timeout,
+                interval=args.interval,
+                option="--timeout",
+                progress=progress,
             ),
             waited_summary,
         )
@@ -46,8 +59,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     emit_json({"project": manifest.project, "version": manifest.version, "files": files})
     emit_json(result)  # index, polls, seconds
     line(
-        f"{index.name} shows all {len(manifest.files)} files of {manifest.project} "
-        f"{manifest.version} with the manifest's hashes ({result.polls} polls, "
+        f"{index.name} shows all {plural(len(manifest.files), 'file')} of {manifest.project} "
+        f"{manifest.version} with the manifest's hashes ({plural(result.polls, 'poll')}, "
         f"{result.seconds:.1f} s)"
     )
     next_step(f"tagship verify-install --index {index.name}: install it in a clean venv")

@@ -138,12 +138,14 @@ def build_notes(
     current: Version,
     since: str | None,
     project_version: Version | None = None,
+    released: bool = False,
 ) -> ReleaseNotes:
     """Group pull requests by label; the next version bumps `current` by the highest label.
 
     Unlabelled pull requests count as a patch: a merged change is never released unnoticed.
     When the project's version was already bumped past that, the project's version wins; with
-    no release before (`since` None), the project's version is the first release.
+    no release before (`since` None), the project's version is the first release, unless it
+    is `released` already (tagged outside the history read): then it is bumped.
     """
     problems: list[str] = []
     grouped: dict[str, list[MergedPull]] = {}
@@ -158,7 +160,12 @@ def build_notes(
         part = "patch"
     phase = next((kind for kind in _PHASES if grouped.get(kind)), None)
     next_version = None
-    first = since is None and project_version is not None and not project_version.is_devrelease
+    first = (
+        since is None
+        and not released
+        and project_version is not None
+        and not project_version.is_devrelease
+    )
     if (part or phase) is not None and first:
         # no release before: the project's version is the first one, nothing to bump from
         next_version = project_version

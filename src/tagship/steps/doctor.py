@@ -18,6 +18,7 @@ from tagship.core.config import github_repo_from_url
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
 from tagship.steps.doctor_split import FileAdvice, per_file, release_paths, split
+from tagship.steps.tagship_lock import LOCK_CHECK, lock_check
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -133,6 +134,9 @@ def doctor(
     found = old.old_publishers(workflows, tagship)
     findings.extend(old.findings(found, tagship))
     runs: list[ToolRun] = []
+    lock_problems, skipped_lock = lock_check(workflows, every, root)
+    findings.extend(lock_problems)
+    runs.extend([ToolRun(LOCK_CHECK, ran=False, note=skipped_lock)] if skipped_lock else [])
     if workflows:
         findings.extend(tools.zizmor(root, runner, workspace.env))
         runs.append(ToolRun("zizmor", ran=True))

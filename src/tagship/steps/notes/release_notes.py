@@ -36,14 +36,20 @@ def previous_release_tag(workspace: Workspace, version: Version) -> str | None:
     return below[-1] if below else None
 
 
-def _since(workspace: Workspace, since: str | None) -> tuple[str | None, Version]:
-    """The tag the notes start after, and the version it released."""
+def _since(workspace: Workspace, since: str | None) -> tuple[str | None, Version, bool]:
+    """The tag the notes start after, the version it released, and whether that version is
+    tagged already: with no release tag in the history, the project's version is the first
+    release, unless its tag is elsewhere (a release branch never merged back)."""
     tag_format = workspace.config.tag_format
     if since is None:
         since = last_release_tag(workspace)
         if since is None:
-            return None, workspace.version()
-    return since, version_from_tag(since, tag_format)
+            version = workspace.version()
+            tagged = workspace.git is not None and (
+                workspace.git.tag_target(tag_for(version, tag_format)) is not None
+            )
+            return None, version, tagged
+    return since, version_from_tag(since, tag_format), True
 
 
 def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
@@ -51,7 +57,7 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
     their `Release-Label:` trailers (history holds no other labels)."""
     git = workspace.require_git()
     validate_labels(workspace.config.release_labels)
-    since, current = _since(workspace, since)
+    since, current, released = _since(workspace, since)
     if since is not None and git.tag_target(since) is None:
         raise UsageError(
             f"tag {since} does not exist here", hint="git fetch --tags, or fix --since"
@@ -67,6 +73,7 @@ def local_notes(workspace: Workspace, since: str | None = None) -> ReleaseNotes:
         current=current,
         since=since,
         project_version=workspace.version(),
+        released=released,
     )
 
 
@@ -109,7 +116,7 @@ def github_notes(
     """Notes from the pull requests GitHub associates with the commits since the tag."""
     validate_labels(workspace.config.release_labels)
     head = head or workspace.config.release_branch
-    since, current = _since(workspace, since)
+    since, current, released = _since(workspace, since)
     base = since if since is not None else workspace.require_git().root_commit()
     return build_notes(
         _own_pulls(workspace, client, github_pulls(client, base, head)),
@@ -117,6 +124,7 @@ def github_notes(
         current=current,
         since=since,
         project_version=workspace.version(),
+        released=released,
     )
 
 

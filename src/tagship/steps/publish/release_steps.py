@@ -3,6 +3,7 @@ leaves. The flows chain them; `tagship publish`, `wait` and `verify-install` eac
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
 from tagship.steps.publish.publish import publish
 from tagship.steps.publish.publishing import attestations_for, simple_index, upload_credentials
-from tagship.steps.publish.wait import wait_visible
+from tagship.steps.publish.wait import FIRST_DELAY, wait_visible
 from tagship.steps.verify.install_report import install_details, install_failure
 from tagship.steps.verify.smoke_test import smoke_test
 from tagship.steps.verify.verify_install import InstallTarget, verify_install
@@ -133,12 +134,22 @@ def wait_for_files(
     http: Http,
     timeout: float,
     progress: Progress = ignore,
+    interval: float = FIRST_DELAY,
+    option: str = "--wait-timeout",
 ) -> WaitResult:
-    """Poll the index until it shows every file with the manifest's hash; record it."""
+    """Poll the index until it shows every file with the manifest's hash; record it. The
+    requests' retries end by the deadline too; `option` names the one that set `timeout`."""
     lookup = simple_index(workspace, index, http)
-    done = wait_visible(
-        manifest, lookup, index.name, timeout=timeout, option="--wait-timeout", progress=progress
-    )
+    with http.until(time.monotonic() + timeout):
+        done = wait_visible(
+            manifest,
+            lookup,
+            index.name,
+            timeout=timeout,
+            interval=interval,
+            option=option,
+            progress=progress,
+        )
     record(workspace, "wait", manifest, index=index.name, details={"polls": str(done.polls)})
     return done
 

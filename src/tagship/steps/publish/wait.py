@@ -35,6 +35,7 @@ def wait_visible(
     index_name: str,
     *,
     timeout: float,
+    interval: float = FIRST_DELAY,
     option: str = "--timeout",
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
@@ -42,6 +43,7 @@ def wait_visible(
 ) -> WaitResult:
     """Poll with backoff until all files are visible; exit 3 at the timeout, 4 on a mismatch.
 
+    The pauses start at `interval` and double up to MAX_DELAY (or `interval`, if longer).
     `option` is the one that sets `timeout`, for the timeout's hint.
     """
 
@@ -59,9 +61,9 @@ def wait_visible(
     done = poll(
         probe,
         timeout=timeout,
-        interval=FIRST_DELAY,
+        interval=interval,
         backoff=2,
-        max_interval=MAX_DELAY,
+        max_interval=max(MAX_DELAY, interval),
         option=option,
         sleep=sleep,
         clock=clock,

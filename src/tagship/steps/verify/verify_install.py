@@ -27,6 +27,7 @@ from tagship.adapters.build.builder import find_uv
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
 from tagship.core.install_config import InstallSettings
+from tagship.core.requires import split_requires
 from tagship.steps.verify.import_targets import ImportPlan, plan_imports
 from tagship.steps.verify.install_probes import (
     Check,
@@ -310,12 +311,14 @@ def _dependencies(venv: _Venv, wheel: Path, target: InstallTarget) -> Check:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         # only the headers: packaging.metadata is slow to import and adds nothing here
         headers = BytesHeaderParser().parsebytes(archive.read(name))
-    requires = headers.get_all("Requires-Dist") or []
-    if not requires:
-        return Check("dependencies", ok=True, detail="none declared")
-    done = venv.install(list(requires), target.dependency_index)
-    detail = f"{len(requires)} from {target.dependency_index}"
-    return Check("dependencies", done.ok, detail if done.ok else f"{detail}: {done.tail(1)}")
+    found = split_requires(headers.get_all("Requires-Dist") or [])
+    if not found.unconditional:
+        return Check("dependencies", ok=True, detail=found.describe("none declared"))
+    done = venv.install(list(found.unconditional), target.dependency_index)
+    detail = f"{len(found.unconditional)} from {target.dependency_index}"
+    if not done.ok:
+        return Check("dependencies", ok=False, detail=f"{detail}: {done.tail(1)}")
+    return Check("dependencies", ok=True, detail=found.describe(detail))
 
 
 def _files_match(record: list[tuple[str, str]], site: Path) -> Check:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.adapters.build.builder import find_uv
-from tagship.core.errors import ConfigError
+from tagship.adapters.installed_from import installed_from
+from tagship.core.errors import ConfigError, GateError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,6 +40,21 @@ class Install:
     warning: str | None = None
 
 
+def source_example() -> str:
+    """An `install-tagship` value that would work: the git URL and commit this tagship was
+    installed from (a runner reaches https only), else the shape of one."""
+    source = installed_from()
+    if source.url.startswith("https://") and source.commit:
+        return f'install-tagship = "git+{source.url}@{source.commit}"'
+    return 'install-tagship = "git+https://github.com/OWNER/tagship@vX.Y.Z"'
+
+
+def lock_head(label: str, requirements: str) -> str:
+    """What the lock's header names: `label`, and a digest of the requirements it pins, so a
+    changed requirement makes a new lock."""
+    return f"{label} (requirements {hashlib.sha256(requirements.encode()).hexdigest()[:12]})"
+
+
 def lock_header(requirement: str, python: str) -> str:
     return f"{_MARK} {requirement} for Python {python}"
 
@@ -49,6 +65,15 @@ def lock_is_current(text: str | None, requirement: str, python: str) -> bool:
         return False
     pins = [ln for ln in text.splitlines() if ln and not ln.startswith((" ", "#"))]
     return bool(pins) and all(ln.rstrip().endswith("\\") for ln in pins)
+
+
+def lock_problem(text: str | None, head: str, python: str) -> str | None:
+    """Why the lock `text` is not the one the jobs need (None: it is): missing, or stale."""
+    if text is None:
+        return "is missing"
+    if lock_is_current(text, head, python):
+        return None
+    return f"does not lock {head} for Python {python}"
 
 
 def _locked_command(self_install: bool) -> str:
@@ -93,11 +118,14 @@ def plan_install(
     current_lock: str | None,
     runner: Runner,
     env: Mapping[str, str],
+    check: bool = False,
 ) -> Install:
     """What the jobs run to install tagship. `requirements` is what the lock pins: tagship
     at this version, or for tagship itself its own dependencies and build requirements;
     `label` names them in the lock's header, so a changed requirement makes a new lock.
-    `also`: what tagship's extras add, installed beside a `source` (which names no extras)."""
+    `also`: what tagship's extras add, installed beside a `source` (which names no extras).
+    A lock that cannot be made is refused (the jobs could not install tagship); `check`
+    makes none and refuses one that is missing or stale."""
     uv = find_uv(env)
     if uv is None:
         raise ConfigError(
@@ -108,20 +136,26 @@ def plan_install(
         quoted = " ".join(f'"{requirement}"' for requirement in (source, *also))
         return Install(f"uv pip install --system {quoted}", None, uv_version)
     command = _locked_command(self_install)
-    digest = hashlib.sha256(requirements.encode()).hexdigest()[:12]
-    head = f"{label} (requirements {digest})"
-    if lock_is_current(current_lock, head, python):
+    head = lock_head(label, requirements)
+    problem = lock_problem(current_lock, head, python)
+    if problem is None:
         return Install(command, None, uv_version)
-    if env.get(OFFLINE):
+    if env.get(OFFLINE):  # the maintainer's choice, said in a note: no index is asked
         why = f"{OFFLINE} is set: {LOCK_FILE} was not refreshed for {head}"
         return Install(command, None, uv_version, why)
+    if check:
+        raise GateError(
+            f"{LOCK_FILE} {problem}: the workflows install tagship from it",
+            hint="run `tagship init` and commit the result",
+        )
     text, why = _compile(str(uv), requirements, python, index, runner=runner, env=env)
     if text is None:
-        warning = (
-            f"could not lock {head} from {index} ({why}): the workflows cannot install it "
-            "until it is there; publish it there, or set install-tagship in [tool.tagship]"
+        raise ConfigError(
+            f"cannot lock {head} from {index} ({why}): the workflows could not install "
+            "tagship, nothing written",
+            hint=f"publish tagship there, or set install-tagship in [tool.tagship] to a source "
+            f"that installs it ({source_example()})",
         )
-        return Install(command, None, uv_version, warning)
     header = (
         f"{lock_header(head, python)}\n"
         "# Written by `tagship init`: what the workflows install, every file hash-checked.\n"
