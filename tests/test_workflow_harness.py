@@ -318,3 +318,4 @@ def test_release_through_the_generated_workflows(
     assert [(r["draft"], [a["name"] for a in r["assets"]]) for r in released] == [
         (False, ["tagship-manifest.json"])
     ]
+    assert github.after_publish == []  # immutable releases: nothing sent once published
