@@ -30,8 +30,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# one worker per core: most tests wait on servers, builds and installers, not the CPU
 pytest: bytecode
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # the documentation site; a warning (a broken link, a reference that resolves nowhere) fails it
 docs: $(STAMP)

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from tagship.adapters.http_rules import request_secrets
+from tagship.adapters.project_status import ProjectStatus, project_status
 from tagship.adapters.secrets import scrub
 from tagship.core.answers import INDEX_ANSWER, PROVENANCE_ANSWER
 from tagship.core.errors import ServiceError
@@ -49,6 +50,9 @@ class ProjectPage:
 
     name: str
     files: tuple[IndexFile, ...]
+    # PEP 792 `project-status` (JSON pages only): the status, and its reason when given
+    status: ProjectStatus | None = None
+    api_version: str | None = None  # PEP 629 `meta.api-version` of a JSON page
 
 
 def _yanked(value: Any) -> str | None:
@@ -86,7 +90,10 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
         files = [_json_file(raw, base_url) for raw in data["files"]]
     except (KeyError, TypeError, AttributeError, ValueError):  # ValueError: a malformed URL
         raise ServiceError(f"the index's JSON page of {name} has a malformed file entry") from None
-    return ProjectPage(name, tuple(files))
+    meta = data.get("meta")
+    version = meta.get("api-version") if isinstance(meta, dict) else None
+    status = project_status(data.get("project-status"))
+    return ProjectPage(name, tuple(files), status, version if isinstance(version, str) else None)
 
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, step_summary, table
+from tagship.core.drift import Drift
 from tagship.core.names import normalized_name
 from tagship.core.words import plural
 from tagship.steps.ledger.ledger_check import ledger_state, require_valid
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.repository import Repository
     from tagship.steps.report.timeline import Report
 
 DEFAULT_OUTPUT = "tagship-report.html"
@@ -36,6 +38,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=f"where the page goes (default {DEFAULT_OUTPUT}); only a page tagship wrote "
         "is replaced",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="also ask the indexes and GitHub now, as `tagship watch` does, and draw the "
+        "drift it finds beside each release",
     )
     add_format(parser, markdown=True)
 
@@ -73,6 +81,18 @@ def as_dict(report: Report, output: Path) -> dict[str, object]:
     }
 
 
+def _drift(ctx: Context, repository: Repository) -> tuple[Drift, ...]:
+    """What `tagship watch` finds now, for the chosen package or every package."""
+    from tagship.steps.ledger.watch import watch_workspace  # noqa: PLC0415 - pulls in httpx
+
+    workspaces = ctx.every_package(repository) or (ctx.workspace(repository),)
+    found = []
+    for workspace in workspaces:
+        watched = watch_workspace(workspace)
+        found += [Drift(watched.project, f.version, f.where, f.detail) for f in watched.findings]
+    return tuple(found)
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     repository = ctx.repository()
     # one ledger for the repository: every package's releases, or the one --package names
@@ -80,7 +100,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     state = require_valid(ledger_state(workspace.require_git()))
     chosen = None if ctx.package is None else normalized_name(workspace.name)
     records = [r for r in state.records if chosen in (None, normalized_name(r.event.project))]
-    report = build_report(records)  # `tagship watch` hands its drift findings in here
+    report = build_report(records, _drift(ctx, repository) if args.watch else ())
     output = in_project(workspace, args.output)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     write_page(output, render_html(report, generated))
