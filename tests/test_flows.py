@@ -223,7 +223,9 @@ def test_unreachable_index_stops_with_exit_3(
     dead = ("--set", "indexes.testpypi.upload-url=http://127.0.0.1:9/")
     result = cli("-C", world.path, *dead, "dry-run", "--checks", "local")
     assert result.code == 3
-    assert len(result.err.splitlines()) == 1
+    *progress, error = result.err.splitlines()  # the build's progress, then one error line
+    assert error.startswith("tagship: error: ")
+    assert not [ln for ln in progress if "error" in ln]
     assert "[failed] publish to testpypi" in result.out
 
 

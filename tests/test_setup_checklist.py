@@ -59,7 +59,8 @@ def test_init_ends_with_the_outside_checklist(cli: Cli, make_repo: MakeRepo) -> 
         "release:major\t#b60205\ttagship release label: a breaking change (major bump)",
     ):
         assert row in checklist
-    assert checklist[-1].startswith("with a token of a repository admin, `tagship setup github`")
+    assert checklist[-2].startswith("with a token of a repository admin, `tagship setup github`")
+    assert checklist[-1] == "next: commit the files, then tagship doctor"  # every report's end
 
 
 def test_the_checklist_follows_what_init_adopted(cli: Cli, make_repo: MakeRepo) -> None:

@@ -239,7 +239,13 @@ def _dispatch(
     )
     style = _style(top, args, env)
     from tagship.cli.json_document import stdout_for_json  # noqa: PLC0415 - after parsing
+    from tagship.cli.outcome import reported  # noqa: PLC0415 - as a command runs
 
-    with applied(style), debug_logging(style.verbosity), stdout_for_json(document, args):
+    with (
+        applied(style),
+        debug_logging(style.verbosity),
+        stdout_for_json(document, args),
+        reported(ctx, top.command),  # in CI: annotations and the step summary
+    ):
         code: int = module.run(args, ctx)
     return code

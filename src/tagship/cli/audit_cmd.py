@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, error_line, line, markdown_table, step_summary, table
 from tagship.core.errors import EXIT_INTEGRITY
@@ -90,6 +91,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             _show(args, ctx, report)
     bad = sum(not v.ok for report in reports for v in report.versions)
     if bad == 0:
+        if args.format == "text":
+            next_step(f"nothing to fix: every file on {args.index} came from a release")
         return 0
     versions = sum(len(report.versions) for report in reports)
     error_line(

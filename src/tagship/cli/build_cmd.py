@@ -10,6 +10,7 @@ from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import built
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.release_plan import BUILD
@@ -72,4 +73,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     show_manifest(result.manifest, result.directory, ctx)
     if result.reproducible:
         line("reproducible\tyes (two builds gave the same bytes)")
+    next_step("tagship dry-run: publishes to the test index and proves the install")
     return 0

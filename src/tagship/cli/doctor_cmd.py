@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import annotate, emit_json, line
 from tagship.cli.style import verdict
 from tagship.core.errors import GateError
 from tagship.steps.doctor import doctor
@@ -48,12 +49,23 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         _json(report, ok=not failing, strict=args.strict)
     else:
         _text(report, strict=args.strict)
+    for finding in failing:  # in CI, on the line of the workflow file
+        annotate(
+            ctx.ci,
+            "error",
+            f"{finding.message} (fix: {finding.fix})",
+            title=f"tagship doctor: {finding.rule}",
+            file=finding.path,
+            line=finding.line or None,  # 0: the file as a whole
+        )
     if failing:
         advice = f" and {len(report.advice)} piece(s) of advice (--strict)" if args.strict else ""
         raise GateError(
             f"doctor found {len(report.findings)} problem(s){advice}",
             hint="fix each finding listed above",
         )
+    if args.format == "text":
+        next_step("tagship dry-run: the first test release")
     return 0
 
 

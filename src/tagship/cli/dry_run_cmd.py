@@ -71,4 +71,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         with Http(policy_from_env(ctx.env)) as http:
             dry_run(pipeline, workspace, options, http=http, runner=ctx.runner, mask=masker(ctx))
 
-    return run_flow(ctx, "dry-run", args.dry_run, body)
+    def then() -> str:
+        if args.dry_run:
+            return f"tagship dry-run, without --dry-run: build, publish to {options.index}, verify"
+        return f"tagship tag: creates and pushes {workspace.expected_tag()}"
+
+    return run_flow(ctx, "dry-run", args.dry_run, body, then=then)

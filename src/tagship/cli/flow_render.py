@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from tagship.cli.render import emit_json, hide, line, markdown_table, step_summary, table
+from tagship.cli.next_step import next_step
+from tagship.cli.render import (
+    emit_json,
+    hide,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 from tagship.cli.style import current, verdict
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 
@@ -29,22 +38,36 @@ def _live(step: StepReport) -> None:
     line(f"[{verdict(step.status)}] {step.name}: {step.detail}")
 
 
-def show(ctx: Context, report: FlowReport) -> None:
+def show(ctx: Context, report: FlowReport, then: str | None = None) -> None:
     emit_json(report)  # flow, steps: the --format json document of a flow
     title = f"tagship {report.flow}: " + ("ok" if report.ok else "stopped")
     table(title, COLUMNS, _rows(report))
-    step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)))
+    after = "" if then is None else f"\n**Next:** {then}\n"
+    step_summary(ctx, f"### {title}\n\n" + markdown_table(COLUMNS, _rows(report)) + after)
+    if then is not None:
+        next_step(then)
 
 
-def run_flow(ctx: Context, name: str, dry_run: bool, body: Callable[[Pipeline], None]) -> int:
+def run_flow(
+    ctx: Context,
+    name: str,
+    dry_run: bool,
+    body: Callable[[Pipeline], None],
+    *,
+    then: Callable[[], str] | None = None,
+) -> int:
+    """Run the flow's `body` and show its table; the next step (`then`, asked only once the
+    flow went through) ends the report."""
     # each step as it ends is progress; with -q the table at the end is the result
     pipeline = Pipeline(name, dry_run=dry_run, on_step=None if current().quiet else _live)
     try:
-        body(pipeline)
+        with progress_display(ctx.ci) as progress:  # ended before the table is shown
+            pipeline.progress = progress
+            body(pipeline)
     except FlowFailedError as failed:
         show(ctx, failed.report)
         raise failed.cause from failed.cause.__cause__
-    show(ctx, pipeline.report())
+    show(ctx, pipeline.report(), None if then is None else then())
     return 0
 
 

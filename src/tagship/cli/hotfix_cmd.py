@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
 from tagship.cli.json_fields import hotfix_finished, hotfix_started
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError, UsageError
@@ -48,8 +49,10 @@ def show_started(started: HotfixStarted) -> None:
             f"note: {started.newer} is a newer release line, so {started.tag} will not be "
             "marked latest on GitHub"
         )
-    line("next: apply the smallest safe fix, push the branch, run the required checks and")
-    line(f"      the TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish")
+    next_step(
+        "apply the smallest safe fix, push the branch, run the required checks and the "
+        f"TestPyPI dry run, tag {started.tag}, then run tagship hotfix finish",
+    )
 
 
 def _github(ctx: Context, workspace: Workspace) -> HostClient | None:
@@ -84,6 +87,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"  [{'ok' if finding.ok else 'FAIL'}] {finding.name}: {finding.detail}")
     if result.record is not None:
         line(f"recorded: ledger #{result.record.seq} hotfix finished")
+        next_step(f"follow the release of the fix: tagship wait-workflow --tag {result.tag}")
         return 0
     failed = [f.name for f in result.findings if not f.ok]
     raise GateError(

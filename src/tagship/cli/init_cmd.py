@@ -16,6 +16,7 @@ from tagship.cli import init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
 from tagship.cli.json_fields import init_plan
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, note_line, table
 from tagship.cli.setup_checklist import checklist_of_init, show_checklist
@@ -183,4 +184,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         server_url=ctx.ci.server_url or "https://github.com",
     )
     show_checklist(found)
+    next_step("commit the files, then tagship doctor" if changed else "tagship doctor")
     return 0

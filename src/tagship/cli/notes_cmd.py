@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tagship.ci.clients import host_client
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import annotate, emit_json, line
 from tagship.core.errors import ConfigError, UsageError
 from tagship.core.words import plural
 
@@ -198,6 +198,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     line(_summary(notes, workspace.version(), chosen=args.version is not None))
     for problem in label_warnings(notes, local=args.local):
         line(f"warning: {problem}")
+        annotate(ctx.ci, "warning", problem, title="tagship notes")
     if output is not None:
         line(f"wrote {output}")
     if changelog is not None:

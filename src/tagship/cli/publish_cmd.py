@@ -9,8 +9,17 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import masker, one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
+from tagship.cli.render import (
+    annotate,
+    emit_json,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
     try:
-        with Http(policy_from_env(ctx.env)) as http:
+        with Http(policy_from_env(ctx.env)) as http, progress_display(ctx.ci) as progress:
             result = one_step(
                 publish_name(index.name),
                 lambda: publish_files(
@@ -55,6 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                     http=http,
                     mask=masker(ctx),
                     on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
+                    progress=progress,
                 ),
                 published_summary,
             )
@@ -67,8 +77,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     table(f"published {result.project} {result.version} to {result.index}", columns, rows)
     step_summary(ctx, f"### Published to {result.index}\n\n" + markdown_table(columns, rows))
     if result.ledger == "no-repository":
-        sys.stderr.write(
-            f"tagship: warning: nothing was recorded in the ledger: {workspace.root} is not "
-            "inside a git repository, so no audit will find this publish\n"
+        warning = (
+            f"nothing was recorded in the ledger: {workspace.root} is not inside a git "
+            "repository, so no audit will find this publish"
         )
+        sys.stderr.write(f"tagship: warning: {warning}\n")
+        annotate(ctx.ci, "warning", warning, title="tagship publish")
+    next_step(f"tagship wait --index {result.index}: until the index shows every file")
     return 0

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from tagship.cli.context import Context
     from tagship.flows.pipeline import Pipeline
+    from tagship.workspace import Workspace
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -45,4 +46,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 cross_check=args.rebuild_check,
             )
 
-    return run_flow(ctx, "release", args.dry_run, body)
+    return run_flow(ctx, "release", args.dry_run, body, then=lambda: _then(args, ctx, workspace))
+
+
+def _then(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> str:
+    if args.dry_run:
+        return "tagship release, without --dry-run, in the tag's publish workflow"
+    if ctx.ci.token is None:  # the flow skipped the Release on GitHub
+        tag = args.tag or ctx.ci.tag or workspace.expected_tag()
+        return f"publish the GitHub Release: tagship github-release --tag {tag}"
+    return f"tagship audit --index {args.index}: proves each file there came from a release"

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TextIO
 
+    from tagship.ci.github.annotations import Level
     from tagship.cli.context import Context
     from tagship.core.ci_run import CIRun
+    from tagship.core.progress import Event
 
 
 def error_line(message: str, hint: str | None) -> None:
@@ -81,6 +83,31 @@ def hide(secret: str) -> None:
     """Mask `secret` in all output from now on: a credential made during the run (a Trusted
     Publishing token), which no environment variable holds."""
     _shown_secrets().add(secret)
+
+
+def annotate(
+    ci: CIRun,
+    level: Level,
+    message: str,
+    *,
+    title: str = "tagship",
+    file: str | None = None,
+    line: int | None = None,
+) -> None:
+    """In a CI job, `message` also as an annotation of the run (GitHub Actions: a workflow
+    command, on stderr: the runner reads commands there too, and stdout may be a document).
+    Credentials are masked before the text is escaped: an escaped one would no longer be
+    recognised by the masking of the output."""
+    if ci.host is None:
+        return
+    from tagship.ci.github.annotations import annotation  # noqa: PLC0415 - only in a job
+
+    secrets = _shown_secrets()
+    where = None if file is None else scrub(file, secrets)
+    command = annotation(
+        level, scrub(message, secrets), title=scrub(title, secrets), file=where, line=line
+    )
+    sys.stderr.write(command + "\n")
 
 
 def crash_log_path(env: Mapping[str, str], ci: CIRun, now: datetime, pid: int) -> Path:
@@ -236,26 +263,17 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 
 @contextmanager
-def progress_display(ci: CIRun) -> Iterator[Callable[[str], None]]:
-    """A spinner on a terminal; plain lines in CI logs and pipes; nothing with -q."""
+def progress_display(ci: CIRun) -> Iterator[Callable[[Event | str], None]]:
+    """Where long steps show their progress (a phase's text, or a core.progress event): a
+    live display on a terminal; occasional plain lines in CI logs and pipes; nothing with -q."""
     if current().quiet:
         yield lambda _: None
         return
+    from tagship.cli.progress_view import live_view, plain_lines  # noqa: PLC0415 - when shown
+
     if not sys.stderr.isatty() or ci.in_ci:
-
-        def plain(text: str) -> None:
-            sys.stderr.write(f"tagship: {text}\n")
-
-        yield plain
+        with plain_lines(sys.stderr.write) as plain:
+            yield plain
         return
-    from rich.console import Console  # noqa: PLC0415 - rich is slow to import
-    from rich.text import Text  # noqa: PLC0415
-
-    console = Console(stderr=True)
-    with console.status("starting") as status:
-
-        def show(text: str) -> None:
-            console.print(f"tagship: {text}", highlight=False, markup=False)
-            status.update(Text(text))
-
-        yield show
+    with live_view(color=current().color) as live:
+        yield live

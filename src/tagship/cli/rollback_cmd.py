@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.json_fields import seq as ledger_seq
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import annotate, emit_json, line
 from tagship.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
         line(f"published on {index}: {', '.join(files) or '(no files recorded)'}")
     for warning in plan.warnings:
         line(f"warning: {warning}")
+        annotate(ctx.ci, "warning", warning, title="tagship rollback plan")
     for number, option in enumerate(plan.options, start=1):
         line(f"\n{number}. {option.title} [{option.status}]")
         for command in option.tagship:
@@ -78,6 +80,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
             line(f"   you:     {step}")
         for item in option.evidence:
             line(f"   ledger:  {item}")
+    next_step("run the tagship commands of the option you choose, in the order above")
     return 0
 
 

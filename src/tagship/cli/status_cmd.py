@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, table
 from tagship.core.words import plural
@@ -13,6 +16,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tagship.cli.context import Context
+    from tagship.steps.status import Status
     from tagship.workspace import Workspace
 
 
@@ -78,4 +82,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("commits since release", str(status.commits_since_release)),
     ]
     table("release status", ("field", "value"), rows)
+    next_step(_next(status))
     return 0
+
+
+def _next(status: Status) -> str:
+    """What the release state asks for first."""
+    if not status.clean:
+        return "commit or stash the changes: a release is built from a clean tree"
+    if status.tag_local or status.tag_remote:
+        return f"{status.expected_tag} exists: tagship bump patch (or minor, major) moves on"
+    version = Version(status.version)
+    if version.local is not None:  # from git tags, between two: the release is not named yet
+        return "tagship dry-run --version X.Y.Z, the version you will tag"
+    if version.is_devrelease:
+        return (
+            f"tagship bump {version.base_version}, the release it heads for; then tagship dry-run"
+        )
+    return f"tagship dry-run: the test release of {status.version}"

@@ -49,4 +49,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 build_dir=in_project(workspace, args.dir),
             )
 
-    return run_flow(ctx, "tag", args.dry_run, body)
+    def then() -> str:
+        if args.dry_run:
+            return "tagship tag, without --dry-run: create and push the tag"
+        tag = workspace.expected_tag()
+        workflow = workspace.config.index(args.index).workflow or "publish workflow"
+        return f"the {workflow} run on {tag} releases it: tagship wait-workflow --tag {tag}"
+
+    return run_flow(ctx, "tag", args.dry_run, body, then=then)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.cli.style import verdict
@@ -77,4 +78,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         production = workspace.config.index(args.index)
         one_step(TAGGED, lambda: releasable(workspace, built.tag, built.commit), str)
         one_step(SAME_BYTES, lambda: same_bytes_as_dry_run(workspace, built, production), str)
+        next_step(f"tagship publish --index {args.index}")
+        return 0
+    next_step("tagship publish --index INDEX, or tagship dry-run to do it all")
     return 0

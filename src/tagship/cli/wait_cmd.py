@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.words import plural
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workspace = with_outbox(ctx.workspace(), args.record_to)
     index = workspace.config.index(args.index)
     manifest = load_manifest(in_project(workspace, args.dir))
-    with Http(policy_from_env(ctx.env)) as http:
+    with Http(policy_from_env(ctx.env)) as http, progress_display(ctx.ci) as progress:
         result = one_step(
             WAIT,
             lambda: wait_for_files(
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 timeout=args.timeout,
                 interval=args.interval,
                 option="--timeout",
+                progress=progress,
             ),
             waited_summary,
         )
@@ -61,4 +63,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         f"{manifest.version} with the manifest's hashes ({plural(result.polls, 'poll')}, "
         f"{result.seconds:.1f} s)"
     )
+    next_step(f"tagship verify-install --index {index.name}: install it in a clean venv")
     return 0

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import emit_json, line
+from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.errors import GateError, UsageError
 
 if TYPE_CHECKING:
@@ -37,7 +37,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     client = host_client(
         ctx.ci, workspace.config, command="wait-workflow", permission="actions: read"
     )
-    found = wait_for_workflow(client, tag, workflow, timeout=args.timeout, interval=args.interval)
+    with progress_display(ctx.ci) as progress:
+        found = wait_for_workflow(
+            client, tag, workflow, timeout=args.timeout, interval=args.interval, progress=progress
+        )
     emit_json(
         {"tag": tag, "workflow": workflow, "conclusion": found.conclusion, "url": found.html_url}
     )

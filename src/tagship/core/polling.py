@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from tagship.core.durations import seconds
 from tagship.core.errors import ServiceError, UsageError
+from tagship.core.progress import Waiting, ignore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from tagship.core.progress import Progress
 
 T = TypeVar("T")
 
@@ -53,6 +56,7 @@ def poll(
     option: str = "--timeout",
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    progress: Progress = ignore,
 ) -> Polled[T]:
     """Call `probe` until it returns something other than `Pending`, sleeping in between.
 
@@ -60,6 +64,7 @@ def poll(
     The sleeps start at `interval` seconds and are multiplied by `backoff` after each poll, up
     to `max_interval`. PollTimeoutError when the probe is still pending after `timeout` seconds;
     its message names what is pending, its hint the `option` that raises the timeout.
+    `progress` hears what is still pending after each poll that did not end the wait.
     """
     try:
         # library callers get the command line's check too: a nan timeout would poll forever
@@ -75,7 +80,8 @@ def poll(
         found = probe()
         if not isinstance(found, Pending):
             return Polled(found, polls, clock() - start)
-        remaining = deadline - clock()
+        now = clock()
+        remaining = deadline - now
         if remaining <= 0:
             waited = f"{timeout:.12g} s"  # not 1e+06 for a long timeout
             advice = f"rerun later, or with a longer {option} (it was {waited})"
@@ -83,6 +89,7 @@ def poll(
                 f"timed out after {waited} ({polls} poll(s)): {found.what}",
                 hint=advice if found.hint is None else f"{found.hint}; {advice}",
             )
+        progress(Waiting(found.what, now - start, timeout, polls))
         sleep(min(delay, remaining))
         delay *= backoff
         if max_interval is not None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from tagship.core.errors import GateError, TagshipError
+from tagship.core.progress import ignore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from tagship.core.progress import Progress
     from tagship.steps.gates.gates import Gate
 
 Status = Literal["passed", "failed", "skipped", "would run"]
@@ -56,6 +58,8 @@ class Pipeline:
     name: str
     dry_run: bool = False
     on_step: Callable[[StepReport], None] | None = None
+    # where the long steps (build, upload, wait) tell how far they are
+    progress: Progress = ignore
     clock: Callable[[], float] = time.monotonic
     _steps: list[StepReport] = field(default_factory=list)
 

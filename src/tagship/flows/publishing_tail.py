@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.core import release_plan as plan
+from tagship.core.progress import Phase
 from tagship.flows.pipeline import FlowFailedError
 from tagship.steps.build.build import build_artifacts, built_summary
 from tagship.steps.publish.release_steps import (
@@ -41,7 +42,13 @@ def build(
     """Build HEAD's sdist and wheel into the flow's directory and verify them."""
     built = pipeline.step(
         plan.BUILD,
-        lambda: build_artifacts(workspace, options.out_dir, clean=True, runner=runner),
+        lambda: build_artifacts(
+            workspace,
+            options.out_dir,
+            clean=True,
+            runner=runner,
+            progress=lambda text: pipeline.progress(Phase(text)),
+        ),
         built_summary,
     )
     return built.manifest
@@ -69,13 +76,26 @@ def publish_wait_install(
         try:
             pipeline.step(
                 plan.publish_name(index.name),
-                lambda: publish_files(deferred, manifest, directory, index, http=http, mask=mask),
+                lambda: publish_files(
+                    deferred,
+                    manifest,
+                    directory,
+                    index,
+                    http=http,
+                    mask=mask,
+                    progress=pipeline.progress,
+                ),
                 published_summary,
             )
             pipeline.step(
                 plan.WAIT,
                 lambda: wait_for_files(
-                    deferred, manifest, index, http=http, timeout=options.wait_timeout
+                    deferred,
+                    manifest,
+                    index,
+                    http=http,
+                    timeout=options.wait_timeout,
+                    progress=pipeline.progress,
                 ),
                 waited_summary,
             )

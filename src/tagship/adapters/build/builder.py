@@ -200,7 +200,7 @@ def build_with_hooks(
 
     with backend_errors(environment.system), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        built = _sdist_then_wheel(caller, project, into, scratch, environment)
+        built = _sdist_then_wheel(caller, project, into, scratch, environment, notice=notice)
     for warning in caught:
         notice(f"warning from {environment.system.backend}: {warning.message}")
     if not built:
@@ -233,11 +233,15 @@ def _sdist_then_wheel(
     into: Path,
     scratch: Path,
     environment: BuildEnvironment,
+    *,
+    notice: Callable[[str], None],
 ) -> bool:
     source = caller(project)
     if not satisfies(environment, source.get_requires_for_build_sdist()):
         return False
+    notice(f"building the sdist with {environment.system.backend}")
     sdist = into / source.build_sdist(str(into))
+    notice(f"building the wheel from {sdist.name}")
     # the wheel's requirements are asked of one pristine copy of the sdist while another
     # builds: one hook's start-up hidden, and neither sees the other's side effects
     # (setuptools writes egg-info); the wheel counts only if nothing more was required.

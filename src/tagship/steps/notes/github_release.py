@@ -12,6 +12,7 @@ from tagship.core.errors import GateError, IntegrityError, UsageError
 from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
 from tagship.core.polling import Pending, poll
+from tagship.core.progress import ignore
 from tagship.core.versions import try_version_from_tag, version_from_tag
 from tagship.steps.ledger.record import ledger_records, record_tag_event
 from tagship.steps.notes.release_assets import (
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from tagship.ci.api import HostClient, Release, WorkflowRun
     from tagship.core.config import IndexConfig
+    from tagship.core.progress import Progress
     from tagship.steps.notes.release_assets import AssetFile, Attached
     from tagship.workspace import Workspace
 
@@ -197,6 +199,7 @@ def wait_for_workflow(
     interval: float = 15.0,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    progress: Progress = ignore,
 ) -> WorkflowRun:
     """The finished newest push run of `workflow` for `tag`; PollTimeoutError (exit 3) when none
     finished within `timeout` seconds."""
@@ -213,4 +216,6 @@ def wait_for_workflow(
         where = f"still {runs[0].status}: {runs[0].html_url}" if runs else "no run started"
         return Pending(f"{workflow} for {tag} has not finished ({where})")
 
-    return poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value
+    return poll(
+        probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock, progress=progress
+    ).value

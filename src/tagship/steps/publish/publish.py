@@ -16,7 +16,9 @@ from tagship.adapters.http import response_excerpt
 from tagship.core.config import credential_variables
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.official import require_ci_for_official
+from tagship.core.progress import ignore
 from tagship.steps.build.artifacts import upload_body
+from tagship.steps.publish.upload_progress import CountedUpload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from tagship.core.ci_run import CIRun
     from tagship.core.config import Credentials, IndexConfig
     from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.core.progress import Progress
     from tagship.steps.verify.verify import Expected
 
 Action = Literal["uploaded", "already-there"]
@@ -135,6 +138,7 @@ def _upload_one(
     directory: Path,
     auth: Credentials | None,
     attestations: list[object] | None,
+    progress: Progress,
 ) -> httpx.Response:
     # packaging.metadata is slow to import and only uploads need it (`wait` imports this module)
     from tagship.core.upload_form import upload_fields  # noqa: PLC0415
@@ -143,7 +147,8 @@ def _upload_one(
     fields = upload_fields(
         read_core_metadata(directory / entry.name, entry.kind), entry, attestations
     )
-    with upload_body(directory, entry) as body:
+    with upload_body(directory, entry) as checked:
+        body = CountedUpload(checked, entry.name, entry.size, progress)
         return http.request(
             "POST",
             index.upload_url,
@@ -165,9 +170,10 @@ def publish(
     auth: Credentials | None,
     attestations: Mapping[str, list[object]] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    progress: Progress = ignore,
 ) -> PublishResult:
     """Upload the manifest's files that the index does not have yet, once the directory
-    passed verification against `expected`."""
+    passed verification against `expected`; `progress` hears the bytes sent of each."""
     require_ci_for_official(index, ci)
     # the verification (and packaging's metadata parser) only when something is published
     from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
@@ -196,6 +202,7 @@ def publish(
                 directory=directory,
                 auth=auth,
                 attestations=(attestations or {}).get(entry.name),
+                progress=progress,
             )
         except ServiceError as exc:
             sent = [f.name for f in done]

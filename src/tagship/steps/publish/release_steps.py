@@ -12,6 +12,7 @@ from tagship.core.config import credentials
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
+from tagship.core.progress import ignore
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from tagship.adapters.process import Runner
     from tagship.core.config import IndexConfig
     from tagship.core.manifest import Manifest
+    from tagship.core.progress import Progress
     from tagship.steps.publish.publish import FileOutcome, Ledger, PublishResult
     from tagship.steps.publish.wait import WaitResult
     from tagship.steps.verify.verify import Expected
@@ -51,6 +53,7 @@ def publish_files(
     http: Http,
     mask: Callable[[str], None],
     on_file: Callable[[FileOutcome], None] | None = None,
+    progress: Progress = ignore,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification, and record what happened to each."""
@@ -69,6 +72,7 @@ def publish_files(
             auth=auth,
             attestations=attestations_for(workspace, index, manifest, directory),
             on_file=on_file,
+            progress=progress,
         )
     except Exception:
         burn_upload_token(workspace, index, http, auth)  # never raises: the failure stands
@@ -153,6 +157,7 @@ def wait_for_files(
     *,
     http: Http,
     timeout: float,
+    progress: Progress = ignore,
     interval: float = FIRST_DELAY,
     option: str = "--wait-timeout",
 ) -> WaitResult:
@@ -161,7 +166,13 @@ def wait_for_files(
     lookup = simple_index(workspace, index, http)
     with http.until(time.monotonic() + timeout):
         done = wait_visible(
-            manifest, lookup, index.name, timeout=timeout, interval=interval, option=option
+            manifest,
+            lookup,
+            index.name,
+            timeout=timeout,
+            interval=interval,
+            option=option,
+            progress=progress,
         )
     record(workspace, "wait", manifest, index=index.name, details={"polls": str(done.polls)})
     return done

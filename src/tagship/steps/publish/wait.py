@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tagship.core.polling import Pending, poll
+from tagship.core.progress import ignore
 from tagship.steps.publish.publish import conflict, index_hashes
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
     from tagship.adapters.index import SimpleIndex
     from tagship.core.manifest import Manifest
+    from tagship.core.progress import Progress
 
 # indexes usually show an upload within seconds, and a slow one is not asked too often
 FIRST_DELAY = 1.0
@@ -37,6 +39,7 @@ def wait_visible(
     option: str = "--timeout",
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    progress: Progress = ignore,
 ) -> WaitResult:
     """Poll with backoff until all files are visible; exit 3 at the timeout, 4 on a mismatch.
 
@@ -64,5 +67,6 @@ def wait_visible(
         option=option,
         sleep=sleep,
         clock=clock,
+        progress=progress,
     )
     return WaitResult(index_name, done.polls, done.seconds)
