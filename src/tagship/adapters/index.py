@@ -41,6 +41,8 @@ class IndexFile:
     sha256: str | None
     yanked: str | None = None
     provenance: str | None = None  # PEP 740: the URL of its provenance, when the index has one
+    size: int | None = None  # PEP 700 (JSON pages only), as `upload_time`
+    upload_time: str | None = None  # ISO 8601, e.g. 2026-07-08T16:43:57.123456Z
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class ProjectPage:
 
     name: str
     files: tuple[IndexFile, ...]
+    # PEP 792 `project-status` of a JSON page: None when the page says nothing (then active)
+    status: str | None = None
+    status_reason: str | None = None
 
 
 def _yanked(value: Any) -> str | None:
@@ -69,12 +74,27 @@ def _json_file(raw: Any, base_url: str) -> IndexFile:
         raise TypeError(filename, url)
     if not isinstance(sha256, str | None):
         raise TypeError(sha256)
+    size, upload_time = raw.get("size"), raw.get("upload-time")
     return IndexFile(
         filename,
         urljoin(base_url, url),
         sha256,
         _yanked(raw.get("yanked")),
         _provenance(raw.get("provenance"), base_url),
+        size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+        upload_time if isinstance(upload_time, str) else None,
+    )
+
+
+def _status(data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """PEP 792's marker: `{"status": ..., "reason": ...}`, either part optional."""
+    marker = data.get("project-status")
+    if not isinstance(marker, dict):
+        return None, None
+    status, reason = marker.get("status"), marker.get("reason")
+    return (
+        status if isinstance(status, str) else None,
+        reason if isinstance(reason, str) else None,
     )
 
 
@@ -86,7 +106,7 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
         files = [_json_file(raw, base_url) for raw in data["files"]]
     except (KeyError, TypeError, AttributeError, ValueError):  # ValueError: a malformed URL
         raise ServiceError(f"the index's JSON page of {name} has a malformed file entry") from None
-    return ProjectPage(name, tuple(files))
+    return ProjectPage(name, tuple(files), *_status(data))
 
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of

@@ -14,6 +14,7 @@ from tagship.core.official import is_official, require_ci_for_official
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
+from tagship.steps.publish.preflight import preflight_manifest
 from tagship.steps.publish.publish import publish
 from tagship.steps.publish.publishing import attestations_for, simple_index, upload_credentials
 from tagship.steps.publish.wait import FIRST_DELAY, wait_visible
@@ -45,11 +46,15 @@ def publish_files(
     http: Http,
     mask: Callable[[str], None],
     on_file: Callable[[FileOutcome], None] | None = None,
+    preflighted: bool = False,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
-    in GitHub Actions) once they pass verification, and record what happened to each."""
+    in GitHub Actions) once they pass verification and the preflight (unless `preflighted`:
+    the flow ran it as a step of its own), and record what happened to each."""
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
+    if not preflighted:  # the index's rules, before a token is minted or a byte is sent
+        preflight_manifest(workspace, manifest, directory, index, http=http)
     result = publish(
         manifest,
         directory,

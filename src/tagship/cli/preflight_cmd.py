@@ -1,0 +1,61 @@
+"""`tagship preflight [--index INDEX] [--dir DIR]`: would the index take the manifest's files?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tagship.cli.context import in_project
+from tagship.cli.options import add_format
+from tagship.cli.render import emit_json, line
+from tagship.cli.style import verdict
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tagship.cli.context import Context
+    from tagship.steps.publish.preflight import PreflightReport
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index",
+        "--to",
+        dest="index",
+        default="pypi",
+        metavar="INDEX",
+        help="the index the files go to: pypi (default), testpypi or a configured one",
+    )
+    parser.add_argument("--dir", type=Path, default=Path("dist"), help="the build directory")
+    add_format(parser)
+
+
+def _show(report: PreflightReport) -> None:
+    for finding in report.findings:
+        line(f"[{verdict(finding.severity)}] {finding.rule}: {finding.message}")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
+    from tagship.steps.build.artifacts import load_manifest  # noqa: PLC0415
+    from tagship.steps.publish.preflight import (  # noqa: PLC0415
+        PreflightError,
+        preflight_manifest,
+        preflight_summary,
+    )
+
+    workspace = ctx.workspace()
+    index = workspace.config.index(args.index)
+    directory = in_project(workspace, args.dir)
+    manifest = load_manifest(directory)
+    try:
+        with Http(policy_from_env(ctx.env)) as http:
+            report = preflight_manifest(workspace, manifest, directory, index, http=http)
+    except PreflightError as error:  # every finding, then the one error line
+        _show(error.report)
+        emit_json(error.report)
+        raise
+    _show(report)
+    emit_json(report)
+    line(f"[{verdict('passed')}] preflight: {preflight_summary(report)}")
+    return 0
