@@ -79,7 +79,7 @@ def test_publish_names_every_refusal_and_uploads_nothing(
     release = _release(make_repo, httpserver)
     result = cli("-C", str(release.repo.path), "publish", "--to", "local")
     assert result.code == 1, result.err
-    assert "would refuse pub-pkg 1.0.0 (2 refusal(s))" in result.err
+    assert "would refuse pub-pkg 1.0.0 (2 refusals)" in result.err
     assert "project status: pub-pkg on local is archived and takes no new uploads" in result.err
     assert "14-day window: 1.0.0 was first uploaded to local on" in result.err
     assert "Traceback" not in result.err
@@ -95,7 +95,7 @@ def test_preflight_command_passes_warns_and_refuses(
     passed = cli(*where, "preflight", "--index", "local")
     assert passed.code == 0, passed.err
     assert "[warning] project status: pub-pkg on local is deprecated" in passed.out
-    assert "[passed] preflight: pub-pkg is deprecated on local; 2 file(s) pass" in passed.out
+    assert "[passed] preflight: pub-pkg is deprecated on local; 2 files pass" in passed.out
     document = json.loads(cli(*where, "preflight", "--index", "local", "--format", "json").out)
     assert document["ok"] is True
     assert document["status"] == "deprecated"
@@ -108,9 +108,7 @@ def test_preflight_command_passes_warns_and_refuses(
     assert refused.code == 1
     assert "[failed] project status: pub-pkg on local is quarantined" in refused.out
     assert "[failed] project size: pub-pkg would hold 10.0 GB on local" in refused.out
-    assert "tagship: error: preflight: local would refuse pub-pkg 1.0.0 (2 refusal(s))" in (
-        refused.err
-    )
+    assert "tagship: error: local would refuse pub-pkg 1.0.0 (2 refusals)" in (refused.err)
     assert uploads == []
 
 

@@ -28,6 +28,7 @@ from tagship.core.preflight_rules import (
     window_findings,
 )
 from tagship.core.release_plan import PREFLIGHT
+from tagship.core.words import plural
 from tagship.steps.publish.preflight_archives import archive_findings
 from tagship.steps.publish.publishing import simple_index
 
@@ -71,8 +72,8 @@ class PreflightError(GateError):
         failures = report.failures
         lines = "".join(f"\n  {f.rule}: {f.message}" for f in failures)
         super().__init__(
-            f"preflight: {report.target.index} would refuse {report.target.project} "
-            f"{report.target.version} ({len(failures)} refusal(s)):{lines}",
+            f"{report.target.index} would refuse {report.target.project} "
+            f"{report.target.version} ({plural(len(failures), 'refusal')}):{lines}",
             hint="nothing was uploaded or tagged; fix each and rerun",
             # other bytes under a release's name is an integrity failure wherever it is found
             exit_code=EXIT_INTEGRITY if any(f.rule == OTHER_BYTES for f in failures) else None,
@@ -175,8 +176,8 @@ def preflight_manifest(
 
 def preflight_summary(report: PreflightReport) -> str:
     target = report.target
-    text = f"{target.project} is {report.status} on {target.index}; {len(target.uploads)} file(s)"
-    text += " pass its rules"
+    files = plural(len(target.uploads), "file")
+    text = f"{target.project} is {report.status} on {target.index}; {files} pass its rules"
     if report.resumed:
         text += f" ({len(report.resumed)} already there with the same bytes: a resume)"
     return text + "".join(f"; warning: {w.message}" for w in report.warnings)
