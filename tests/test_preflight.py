@@ -80,7 +80,7 @@ def test_publish_names_every_refusal_and_uploads_nothing(
     result = cli("-C", str(release.repo.path), "publish", "--to", "local")
     assert result.code == 1, result.err
     assert "would refuse pub-pkg 1.0.0 (2 refusals)" in result.err
-    assert "project status: pub-pkg on local is archived and takes no new uploads" in result.err
+    assert "project status: pub-pkg on local is archived and takes no uploads" in result.err
     assert "14-day window: 1.0.0 was first uploaded to local on" in result.err
     assert "Traceback" not in result.err
     assert uploads == []  # not one byte
@@ -106,9 +106,19 @@ def test_preflight_command_passes_warns_and_refuses(
     uploads = _stand_in(httpserver, [full], "quarantined")
     refused = cli(*where, "preflight", "--index", "local")
     assert refused.code == 1
-    assert "[failed] project status: pub-pkg on local is quarantined" in refused.out
-    assert "[failed] project size: pub-pkg would hold 10.0 GB on local" in refused.out
-    assert "tagship: error: local would refuse pub-pkg 1.0.0 (2 refusals)" in (refused.err)
+    limits = "https://docs.pypi.org/project-management/storage-limits"
+    first, status, size = refused.err.splitlines()[:3]
+    assert first == "tagship: error: local would refuse pub-pkg 1.0.0 (2 refusals):"
+    assert status == (
+        "  project status: pub-pkg on local is quarantined and takes no uploads from a Trusted "
+        "Publisher: the index's admins lift a quarantine: answer their notice to the owners"
+    )
+    assert size.startswith(
+        "  project size: pub-pkg would hold 10.0 GB on local, over its 10.0 GB limit: delete "
+        "old releases, or request a project size limit increase "
+        f"({limits}#requesting-a-project-size-limit-increase)"
+    )
+    assert "[failed]" not in refused.out  # each refusal once, in the error
     assert uploads == []
 
 
@@ -143,7 +153,7 @@ def test_archive_rules_verify_does_not_cover(
     seal(dist, "pub-pkg", "1.0.0")
     result = cli("-C", str(repo.path), "preflight", "--index", "local")
     assert result.code == 1
-    lines = [x for x in result.out.splitlines() if x.startswith("[failed] archive rules")]
+    lines = [x for x in result.err.splitlines() if x.startswith("  archive rules")]
     assert len(lines) == 3, result.out
     assert "'Framework :: Not A Framework', which PyPI does not know" in lines[0]
     assert "deprecated classifier 'Natural Language :: Ukranian'" in lines[1]

@@ -50,7 +50,7 @@ def test_dry_run_stops_at_the_preflight_before_uploading(
     assert result.code == 1, result.out + result.err
     assert "[passed] build and verify" in result.out
     assert "[failed] preflight: testpypi would refuse demo-pkg 0.2.0" in result.out
-    assert "demo-pkg on testpypi is archived (read only) and takes no new uploads" in result.err
+    assert "demo-pkg on testpypi is archived (read only) and takes no uploads" in result.err
     assert "publish to testpypi" not in result.out  # never started
     assert files_on(world.test_index) == {}
 

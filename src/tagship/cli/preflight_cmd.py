@@ -30,9 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(parser)
 
 
-def _show(report: PreflightReport) -> None:
-    for finding in report.findings:
-        line(f"[{verdict(finding.severity)}] {finding.rule}: {finding.message}")
+def _warnings(report: PreflightReport) -> None:
+    # the refusals are the error's own lines: shown once, there
+    for finding in report.warnings:
+        line(f"[{verdict('warning')}] {finding.rule}: {finding.message}")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -51,11 +52,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         with Http(policy_from_env(ctx.env)) as http:
             report = preflight_manifest(workspace, manifest, directory, index, http=http)
-    except PreflightError as error:  # every finding, then the one error line
-        _show(error.report)
+    except PreflightError as error:  # the warnings, then the error naming every refusal
+        _warnings(error.report)
         emit_json(error.report)
         raise
-    _show(report)
+    _warnings(report)
     emit_json(report)
     line(f"[{verdict('passed')}] preflight: {preflight_summary(report)}")
     return 0

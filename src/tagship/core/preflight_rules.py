@@ -36,7 +36,14 @@ NEW_PROJECTS_PER_HOUR = 20
 LIMITS_URL = "https://docs.pypi.org/project-management/storage-limits"
 # a name on the index with other bytes: exit 4 as the publish's own check, not a closed gate
 OTHER_BYTES = "same name, other bytes"
-REFUSING = {"archived": "takes no new uploads", "quarantined": "is quarantined by the index"}
+# (why the index refuses, what lifts it)
+REFUSING = {
+    "archived": ("takes no uploads", "an owner unarchives it in the project's settings"),
+    "quarantined": (
+        "takes no uploads from a Trusted Publisher",
+        "the index's admins lift a quarantine: answer their notice to the owners",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -83,13 +90,12 @@ def status_findings(target: Target, status: str | None, reason: str | None) -> l
     """PEP 792: archived and quarantined refuse, deprecated warns; no marker is active."""
     said = f" ({reason})" if reason else ""
     if status in REFUSING:
+        why, fix = REFUSING[status]
         return [
             Finding(
                 "project status",
                 "failed",
-                f"{target.project} on {target.index} is {status}{said} and "
-                f"{REFUSING[status]}: an owner must lift the status on the index "
-                "(unarchive, or ask the index's admins about the quarantine) first",
+                f"{target.project} on {target.index} is {status}{said} and {why}: {fix}",
             )
         ]
     if status == "deprecated":
