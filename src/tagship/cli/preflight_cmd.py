@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
@@ -44,14 +45,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         preflight_manifest,
         preflight_summary,
     )
+    from tagship.steps.publish.release_steps import expected_artifacts  # noqa: PLC0415
+    from tagship.steps.verify.verify import VerificationError, verify_build  # noqa: PLC0415
 
     workspace = ctx.workspace()
     index = workspace.config.index(args.index)
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
-    try:
+    try:  # the files publish would send: verified first, as publish does
+        verify_build(directory, manifest, expected_artifacts(workspace))
         with Http(policy_from_env(ctx.env)) as http:
             report = preflight_manifest(workspace, manifest, directory, index, http=http)
+    except VerificationError as error:  # every problem, as verify-artifacts lists them
+        show_problems(error)
+        raise
     except PreflightError as error:  # the warnings, then the error naming every refusal
         _warnings(error.report)
         emit_json(error.report)

@@ -53,13 +53,17 @@ def publish_files(
     the flow ran it as a step of its own), and record what happened to each."""
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
+    expected = expected_artifacts(workspace)
     if not preflighted:  # the index's rules, before a token is minted or a byte is sent
+        from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
+
+        verify_build(directory, manifest, expected)  # the preflight reads verified files only
         preflight_manifest(workspace, manifest, directory, index, http=http)
     result = publish(
         manifest,
         directory,
         index,
-        expected=expected_artifacts(workspace),
+        expected=expected,
         ci=workspace.ci,
         http=http,
         lookup=simple_index(workspace, index, http),
