@@ -69,21 +69,30 @@ def _release(make_repo: MakeRepo, httpserver: HTTPServer, **kw: str) -> Release:
     )
 
 
-def test_publish_names_every_refusal_and_uploads_nothing(
+OFFICIAL = ("--set", "indexes.local.official=true")  # PyPI's own rules bind there
+
+
+def test_publish_refuses_an_archived_project_and_uploads_nothing(
     httpserver: HTTPServer, make_repo: MakeRepo, cli: Cli
 ) -> None:
-    # archived, and 1.0.0 has had a file on the index for 30 days: two refusals at once
+    # archived, and 1.0.0 has had a file on the index for 30 days
     uploads = _stand_in(
         httpserver, [_entry("pub_pkg-1.0.0-cp312-cp312-win_amd64.whl", days=30)], "archived"
     )
     release = _release(make_repo, httpserver)
-    result = cli("-C", str(release.repo.path), "publish", "--to", "local")
+    where = ("-C", str(release.repo.path))
+    result = cli(*where, "publish", "--to", "local")
     assert result.code == 1, result.err
-    assert "would refuse pub-pkg 1.0.0 (2 refusals)" in result.err
+    assert "would refuse pub-pkg 1.0.0 (1 refusal)" in result.err
     assert "project status: pub-pkg on local is archived and takes no uploads" in result.err
-    assert "14-day window: 1.0.0 was first uploaded to local on" in result.err
     assert "Traceback" not in result.err
     assert uploads == []  # not one byte
+    # where PyPI's rules bind, the 14-day window refuses too: every refusal at once
+    both = cli(*where, *OFFICIAL, "preflight", "--index", "local")
+    assert both.code == 1
+    assert "would refuse pub-pkg 1.0.0 (2 refusals)" in both.err
+    assert "  14-day window: 1.0.0 was first uploaded to local on" in both.err
+    assert uploads == []
 
 
 def test_preflight_command_passes_warns_and_refuses(
@@ -104,7 +113,7 @@ def test_preflight_command_passes_warns_and_refuses(
     httpserver.clear_all_handlers()
     full = _entry("pub_pkg-0.9.0.tar.gz", days=400, size=10 * 1024**3 - 10)
     uploads = _stand_in(httpserver, [full], "quarantined")
-    refused = cli(*where, "preflight", "--index", "local")
+    refused = cli(*where, *OFFICIAL, "preflight", "--index", "local")
     assert refused.code == 1
     limits = "https://docs.pypi.org/project-management/storage-limits"
     first, status, size = refused.err.splitlines()[:3]
@@ -114,8 +123,8 @@ def test_preflight_command_passes_warns_and_refuses(
         "Publisher: the index's admins lift a quarantine: answer their notice to the owners"
     )
     assert size.startswith(
-        "  project size: pub-pkg would hold 10.0 GB on local, over its 10.0 GB limit: delete "
-        "old releases, or request a project size limit increase "
+        "  project size: pub-pkg would hold 10.0 GB on local, over PyPI's 10.0 GB limit per "
+        "project: delete old releases, or request a project size limit increase "
         f"({limits}#requesting-a-project-size-limit-increase)"
     )
     assert "[failed]" not in refused.out  # each refusal once, in the error
@@ -151,7 +160,7 @@ def test_archive_rules_verify_does_not_cover(
         "License-Expression: MIT\nLicense-File: LICENSE\n\nA test.\n",
     )
     seal(dist, "pub-pkg", "1.0.0")
-    result = cli("-C", str(repo.path), "preflight", "--index", "local")
+    result = cli("-C", str(repo.path), *OFFICIAL, "preflight", "--index", "local")
     assert result.code == 1
     lines = [x for x in result.err.splitlines() if x.startswith("  archive rules")]
     assert len(lines) == 3, result.out
@@ -177,14 +186,18 @@ def test_a_second_sdist_of_the_version_on_a_real_index_uploads_nothing(
     legacy = other / "pub-pkg-1.0.0.tar.gz"  # an old spelling, uploaded by hand
     legacy.write_bytes((release.dist / release.manifest.sdist.name).read_bytes())
     twine_upload(index, legacy)
-    result = cli("-C", str(release.repo.path), "publish", "--to", "local")
+    where = ("-C", str(release.repo.path))
+    # pypiserver itself would take it: a warning; PyPI would not
+    warned = cli(*where, "preflight", "--index", "local")
+    assert warned.code == 0, warned.err
+    assert "[warning] one sdist: 1.0.0 already has the sdist pub-pkg-1.0.0.tar.gz" in warned.out
+    result = cli(*where, *OFFICIAL, "preflight", "--index", "local")
     assert result.code == 1, result.err
-    assert "1.0.0 already has the sdist pub-pkg-1.0.0.tar.gz on local" in result.err
+    assert "one sdist: 1.0.0 already has the sdist pub-pkg-1.0.0.tar.gz on local" in result.err
     assert sorted(p.name for p in index.directory.iterdir()) == [legacy.name]
     # the same bytes under the release's own names are a resume, as before
-    index_dir = index.directory
-    (index_dir / legacy.name).unlink()
-    assert cli("-C", str(release.repo.path), "publish", "--to", "local").code == 0
-    rerun = cli("-C", str(release.repo.path), "publish", "--to", "local")
+    (index.directory / legacy.name).unlink()
+    assert cli(*where, "publish", "--to", "local").code == 0
+    rerun = cli(*where, *OFFICIAL, "preflight", "--index", "local")
     assert rerun.code == 0, rerun.err
-    assert rerun.out.count("already-there: ") == 2
+    assert "(2 already there with the same bytes: a resume)" in rerun.out

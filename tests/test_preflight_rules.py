@@ -103,14 +103,14 @@ def test_a_name_there_with_other_bytes_and_a_second_sdist_refuse() -> None:
     assert "sha256 cc" in found[0].message
     other_sdist = _there("pub-pkg-1.0.0.tar.gz", days=1)
     target = _target(Upload(SDIST, "sdist", 10, "aa"))
-    assert "a release takes one sdist" in _failed(_page(other_sdist), target)[0]
+    assert "PyPI takes one sdist per release" in _failed(_page(other_sdist), target)[0]
 
 
 def test_file_and_project_size_limits() -> None:
     big = Upload(WHEEL, "wheel", FILE_LIMIT + 1, "aa")
     found = _failed(None, _target(big))
     assert len(found) == 1
-    assert "over pypi's 100.0 MB limit per file" in found[0]
+    assert "over PyPI's 100.0 MB limit per file" in found[0]
     assert "requesting-a-file-size-limit-increase" in found[0]
     # a file that big already on the index shows the limit was raised for this project
     raised = _there("pub_pkg-0.9.0-py3-none-any.whl", size=FILE_LIMIT + 5 * MIB, days=40)
@@ -131,3 +131,17 @@ def test_more_new_projects_than_an_hour_allows_warns() -> None:
     assert not report.failures
     assert "21 packages of this repository are new on pypi" in report.warnings[0].message
     assert not judge(_target(), None, now=NOW, created=names[:20]).findings
+
+
+def test_pypis_own_rules_only_warn_on_other_indexes() -> None:
+    big = Upload(WHEEL, "wheel", FILE_LIMIT + 1, "aa")
+    page = _page(_there("pub_pkg-1.0.0.tar.gz", days=30), status="archived")
+    report = judge(_target(big), page, now=NOW, pypi=False)
+    # the status binds on any index; the size and the 14-day window are PyPI's
+    assert [f.rule for f in report.failures] == ["project status"]
+    assert [f.rule for f in report.warnings] == ["14-day window", "file size"]
+    assert [f.rule for f in judge(_target(big), page, now=NOW).failures] == [
+        "project status",
+        "14-day window",
+        "file size",
+    ]

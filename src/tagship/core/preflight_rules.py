@@ -34,6 +34,8 @@ PROJECT_LIMIT = 10 * GIB
 WINDOW = timedelta(days=14)
 NEW_PROJECTS_PER_HOUR = 20
 LIMITS_URL = "https://docs.pypi.org/project-management/storage-limits"
+FILE_LIMIT_URL = f"{LIMITS_URL}#requesting-a-file-size-limit-increase"
+PROJECT_LIMIT_URL = f"{LIMITS_URL}#requesting-a-project-size-limit-increase"
 # a name on the index with other bytes: exit 4 as the publish's own check, not a closed gate
 OTHER_BYTES = "same name, other bytes"
 # (why the index refuses, what lifts it)
@@ -134,9 +136,9 @@ def size_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
         Finding(
             "file size",
             "failed",
-            f"{u.name} is {_size(u.size)}, over {target.index}'s {_size(file_limit)} limit "
-            f"per file: make it smaller, or request a file size limit increase "
-            f"({LIMITS_URL}#requesting-a-file-size-limit-increase)",
+            f"{u.name} is {_size(u.size)}, over PyPI's {_size(file_limit)} limit per "
+            f"file: make it smaller, or request a file size limit increase "
+            f"({FILE_LIMIT_URL})",
         )
         for u in new
         if u.size > file_limit
@@ -151,7 +153,7 @@ def size_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
                 f"{target.project} holds {_size(held)} on {target.index}, over the default "
                 f"{_size(PROJECT_LIMIT)}: its raised limit is not published, the upload "
                 f"takes {_size(total)} (delete old releases, or request more: "
-                f"{LIMITS_URL}#requesting-a-project-size-limit-increase)",
+                f"{PROJECT_LIMIT_URL})",
             )
         )
     elif total > PROJECT_LIMIT:
@@ -159,19 +161,19 @@ def size_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
             Finding(
                 "project size",
                 "failed",
-                f"{target.project} would hold {_size(total)} on {target.index}, over its "
-                f"{_size(PROJECT_LIMIT)} limit: delete old releases, or request a project "
-                f"size limit increase ({LIMITS_URL}#requesting-a-project-size-limit-increase)",
+                f"{target.project} would hold {_size(total)} on {target.index}, over PyPI's "
+                f"{_size(PROJECT_LIMIT)} limit per project: delete old releases, or request a "
+                f"project size limit increase ({PROJECT_LIMIT_URL})",
             )
         )
     return found
 
 
 def name_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
-    """A name there with other bytes is refused for good; a second sdist for the version
-    too. The same bytes are a resume: the publish skips them."""
+    """A name there with other bytes is refused for good (by any index). The same bytes are
+    a resume: the publish skips them."""
     there = {f.name: f for f in files}
-    found = [
+    return [
         Finding(
             OTHER_BYTES,
             "failed",
@@ -182,22 +184,27 @@ def name_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
         for u in target.uploads
         if u.name in there and (there[u.name].sha256 or "").lower() != u.sha256.lower()
     ]
+
+
+def sdist_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
+    """PyPI takes one sdist per release: a second under another name is refused."""
+    there = {f.name for f in files}
+    ours = {u.name for u in target.uploads}
     sdists = [
         f.name
         for f in files
-        if f.version == target.version and f.name.endswith(".tar.gz") and f.name not in
-        {u.name for u in target.uploads}
-    ]  # fmt: skip
-    if sdists and any(u.kind == "sdist" and u.name not in there for u in target.uploads):
-        found.append(
-            Finding(
-                "file name",
-                "failed",
-                f"{target.version} already has the sdist {sdists[0]} on {target.index}, and "
-                "a release takes one sdist: bump the version",
-            )
+        if f.version == target.version and f.name.endswith(".tar.gz") and f.name not in ours
+    ]
+    if not (sdists and any(u.kind == "sdist" and u.name not in there for u in target.uploads)):
+        return []
+    return [
+        Finding(
+            "one sdist",
+            "failed",
+            f"{target.version} already has the sdist {sdists[0]} on {target.index}, and PyPI "
+            "takes one sdist per release: bump the version",
         )
-    return found
+    ]
 
 
 def window_findings(target: Target, files: Sequence[OnIndex], now: datetime) -> list[Finding]:
@@ -216,7 +223,7 @@ def window_findings(target: Target, files: Sequence[OnIndex], now: datetime) -> 
             "14-day window",
             "failed",
             f"{target.version} was first uploaded to {target.index} on {created:%Y-%m-%d}, "
-            f"{(now - created).days} days ago, and the index takes no new files for a release "
+            f"{(now - created).days} days ago, and PyPI takes no new files for a release "
             f"older than 14 days ({len(new)} to add, e.g. {new[0]}): release a new version "
             "(a post release or a patch) with these files",
         )

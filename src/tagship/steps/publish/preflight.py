@@ -8,13 +8,14 @@ refusal is named at once (PreflightError, exit 1); warnings ride along in the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from tagship.core.audit import file_version
 from tagship.core.build_output import dist_kind
 from tagship.core.errors import EXIT_INTEGRITY, GateError
+from tagship.core.official import is_official
 from tagship.core.preflight_rules import (
     OTHER_BYTES,
     Finding,
@@ -23,6 +24,7 @@ from tagship.core.preflight_rules import (
     Upload,
     name_findings,
     new_project_findings,
+    sdist_findings,
     size_findings,
     status_findings,
     window_findings,
@@ -33,7 +35,7 @@ from tagship.steps.publish.preflight_archives import archive_findings
 from tagship.steps.publish.publishing import simple_index
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from tagship.adapters.http import Http
@@ -55,6 +57,8 @@ class PreflightReport:
     status: str
     resumed: tuple[str, ...]
     findings: tuple[Finding, ...]
+    # filename -> sha256 in lower case (None: not given) of every file the page listed
+    listed: Mapping[str, str | None] = field(default_factory=dict)
 
     @property
     def failures(self) -> tuple[Finding, ...]:
@@ -111,24 +115,33 @@ def judge(
     page: ProjectPage | None,
     *,
     now: datetime,
+    pypi: bool = True,
     created: Sequence[str] = (),
     archives: Sequence[Finding] = (),
 ) -> PreflightReport:
-    """Every rule, against the project's page (None: not on the index yet)."""
+    """Every rule, against the project's page (None: not on the index yet). PyPI's own rules
+    refuse where they bind (`pypi`: PyPI, TestPyPI, an index declared official) and only warn
+    elsewhere: a private index may take what PyPI would not."""
     files = on_index(page.files) if page is not None else ()
     status = page.status if page is not None else None
-    hashes = {f.name: (f.sha256 or "").lower() for f in files}
-    resumed = tuple(u.name for u in target.uploads if hashes.get(u.name) == u.sha256.lower())
-    findings = [
-        *status_findings(target, status, page.status_reason if page else None),
-        *name_findings(target, files),
+    listed = {f.name: None if f.sha256 is None else f.sha256.lower() for f in files}
+    resumed = tuple(u.name for u in target.uploads if listed.get(u.name) == u.sha256.lower())
+    pypi_only = [
+        *sdist_findings(target, files),
         *window_findings(target, files, now),
         *size_findings(target, files),
         *new_project_findings(target.index, created),
         *archives,
     ]
+    if not pypi:
+        pypi_only = [replace(f, severity="warning") for f in pypi_only]
+    findings = [
+        *status_findings(target, status, page.status_reason if page else None),
+        *name_findings(target, files),
+        *pypi_only,
+    ]
     shown = status or ("active" if page is not None else "new")
-    return PreflightReport(target, shown, resumed, tuple(findings))
+    return PreflightReport(target, shown, resumed, tuple(findings), listed)
 
 
 def preflight(
@@ -146,7 +159,8 @@ def preflight(
     created = new_projects(workspace, index, http) if workspace.siblings else ()
     archives = archive_findings(directory, target.uploads) if directory is not None else []
     when = now or datetime.now(timezone.utc)
-    report = judge(target, page, now=when, created=created, archives=archives)
+    pypi = is_official(index)
+    report = judge(target, page, now=when, pypi=pypi, created=created, archives=archives)
     if report.failures:
         raise PreflightError(report)
     return report

@@ -163,15 +163,17 @@ def publish(
     auth: Credentials | None,
     attestations: Mapping[str, list[object]] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    listed: Mapping[str, str | None] | None = None,
 ) -> PublishResult:
     """Upload the manifest's files that the index does not have yet, once the directory
-    passed verification against `expected`."""
+    passed verification against `expected`; `listed`: the index's files as the preflight
+    read them a moment ago (see index_hashes), so the index is not asked twice."""
     require_ci_for_official(index, ci)
     # the verification (and packaging's metadata parser) only when something is published
     from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
 
     verify_build(directory, manifest, expected)
-    existing = index_hashes(lookup, manifest.project)
+    existing = index_hashes(lookup, manifest.project) if listed is None else dict(listed)
     for entry in manifest.files:
         if entry.name in existing and existing[entry.name] != entry.sha256.lower():
             raise conflict(entry, existing[entry.name], index.name)

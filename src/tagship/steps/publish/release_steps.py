@@ -54,11 +54,12 @@ def publish_files(
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
     expected = expected_artifacts(workspace)
+    listed = None
     if not preflighted:  # the index's rules, before a token is minted or a byte is sent
         from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
 
         verify_build(directory, manifest, expected)  # the preflight reads verified files only
-        preflight_manifest(workspace, manifest, directory, index, http=http)
+        listed = preflight_manifest(workspace, manifest, directory, index, http=http).listed
     result = publish(
         manifest,
         directory,
@@ -70,6 +71,7 @@ def publish_files(
         auth=upload_credentials(workspace, index, http, mask),
         attestations=attestations_for(workspace, index, manifest, directory),
         on_file=on_file,
+        listed=listed,
     )
     return replace(result, ledger=_record_publish(workspace, manifest, index, result, tree))
 
