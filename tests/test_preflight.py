@@ -86,6 +86,7 @@ def test_publish_refuses_an_archived_project_and_uploads_nothing(
     assert "would refuse pub-pkg 1.0.0 (1 refusal)" in result.err
     assert "project status: pub-pkg on local is archived and takes no uploads" in result.err
     assert "Traceback" not in result.err
+    assert "14-day window" not in result.err  # PyPI's rule: not this index's
     assert uploads == []  # not one byte
     # where PyPI's rules bind, the 14-day window refuses too: every refusal at once
     both = cli(*where, *OFFICIAL, "preflight", "--index", "local")
@@ -109,6 +110,11 @@ def test_preflight_command_passes_warns_and_refuses(
     assert document["ok"] is True
     assert document["status"] == "deprecated"
     assert [f["severity"] for f in document["findings"]] == ["warning"]
+    # publish shows the warnings too (in CI they are all there is), then uploads
+    published = cli(*where, "publish", "--to", "local")
+    assert published.code == 0, published.err
+    assert "tagship: warning: project status: pub-pkg on local is deprecated" in published.err
+    assert uploads == ["POST", "POST"]
     # the project nearly full: the files would take it past 10 GB
     httpserver.clear_all_handlers()
     full = _entry("pub_pkg-0.9.0.tar.gz", days=400, size=10 * 1024**3 - 10)

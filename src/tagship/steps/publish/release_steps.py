@@ -46,6 +46,7 @@ def publish_files(
     http: Http,
     mask: Callable[[str], None],
     on_file: Callable[[FileOutcome], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     preflighted: bool = False,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
@@ -59,7 +60,11 @@ def publish_files(
         from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
 
         verify_build(directory, manifest, expected)  # the preflight reads verified files only
-        listed = preflight_manifest(workspace, manifest, directory, index, http=http).listed
+        report = preflight_manifest(workspace, manifest, directory, index, http=http)
+        for warning in report.warnings:
+            if on_warning is not None:
+                on_warning(f"{warning.rule}: {warning.message}")
+        listed = report.listed
     result = publish(
         manifest,
         directory,
