@@ -100,7 +100,7 @@ def test_the_14_day_window_refuses_new_files_for_an_old_release() -> None:
 def test_a_name_there_with_other_bytes_and_a_second_sdist_refuse() -> None:
     found = judge(_target(), _page(_there(WHEEL, sha="cc")), now=NOW).failures
     assert [f.rule for f in found] == [OTHER_BYTES]
-    assert "sha256 cc" in found[0].message
+    assert "index sha256 cc, manifest sha256 aa" in found[0].message
     other_sdist = _there("pub-pkg-1.0.0.tar.gz", days=1)
     target = _target(Upload(SDIST, "sdist", 10, "aa"))
     assert "PyPI takes one sdist per release" in _failed(_page(other_sdist), target)[0]

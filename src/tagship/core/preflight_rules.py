@@ -169,6 +169,17 @@ def size_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
     return found
 
 
+OTHER_BYTES_FIX = "never overwrite a release: bump the version and release anew"
+
+
+def other_bytes(name: str, found: str | None, sha256: str, index: str) -> str:
+    """The one wording of a file name the index holds with other bytes (publish's too)."""
+    return (
+        f"{name} is already on {index} with other bytes: index sha256 "
+        f"{found.lower() if found else '(unknown)'}, manifest sha256 {sha256}"
+    )
+
+
 def name_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
     """A name there with other bytes is refused for good (by any index). The same bytes are
     a resume: the publish skips them."""
@@ -177,9 +188,8 @@ def name_findings(target: Target, files: Sequence[OnIndex]) -> list[Finding]:
         Finding(
             OTHER_BYTES,
             "failed",
-            f"{u.name} is already on {target.index} with other bytes (sha256 "
-            f"{there[u.name].sha256 or 'unknown'}): the index never takes a name twice, "
-            "bump the version",
+            other_bytes(u.name, there[u.name].sha256, u.sha256, target.index)
+            + f": {OTHER_BYTES_FIX}",
         )
         for u in target.uploads
         if u.name in there and (there[u.name].sha256 or "").lower() != u.sha256.lower()

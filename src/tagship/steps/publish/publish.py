@@ -16,6 +16,7 @@ from tagship.adapters.http import response_excerpt
 from tagship.core.config import credential_variables
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.official import require_ci_for_official
+from tagship.core.preflight_rules import OTHER_BYTES_FIX, other_bytes
 from tagship.steps.build.artifacts import upload_body
 
 if TYPE_CHECKING:
@@ -95,11 +96,7 @@ def _incomplete(
 
 
 def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityError:
-    return IntegrityError(
-        f"{entry.name} is already on {index} with other bytes: "
-        f"index sha256 {found or '(unknown)'}, manifest sha256 {entry.sha256}",
-        hint="never overwrite a release: bump the version and release anew",
-    )
+    return IntegrityError(other_bytes(entry.name, found, entry.sha256, index), hint=OTHER_BYTES_FIX)
 
 
 def index_hashes(lookup: SimpleIndex, project: str) -> dict[str, str | None]:
