@@ -103,11 +103,15 @@ def on_index(files: Sequence[IndexFile]) -> tuple[OnIndex, ...]:
     )
 
 
-def new_projects(workspace: Workspace, index: IndexConfig, http: Http) -> list[str]:
-    """The repository's packages (this one included) the index does not know yet."""
+def new_projects(
+    workspace: Workspace, index: IndexConfig, http: Http, *, this_one: bool
+) -> list[str]:
+    """The repository's packages the index does not know yet (`this_one`: this package is
+    new too, as its page, already read, said)."""
     lookup = simple_index(workspace, index, http)
-    names = dict.fromkeys((workspace.name, *workspace.siblings))
-    return [name for name in names if lookup.project(name) is None]
+    others = [n for n in dict.fromkeys(workspace.siblings) if n != workspace.name]
+    found = [name for name in others if lookup.project(name) is None]
+    return [workspace.name, *found] if this_one else found
 
 
 def judge(
@@ -156,7 +160,9 @@ def preflight(
     """Read the index and judge `target` (its files' metadata too when `directory` holds
     them); raises PreflightError when anything would be refused."""
     page = simple_index(workspace, index, http).project(target.project)
-    created = new_projects(workspace, index, http) if workspace.siblings else ()
+    created = (
+        new_projects(workspace, index, http, this_one=page is None) if workspace.siblings else ()
+    )
     archives = archive_findings(directory, target.uploads) if directory is not None else []
     when = now or datetime.now(timezone.utc)
     pypi = is_official(index)
