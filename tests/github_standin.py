@@ -8,10 +8,16 @@ job's `permissions:`, and the stand-in refuses what the token may not do as GitH
 naming the permission; drafts listed only to a token that may write contents), so a job
 missing a permission fails here as it would on GitHub. The repository is private: reads need
 their permission too.
+
+Releases are immutable as GitHub's immutable releases make them (`immutable=True`, the
+default): once published, any change to one (an asset uploaded or deleted, a PATCH, a DELETE)
+is answered 422 and kept in `refused`; `after_publish` keeps every change request sent to a
+published release, immutable or not, so a test can require that none was sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -56,6 +62,8 @@ class _Route:
     pattern: re.Pattern[str]
     needs: tuple[str, ...]  # "scope:level" alternatives; empty: any valid token
     handler: Callable[[GitHubStandIn, _Call], Any]
+    # for a route that changes a release: the release it changes, if it exists
+    changes: Callable[[GitHubStandIn, _Call], dict[str, Any] | None] | None = None
 
 
 @dataclass
@@ -74,6 +82,11 @@ class GitHubStandIn:
     releases: list[dict[str, Any]] = field(default_factory=list)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> gh.pull() + sha
     unserved: list[str] = field(default_factory=list)
+    immutable: bool = True
+    after_publish: list[str] = field(default_factory=list)  # changes sent to a published one
+    # tag names an immutable release used: GitHub never takes them again
+    burned: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)  # of those, the ones answered 422
 
     def __post_init__(self) -> None:
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
@@ -114,6 +127,7 @@ class GitHubStandIn:
         """A draft release of `tag`, as the maintainer reviews it before tagging."""
         rid = len(self.releases) + 1
         release = gh.release(rid, tag, draft=True)
+        release["immutable"] = False  # until published
         release["upload_url"] = (
             f"{self._uploads}/repos/{self.full}/releases/{rid}/assets{{?name,label}}"
         )
@@ -162,10 +176,32 @@ class GitHubStandIn:
                 headers = {"x-accepted-github-permissions": route.needs[0].replace(":", "=")}
                 body = gh.error("Resource not accessible by integration", 403)
                 return _json(body, 403, headers)
-            answer = route.handler(self, _Call(request, match, grants))
+            call = _Call(request, match, grants)
+            if route.changes is not None:
+                published = route.changes(self, call)
+                if published is not None and not published["draft"]:
+                    refusal = self._published_changed(request)
+                    if refusal is not None:
+                        return refusal
+            answer = route.handler(self, call)
             return answer if isinstance(answer, Response) else _json(answer)
         self.unserved.append(f"{request.method} {request.full_path}")
         return _json(gh.error("Not Found", 404), 404)
+
+    def _published_changed(self, request: Request) -> Response | None:
+        """A change request to a published release: kept; refused as GitHub refuses it when
+        the release is immutable (title and notes aside, which this stand-in refuses too)."""
+        what = f"{request.method} {request.path}"
+        self.after_publish.append(what)
+        if not self.immutable:
+            return None
+        self.refused.append(what)
+        message = (
+            "Cannot upload assets to an immutable release"
+            if request.path.startswith("/uploads/")
+            else "Cannot modify an immutable release"
+        )
+        return _json(gh.error(message, 422), 422)
 
 
 def _granted(grants: Mapping[str, str], need: str) -> bool:
@@ -195,6 +231,13 @@ def _list_releases(s: GitHubStandIn, call: _Call) -> Any:
 
 def _create_release(s: GitHubStandIn, call: _Call) -> Any:
     data = call.request.get_json()
+    if data["tag_name"] in s.burned:
+        refusal = gh.error("Validation Failed", 422)
+        refusal["errors"] = [
+            {"resource": "Release", "code": "custom", "field": "tag_name",
+             "message": "tag_name was used by an immutable release"},
+        ]  # fmt: skip
+        return _json(refusal, 422)
     release = s.draft(str(data["tag_name"]))
     release.update(name=data.get("name"), body=data.get("body", ""), draft=bool(data.get("draft")))
     release["target_commitish"] = data.get("target_commitish", "main")
@@ -215,15 +258,43 @@ def _update_release(s: GitHubStandIn, call: _Call) -> Any:
             release[key] = data[key]
     if not release["draft"]:
         release["published_at"] = gh.T0
+        release["immutable"] = s.immutable
     return release
+
+
+def _get_release(s: GitHubStandIn, call: _Call) -> Any:
+    release = _release_of(s, call.match[1])
+    if release is None or (release["draft"] and call.grants.get("contents") != "write"):
+        return _not_found()
+    return release
+
+
+def _delete_release(s: GitHubStandIn, call: _Call) -> Any:
+    s.releases = [r for r in s.releases if str(r["id"]) != call.match[1]]
+    return Response(status=204)
+
+
+def _asset_owner(s: GitHubStandIn, call: _Call) -> dict[str, Any] | None:
+    return next(
+        (r for r in s.releases if any(str(a["id"]) == call.match[1] for a in r["assets"])), None
+    )
+
+
+def _changed_release(s: GitHubStandIn, call: _Call) -> dict[str, Any] | None:
+    return _release_of(s, call.match[1])
 
 
 def _upload_asset(s: GitHubStandIn, call: _Call) -> Any:
     release = _release_of(s, call.match[1])
     if release is None:
         return _not_found()
-    asset = gh.asset(call.request.args["name"], release["id"] * 100 + len(release["assets"]))
-    asset.update(size=len(call.request.get_data()), content_type=call.request.content_type)
+    name = call.request.args["name"]
+    if any(a["name"] == name for a in release["assets"]):  # GitHub: one asset per name
+        return _json(gh.error("Validation Failed", 422), 422)
+    data = call.request.get_data()
+    asset = gh.asset(name, release["id"] * 100 + len(release["assets"]))
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    asset.update(size=len(data), content_type=call.request.content_type, digest=digest)
     release["assets"].append(asset)
     return _json(asset, 201)
 
@@ -331,15 +402,22 @@ def _list_runs(s: GitHubStandIn, call: _Call) -> Any:
     return gh.workflow_runs(*call.page(runs))
 
 
-_ROUTES = [
+_RELEASE_CHANGES = [
+    _Route(method, re.compile(pattern), ("contents:write",), handler, changes)
+    for method, pattern, handler, changes in [
+        ("PATCH", r"/R/releases/(\d+)", _update_release, _changed_release),
+        ("DELETE", r"/R/releases/(\d+)", _delete_release, _changed_release),
+        ("DELETE", r"/R/releases/assets/(\d+)", _delete_asset, _asset_owner),
+        ("POST", r"/uploads/R/releases/(\d+)/assets", _upload_asset, _changed_release),
+    ]
+]
+_ROUTES = _RELEASE_CHANGES + [
     _Route(method, re.compile(pattern), needs, handler)
     for method, pattern, needs, handler in [
         ("GET", r"/R", (), _repository),
         ("GET", r"/R/releases", ("contents:read",), _list_releases),
         ("POST", r"/R/releases", ("contents:write",), _create_release),
-        ("PATCH", r"/R/releases/(\d+)", ("contents:write",), _update_release),
-        ("DELETE", r"/R/releases/assets/(\d+)", ("contents:write",), _delete_asset),
-        ("POST", r"/uploads/R/releases/(\d+)/assets", ("contents:write",), _upload_asset),
+        ("GET", r"/R/releases/(\d+)", ("contents:read",), _get_release),
         ("GET", r"/R/git/ref/tags/(.+)", ("contents:read",), _tag_ref),
         ("GET", r"/R/commits/([^/]+)", ("contents:read",), _get_commit),
         ("GET", r"/R/commits/([^/]+)/check-runs", ("checks:read",), _check_runs),

@@ -1,5 +1,6 @@
-"""PyPI's Trusted Publishing in front of a real pypiserver: `/_/oidc/audience` and
-`/_/oidc/mint-token` served here, everything else forwarded, uploads only with a minted token.
+"""PyPI's Trusted Publishing in front of a real pypiserver: `/_/oidc/audience`,
+`/_/oidc/mint-token` and `/_/oidc/burn-token` served here, everything else forwarded, uploads
+only with a minted (and not burned) token.
 
 The exchange checks the job's OIDC claims against the registered publisher as PyPI does
 (repository, workflow file from `job_workflow_ref`, environment) and answers a mismatch with
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from werkzeug import Response
+
+from oidc import burn_answer
 
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer
@@ -49,6 +52,7 @@ class TrustedIndex:
     minted: set[str] = field(default_factory=set)
     exchanges: list[dict[str, Any]] = field(default_factory=list)  # the claims presented
     refused: list[str] = field(default_factory=list)
+    burned: list[str] = field(default_factory=list)  # tokens revoked after use
 
     def __post_init__(self) -> None:
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
@@ -66,9 +70,12 @@ class TrustedIndex:
             return _json({"audience": self.audience})
         if request.path == "/_/oidc/mint-token" and request.method == "POST":
             return self._mint(request)
+        if request.path == "/_/oidc/burn-token" and request.method == "POST":
+            return burn_answer(request, self.burned)
         if request.method == "POST":
             auth = request.authorization
-            if auth is None or auth.username != "__token__" or auth.password not in self.minted:
+            live = self.minted.difference(self.burned)  # a burned token uploads no more
+            if auth is None or auth.username != "__token__" or auth.password not in live:
                 self.refused.append(f"upload without a minted token ({request.path})")
                 return Response("403 Invalid or non-existent authentication information.", 403)
         return self._forward(request)

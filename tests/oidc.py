@@ -6,9 +6,12 @@ import base64
 import json
 from typing import TYPE_CHECKING
 
+from werkzeug import Response
+
 if TYPE_CHECKING:
     import pytest
     from pytest_httpserver import HTTPServer
+    from werkzeug import Request
 
 
 def jwt(claims: dict[str, object]) -> str:
@@ -36,3 +39,13 @@ def github_actions(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> N
     monkeypatch.setenv(
         "ACTIONS_ID_TOKEN_REQUEST_URL", httpserver.url_for("/github-oidc?api-version=2.0")
     )
+
+
+def burn_answer(request: Request, burned: list[str]) -> Response:
+    """PyPI's `POST /_/oidc/burn-token` (warehouse's `burn_oidc_issued_token`): the token
+    from a `{"token": ...}` body is noted as burned; the answer is 202 whatever it held."""
+    token = (request.get_json(silent=True) or {}).get("token")
+    if isinstance(token, str):
+        burned.append(token)
+    body = json.dumps({"message": "Accepted", "errors": []})
+    return Response(body, 202, content_type="application/json")

@@ -170,6 +170,13 @@ def _serve_publish(server: HTTPServer, releases: list[dict[str, Any]], tag: str 
     _serve_merged(server, f"v0.4.22...{tag}")
 
 
+def _serve_published(server: HTTPServer, release: dict[str, Any]) -> None:
+    """The draft's publication, and the release as read back after it."""
+    path = f"{REPO}/releases/{release['id']}"
+    server.expect_request(path, method="PATCH").respond_with_json(release)
+    server.expect_request(path, method="GET").respond_with_json(release)
+
+
 def test_publish_attaches_the_manifest_and_publishes(
     cli: Cli, repo: Repo, github: HTTPServer
 ) -> None:
@@ -184,9 +191,7 @@ def test_publish_attaches_the_manifest_and_publishes(
     github.expect_request(
         f"/uploads/repos/{gh.FULL}/releases/7/assets", method="POST"
     ).respond_with_json(gh.asset("tagship-manifest.json", 71), status=201)
-    github.expect_request(f"{REPO}/releases/7", method="PATCH").respond_with_json(
-        gh.release(7, "v0.5.0")
-    )
+    _serve_published(github, gh.release(7, "v0.5.0", assets=("tagship-manifest.json",)))
     (repo.path / "dist").mkdir()
     (repo.path / "dist" / "tagship-manifest.json").write_text('{"files": []}')
     result = cli("-C", str(repo.path), "github-release", "publish", "v0.5.0")
@@ -206,9 +211,7 @@ def test_publish_an_older_hotfix_line_is_not_latest(
     repo.tag("v0.4.22")
     draft = gh.release(8, "v0.5.0", draft=True)
     _serve_publish(github, [draft, gh.release(6, "v0.6.0")])
-    github.expect_request(f"{REPO}/releases/8", method="PATCH").respond_with_json(
-        gh.release(8, "v0.5.0")
-    )
+    _serve_published(github, gh.release(8, "v0.5.0"))
     result = cli("-C", str(repo.path), "github-release", "publish", "v0.5.0")
     assert result.code == 0, result.err
     assert "(not latest)" in result.out
@@ -222,9 +225,7 @@ def test_publish_a_release_candidate_is_a_prerelease_never_latest(
     repo.tag("v0.4.22")
     draft = gh.release(9, "v0.5.0rc1", draft=True)
     _serve_publish(github, [draft, gh.release(1, "v0.4.22")], tag="v0.5.0rc1")
-    github.expect_request(f"{REPO}/releases/9", method="PATCH").respond_with_json(
-        gh.release(9, "v0.5.0rc1")
-    )
+    _serve_published(github, gh.release(9, "v0.5.0rc1"))
     result = cli("-C", str(repo.path), "github-release", "publish", "v0.5.0rc1")
     assert result.code == 0, result.err
     assert "(not latest)" in result.out

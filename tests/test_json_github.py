@@ -56,9 +56,10 @@ def test_github_release_publish_and_wait_workflow(cli: Cli, repo: Repo, github: 
     github.expect_request(f"{REPO}/releases", method="GET").respond_with_json(releases)
     github.expect_request(f"{REPO}/git/ref/tags/v0.5.0").respond_with_json(gh.git_ref("v0.5.0"))
     github.expect_request(f"{REPO}/compare/v0.4.22...v0.5.0").respond_with_json(gh.comparison())
-    github.expect_request(f"{REPO}/releases/7", method="PATCH").respond_with_json(
-        gh.release(7, "v0.5.0")
-    )
+    for method in ("PATCH", "GET"):  # publishing, then the release read back
+        github.expect_request(f"{REPO}/releases/7", method=method).respond_with_json(
+            gh.release(7, "v0.5.0")
+        )
     published = _json(cli, repo, "github-release publish", "v0.5.0")
     assert (published["tag"], published["already"], published["latest"]) == ("v0.5.0", False, True)
     runs = f"{REPO}/actions/workflows/publish-pypi.yml/runs"

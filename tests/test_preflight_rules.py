@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tagship.adapters.index import IndexFile, ProjectPage, parse_json_page
+from tagship.adapters.project_status import ProjectStatus
 from tagship.core.preflight_rules import (
     FILE_LIMIT,
     GIB,
@@ -32,7 +33,8 @@ def _there(name: str, *, sha: str = "bb", size: int = 10, days: float = 1) -> In
 
 
 def _page(*files: IndexFile, status: str | None = None, reason: str | None = None) -> ProjectPage:
-    return ProjectPage("pub-pkg", files, status, reason)
+    marker = ProjectStatus(status, reason) if status is not None else None
+    return ProjectPage("pub-pkg", files, marker)
 
 
 def _failed(page: ProjectPage | None, target: Target | None = None, **kw: object) -> list[str]:
@@ -56,7 +58,7 @@ def test_the_json_page_carries_status_sizes_and_upload_times() -> None:
         ],
     }
     page = parse_json_page("pub-pkg", data, "https://pypi.example/simple/pub-pkg/")
-    assert (page.status, page.status_reason) == ("archived", "moved to pub-pkg2")
+    assert page.status == ProjectStatus("archived", "moved to pub-pkg2")
     assert page.files[0].size == 1234
     assert page.files[0].upload_time == "2026-07-08T16:43:57.123456Z"
     # a page before API 1.4 says nothing: the project is active

@@ -240,7 +240,7 @@ def project(
     )  # fmt: skip
     github = GitHubStandIn(httpserver, full, repo.origin)
     found = Project(sample, repo, env, github, machine, clock)
-    found.tagship("init", "--owner", OWNER, "--repo", sample.name)
+    found.tagship("init", "--owner", OWNER, "--repo", sample.name, "--watch")
     repo.commit("tagship init")
     repo.push()
     found.lap("set-up and init")
@@ -312,9 +312,15 @@ def test_release_through_the_generated_workflows(
 
     assert [i.refused for i in indexes.values()] == [[], []]
     assert all(len(i.minted) == 1 for i in indexes.values())  # one exchange per publish
+    assert all(i.burned == list(i.minted) for i in indexes.values())  # burned after use
     minted = [t for index in indexes.values() for t in index.minted]
     assert project.logged([*github.tokens, *minted]) == []
     released = [r for r in github.releases if r["tag_name"] == tag]
     assert [(r["draft"], [a["name"] for a in r["assets"]]) for r in released] == [
         (False, ["tagship-manifest.json"])
     ]
+    assert github.after_publish == []  # immutable releases: nothing sent once published
+    # the scheduled watch, run by hand: the release on PyPI and on GitHub, as recorded
+    main = dispatch_event(project.full, "main", _head(project), {})
+    watched = project.run("tagship-watch.yml", main)
+    assert "1 GitHub Release; no drift" in watched.log()

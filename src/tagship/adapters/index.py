@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from tagship.adapters.http_rules import request_secrets
+from tagship.adapters.project_status import ProjectStatus, project_status
 from tagship.adapters.secrets import scrub
 from tagship.core.answers import INDEX_ANSWER, PROVENANCE_ANSWER
 from tagship.core.errors import ServiceError
@@ -51,9 +52,9 @@ class ProjectPage:
 
     name: str
     files: tuple[IndexFile, ...]
-    # PEP 792 `project-status` of a JSON page: None when the page says nothing (then active)
-    status: str | None = None
-    status_reason: str | None = None
+    # PEP 792 `project-status` (JSON pages only): the status, and its reason when given
+    status: ProjectStatus | None = None
+    api_version: str | None = None  # PEP 629 `meta.api-version` of a JSON page
 
 
 def _yanked(value: Any) -> str | None:
@@ -86,18 +87,6 @@ def _json_file(raw: Any, base_url: str) -> IndexFile:
     )
 
 
-def _status(data: dict[str, Any]) -> tuple[str | None, str | None]:
-    """PEP 792's marker: `{"status": ..., "reason": ...}`, either part optional."""
-    marker = data.get("project-status")
-    if not isinstance(marker, dict):
-        return None, None
-    status, reason = marker.get("status"), marker.get("reason")
-    return (
-        status if isinstance(status, str) else None,
-        reason if isinstance(reason, str) else None,
-    )
-
-
 def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
     """A PEP 691 JSON project page."""
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
@@ -106,7 +95,10 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
         files = [_json_file(raw, base_url) for raw in data["files"]]
     except (KeyError, TypeError, AttributeError, ValueError):  # ValueError: a malformed URL
         raise ServiceError(f"the index's JSON page of {name} has a malformed file entry") from None
-    return ProjectPage(name, tuple(files), *_status(data))
+    meta = data.get("meta")
+    version = meta.get("api-version") if isinstance(meta, dict) else None
+    status = project_status(data.get("project-status"))
+    return ProjectPage(name, tuple(files), status, version if isinstance(version, str) else None)
 
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of

@@ -36,6 +36,7 @@ class Asset:
     id: int
     name: str
     size: int
+    digest: str | None = None  # "sha256:<hex>" as the host computed it; None when it says none
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Release:
     html_url: str
     upload_url: str
     assets: tuple[Asset, ...] = ()
+    # GitHub's immutable releases: True once published with the setting on; None: not said
+    immutable: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class HostClient(Protocol):
     def pull_files(self, number: int) -> list[str]: ...
 
     def releases(self) -> list[Release]: ...
+
+    def release(self, release_id: int) -> Release | None: ...
 
     def tag_exists(self, tag: str) -> bool: ...
 

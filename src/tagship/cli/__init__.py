@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "wait-workflow": ("wait_workflow_cmd", "wait for the publish workflow run of a tag"),
     "ledger": ("ledger_cmd", "show or verify the hash-chained release ledger"),
     "audit": ("audit_cmd", "prove every file on the index came from a recorded CI release"),
+    "report": ("report_cmd", "draw the releases as an HTML page: indexes, GitHub, the ledger"),
+    "watch": ("watch_cmd", "check the recorded releases for quarantine, yanks, lost attestations"),
     "init": ("init_cmd", "write the CI and publish workflows from the config (--check: drift)"),
     "packages": ("packages_cmd", "list the repository's packages (--changed: what a change hit)"),
     "setup": ("setup_cmd", "create the GitHub environments, required checks and labels"),

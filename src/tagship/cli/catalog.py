@@ -9,7 +9,10 @@ from __future__ import annotations
 # (group title, its commands in the order a maintainer meets them)
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Start", ("init", "setup", "doctor", "demo", "rehearse", "completion")),
-    ("Inspect", ("status", "version", "config", "packages", "checks", "ledger", "audit")),
+    (
+        "Inspect",
+        ("status", "version", "config", "packages", "checks", "ledger", "audit", "watch", "report"),
+    ),
     ("Release flow", ("notes", "bump", "dry-run", "tag", "release", "github-release")),
     (
         "CI jobs",
@@ -39,6 +42,7 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "init": (
         ("tagship init", "write the CI and publish workflows for this project"),
         ("tagship init --check", "fail when the workflows drifted from the config"),
+        ("tagship init --watch", "also the daily `tagship watch` workflow"),
     ),
     "setup": (
         ("tagship setup github --dry-run", "show what GitHub needs; change nothing"),
@@ -62,6 +66,11 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "checks": (("tagship checks --local", "run the required checks on this machine"),),
     "ledger": (("tagship ledger verify", "check the ledger's hash chain"),),
     "audit": (("tagship audit --index pypi", "prove every file on PyPI came from a release"),),
+    "report": (("tagship report --output site/releases.html", "the releases as one HTML page"),),
+    "watch": (
+        ("tagship watch", "exit 1 when a recorded release drifted: quarantine, yank, hash"),
+        ("tagship watch --index pypi --format json", "the findings on PyPI, for a program"),
+    ),
     "notes": (("tagship notes --local", "release notes from the merged pull requests"),),
     "bump": (("tagship bump minor --commit", "bump the version everywhere and commit it"),),
     "dry-run": (("tagship dry-run", "gate, build, publish to TestPyPI, install, record"),),

@@ -20,7 +20,9 @@ DEFAULT_MANIFEST = Path("dist") / "tagship-manifest.json"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    publish = actions.add_parser("publish", help="refresh, attach the manifest, publish")
+    publish = actions.add_parser(
+        "publish", help="refresh the notes, attach every asset to the draft, then publish it"
+    )
     publish.add_argument("tag", metavar="TAG")
     publish.add_argument(
         "--manifest",
@@ -28,6 +30,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MANIFEST,
         metavar="FILE",
         help=f"attached when it exists (default: {DEFAULT_MANIFEST} in the project)",
+    )
+    publish.add_argument(
+        "--index",
+        default="pypi",
+        metavar="NAME",
+        help="the index whose PEP 740 attestations are attached (default: pypi)",
     )
     add_format(publish)
 
@@ -41,8 +49,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
     manifest = in_project(workspace, args.manifest)
+    index = workspace.config.index(args.index)
     result = one_step(
-        GITHUB_RELEASE, lambda: release_on_github(workspace, args.tag, manifest), released_summary
+        GITHUB_RELEASE,
+        lambda: release_on_github(workspace, args.tag, manifest, index),
+        released_summary,
     )
     release = result.release
     emit_json(
@@ -53,12 +64,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "already": result.already,
             "latest": result.latest,
             "manifest_uploaded": result.manifest_uploaded,
+            "immutable": release.immutable,
+            "assets": [
+                {"name": a.name, "digest": a.digest, "action": a.action} for a in result.attached
+            ],
+            "missing": list(result.missing),
         }
     )
     if result.already:
         line(f"release {release.tag_name} was already published: {release.html_url}")
+        if result.missing:
+            line(f"it lacks {', '.join(result.missing)}: a published release takes no asset")
         return 0
     attached = f", attached {manifest.name}" if result.manifest_uploaded else ""
+    others = len(result.attached) - result.manifest_uploaded
+    attached += f" and {others} more asset(s)" if others > 0 else ""
     latest = "latest" if result.latest else "not latest"
     line(f"published release {release.tag_name} ({latest}{attached}): {release.html_url}")
     return 0

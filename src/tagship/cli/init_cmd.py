@@ -46,6 +46,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace workflow files tagship did not write (each saved beside first)",
     )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="also write tagship-watch.yml: `tagship watch` daily (kept current once written)",
+    )
     add_flags(parser)
     init_publishers.configure(parser)
     add_format(parser)
@@ -71,6 +76,7 @@ def _inputs(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> wor
         force=args.force,
         facts=gather_facts(workspace.root, workspace.pyproject_data, workspace.inherited),
         wheels=wheels,
+        watch=args.watch,
     )
 
 

@@ -69,8 +69,21 @@ class Adoption:
     lines: tuple[str, ...]
 
     def config_of(self, name: str, config: Config) -> Config:
+        """`config` with the adopted branch and package `name`'s tag format (`name` as the
+        publishers spell it: `--project` may rename the one package of a repository)."""
         branch = self.release_branch or config.release_branch
-        return replace(config, release_branch=branch, tag_format=self.formats[name])
+        return replace(config, release_branch=branch, tag_format=self._format_of(name))
+
+    def _format_of(self, name: str) -> str:
+        from packaging.utils import canonicalize_name  # noqa: PLC0415 - init only
+
+        if len(self.formats) == 1:
+            return next(iter(self.formats.values()))
+        wanted = canonicalize_name(name)
+        found = [f for key, f in self.formats.items() if canonicalize_name(key) == wanted]
+        if len(found) != 1:  # init names only the packages it adopted: a bug if not
+            raise LookupError(f"no adopted tag format for package {name!r}")
+        return found[0]
 
     def applied(self, plan: InitPlan, root: Path) -> InitPlan:
         """The plan with the keys written into the pyproject.toml files: the plan's own

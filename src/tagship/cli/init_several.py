@@ -94,5 +94,6 @@ def several_packages_plan(
         force=args.force,
         owner=args.owner,
         repository=args.repo,
+        watch=args.watch,
     )
     return adoption.applied(plan, packages.root), packages.root, adoption

@@ -111,6 +111,9 @@ class Config:
     indexes: Mapping[str, IndexConfig] = field(default_factory=lambda: dict(BUILTIN_INDEXES))
     github_owner: str | None = None
     github_repository: str | None = None
+    # files (globs from the project's directory) the GitHub Release gets besides the manifest
+    # and the attestations: attached to the draft before it is published
+    github_release_assets: tuple[str, ...] = ()
     # top-level wheel entries verification accepts: stray-looking ones (tests, docs), names
     # the committed source tree does not own (vendored packages), .pth files
     allow_top_level: tuple[str, ...] = ()
@@ -225,6 +228,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 GITHUB_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "owner": ("github_owner", _str),
     "repository": ("github_repository", _str),
+    "release-assets": ("github_release_assets", _str_list),
 }
 INDEX_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "upload-url": ("upload_url", _str),

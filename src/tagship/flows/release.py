@@ -5,8 +5,9 @@ test index, every byte checked, verified) -> rebuild cross-check -> publish -> w
 verify-install -> publish the GitHub Release -> docs links. With `release-artifacts =
 "rebuild"`: build -> verify -> tagged by tagship -> byte-identical to the dry run instead.
 Rerunning a failed job finishes the release: published files are skipped, a published Release
-is left as it is. The steps and their order are declared in core/release_plan.py, which init also
-writes publish-pypi.yml from.
+is left as it is (every asset goes onto the draft before it is published: immutable releases).
+The steps and their order are declared in core/release_plan.py, which init also writes
+publish-pypi.yml from.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def release(
         manifest_file = options.out_dir / MANIFEST_NAME
         pipeline.step(
             plan.GITHUB_RELEASE,
-            lambda: release_on_github(workspace, name, manifest_file),
+            lambda: release_on_github(workspace, name, manifest_file, index),
             released_summary,
         )
     docs_links(pipeline, workspace, name)

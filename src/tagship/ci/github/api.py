@@ -27,8 +27,15 @@ _RELEASES_PER_PAGE = 30
 _MAX_ITEMS = 20_000  # the longest listing read: releases, commits between two tags
 
 
+def _digest(raw: Any) -> str | None:
+    # GitHub computes `digest` ("sha256:<hex>") for assets uploaded since June 2025
+    digest = getattr(raw, "digest", None)
+    return digest if isinstance(digest, str) and digest else None
+
+
 def _release(raw: Any) -> Release:
-    assets = tuple(Asset(a.id, a.name, a.size) for a in raw.assets)
+    assets = tuple(Asset(a.id, a.name, a.size, _digest(a)) for a in raw.assets)
+    immutable = getattr(raw, "immutable", None)
     return Release(
         raw.id,
         raw.tag_name,
@@ -39,6 +46,7 @@ def _release(raw: Any) -> Release:
         raw.html_url,
         raw.upload_url,
         assets,
+        immutable if isinstance(immutable, bool) else None,
     )
 
 
@@ -215,6 +223,15 @@ class GitHubClient(GitHubSession):
         )
         return [_release(r) for r in raw]
 
+    def release(self, release_id: int) -> Release | None:
+        """Release `release_id` as GitHub holds it now; None when it is gone."""
+        raw = self._found(
+            f"reading release {release_id}",
+            "contents: read",
+            lambda: self._gh.rest.repos.get_release(self.owner, self.repo, release_id).parsed_data,
+        )
+        return None if raw is None else _release(raw)
+
     def tag_exists(self, tag: str) -> bool:
         found = self._found(
             f"looking up tag {tag}",
@@ -280,7 +297,7 @@ class GitHubClient(GitHubSession):
                 ).parsed_data
             ),
         )
-        return Asset(response.id, response.name, response.size)
+        return Asset(response.id, response.name, response.size, _digest(response))
 
     # -- workflow runs ---------------------------------------------------------------------
 

@@ -204,6 +204,12 @@ class GitHubSession:
         status = response.status_code
         try:
             message = str(response.json().get("message", "")).strip()
+            # a 422 says what failed validation in `errors` ("tag_name was used by an
+            # immutable release")
+            details = response.json().get("errors")
+            first = details[0] if isinstance(details, list) and details else None
+            if isinstance(first, dict) and isinstance(first.get("message"), str):
+                message = f"{message}: {first['message'].strip()}"[:300]
         except (ValueError, AttributeError):
             message = ""
         said = f" ({status}: {message})" if message else f" ({status})"

@@ -44,7 +44,9 @@ def releasable(workspace: Workspace, tag: str, commit: str) -> str:
         raise GateError(
             f"{tag} at {commit[:12]} has no tag record in the ledger: it was not created by "
             "tagship tag",
-            hint="delete the tag and create it with tagship tag, which checks every gate",
+            # a tag name is never reused: an immutable GitHub Release keeps it for good
+            hint="leave it unreleased; bump to the next version and tag that with tagship tag, "
+            "which checks every gate",
         )
     if commit not in git.reachable_commits(release_ref_patterns(workspace.config)):
         config = workspace.config

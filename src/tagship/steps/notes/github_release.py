@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.ledger_store import ledger_head
-from tagship.ci.api import NotFoundError
 from tagship.ci.clients import host_client
-from tagship.core.errors import GateError, UsageError
+from tagship.core.errors import GateError, IntegrityError, UsageError
 from tagship.core.ledger import anchor_line
 from tagship.core.notes import build_notes, render_markdown
 from tagship.core.polling import Pending, poll
 from tagship.core.versions import try_version_from_tag, version_from_tag
-from tagship.steps.ledger.record import record_tag_event
+from tagship.steps.ledger.record import ledger_records, record_tag_event
+from tagship.steps.notes.release_assets import (
+    attach,
+    differing,
+    missing,
+    release_assets,
+    release_details,
+)
 from tagship.steps.notes.release_notes import github_pulls, previous_release_tag
 
 if TYPE_CHECKING:
@@ -24,15 +30,20 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from tagship.ci.api import HostClient, Release, WorkflowRun
+    from tagship.core.config import IndexConfig
+    from tagship.steps.notes.release_assets import AssetFile, Attached
     from tagship.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Published:
-    release: Release
+    release: Release  # as GitHub shows it after publishing (read back)
     latest: bool
     manifest_uploaded: bool
     already: bool = False  # it was published before: nothing was changed
+    attached: tuple[Attached, ...] = ()
+    # assets a release published before lacks: an immutable release takes none later
+    missing: tuple[str, ...] = ()
 
 
 def _newer_final_exists(releases: list[Release], tag_format: str, version: Version) -> bool:
@@ -55,10 +66,12 @@ def publish_release(
     client: HostClient,
     tag: str,
     *,
-    manifest: Path | None,
+    assets: tuple[AssetFile, ...] = (),
     ledger_head: str | None = None,
 ) -> Published:
-    """Refresh the draft's notes, attach the manifest, and publish the draft of `tag`.
+    """Refresh the draft's notes, attach every asset, then publish the draft of `tag` in one
+    call and read it back. Nothing is sent to a published release: a rerun that finds it
+    published changes nothing (immutable releases refuse any change).
 
     It is `latest` unless it is a pre-release or a hotfix of an older line.
     """
@@ -67,7 +80,7 @@ def publish_release(
     releases = client.releases()
     for release in releases:
         if release.tag_name == tag and not release.draft:
-            return Published(release, latest=False, manifest_uploaded=False, already=True)
+            return _already(release, assets)
     draft = next((r for r in releases if r.draft and r.tag_name == tag), None)
     if draft is None:
         raise GateError(
@@ -91,10 +104,8 @@ def publish_release(
     if ledger_head is not None:
         # the anchor `tagship ledger verify` checks: a cut-off ledger tail cannot hide
         footer.append(anchor_line(ledger_head))
-    uploaded = False
-    if manifest is not None and manifest.is_file():
-        _attach(client, draft, manifest, tag)
-        uploaded = True
+    # every asset on the draft before the one call that publishes it
+    attached = attach(client, draft, assets, tag)
     latest = not version.is_prerelease and not _newer_final_exists(releases, tag_format, version)
     published = client.update_release(
         draft.id,
@@ -108,12 +119,42 @@ def publish_release(
     )
     if published is None:
         raise _gone(tag)
-    return Published(published, latest, uploaded)
+    shown = client.release(published.id) or published  # as GitHub holds it now
+    return Published(shown, latest, manifest_uploaded=False, attached=attached)
 
 
-def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> Published:
+def _already(release: Release, assets: tuple[AssetFile, ...]) -> Published:
+    """A release published before (an earlier attempt, or by hand): left as it is; the
+    assets it lacks are reported (it takes none now)."""
+    lacking = tuple(missing(release, assets))
+    return Published(release, latest=False, manifest_uploaded=False, already=True, missing=lacking)
+
+
+def check_published(done: Published, assets: tuple[AssetFile, ...]) -> None:
+    """IntegrityError when the published release holds other bytes than `assets` under one of
+    their names, or (just published) lacks one of them."""
+    release = done.release
+    other = differing(release, assets)
+    lacking = [] if done.already else missing(release, assets)
+    if other or lacking:
+        said = ", ".join(
+            [*(f"{n} (other bytes)" for n in other), *(f"{n} (missing)" for n in lacking)]
+        )
+        raise IntegrityError(
+            f"the published release {release.tag_name} does not hold the released files: {said}",
+            hint="a published release cannot change: investigate, and release the next patch "
+            "version (tagship hotfix start) if its assets must be right",
+        )
+
+
+def release_on_github(
+    workspace: Workspace, tag: str, manifest: Path | None, index: IndexConfig | None = None
+) -> Published:
     """Publish the draft GitHub Release of `tag` with the job's token, anchored to the
-    ledger's head, and record it (a rerun finds it published and records nothing)."""
+    ledger's head, with the manifest, the attestations `index` holds and the configured files
+    attached first; record it as GitHub shows it (once: a rerun that finds the record adds
+    none)."""
+    assets = release_assets(workspace, manifest, index)
     client = host_client(
         workspace.ci,
         workspace.config,
@@ -121,25 +162,30 @@ def release_on_github(workspace: Workspace, tag: str, manifest: Path | None) -> 
         permission="contents: write and pull-requests: read",
     )
     head = ledger_head(workspace.git) if workspace.git is not None else None
-    done = publish_release(workspace, client, tag, manifest=manifest, ledger_head=head)
-    if workspace.git is not None and not done.already:
-        record_tag_event(workspace, "github-release", tag, details={"url": done.release.html_url})
+    done = publish_release(workspace, client, tag, assets=assets, ledger_head=head)
+    if manifest is not None:
+        done = replace(done, manifest_uploaded=any(a.name == manifest.name for a in done.attached))
+    if workspace.git is not None and not _recorded(workspace, tag):
+        record_tag_event(workspace, "github-release", tag, details=release_details(done.release))
+    # after the record: what GitHub holds is recorded even when it is not what was sent
+    check_published(done, assets)
     return done
 
 
+def _recorded(workspace: Workspace, tag: str) -> bool:
+    return any(
+        r.event.kind == "github-release" and r.event.tag == tag for r in ledger_records(workspace)
+    )
+
+
 def released_summary(done: Published) -> str:
-    return done.release.html_url + (" (already published)" if done.already else "")
-
-
-def _attach(client: HostClient, draft: Release, manifest: Path, tag: str) -> None:
-    # a rerun replaces the asset: GitHub refuses a second asset of the same name
-    for asset in draft.assets:
-        if asset.name == manifest.name:
-            client.delete_asset(asset.id)
-    try:
-        client.upload_asset(draft, manifest.name, manifest.read_bytes(), "application/json")
-    except NotFoundError:
-        raise _gone(tag) from None
+    url = done.release.html_url
+    if done.already:
+        lacking = ", ".join(done.missing)
+        taken = f"; it lacks {lacking}: a published release takes no asset" if lacking else ""
+        return f"{url} (already published){taken}"
+    immutable = ", immutable" if done.release.immutable else ""
+    return f"{url} ({len(done.attached)} asset(s) attached before publishing{immutable})"
 
 
 def wait_for_workflow(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tagship.ci.api import NotFoundError
 from tagship.core.errors import GateError, UsageError
 from tagship.core.notes import (
     MergedPull,
@@ -169,7 +170,16 @@ def sync_draft(
         drafts.sort(key=lambda r: (r.tag_name == tag, r.id), reverse=True)
         others = tuple(r.tag_name for r in drafts[1:])
         if not drafts:
-            created = client.create_release(tag, tag, body, target=target)
+            try:
+                created = client.create_release(tag, tag, body, target=target)
+            except NotFoundError as exc:
+                if "used by an immutable release" not in str(exc):
+                    raise
+                raise GateError(
+                    f"{tag} was the tag of an immutable release (deleted since): GitHub "
+                    "never takes that tag name again",
+                    hint="bump to the next version (tagship bump patch), then rerun",
+                ) from None
             return DraftResult("created", created, others)
         updated = client.update_release(
             drafts[0].id, f"updating the draft release {tag}", tag_name=tag, name=tag, body=body

@@ -127,7 +127,8 @@ def judge(
     refuse where they bind (`pypi`: PyPI, TestPyPI, an index declared official) and only warn
     elsewhere: a private index may take what PyPI would not."""
     files = on_index(page.files) if page is not None else ()
-    status = page.status if page is not None else None
+    marker = page.status if page is not None else None
+    status, reason = (marker.status, marker.reason) if marker is not None else (None, None)
     listed = {f.name: None if f.sha256 is None else f.sha256.lower() for f in files}
     resumed = tuple(u.name for u in target.uploads if listed.get(u.name) == u.sha256.lower())
     pypi_only = [
@@ -140,7 +141,7 @@ def judge(
     if not pypi:
         pypi_only = [replace(f, severity="warning") for f in pypi_only]
     findings = [
-        *status_findings(target, status, page.status_reason if page else None),
+        *status_findings(target, status, reason),
         *name_findings(target, files),
         *pypi_only,
     ]

@@ -52,6 +52,8 @@ class PublishResult:
     version: str
     files: tuple[FileOutcome, ...]
     ledger: Ledger | None = None  # set once recorded (steps.release_steps)
+    # the minted upload token: `burned`, `not burned: why`; None when none was minted
+    token_burn: str | None = None
 
     @property
     def uploaded(self) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tagship.adapters.attestations import sigstore_signer
 from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
+from tagship.adapters.token_burn import burn_token
 from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
 from tagship.ci.github.claims import Publisher
 from tagship.core.config import Credentials, credentials
@@ -32,16 +33,31 @@ def expected_publisher(workspace: Workspace, index: IndexConfig) -> Publisher:
     )
 
 
+def mints_token(workspace: Workspace, index: IndexConfig) -> bool:
+    """Whether uploads to `index` use a token minted by Trusted Publishing."""
+    return is_official(index) and workspace.ci.host is not None
+
+
 def upload_credentials(
     workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
 ) -> Credentials | None:
     """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
-    if is_official(index) and workspace.ci.host is not None:
+    if mints_token(workspace, index):
         expected = expected_publisher(workspace, index)
         token = mint_token(http, index.upload_url, expected, workspace.ci)
         mask(token)
         return Credentials("__token__", token)
     return credentials(index.name, workspace.env)
+
+
+def burn_upload_token(
+    workspace: Workspace, index: IndexConfig, http: Http, auth: Credentials | None
+) -> str | None:
+    """Burn the minted upload token once the uploads are done; the ledger's words for what
+    happened (`burned`, `not burned: why`), None when no token was minted."""
+    if auth is None or not mints_token(workspace, index):
+        return None
+    return burn_token(http, index.upload_url, auth.password).outcome
 
 
 def attestations_for(

@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tagship.adapters.token_burn import BURNED
 from tagship.core.config import credentials
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
@@ -16,7 +17,12 @@ from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
 from tagship.steps.publish.preflight import preflight_manifest
 from tagship.steps.publish.publish import publish
-from tagship.steps.publish.publishing import attestations_for, simple_index, upload_credentials
+from tagship.steps.publish.publishing import (
+    attestations_for,
+    burn_upload_token,
+    simple_index,
+    upload_credentials,
+)
 from tagship.steps.publish.wait import FIRST_DELAY, wait_visible
 from tagship.steps.verify.install_report import install_details, install_failure
 from tagship.steps.verify.smoke_test import smoke_test
@@ -65,19 +71,26 @@ def publish_files(
             if on_warning is not None:
                 on_warning(f"{warning.rule}: {warning.message}")
         listed = report.listed
-    result = publish(
-        manifest,
-        directory,
-        index,
-        expected=expected,
-        ci=workspace.ci,
-        http=http,
-        lookup=simple_index(workspace, index, http),
-        auth=upload_credentials(workspace, index, http, mask),
-        attestations=attestations_for(workspace, index, manifest, directory),
-        on_file=on_file,
-        listed=listed,
-    )
+    auth = upload_credentials(workspace, index, http, mask)
+    try:
+        result = publish(
+            manifest,
+            directory,
+            index,
+            expected=expected,
+            ci=workspace.ci,
+            http=http,
+            lookup=simple_index(workspace, index, http),
+            auth=auth,
+            attestations=attestations_for(workspace, index, manifest, directory),
+            on_file=on_file,
+            listed=listed,
+        )
+    except Exception:
+        burn_upload_token(workspace, index, http, auth)  # never raises: the failure stands
+        raise
+    # after the last upload, before the record: the record says whether it was burned
+    result = replace(result, token_burn=burn_upload_token(workspace, index, http, auth))
     return replace(result, ledger=_record_publish(workspace, manifest, index, result, tree))
 
 
@@ -114,6 +127,8 @@ def _record_publish(
     tree: Mapping[str, str],
 ) -> Ledger:
     details = {**{f.name: f.action for f in result.files}, **index_details(index), **tree}
+    if result.token_burn is not None:  # what became of the minted token, never the token
+        details["upload-token"] = result.token_burn
     promotion = manifest.promotion
     if promotion is not None:  # the dry run's files, not a build: say which dry run's
         details["promoted-from"] = str(promotion.dry_run_record)
@@ -135,7 +150,16 @@ def published_summary(result: PublishResult) -> str:
     return (
         f"{sent} uploaded, {len(result.files) - sent} already there, on {result.index}"
         + _LEDGER_NOTES[result.ledger]
+        + _burn_note(result.token_burn)
     )
+
+
+def _burn_note(outcome: str | None) -> str:
+    if outcome is None:
+        return ""
+    if outcome == BURNED:
+        return "; upload token burned"
+    return f"; warning: the upload token was {outcome} (it expires within 15 minutes)"
 
 
 def wait_for_files(

@@ -29,6 +29,7 @@ from tagship.ci.github.workflows.ci_workflows import (
 )
 from tagship.ci.github.workflows.install_tagship import LOCK_FILE
 from tagship.ci.github.workflows.values import Written, judge, written_values
+from tagship.ci.github.workflows.watch_workflow import WATCH_FILE, wanted, watch_workflow
 from tagship.ci.github.workflows.workflow_jobs import READ, Toolchain, setup_steps
 from tagship.ci.github.workflows.workflows import (
     CI_FILE,
@@ -247,9 +248,10 @@ def several_plan(
     force: bool,
     owner: str | None,
     repository: str | None,
+    watch: bool = False,
 ) -> InitPlan:
     """Every workflow of a repository of several packages; the packages' pyproject.toml files
-    are left as they are."""
+    are left as they are. `watch`: the scheduled `tagship watch` workflow too."""
     for m in members:
         directory = Written("packages", m.directory, "line", "packages")
         judge([*written_values(m.config, m.plans, project=m.name), directory], m.config)
@@ -289,6 +291,8 @@ def several_plan(
     placer.put(CI_FILE, several_ci_workflow(members, tools))
     placer.put(LABEL_FILE, label_workflow(config, tools, members[0].plans))
     placer.put(DRAFT_FILE, _draft(config, tools, members))
+    if wanted(f"{WORKFLOWS_DIR}/{WATCH_FILE}", existing, asked=watch):
+        placer.put(WATCH_FILE, watch_workflow(tools))  # at the root it watches every package
     if install.lock is not None:
         placer.files.append(GeneratedFile(LOCK_FILE, install.lock))
     placer.notes.extend([install.warning] if install.warning else [])

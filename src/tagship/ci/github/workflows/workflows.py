@@ -17,6 +17,7 @@ from tagship.ci.github.workflows.ci_workflows import ci_workflow, draft_workflow
 from tagship.ci.github.workflows.config_block import with_config_block
 from tagship.ci.github.workflows.install_tagship import LOCK_FILE
 from tagship.ci.github.workflows.values import judge, written_values
+from tagship.ci.github.workflows.watch_workflow import WATCH_FILE, wanted, watch_workflow
 from tagship.ci.github.workflows.workflow_files import GENERATED_MARK, place, project_check_jobs
 from tagship.core.errors import ConfigError
 from tagship.core.infer_checks import NO_FACTS, ProjectFacts, plan_checks, unfound_note
@@ -120,6 +121,7 @@ class Inputs:
     wheels: WheelBuilder | None = (
         None  # platform wheels: a build matrix (ci/github/workflows/build_matrix.py)
     )
+    watch: bool = False  # `--watch`: the scheduled `tagship watch` workflow too
 
 
 @dataclass
@@ -188,6 +190,8 @@ def plan(
     put(CI_FILE, ci_workflow(config, tools, plans, set(reused)))
     put(LABEL_FILE, label_workflow(config, tools, plans))
     put(DRAFT_FILE, draft_workflow(config, tools))
+    if wanted(f"{WORKFLOWS_DIR}/{WATCH_FILE}", inputs.existing, asked=inputs.watch):
+        put(WATCH_FILE, watch_workflow(tools))
     if inputs.install.lock is not None:
         files.append(GeneratedFile(LOCK_FILE, inputs.install.lock))
     notes.extend([inputs.install.warning] if inputs.install.warning else [])
