@@ -17,8 +17,9 @@ _ROW = re.compile(r"^\| `tagship ([a-z-]+(?: [a-z-]+)?)` \| (.*) \|$", re.MULTIL
 
 def documented() -> dict[str, set[str]]:
     """Each command (or `command action`) of docs/json.md's table, and its top-level fields."""
+    # what a row says in parentheses describes a field's inside, not more top-level fields
     return {
-        label: set(re.findall(r"`([a-z_]+)`", fields))
+        label: set(re.findall(r"`([a-z_]+)`", re.sub(r"\([^)]*\)", "", fields)))
         for label, fields in _ROW.findall(DOCS.read_text(encoding="utf-8"))
     }
 

@@ -232,6 +232,8 @@ def _publish_to_pypi(
     release = make_release(
         make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", name="pub-pkg", extra=extra
     )
+    # a new project: the preflight reads its page before a token is asked for
+    httpserver.expect_request("/simple/pub-pkg/").respond_with_data("", status=404)
     result = cli("-C", str(release.repo.path), "publish", "--to", "pypi")
     return result, _ledger_text(release.repo.path)
 

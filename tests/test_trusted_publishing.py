@@ -42,6 +42,8 @@ def _release(make_repo: MakeRepo, httpserver: HTTPServer) -> str:
     release = make_release(
         make_repo, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/", extra=extra
     )
+    # a new project: the preflight reads its page before a token is asked for
+    httpserver.expect_request("/simple/pub-pkg/").respond_with_data("", status=404)
     return str(release.repo.path)
 
 

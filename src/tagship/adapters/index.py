@@ -42,6 +42,8 @@ class IndexFile:
     sha256: str | None
     yanked: str | None = None
     provenance: str | None = None  # PEP 740: the URL of its provenance, when the index has one
+    size: int | None = None  # PEP 700 (JSON pages only), as `upload_time`
+    upload_time: str | None = None  # ISO 8601, e.g. 2026-07-08T16:43:57.123456Z
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,15 @@ def _json_file(raw: Any, base_url: str) -> IndexFile:
         raise TypeError(filename, url)
     if not isinstance(sha256, str | None):
         raise TypeError(sha256)
+    size, upload_time = raw.get("size"), raw.get("upload-time")
     return IndexFile(
         filename,
         urljoin(base_url, url),
         sha256,
         _yanked(raw.get("yanked")),
         _provenance(raw.get("provenance"), base_url),
+        size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+        upload_time if isinstance(upload_time, str) else None,
     )
 
 

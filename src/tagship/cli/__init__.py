@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify-artifacts": ("verify_cmd", "check built files against the project and the manifest"),
     "manifest": ("manifest_cmd", "merge the files of several build jobs into one manifest"),
     "publish": ("publish_cmd", "upload the manifest's files to an index, resumably"),
+    "preflight": ("preflight_cmd", "check the manifest's files against the index's rules"),
     "wait": ("wait_cmd", "wait until an index shows every manifest file"),
     "verify-install": ("verify_install_cmd", "install the release in a clean venv and check it"),
     "record": ("record_cmd", "append to the ledger what earlier jobs left in their outboxes"),

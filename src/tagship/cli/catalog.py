@@ -20,6 +20,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "build",
             "verify-artifacts",
             "manifest",
+            "preflight",
             "publish",
             "wait",
             "verify-install",
@@ -79,6 +80,7 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "build": (("tagship build --out dist", "build, verify and hash the sdist and wheel"),),
     "verify-artifacts": (("tagship verify-artifacts --dir dist", "check the built files"),),
     "manifest": (("tagship manifest merge --out dist wheels-*", "gather a build matrix's wheels"),),
+    "preflight": (("tagship preflight --index pypi", "would PyPI take these files?"),),
     "publish": (("tagship publish --index testpypi", "upload the manifest's files"),),
     "wait": (("tagship wait --index pypi --timeout 300", "wait until PyPI shows them"),),
     "verify-install": (

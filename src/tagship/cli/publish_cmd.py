@@ -36,6 +36,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(parser)
 
 
+def _warn(text: str) -> None:
+    sys.stderr.write(f"tagship: warning: {text}\n")
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.adapters.http import Http, policy_from_env  # noqa: PLC0415 - httpx is slow to import
     from tagship.core.release_plan import publish_name  # noqa: PLC0415
@@ -65,6 +69,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                     mask=masker(ctx),
                     on_file=lambda outcome: line(f"{outcome.action}: {outcome.name}"),
                     progress=progress,
+                    on_warning=_warn,
                 ),
                 published_summary,
             )

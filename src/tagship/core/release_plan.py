@@ -17,6 +17,7 @@ TAGGED = "tagged by tagship"
 SAME_BYTES = "same bytes as the dry run"
 PROMOTE = "promote the dry run's files"
 REBUILD_CHECK = "rebuild cross-check"
+PREFLIGHT = "preflight"
 PUBLISH = "publish"
 WAIT = "wait"
 VERIFY_INSTALL = "verify-install"
@@ -38,7 +39,8 @@ class ReleaseStep:
     """One step of a release flow, where the workflow runs it, and the command that does.
 
     `run` is the command line a workflow job runs for this step alone; None when the step is
-    done by the same command as the step before it (a command may finish two steps).
+    done by the command of a step next to it (a command may finish two steps; `publish`
+    runs its preflight first).
     """
 
     name: str
@@ -58,6 +60,7 @@ def _publish_wait_install(index: str, install_flags: str = "") -> tuple[ReleaseS
     """The steps both flows take once the files are built and verified; their ledger records
     are appended by the record step (the record job), which follows them."""
     return (
+        ReleaseStep(PREFLIGHT, "publish", None, f"check the files against {index}'s rules"),
         ReleaseStep(
             publish_name(index),
             "publish",

@@ -11,6 +11,8 @@ from tagship.core import release_plan as plan
 from tagship.core.progress import Phase
 from tagship.flows.pipeline import FlowFailedError
 from tagship.steps.build.build import build_artifacts, built_summary
+from tagship.steps.publish.preflight import NAME as PREFLIGHT
+from tagship.steps.publish.preflight import preflight_manifest, preflight_summary
 from tagship.steps.publish.release_steps import (
     append_outbox,
     appended_summary,
@@ -70,6 +72,12 @@ def publish_wait_install(
     dry run, that it passed); the record step then appends their records, as the record job
     does in the workflows. A step that fails still leaves the records of the steps before."""
     directory = options.out_dir
+    # the index's rules, before the first byte is uploaded: every refusal named at once
+    pipeline.step(
+        PREFLIGHT,
+        lambda: preflight_manifest(workspace, manifest, directory, index, http=http),
+        preflight_summary,
+    )
     with tempfile.TemporaryDirectory(prefix="tagship-outbox-") as folder:
         outbox = Path(folder)
         deferred = replace(workspace, outbox=outbox / "flow.jsonl")
@@ -84,6 +92,7 @@ def publish_wait_install(
                     http=http,
                     mask=mask,
                     progress=pipeline.progress,
+                    preflighted=True,
                 ),
                 published_summary,
             )

@@ -22,9 +22,11 @@ from tagship.steps.gates.gates import (
     release_version,
     tree_clean,
 )
+from tagship.steps.gates.preflight_gate import preflight_gate
 from tagship.steps.gates.release_checks import promotable_dry_run
 from tagship.steps.gates.version_new import version_is_new
 from tagship.steps.ledger.record import dry_runs, record_tag_event
+from tagship.steps.publish.preflight import NAME as PREFLIGHT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,6 +88,11 @@ def tag_release(
             ),
             guarded("required checks", lambda: checks_passed(workspace, runner, checks)),
             dry_gate,
+            # the index's rules for the files the release will upload, before the tag exists
+            guarded(
+                PREFLIGHT,
+                lambda: preflight_gate(workspace, http, workspace.config.index(production), dry),
+            ),
             guarded("draft release", lambda: draft_exists(workspace, workspace.expected_tag())),
         ]
     )

@@ -16,6 +16,7 @@ from tagship.adapters.http import response_excerpt
 from tagship.core.config import credential_variables
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.official import require_ci_for_official
+from tagship.core.preflight_rules import OTHER_BYTES_FIX, other_bytes
 from tagship.core.progress import ignore
 from tagship.steps.build.artifacts import upload_body
 from tagship.steps.publish.upload_progress import CountedUpload
@@ -100,11 +101,7 @@ def _incomplete(
 
 
 def conflict(entry: ManifestFile, found: str | None, index: str) -> IntegrityError:
-    return IntegrityError(
-        f"{entry.name} is already on {index} with other bytes: "
-        f"index sha256 {found or '(unknown)'}, manifest sha256 {entry.sha256}",
-        hint="never overwrite a release: bump the version and release anew",
-    )
+    return IntegrityError(other_bytes(entry.name, found, entry.sha256, index), hint=OTHER_BYTES_FIX)
 
 
 def index_hashes(lookup: SimpleIndex, project: str) -> dict[str, str | None]:
@@ -171,15 +168,18 @@ def publish(
     attestations: Mapping[str, list[object]] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     progress: Progress = ignore,
+    listed: Mapping[str, str | None] | None = None,
 ) -> PublishResult:
     """Upload the manifest's files that the index does not have yet, once the directory
-    passed verification against `expected`; `progress` hears the bytes sent of each."""
+    passed verification against `expected`; `progress` hears the bytes sent of each;
+    `listed`: the index's files as the preflight read them a moment ago (see index_hashes),
+    so the index is not asked twice."""
     require_ci_for_official(index, ci)
     # the verification (and packaging's metadata parser) only when something is published
     from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
 
     verify_build(directory, manifest, expected)
-    existing = index_hashes(lookup, manifest.project)
+    existing = index_hashes(lookup, manifest.project) if listed is None else dict(listed)
     for entry in manifest.files:
         if entry.name in existing and existing[entry.name] != entry.sha256.lower():
             raise conflict(entry, existing[entry.name], index.name)

@@ -16,6 +16,7 @@ from tagship.core.progress import ignore
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
+from tagship.steps.publish.preflight import preflight_manifest
 from tagship.steps.publish.publish import publish
 from tagship.steps.publish.publishing import (
     attestations_for,
@@ -54,18 +55,32 @@ def publish_files(
     mask: Callable[[str], None],
     on_file: Callable[[FileOutcome], None] | None = None,
     progress: Progress = ignore,
+    on_warning: Callable[[str], None] | None = None,
+    preflighted: bool = False,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
-    in GitHub Actions) once they pass verification, and record what happened to each."""
+    in GitHub Actions) once they pass verification and the preflight (unless `preflighted`:
+    the flow ran it as a step of its own), and record what happened to each."""
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
+    expected = expected_artifacts(workspace)
+    listed = None
+    if not preflighted:  # the index's rules, before a token is minted or a byte is sent
+        from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
+
+        verify_build(directory, manifest, expected)  # the preflight reads verified files only
+        report = preflight_manifest(workspace, manifest, directory, index, http=http)
+        for warning in report.warnings:
+            if on_warning is not None:
+                on_warning(f"{warning.rule}: {warning.message}")
+        listed = report.listed
     auth = upload_credentials(workspace, index, http, mask)
     try:
         result = publish(
             manifest,
             directory,
             index,
-            expected=expected_artifacts(workspace),
+            expected=expected,
             ci=workspace.ci,
             http=http,
             lookup=simple_index(workspace, index, http),
@@ -73,6 +88,7 @@ def publish_files(
             attestations=attestations_for(workspace, index, manifest, directory),
             on_file=on_file,
             progress=progress,
+            listed=listed,
         )
     except Exception:
         burn_upload_token(workspace, index, http, auth)  # never raises: the failure stands
