@@ -19,6 +19,7 @@ from tagship.adapters.secrets import scrub
 from tagship.core.answers import INDEX_ANSWER, PROVENANCE_ANSWER
 from tagship.core.errors import ServiceError
 from tagship.core.names import normalized_name
+from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     import httpx
@@ -213,7 +214,7 @@ class SimpleIndex:
         return replace(
             page,
             files=tuple(
-                replace(f, yanked=None if f.yanked is None else scrub(f.yanked, secrets))
+                replace(f, yanked=None if f.yanked is None else printable(scrub(f.yanked, secrets)))
                 for f in page.files
             ),
         )
