@@ -14,13 +14,14 @@ import unicodedata
 _ACTING = frozenset(("Cc", "Cf", "Zl", "Zp"))
 
 
-def printable(text: str) -> str:
-    """`text` with every character that would act rather than show escaped."""
+def printable(text: str, keep: str = "") -> str:
+    """`text` with every character that would act rather than show escaped, but those of
+    `keep` (a page's line breaks)."""
     if text.isprintable():  # the common case, at C speed
         return text
     return "".join(
         char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in _ACTING
+        if unicodedata.category(char) in _ACTING and char not in keep
         else char
         for char in text
     )
