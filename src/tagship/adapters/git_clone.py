@@ -53,9 +53,11 @@ class _Reader:
     env: Mapping[str, str]
 
     def out(self, *args: str, check: bool = True) -> str | None:
-        # no optional lock: `status` would otherwise rewrite the index's stat cache
+        # no optional lock: `status` would otherwise rewrite the index's stat cache; no
+        # fsmonitor: `status` runs the command core.fsmonitor names, in the user's tree
         env = {**git_environment(self.env), "GIT_OPTIONAL_LOCKS": "0"}
-        done = self.runner(["git", "-C", str(self.root), *args], env=env)
+        reading = ["git", "-c", "core.fsmonitor=false", "-C", str(self.root)]
+        done = self.runner([*reading, *args], env=env)
         if not done.ok:
             if check:
                 raise ServiceError(f"git {args[0]} failed in {self.root}: {done.reason()}")
@@ -115,9 +117,17 @@ def throwaway_clone(
         if original.branch
         else ["checkout", "--quiet", "--detach", original.head]
     )
+    # a url rewrite in the user's git config (`url.X.insteadOf`, `pushInsteadOf`) matching
+    # these paths would send the copy's fetches and pushes elsewhere: the longest rule wins,
+    # so a rule naming each whole path keeps it, and an explicit pushurl takes no
+    # pushInsteadOf
+    pinned = [f"url.{p}.insteadOf={p}" for p in (original.root, origin)]
+    pins = [arg for rule in pinned for arg in ("-c", rule)]
     steps = [
-        ["git", "clone", "--quiet", "--mirror", "--", str(original.root), str(origin)],
-        ["git", "clone", "--quiet", "--no-checkout", "--", str(origin), str(work)],
+        ["git", *pins, "clone", "--quiet", "--mirror", "--", str(original.root), str(origin)],
+        ["git", *pins, "clone", "--quiet", "--no-checkout", "--", str(origin), str(work)],
+        ["git", "-C", str(work), "config", f"url.{origin}.insteadOf", str(origin)],
+        ["git", "-C", str(work), "config", "remote.origin.pushurl", str(origin)],
         ["git", "-C", str(work), *checkout],
         # the ledger travels on its own refs, which a clone does not fetch
         ["git", "-C", str(work), "fetch", "--quiet", "origin", "+refs/tagship/*:refs/tagship/*"],
