@@ -114,3 +114,16 @@ def test_a_redirect_elsewhere_is_not_followed(
     assert result.code == 1, result.err  # the index does not list the release: drift
     assert "the index does not know the project" in result.out
     assert "Traceback" not in result.err
+
+
+def test_an_api_version_the_index_makes_up_is_shown_neutralised(
+    repo: Repo, httpserver: HTTPServer, cli: Cli
+) -> None:
+    _ledger(repo, _publish())
+    index = JsonIndex(httpserver, "sample-pkg")
+    index.list(HASHES)
+    index.api = f"1.0{ESC}\nforged"
+    result = cli("-C", str(repo.path), "watch")
+    assert result.code == 0, result.err
+    _clean(result.out + result.err)
+    assert "states no project status" in result.out

@@ -94,7 +94,9 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
     meta = data.get("meta")
     version = meta.get("api-version") if isinstance(meta, dict) else None
     status = project_status(data.get("project-status"))
-    return ProjectPage(name, tuple(files), status, version if isinstance(version, str) else None)
+    # the index's words, shown in notes: nothing in them acts on a terminal
+    shown = printable(version) if isinstance(version, str) else None
+    return ProjectPage(name, tuple(files), status, shown)
 
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of
