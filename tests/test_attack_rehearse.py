@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import stat
 import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,8 +16,6 @@ from conftest import git
 from test_rehearse import _files, _state, scratch  # noqa: F401 - a fixture used by name
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import Cli, MakeRepo
 
 pytestmark = pytest.mark.integration
@@ -31,7 +30,7 @@ def _script(path: Path, trace: Path, name: str) -> None:
 
 @pytest.mark.usefixtures("scratch")
 def test_hooks_fsmonitor_and_url_rewrites_of_the_user_never_act(
-    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = make_repo(_files("hatchling", "0.1.0"))
     repo.tag("v0.1.0", push=True)
@@ -44,7 +43,10 @@ def test_hooks_fsmonitor_and_url_rewrites_of_the_user_never_act(
     git(repo.path, "config", "core.fsmonitor", str(monitor))
     # the copy's origin lives under the scratch directory: these rules would send its
     # fetches and pushes to the user's real origin instead
-    copies = tempfile.gettempdir()
+    # a `=` in the copies' path: no `git -c url.PATH.insteadOf=PATH` can name it
+    copies = str(Path(tempfile.gettempdir(), "with=sign"))
+    Path(copies).mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", copies)
     git(repo.path, "config", "--global", f"url.{repo.origin}.pushInsteadOf", copies)
     git(repo.path, "config", "--global", f"url.{repo.origin}.insteadOf", copies)
     before = _state(repo)  # the test's own `git status` runs the fsmonitor: not counted

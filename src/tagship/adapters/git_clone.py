@@ -117,15 +117,9 @@ def throwaway_clone(
         if original.branch
         else ["checkout", "--quiet", "--detach", original.head]
     )
-    # a url rewrite in the user's git config (`url.X.insteadOf`, `pushInsteadOf`) matching
-    # these paths would send the copy's fetches and pushes elsewhere: the longest rule wins,
-    # so a rule naming each whole path keeps it, and an explicit pushurl takes no
-    # pushInsteadOf
-    pinned = [f"url.{p}.insteadOf={p}" for p in (original.root, origin)]
-    pins = [arg for rule in pinned for arg in ("-c", rule)]
     steps = [
-        ["git", *pins, "clone", "--quiet", "--mirror", "--", str(original.root), str(origin)],
-        ["git", *pins, "clone", "--quiet", "--no-checkout", "--", str(origin), str(work)],
+        ["git", "clone", "--quiet", "--mirror", "--", str(original.root), str(origin)],
+        ["git", "clone", "--quiet", "--no-checkout", "--", str(origin), str(work)],
         ["git", "-C", str(work), "config", f"url.{origin}.insteadOf", str(origin)],
         ["git", "-C", str(work), "config", "remote.origin.pushurl", str(origin)],
         ["git", "-C", str(work), *checkout],
@@ -139,9 +133,26 @@ def throwaway_clone(
     if original.branch:
         upstream = ["branch", "--quiet", f"--set-upstream-to=origin/{original.branch}"]
         steps.append(["git", "-C", str(work), *upstream])
-    clean = git_environment(env)
+    clean = _pinned(git_environment(env), original.root, origin)
     for args in steps:
         done = runner(args, env=clean)
         if not done.ok:
             raise ServiceError(f"copying the repository into {base} failed: {done.reason()}")
     return ThrowawayClone(work, origin)
+
+
+def _pinned(env: dict[str, str], *paths: Path) -> dict[str, str]:
+    """`env` with a rule `url.P.insteadOf=P` for each path, after any the caller set.
+
+    A url rewrite in the user's git config (`url.X.insteadOf`, `pushInsteadOf`) matching
+    these paths would send the copy's fetches and pushes elsewhere: the longest rule wins,
+    so one naming the whole path keeps it (the copy's explicit pushurl takes no
+    pushInsteadOf). Set through GIT_CONFIG_COUNT: `git -c` cannot take a path with `=`."""
+    given = env.get("GIT_CONFIG_COUNT", "0")
+    count = int(given) if given.isdigit() else 0
+    pinned = dict(env)
+    for offset, path in enumerate(paths):
+        pinned[f"GIT_CONFIG_KEY_{count + offset}"] = f"url.{path}.insteadOf"
+        pinned[f"GIT_CONFIG_VALUE_{count + offset}"] = str(path)
+    pinned["GIT_CONFIG_COUNT"] = str(count + len(paths))
+    return pinned
