@@ -127,3 +127,26 @@ def test_an_api_version_the_index_makes_up_is_shown_neutralised(
     assert result.code == 0, result.err
     _clean(result.out + result.err)
     assert "states no project status" in result.out
+
+
+def test_the_summary_takes_no_markup_from_the_index(
+    repo: Repo,
+    httpserver: HTTPServer,
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GitHub renders a step summary's Markdown and some HTML: links and images included
+    _ledger(repo, _publish())
+    index = JsonIndex(httpserver, "sample-pkg")
+    index.list(HASHES)
+    index.file(WHEEL).update(
+        yanked='[log in](https://evil.example/) <img src="https://evil.example/p">'
+    )
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert cli("-C", str(repo.path), "watch").code == 1
+    markdown = summary.read_text(encoding="utf-8")
+    assert "<img" not in markdown
+    assert "[log in](" not in markdown  # its brackets escaped: no link

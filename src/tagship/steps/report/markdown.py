@@ -30,6 +30,11 @@ def _md(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", escape(printable(flat), quote=False))
 
 
+def markdown_cell(text: str) -> str:
+    """Text from the ledger or an index as a Markdown table cell (`tagship watch`'s too)."""
+    return _md(text)
+
+
 def _more(count: int, shown: int, what: str) -> list[str]:
     left = count - shown
     return [f"(+{plural(left, what)}: see the page)"] if left > 0 else []
