@@ -53,9 +53,11 @@ class _Reader:
     env: Mapping[str, str]
 
     def out(self, *args: str, check: bool = True) -> str | None:
-        # no optional lock: `status` would otherwise rewrite the index's stat cache
+        # no optional lock: `status` would otherwise rewrite the index's stat cache; no
+        # fsmonitor: `status` runs the command core.fsmonitor names, in the user's tree
         env = {**git_environment(self.env), "GIT_OPTIONAL_LOCKS": "0"}
-        done = self.runner(["git", "-C", str(self.root), *args], env=env)
+        reading = ["git", "-c", "core.fsmonitor=false", "-C", str(self.root)]
+        done = self.runner([*reading, *args], env=env)
         if not done.ok:
             if check:
                 raise ServiceError(f"git {args[0]} failed in {self.root}: {done.reason()}")
@@ -118,6 +120,8 @@ def throwaway_clone(
     steps = [
         ["git", "clone", "--quiet", "--mirror", "--", str(original.root), str(origin)],
         ["git", "clone", "--quiet", "--no-checkout", "--", str(origin), str(work)],
+        ["git", "-C", str(work), "config", f"url.{origin}.insteadOf", str(origin)],
+        ["git", "-C", str(work), "config", "remote.origin.pushurl", str(origin)],
         ["git", "-C", str(work), *checkout],
         # the ledger travels on its own refs, which a clone does not fetch
         ["git", "-C", str(work), "fetch", "--quiet", "origin", "+refs/tagship/*:refs/tagship/*"],
@@ -129,9 +133,26 @@ def throwaway_clone(
     if original.branch:
         upstream = ["branch", "--quiet", f"--set-upstream-to=origin/{original.branch}"]
         steps.append(["git", "-C", str(work), *upstream])
-    clean = git_environment(env)
+    clean = _pinned(git_environment(env), original.root, origin)
     for args in steps:
         done = runner(args, env=clean)
         if not done.ok:
             raise ServiceError(f"copying the repository into {base} failed: {done.reason()}")
     return ThrowawayClone(work, origin)
+
+
+def _pinned(env: dict[str, str], *paths: Path) -> dict[str, str]:
+    """`env` with a rule `url.P.insteadOf=P` for each path, after any the caller set.
+
+    A url rewrite in the user's git config (`url.X.insteadOf`, `pushInsteadOf`) matching
+    these paths would send the copy's fetches and pushes elsewhere: the longest rule wins,
+    so one naming the whole path keeps it (the copy's explicit pushurl takes no
+    pushInsteadOf). Set through GIT_CONFIG_COUNT: `git -c` cannot take a path with `=`."""
+    given = env.get("GIT_CONFIG_COUNT", "0")
+    count = int(given) if given.isdigit() else 0
+    pinned = dict(env)
+    for offset, path in enumerate(paths):
+        pinned[f"GIT_CONFIG_KEY_{count + offset}"] = f"url.{path}.insteadOf"
+        pinned[f"GIT_CONFIG_VALUE_{count + offset}"] = str(path)
+    pinned["GIT_CONFIG_COUNT"] = str(count + len(paths))
+    return pinned

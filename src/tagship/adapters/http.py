@@ -18,6 +18,7 @@ from tagship.adapters.secrets import scrub
 from tagship.core.answers import INDEX_ANSWER
 from tagship.core.durations import seconds
 from tagship.core.errors import ConfigError, ServiceError
+from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -105,9 +106,10 @@ def response_excerpt(
     response: httpx.Response, limit: int = 200, secrets: Iterable[str] = ()
 ) -> str:
     """The start of a response's body on one line, for an error message, with the request's
-    credentials and `secrets` masked (an index may echo the Authorization header it refused)."""
+    credentials and `secrets` masked (an index may echo the Authorization header it refused)
+    and its terminal escapes neutralised."""
     shown = {*request_secrets(response.request), *secrets}
-    return scrub(" ".join(response.text.split()), shown)[:limit]
+    return printable(scrub(" ".join(response.text.split()), shown))[:limit]
 
 
 def _failure(method: str, url: str, exc: httpx.RequestError, attempts: int = 1) -> str:

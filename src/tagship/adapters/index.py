@@ -19,6 +19,7 @@ from tagship.adapters.secrets import scrub
 from tagship.core.answers import INDEX_ANSWER, PROVENANCE_ANSWER
 from tagship.core.errors import ServiceError
 from tagship.core.names import normalized_name
+from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     import httpx
@@ -98,7 +99,9 @@ def parse_json_page(name: str, data: Any, base_url: str) -> ProjectPage:
     meta = data.get("meta")
     version = meta.get("api-version") if isinstance(meta, dict) else None
     status = project_status(data.get("project-status"))
-    return ProjectPage(name, tuple(files), status, version if isinstance(version, str) else None)
+    # the index's words, shown in notes: nothing in them acts on a terminal
+    shown = printable(version) if isinstance(version, str) else None
+    return ProjectPage(name, tuple(files), status, shown)
 
 
 # PEP 503 pages are generated, flat lists of anchors: a regular expression reads 20,000 of
@@ -218,7 +221,7 @@ class SimpleIndex:
         return replace(
             page,
             files=tuple(
-                replace(f, yanked=None if f.yanked is None else scrub(f.yanked, secrets))
+                replace(f, yanked=None if f.yanked is None else printable(scrub(f.yanked, secrets)))
                 for f in page.files
             ),
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tagship.core.printable import printable
+
 ACTIVE = "active"
 
 
@@ -25,6 +27,6 @@ def project_status(value: Any) -> ProjectStatus | None:
     if not isinstance(value, dict) or not isinstance(value.get("status"), str):
         return None
     reason = value.get("reason")
-    # the index's free text, shown on one line
+    # the index's free text, shown on one line with nothing in it acting on a terminal
     shown = " ".join(reason.split())[:200] if isinstance(reason, str) and reason.strip() else None
-    return ProjectStatus(value["status"], shown)
+    return ProjectStatus(printable(value["status"]), shown and printable(shown))

@@ -16,6 +16,7 @@ from tagship.ci import read_run
 from tagship.cli.json_document import add_fields
 from tagship.cli.style import VERDICT_COLUMNS, current, verdict, verdict_style
 from tagship.core.errors import TagshipError
+from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -219,6 +220,9 @@ def table(
     title as a `#` line, then the column names (unless `header` is False), then the rows.
     Verdict cells (passed, failed, skipped) are coloured when colour is on (cli/style.py)."""
     verdicts = [column in VERDICT_COLUMNS for column in columns]
+    # cells may hold a ledger's or a server's text: nothing in them acts on a terminal
+    title, columns = printable(title), [printable(column) for column in columns]
+    rows = [[printable(cell) for cell in row] for row in rows]
     if sys.stdout.isatty():
         from rich.console import Console  # noqa: PLC0415 - rich is slow to import
         from rich.table import Table  # noqa: PLC0415

@@ -9,6 +9,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, error_line, line, markdown_table, note_line, step_summary
 from tagship.core.errors import EXIT_GATE
 from tagship.core.words import plural
+from tagship.steps.report.markdown import markdown_cell
 
 if TYPE_CHECKING:
     import argparse
@@ -56,8 +57,10 @@ def as_dict(report: WatchReport) -> dict[str, object]:
 
 
 def as_markdown(report: WatchReport) -> str:
+    # the index's words: no link, image or HTML in a summary GitHub renders
     rows = [
-        (f.where, f.version or "", f.kind, f.detail.replace("|", "\\|")) for f in report.findings
+        tuple(markdown_cell(t) for t in (f.where, f.version or "", f.kind, f.detail))
+        for f in report.findings
     ]
     title = f"### tagship watch: {'no drift' if report.ok else 'DRIFT'}\n\n{_summary(report)}\n\n"
     return title + (markdown_table(COLUMNS, rows) if rows else "")

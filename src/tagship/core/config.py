@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tagship.core.config_values import check_index_name, check_value
 from tagship.core.errors import ConfigError
+from tagship.core.github_names import github_names
 from tagship.core.install_config import InstallSettings, apply_install_settings, check_one_smoke
 from tagship.core.official import check_index_url, check_overrides
 from tagship.core.overrides import merge, parse_override
@@ -276,7 +277,7 @@ def github_repo_from_url(url: str | None) -> tuple[str, str] | None:
             return None
         path = parts.path
     segments = [s for s in path.strip("/").removesuffix(".git").split("/") if s]
-    if len(segments) != 2:  # noqa: PLR2004 - exactly owner/repository
+    if len(segments) != 2 or not github_names(*segments):  # noqa: PLR2004 - owner/repository
         return None
     return segments[0], segments[1]
 

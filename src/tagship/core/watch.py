@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from packaging.utils import canonicalize_name
 
+from tagship.core.printable import printable
 from tagship.core.words import plural
 
 if TYPE_CHECKING:
@@ -150,7 +151,8 @@ def release_findings(
         if file is None:
             continue
         if file.sha256 is not None and file.sha256.lower() != sha256:
-            detail = f"{name} has sha256 {file.sha256.lower()}, the ledger records {sha256}"
+            given = printable(file.sha256.lower())  # the index's text, hex or not
+            detail = f"{name} has sha256 {given}, the ledger records {sha256}"
             found.append(Finding(HASH_DIFFERS, where, version, detail))
         if file.yanked is not None and not release.yank_recorded:
             reason = f": {file.yanked}" if file.yanked else ""

@@ -113,6 +113,14 @@ class SetupClient(RepoSettings):
             if rule.type == "wait_timer":
                 wait = rule.wait_timer or 0
             if rule.type == "required_reviewers":
+                # a rule githubkit could not read as one with reviewers (an API change) is
+                # no rule without them: a PUT planned from that would remove them
+                if not hasattr(rule, "reviewers"):
+                    raise ServiceError(
+                        f"cannot read the reviewers of environment {name} in GitHub's answer",
+                        hint="change the environment by hand in the repository's settings, "
+                        "or update tagship",
+                    )
                 for item in rule.reviewers or ():
                     who = item.reviewer
                     label = getattr(who, "login", None) or getattr(who, "slug", "")

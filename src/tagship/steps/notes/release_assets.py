@@ -19,6 +19,7 @@ from tagship.ci.api import NotFoundError
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import Manifest
 from tagship.core.official import is_official
+from tagship.steps.notes.asset_paths import asset_paths
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -71,8 +72,9 @@ def release_assets(
             for name, document in _provenance(workspace, index, parsed).items():
                 _add(found, AssetFile(name + PROVENANCE_SUFFIX, document, "application/json"))
     root = workspace.root
+    top = workspace.git.root if workspace.git is not None else root
     for pattern in workspace.config.github_release_assets:
-        paths = sorted(p for p in root.glob(pattern) if p.is_file())
+        paths = asset_paths(pattern, root, top)
         if not paths:
             raise GateError(
                 f"[tool.tagship.github] release-assets pattern {pattern!r} matches no file in "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from tagship.core.printable import printable
 from tagship.core.words import plural
 from tagship.steps.report.wording import moment
 
@@ -54,7 +55,8 @@ footer { margin-top: 28px; color: #59636e; font-size: 13px; }
 
 
 def _t(text: str) -> str:
-    return escape(text, quote=True)
+    # a bidi override would show the text reversed, a control is no text: both escaped
+    return escape(printable(text, keep="\n\t"), quote=True)
 
 
 def _badge(word: str, tone: str) -> str:

@@ -8,6 +8,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
+from tagship.core.printable import printable
 from tagship.core.words import plural
 from tagship.steps.report.wording import moment
 
@@ -26,7 +27,12 @@ def _md(text: str) -> str:
     """Plain text in a table cell: no markup, no link, no line break, no HTML; cut short."""
     flat = " ".join(text.split())
     flat = flat if len(flat) <= TEXT else flat[: TEXT - 1] + "…"
-    return _SPECIAL.sub(r"\\\1", escape(flat, quote=False))
+    return _SPECIAL.sub(r"\\\1", escape(printable(flat), quote=False))
+
+
+def markdown_cell(text: str) -> str:
+    """Text from the ledger or an index as a Markdown table cell (`tagship watch`'s too)."""
+    return _md(text)
 
 
 def _more(count: int, shown: int, what: str) -> list[str]:

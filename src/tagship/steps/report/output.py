@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from typing import TYPE_CHECKING
 
 from tagship.adapters.files import write_atomic
@@ -16,7 +18,12 @@ _HEAD = 4096  # the generator mark sits in the page's <head>, well inside this
 
 
 def _ours(path: Path) -> bool:
-    with path.open("rb") as handle:
+    # opened without following a link or waiting on a FIFO's writer, and read only when
+    # it is a regular file: a FIFO or a device at the path is no page of tagship's
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         return GENERATOR.encode() in handle.read(_HEAD)
 
 
