@@ -146,7 +146,7 @@ def test_genuine_run_passes_and_is_asked_once(
     assert (code, err) == (0, "")
     (version,) = report["versions"]
     assert (version["status"], version["notes"]) == ("ok", [])
-    assert report["notes"][0] == "CI identities checked with GitHub: 1 run(s)"
+    assert report["notes"][0] == "CI identities checked with GitHub: 1 run"
     assert run_requests(github) == [RUN]  # two records, two files: one request
     (request,) = [r for r, _ in github.log if r.path == RUN]
     assert request.headers["Authorization"] == "token t0ken"
@@ -205,7 +205,7 @@ def test_attempt_up_to_the_runs_latest_is_genuine(
     assert result == code
     if code:
         detail = report["versions"][0]["findings"][0]["detail"]
-        assert detail.endswith(f"GitHub says it has {run} attempt(s), not {recorded}")
+        assert detail.endswith(f"GitHub says it has {run} attempts, not {recorded}")
 
 
 def test_run_github_does_not_know_is_forged(

@@ -105,7 +105,7 @@ def test_protection_missing_two_checks(cli: Cli, charmos: Repo, github: HTTPServ
     ) in result.out
     assert f"    fix: at {SETTINGS}/branches edit the rule for main" in result.out
     assert result.err == (
-        "tagship: error: doctor found 1 problem(s) (hint: fix each finding listed above)\n"
+        "tagship: error: doctor found 1 problem (hint: fix each finding listed above)\n"
     )
 
 

@@ -75,12 +75,12 @@ def test_other_workflows_are_advice_and_do_not_fail(cli: Cli, charmos: Repo) -> 
     assert text.code == 0
     advice = len(report["advice"])
     assert (
-        f"advice about the project's other workflows: {advice} finding(s) in 3 file(s), "
+        f"advice about the project's other workflows: {advice} findings in 3 files, "
         "not blocking (--strict fails on them):"
     ) in text.out
     first = next(line for line in text.out.splitlines() if line.startswith("  .github/"))
     assert first.startswith("  .github/workflows/branch.yml: ")
-    assert f"0 release-critical finding(s), {advice} advice" in text.out
+    assert f"0 release-critical findings, {advice} advice" in text.out
     assert "    fix: " not in text.out  # summarised, not listed one by one
 
 
@@ -97,7 +97,7 @@ def test_strict_fails_on_advice_and_lists_each(cli: Cli, charmos: Repo) -> None:
     assert ".github/workflows/tests.yml:" in text.out
     assert "    fix: " in text.out
     assert text.err.startswith(
-        f"tagship: error: doctor found 0 problem(s) and {len(report['advice'])} piece(s) of "
+        f"tagship: error: doctor found 0 problems and {len(report['advice'])} pieces of "
         "advice (--strict)"
     )
 

@@ -306,7 +306,7 @@ def test_wait_workflow_times_out(cli: Cli, repo: Repo, github: HTTPServer) -> No
     result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--timeout", "0")
     assert result.code == 3
     assert result.err == (
-        "tagship: error: timed out after 0 s (1 poll(s)): publish-pypi.yml for v0.5.0 has not "
+        "tagship: error: timed out after 0 s (1 poll): publish-pypi.yml for v0.5.0 has not "
         "finished (no run started) (hint: rerun later, or with a longer --timeout (it was 0 s))\n"
     )
 

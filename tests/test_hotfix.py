@@ -126,7 +126,7 @@ def test_finish_fails_until_the_fix_is_on_main_and_in_the_notes(repo: Repo, cli:
     git(repo.path, "switch", "--quiet", "main")
     git(repo.path, "cherry-pick", "-x", fix)
     result = cli("-C", str(repo.path), "hotfix", "finish", "--branch", "hotfix/1.2.4")
-    assert "[ok] fix on main: all 1 fix commit(s) are on main" in result.out
+    assert "[ok] fix on main: all 1 fix commit is on main" in result.out
     assert result.code == 1
     git(repo.path, "switch", "--quiet", "hotfix/1.2.4")
     repo.write("CHANGELOG.md", "# Changes\n\n## 1.2.4\n\n- Fix the crash of v1.2.3\n\n## 1.2.3\n")

@@ -89,7 +89,7 @@ def test_assets_go_onto_the_draft_then_one_call_publishes_it(
     files = ("--set", 'github.release-assets=["dist/*.tar.gz"]')
     code, out, err = _publish(cli, repo, *files)
     assert code == 0, err
-    assert "attached tagship-manifest.json and 1 more asset(s)" in out
+    assert "attached tagship-manifest.json and 1 more asset" in out
     assert (draft["draft"], draft["immutable"]) == (False, True)
     manifest = (repo.path / "dist" / "tagship-manifest.json").read_bytes()
     sdist = (repo.path / "dist" / SDIST).read_bytes()
@@ -247,7 +247,7 @@ def test_the_release_flow_passes_against_immutable_releases(
     draft = github.draft("v0.2.0")
     released = ok(cli("-C", world.path, "release"))
     assert "[passed] GitHub Release:" in released.out
-    assert "1 asset(s) attached before publishing, immutable" in released.out
+    assert "1 asset attached before publishing, immutable" in released.out
     assert (draft["draft"], draft["immutable"]) == (False, True)
     assert [a["name"] for a in draft["assets"]] == ["tagship-manifest.json"]
     assert github.after_publish == []

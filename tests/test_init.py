@@ -89,7 +89,7 @@ def test_check_shows_a_diff_and_exits_1_on_drift(cli: Cli, charmos: Repo) -> Non
     assert "-      name: production\n+      name: pypi\n" in result.out
     assert "--- /dev/null\n+++ b/.github/workflows/ci.yml" in result.out
     assert result.err.count("\n") == 1
-    assert "2 file(s) differ" in result.err
+    assert "2 files differ" in result.err
     assert target.read_text() == edited  # --check writes nothing
     assert not (charmos.path / ".github/workflows/ci.yml").exists()
 

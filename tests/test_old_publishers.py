@@ -115,7 +115,7 @@ def test_init_refuses_while_an_old_publisher_is_armed(cli: Cli, make_repo: MakeR
         "pypi, on push of tags v*"
     ) in result.out
     assert result.err.startswith(
-        "tagship: error: 2 job(s) of the project's own workflows still upload where tagship "
+        "tagship: error: 2 jobs of the project's own workflows still upload where tagship "
         "publishes: one release would start two uploads that race (hint: pass "
         "--disable-old-publishers"
     )

@@ -258,7 +258,7 @@ def test_provenance_of_this_repositorys_dry_run_is_verified(
         done = promote(workspace, out, workspace.config.index("pypi"), http=http, verify=verify)
     publisher = "demo/demo-pkg (workflow publish-testpypi.yml)"
     assert sorted(asked) == sorted((publisher, n, _sha(d)) for n, d in proven.items())
-    assert f"PEP 740 provenance of 2 file(s) verified ({publisher})" in promoted_summary(done)
+    assert f"PEP 740 provenance of 2 files verified ({publisher})" in promoted_summary(done)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in proven} == proven
 
 

@@ -124,7 +124,7 @@ def test_hatchling_release_rehearsed_with_a_dirty_tree(
     for step in ("TestPyPI dry run", "tag", "release from CI", "audit", "ledger verify"):
         assert f"[passed] {step}: " in result.out
     assert "[passed] ledger verify: 9 records" in result.out  # the earlier one travelled too
-    assert "2 uncommitted change(s) left out (README.md, notes.txt)" in result.out
+    assert "2 uncommitted changes left out (README.md, notes.txt)" in result.out
     assert "rehearsed rehearsed-pkg 0.2.0 as v0.2.0" in result.out
     assert re.search(r"rehearsed_pkg-0\.2\.0-py3-none-any\.whl  [0-9a-f]{64}", result.out)
     assert re.search(r"rehearsed_pkg-0\.2\.0\.tar\.gz  [0-9a-f]{64}", result.out)

@@ -101,7 +101,7 @@ def test_yank_records_intent_then_what_the_index_shows(
     code, out, err = _yank(cli, repo, "--timeout", "10")
     assert code == 0, err
     assert "local offers no yank operation tagship can use" in out
-    assert "waiting up to 10 s for 2 file(s)" in out
+    assert "waiting up to 10 s for 2 files" in out
     assert index.polls >= 4
     intent, observed = records(repo.path)[-2:]
     assert (intent.event.kind, intent.event.result, intent.event.index) == (
@@ -127,7 +127,7 @@ def test_a_yank_that_does_not_happen_times_out_with_the_intent_kept(
     code, _, err = _yank(cli, repo, "--timeout", "0.2")
     assert code == 3, err
     assert "timed out after 0.2 s" in err
-    assert "2 file(s) of sample-pkg 1.2.3 on local are not yanked" in err
+    assert "2 files of sample-pkg 1.2.3 on local are not yanked" in err
     assert "(the intent is recorded); rerun later, or with a longer --timeout (it was 0.2 s)" in err
     assert [r.event.result for r in records(repo.path)] == ["intent"]
     # rerunning while waiting does not record the same intent twice

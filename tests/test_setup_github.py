@@ -52,7 +52,7 @@ def test_first_run_creates_everything_and_says_so(
         "create label release:patch (#0e8a16): done",
         "create label release:skip (#cfd3d7): done",
     ]
-    assert out.splitlines()[-1] == f"10 change(s) made on {gh.FULL}"
+    assert out.splitlines()[-1] == f"10 changes made on {gh.FULL}"
     # every write is one the output named
     assert len(settings.writes) == len(said)
     pypi = settings.environments["pypi"]
@@ -89,7 +89,7 @@ def test_dry_run_only_reads(cli: Cli, charmos: Repo, settings: SettingsStandIn) 
     assert code == 0
     assert "would create environment pypi: required reviewer maintainer" in out
     assert "would create label release:skip (#cfd3d7)" in out
-    assert out.splitlines()[-1] == "10 change(s) planned; nothing changed (--dry-run)"
+    assert out.splitlines()[-1] == "10 changes planned; nothing changed (--dry-run)"
     assert {method for method, _, _ in settings.log} == {"GET"}
 
 

@@ -37,7 +37,7 @@ def test_the_timeout_hint_names_wait_s_own_option_and_interval_is_taken(
     assert "with a longer --timeout (it was 0.3 s)" in result.err
     assert "--wait-timeout" not in result.err
     # pauses of 0.1 then 0.2 s: three looks in 0.3 s
-    assert "timed out after 0.3 s (3 poll(s))" in result.err
+    assert "timed out after 0.3 s (3 polls)" in result.err
 
 
 def test_one_poll_is_one_poll(cli: Cli, make_repo: MakeRepo, tmp_path: Path) -> None:

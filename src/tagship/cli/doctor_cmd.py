@@ -14,6 +14,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import annotate, emit_json, line
 from tagship.cli.style import verdict
 from tagship.core.errors import GateError
+from tagship.core.words import plural
 from tagship.steps.doctor import doctor
 
 if TYPE_CHECKING:
@@ -59,9 +60,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             line=finding.line or None,  # 0: the file as a whole
         )
     if failing:
-        advice = f" and {len(report.advice)} piece(s) of advice (--strict)" if args.strict else ""
+        pieces = plural(len(report.advice), "piece of advice", "pieces of advice")
+        advice = f" and {pieces} (--strict)" if args.strict else ""
         raise GateError(
-            f"doctor found {len(report.findings)} problem(s){advice}",
+            f"doctor found {plural(len(report.findings), 'problem')}{advice}",
             hint="fix each finding listed above",
         )
     if args.format == "text":
@@ -96,8 +98,8 @@ def _text(report: DoctorReport, *, strict: bool) -> None:
     summary = report.advice_per_file()
     if summary:
         line(
-            f"advice about the project's other workflows: {len(report.advice)} finding(s) in "
-            f"{len(summary)} file(s), "
+            f"advice about the project's other workflows: {plural(len(report.advice), 'finding')} "
+            f"in {plural(len(summary), 'file')}, "
             + ("failing with --strict:" if strict else "not blocking (--strict fails on them):")
         )
         for advice in summary:
@@ -108,7 +110,7 @@ def _text(report: DoctorReport, *, strict: bool) -> None:
     skipped = verdict("skipped")
     ran = ", ".join(t.name if t.ran else f"{t.name} {skipped} ({t.note})" for t in report.tools)
     line(
-        f"{len(report.findings)} release-critical finding(s), {len(report.advice)} advice; "
+        f"{plural(len(report.findings), 'release-critical finding')}, {len(report.advice)} advice; "
         f"checked by tagship policy rules, {ran}"
     )
 

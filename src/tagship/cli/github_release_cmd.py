@@ -9,6 +9,7 @@ from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     attached = f", attached {manifest.name}" if result.manifest_uploaded else ""
     others = len(result.attached) - result.manifest_uploaded
-    attached += f" and {others} more asset(s)" if others > 0 else ""
+    attached += f" and {plural(others, 'more asset')}" if others > 0 else ""
     latest = "latest" if result.latest else "not latest"
     line(f"published release {release.tag_name} ({latest}{attached}): {release.html_url}")
     return 0

@@ -102,8 +102,9 @@ def _check(plan: workflows.InitPlan, root: Path) -> int:
     for entry in drifted:
         sys.stdout.write(entry.diff)
     if drifted:
+        differ = plural(len(drifted), "file differs", "files differ")
         raise GateError(
-            f"{len(drifted)} file(s) differ from what `tagship init` writes: "
+            f"{differ} from what `tagship init` writes: "
             + ", ".join(entry.path for entry in drifted)
             + _injected(drifted, root),
             hint="run `tagship init` and commit the result",

@@ -15,6 +15,7 @@ from tagship.ci.github.workflows import disable_publisher
 from tagship.ci.github.workflows.workflows import existing_workflows
 from tagship.cli.render import line, note_line
 from tagship.core.errors import GateError
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -57,7 +58,8 @@ def prepare(plan: InitPlan, root: Path, *, disable: bool) -> dict[str, str]:
         for publisher in armed:
             line(f"old publisher: {publisher.describe()}")
         raise GateError(
-            f"{len(armed)} job(s) of the project's own workflows still upload where tagship "
+            f"{plural(len(armed), 'job')} of the project's own workflows still "
+            f"{'uploads' if len(armed) == 1 else 'upload'} where tagship "
             "publishes: one release would start two uploads that race",
             hint=f"pass {FLAG} to switch them off in place (an `if:` that never holds, "
             "commented), or "

@@ -14,6 +14,7 @@ from tagship.cli.flow_render import run_flow
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
+from tagship.core.words import plural
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 from tagship.flows.rehearse import RehearseOptions, rehearse
 
@@ -59,7 +60,8 @@ def _report(done: Rehearsal) -> None:
     if done.checks_skipped:
         line("  not rehearsed: the required checks (--skip-checks); the real release needs them")
     if done.uncommitted:
-        line(f"  not rehearsed: {len(done.uncommitted)} uncommitted change(s); commit them first")
+        changes = plural(len(done.uncommitted), "uncommitted change")
+        line(f"  not rehearsed: {changes}; commit them first")
     line("files released (sha256):")
     for file in done.files:
         line(f"  {file.name}  {file.sha256}")
@@ -71,7 +73,8 @@ def _report(done: Rehearsal) -> None:
     for text in notes[:_NOTES_SHOWN]:
         line(f"  | {text}")
     if len(notes) > _NOTES_SHOWN:
-        line(f"  | ... {len(notes) - _NOTES_SHOWN} more line(s) (--format json has them all)")
+        more = plural(len(notes) - _NOTES_SHOWN, "more line")
+        line(f"  | ... {more} (--format json has them all)")
 
 
 def _steps(report: FlowReport) -> list[dict[str, object]]:

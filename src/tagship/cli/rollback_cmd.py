@@ -13,6 +13,7 @@ from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import annotate, emit_json, line
 from tagship.core.errors import UsageError
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -143,9 +144,8 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
             )
         if args.no_wait:
             return 0
-        line(
-            f"waiting up to {args.timeout:.0f} s for {len(intent.files)} file(s) to show as yanked"
-        )
+        files = plural(len(intent.files), "file")
+        line(f"waiting up to {args.timeout:.0f} s for {files} to show as yanked")
         with http.until(time.monotonic() + args.timeout):  # the retries end by it too
             observed = wait_yanked(
                 workspace, index, search, version, timeout=args.timeout, interval=args.interval

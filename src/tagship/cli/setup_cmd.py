@@ -10,6 +10,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, note_line
 from tagship.cli.setup_checklist import checklist_json, checklist_of, show_publishers
 from tagship.core.errors import UsageError
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -79,12 +80,12 @@ def _setup(args: argparse.Namespace, client: SetupClient, found: Checklist) -> i
     if args.dry_run:
         for change in plan.changes:
             line(f"would {change.what}")
-        line(f"{len(plan.changes)} change(s) planned; nothing changed (--dry-run)")
+        line(f"{plural(len(plan.changes), 'change')} planned; nothing changed (--dry-run)")
         return 0
 
     def said(change: Change) -> None:
         line(f"{change.what}: done")
 
     done = apply_setup(client, plan, said)
-    line(f"{len(done)} change(s) made on {plan.repository}")
+    line(f"{plural(len(done), 'change')} made on {plan.repository}")
     return 0

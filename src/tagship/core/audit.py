@@ -34,6 +34,7 @@ from tagship.core.ci_identity import (
 from tagship.core.index_url import normalise_url, recorded_url
 from tagship.core.replays import dirty_tree, replayed_versions, tree_unknown
 from tagship.core.versions import try_version_from_tag
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
@@ -313,7 +314,7 @@ def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, FileProv
 def _identity_note(evidence: Evidence) -> str:
     if evidence.runs is None:
         return "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)"
-    return f"CI identities checked with GitHub: {len(evidence.runs)} run(s)"
+    return f"CI identities checked with GitHub: {plural(len(evidence.runs), 'run')}"
 
 
 def _ledger(project: str, index: IndexConfig, evidence: Evidence) -> _Ledger:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tagship.core.words import plural
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -131,7 +133,7 @@ def run_problems(actor: Actor, facts: RunFacts | None) -> list[str]:
     if ref is not None:
         found.append(ref)
     if int(actor.run_attempt or "0") > facts.run_attempt:
-        found.append(f"it has {facts.run_attempt} attempt(s), not {actor.run_attempt}")
+        found.append(f"it has {plural(facts.run_attempt, 'attempt')}, not {actor.run_attempt}")
     return found
 
 

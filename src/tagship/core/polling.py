@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from tagship.core.durations import seconds
 from tagship.core.errors import ServiceError, UsageError
 from tagship.core.progress import Waiting, ignore
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,7 +87,7 @@ def poll(
             waited = f"{timeout:.12g} s"  # not 1e+06 for a long timeout
             advice = f"rerun later, or with a longer {option} (it was {waited})"
             raise PollTimeoutError(
-                f"timed out after {waited} ({polls} poll(s)): {found.what}",
+                f"timed out after {waited} ({plural(polls, 'poll')}): {found.what}",
                 hint=advice if found.hint is None else f"{found.hint}; {advice}",
             )
         progress(Waiting(found.what, now - start, timeout, polls))

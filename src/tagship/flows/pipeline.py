@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from tagship.core.errors import GateError, TagshipError
 from tagship.core.progress import ignore
+from tagship.core.words import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -97,7 +98,7 @@ class Pipeline:
         closed = [g for g in gates if g.verdict == "failed"]
         if closed:
             first = closed[0]
-            more = f" (and {len(closed) - 1} more gate(s))" if len(closed) > 1 else ""
+            more = f" (and {plural(len(closed) - 1, 'more gate')})" if len(closed) > 1 else ""
             error = GateError(
                 f"gate '{first.name}' is closed: {first.why}{more}",
                 hint="nothing was built, published or tagged; fix it and rerun",

@@ -22,6 +22,7 @@ from tagship.core.config import Config, IndexConfig, github_repo_from_url
 from tagship.core.errors import IntegrityError
 from tagship.core.notes import render_markdown
 from tagship.core.release_plan import REBUILD_CHECK
+from tagship.core.words import plural
 from tagship.flows.rehearse_checks import hinting_skip_checks
 from tagship.flows.rehearse_github import UNKNOWN_REPOSITORY, github_plan
 from tagship.flows.rehearse_version import choose
@@ -253,8 +254,8 @@ def _described(original: Original) -> str:
         more = " ..." if len(original.dirty) > _SHOWN else ""
         shown = ", ".join(original.dirty[:_SHOWN]) + more
         text += (
-            f"; {len(original.dirty)} uncommitted change(s) left out ({shown}): the committed "
-            "HEAD is rehearsed"
+            f"; {plural(len(original.dirty), 'uncommitted change')} left out ({shown}): the "
+            "committed HEAD is rehearsed"
         )
     return text
 
@@ -271,7 +272,7 @@ def _project(workspace: Workspace) -> str:
 
 def _notes(notes: ReleaseNotes) -> str:
     since = notes.since or "the first commit"
-    found = f"{len(notes.pulls)} merged pull request(s) since {since}"
+    found = f"{plural(len(notes.pulls), 'merged pull request')} since {since}"
     if notes.problems:
         found += f" ({len(notes.problems)} without exactly one release label)"
     if notes.next_version is None:

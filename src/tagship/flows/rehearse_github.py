@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.core.words import plural
 from tagship.steps.gates.gates import LABEL_CHECK
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ def github_plan(
     workflow, environment = _job(production)
     owner, _, name = repository.partition("/")
     draft = (
-        f"the draft Release {tag} of {repository}, its notes from {len(notes.pulls)} merged "
-        "pull request(s) (below; tagship notes --github keeps it up to date)"
+        f"the draft Release {tag} of {repository}, its notes from "
+        f"{plural(len(notes.pulls), 'merged pull request')} "
+        "(below; tagship notes --github keeps it up to date)"
     )
     dry_run = (
         f"{test_workflow} (run by hand on {declared.release_branch}): a job in the environment "

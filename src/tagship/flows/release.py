@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tagship.core import release_plan as plan
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag
+from tagship.core.words import plural
 from tagship.flows.publishing_tail import build, publish_wait_install
 from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary
 from tagship.steps.gates.gates import Gate, draft_exists, guarded, policy_as_committed
@@ -149,7 +150,7 @@ def _would(
             pipeline.skip(step.name, NO_GITHUB)
         elif step.name == plan.DOCS_LINKS and isinstance(docs, DocsPlan):
             diff = docs.diff(workspace.root).rstrip()
-            would = f"rewrite {len(docs.rewrites)} file(s) on {docs.branch}:\n{diff}"
+            would = f"rewrite {plural(len(docs.rewrites), 'file')} on {docs.branch}:\n{diff}"
             pipeline.would([(step.name, would)])
         elif step.name in (plan.DOCS_LINKS, plan.DOCS_PULL) and isinstance(docs, str):
             pipeline.skip(step.name, docs)
@@ -172,7 +173,7 @@ def docs_links(pipeline: Pipeline, workspace: Workspace, tag: str) -> None:
             plan.DOCS_LINKS,
             lambda: rewrite_docs(workspace, docs),
             lambda sha: (
-                f"{len(docs.rewrites)} file(s) on branch {docs.branch} ({sha[:12]}), pushed"
+                f"{plural(len(docs.rewrites), 'file')} on branch {docs.branch} ({sha[:12]}), pushed"
             ),
         )
     if workspace.ci.token is None:

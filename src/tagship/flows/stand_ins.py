@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.local_index import running_index
 from tagship.ci import CREDENTIAL_VARIABLES, HOST_PREFIXES, job_variables, read_run
 from tagship.core.errors import GateError
+from tagship.core.words import plural
 from tagship.flows.dry_run import dry_run
 from tagship.flows.options import FlowOptions
 from tagship.flows.pipeline import Pipeline
@@ -170,12 +171,14 @@ def audited(workspace: Workspace, http: Http) -> str:
     not). The audit closes `http` when done."""
     report = audit_workspace(workspace, "pypi", http)
     if not report.ok:
-        raise GateError(f"audit found {report.findings} problem(s) on the production index")
+        raise GateError(f"audit found {plural(report.findings, 'problem')} on the production index")
     files = sum(len(v.files) for v in report.versions)
-    return f"{files} file(s) of {len(report.versions)} version(s) came from recorded CI runs"
+    versions = plural(len(report.versions), "version")
+    return f"{plural(files, 'file')} of {versions} came from recorded CI runs"
 
 
 def ledger_verified(workspace: Workspace) -> str:
     """The ledger's chain and the anchors in release tags, verified."""
     state = require_valid(ledger_state(workspace.require_git()))
-    return f"{len(state.records)} records, chain and {len(state.anchors)} anchor(s) valid"
+    anchors = plural(len(state.anchors), "anchor")
+    return f"{len(state.records)} records, chain and {anchors} valid"

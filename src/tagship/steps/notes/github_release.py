@@ -14,6 +14,7 @@ from tagship.core.notes import build_notes, render_markdown
 from tagship.core.polling import Pending, poll
 from tagship.core.progress import ignore
 from tagship.core.versions import try_version_from_tag, version_from_tag
+from tagship.core.words import plural
 from tagship.steps.ledger.record import ledger_records, record_tag_event
 from tagship.steps.notes.release_assets import (
     attach,
@@ -187,7 +188,8 @@ def released_summary(done: Published) -> str:
         taken = f"; it lacks {lacking}: a published release takes no asset" if lacking else ""
         return f"{url} (already published){taken}"
     immutable = ", immutable" if done.release.immutable else ""
-    return f"{url} ({len(done.attached)} asset(s) attached before publishing{immutable})"
+    assets = plural(len(done.attached), "asset")
+    return f"{url} ({assets} attached before publishing{immutable})"
 
 
 def wait_for_workflow(

@@ -19,6 +19,7 @@ from tagship.core.build_output import dist_kind
 from tagship.core.errors import GateError, IntegrityError
 from tagship.core.manifest import MANIFEST_NAME, Manifest, Promotion, name_problem
 from tagship.core.versions import tag_for
+from tagship.core.words import plural
 from tagship.steps.build.artifacts import (
     check_build_directory,
     dist_files,
@@ -233,4 +234,4 @@ def _provenance(
                 hint="the files must come from this repository's dry run workflow: "
                 "investigate, then release a new version from a new dry run",
             )
-    return f"PEP 740 provenance of {len(documents)} file(s) verified ({publisher})"
+    return f"PEP 740 provenance of {plural(len(documents), 'file')} verified ({publisher})"

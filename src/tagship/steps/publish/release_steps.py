@@ -13,6 +13,7 @@ from tagship.core.errors import GateError, IntegrityError
 from tagship.core.index_url import index_details
 from tagship.core.official import is_official, require_ci_for_official
 from tagship.core.progress import ignore
+from tagship.core.words import plural
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
@@ -195,7 +196,7 @@ def wait_for_files(
 
 
 def waited_summary(result: WaitResult) -> str:
-    return f"visible after {result.polls} poll(s), {result.seconds:.1f} s"
+    return f"visible after {plural(result.polls, 'poll')}, {result.seconds:.1f} s"
 
 
 def install_release(

@@ -20,6 +20,7 @@ from tagship.core.errors import UsageError
 from tagship.core.ledger import Event
 from tagship.core.names import normalized_name
 from tagship.core.versions import parse_version, tag_for, version_from_tag
+from tagship.core.words import plural
 from tagship.steps.notes.release_notes import previous_release_tag
 from tagship.steps.rollback.hotfix import EVENT
 
@@ -153,7 +154,11 @@ def on_main(
     if missing:
         shown = ", ".join(f"{s[:12]} {git.message(s).split(chr(10))[0]!r}" for s in missing[:3])
         return Finding("fix on main", ok=False, detail=f"not on {main} yet: {shown}")
-    return Finding("fix on main", ok=True, detail=f"all {seen} fix commit(s) are on {main}")
+    return Finding(
+        "fix on main",
+        ok=True,
+        detail=f"all {plural(seen, 'fix commit is', 'fix commits are')} on {main}",
+    )
 
 
 def _picked(message: str) -> list[str]:

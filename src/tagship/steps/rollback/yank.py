@@ -20,6 +20,7 @@ from tagship.core.audit import file_version
 from tagship.core.errors import UsageError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.polling import Pending, poll
+from tagship.core.words import plural
 from tagship.steps.rollback.common import recordable
 
 if TYPE_CHECKING:
@@ -157,8 +158,8 @@ def wait_yanked(
         if files and not pending:
             return files
         what = (
-            f"{len(pending)} file(s) of {workspace.name} {version} on {index.name} are not "
-            f"yanked ({', '.join(pending[:3])})"
+            f"{plural(len(pending), 'file')} of {workspace.name} {version} on {index.name} "
+            f"{'is' if len(pending) == 1 else 'are'} not yanked ({', '.join(pending[:3])})"
             if files
             else f"{index.name} lists no file of {workspace.name} {version} any more"
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.adapters.project_files import read_text
 from tagship.core.errors import ConfigError
+from tagship.core.words import plural
 from tagship.steps.verify.metadata_check import render_problem
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def check_docs(workspace: Workspace) -> DocsReport:
     for pattern in workspace.config.docs_files:
         matched = [p for p in workspace.root.glob(pattern) if p.is_file()]
         if matched:
-            checked.append(f"docs-files {pattern!r}: {len(matched)} file(s)")
+            checked.append(f"docs-files {pattern!r}: {plural(len(matched), 'file')}")
         else:
             problems.append(f"docs-files {pattern!r} matches no file: the release cannot update it")
     return DocsReport(tuple(checked), tuple(problems))
