@@ -1,0 +1,118 @@
+"""Every successful report ends with a true next step (bump, check-tag, checks, check-docs,
+ledger, packages, the several-package status, notes, report, watch), and -q drops it with
+the other progress: a quiet `checks --wait --local` shows no poll lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tagship.cli import COMMANDS
+
+if TYPE_CHECKING:
+    from conftest import Cli, CliResult, MakeRepo, Repo
+
+PYPROJECT = '[project]\nname = "nextpkg"\nversion = "1.0.0"\nreadme = "README.md"\n'
+CHECKS = '[tool.tagship]\nrequired-checks = ["lint"]\n[tool.tagship.checks]\nlint = "true"\n'
+BUILD = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+
+
+def _next(result: CliResult) -> str:
+    """The report's last line: `next: ` and a real tagship command (or a plain instruction)."""
+    assert result.code == 0, result.out + result.err
+    last = result.out.splitlines()[-1]
+    assert last.startswith("next: "), result.out
+    return last.removeprefix("next: ")
+
+
+def _names_a_command(text: str) -> None:
+    words = text.replace(":", " ").replace(",", " ").split()
+    assert "tagship" in words, text
+    named = words[words.index("tagship") + 1]
+    named = words[words.index("tagship") + 3] if named == "--package" else named
+    assert named in COMMANDS, text
+
+
+@pytest.fixture
+def project(make_repo: MakeRepo) -> Repo:
+    return make_repo({"pyproject.toml": PYPROJECT + CHECKS, "README.md": "# nextpkg\n"})
+
+
+def test_bump_leads_to_the_real_bump_then_the_commit_then_the_dry_run(
+    project: Repo, cli: Cli
+) -> None:
+    path = str(project.path)
+    planned = _next(cli("-C", path, "bump", "patch", "--dry-run", "--commit"))
+    assert planned == "tagship bump patch --commit: make the change"
+    written = _next(cli("-C", path, "bump", "patch"))
+    assert written == "commit the changed files, then tagship dry-run: the test release of 1.0.1"
+    project.commit("bump")
+    committed = _next(cli("-C", path, "bump", "minor", "--commit"))
+    assert committed == "tagship dry-run: the test release of 1.1.0"
+    _names_a_command(committed)
+
+
+def test_check_tag_leads_to_the_release_of_that_tag(project: Repo, cli: Cli) -> None:
+    project.tag("v1.0.0")
+    then = _next(cli("-C", str(project.path), "check-tag", "v1.0.0"))
+    assert then.startswith("tagship release --tag v1.0.0: ")
+
+
+def test_checks_and_check_docs_lead_to_the_tag_and_the_dry_run(project: Repo, cli: Cli) -> None:
+    path = str(project.path)
+    _names_a_command(_next(cli("-C", path, "checks", "--local")))
+    assert _next(cli("-C", path, "check-docs")) == "tagship dry-run: the test release"
+
+
+def test_ledger_show_leads_to_verify_and_verify_to_audit(project: Repo, cli: Cli) -> None:
+    path = str(project.path)
+    shown = _next(cli("-C", path, "ledger", "show"))
+    assert shown.startswith("tagship ledger verify")
+    verified = _next(cli("-C", path, "ledger", "verify"))
+    assert verified.startswith("tagship audit")
+
+
+def test_notes_report_and_a_clean_watch(project: Repo, cli: Cli) -> None:
+    path = str(project.path)
+    # no labelled pull request merged: nothing for the notes to lead to
+    assert _next(cli("-C", path, "notes", "--local")) == (
+        "nothing to release: merge a labelled pull request first"
+    )
+    page = project.path / "releases.html"
+    assert _next(cli("-C", path, "report", "--output", str(page))) == f"open {page} in a browser"
+    assert _next(cli("-C", path, "watch")) == (
+        "nothing to do; run it again on a schedule (tagship init --watch)"
+    )
+
+
+def test_several_packages_name_the_first_package_due(make_repo: MakeRepo, cli: Cli) -> None:
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n'}
+    for name in ("alpha", "beta"):
+        files[f"libs/{name}/pyproject.toml"] = (
+            f'{BUILD}[project]\nname = "{name}"\nversion = "0.2.0"\n'
+        )
+    repo = make_repo(files)
+    path = str(repo.path)
+    listed = _next(cli("-C", path, "packages"))
+    assert listed == "tagship --package alpha status: one package's release status"
+    _names_a_command(listed)
+    status = _next(cli("-C", path, "status"))
+    assert status == "tagship --package alpha dry-run: the test release of 0.2.0"
+    _names_a_command(status)
+
+
+def test_quiet_drops_the_next_step_and_the_poll_lines(project: Repo, cli: Cli) -> None:
+    path = str(project.path)
+    quiet = cli("-C", path, "-q", "checks", "--wait", "--local")
+    assert quiet.code == 0, quiet.err
+    assert "next:" not in quiet.out
+    assert quiet.err == ""  # no `[1/1] lint: ...` progress, no poll line
+    assert quiet.out.splitlines()[-1].startswith("all 1 required check passed for ")
+    bumped = cli("-C", path, "-q", "bump", "patch", "--dry-run")
+    assert bumped.code == 0, bumped.err
+    assert "next:" not in bumped.out + bumped.err
+    # a document stays clean: the next step is not part of it
+    document = cli("-C", path, "ledger", "verify", "--format", "json")
+    assert document.code == 0, document.err
+    assert "next:" not in document.out
