@@ -11,7 +11,7 @@ from tagship.cli.context import in_project
 from tagship.cli.json_fields import seq as ledger_seq
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import annotate, emit_json, line
+from tagship.cli.render import annotate, emit_json, line, progress_display
 from tagship.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -146,9 +146,15 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
         line(
             f"waiting up to {args.timeout:.0f} s for {len(intent.files)} file(s) to show as yanked"
         )
-        with http.until(time.monotonic() + args.timeout):  # the retries end by it too
-            observed = wait_yanked(
-                workspace, index, search, version, timeout=args.timeout, interval=args.interval
+        with http.until(time.monotonic() + args.timeout), progress_display(ctx.ci) as progress:
+            observed = wait_yanked(  # the retries end by the deadline too
+                workspace,
+                index,
+                search,
+                version,
+                timeout=args.timeout,
+                interval=args.interval,
+                progress=progress,
             )
     emit_json({"yanked": True, "files": observed.files, "ledger_seq": ledger_seq(observed.record)})
     line(f"yanked: {', '.join(observed.files)}")

@@ -10,7 +10,14 @@ from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import seq
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
+from tagship.cli.render import (
+    emit_json,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -52,13 +59,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
     check_manifest(directory, manifest)  # the wheel is read to check what got installed
-    report = one_step(
-        VERIFY_INSTALL,
-        lambda: install_release(
-            workspace, manifest, directory, index, runner=ctx.runner, installer=args.installer
-        ),
-        installed_summary,
-    )
+    with progress_display(ctx.ci) as progress:  # the installer's run is the long part
+        report = one_step(
+            VERIFY_INSTALL,
+            lambda: install_release(
+                workspace,
+                manifest,
+                directory,
+                index,
+                runner=ctx.runner,
+                installer=args.installer,
+                progress=progress,
+            ),
+            installed_summary,
+        )
     emit_json(
         {
             "project": manifest.project,
