@@ -290,6 +290,7 @@ def test_wait_workflow_until_done(cli: Cli, repo: Repo, github: HTTPServer) -> N
     assert result.out.splitlines()[0] == (
         f"publish-pypi.yml for v0.5.0 succeeded: https://github.com/{gh.FULL}/actions/runs/41"
     )
+    assert result.out.splitlines()[-1].startswith("next: tagship watch: ")
 
 
 def test_wait_workflow_failed_run(cli: Cli, repo: Repo, github: HTTPServer) -> None:

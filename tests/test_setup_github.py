@@ -53,6 +53,7 @@ def test_first_run_creates_everything_and_says_so(
         "create label release:skip (#cfd3d7): done",
     ]
     assert out.splitlines()[-2] == f"10 change(s) made on {gh.FULL}"
+    assert out.splitlines()[-1].startswith("next: tagship doctor: ")
     # every write is one the output named
     assert len(settings.writes) == len(said)
     pypi = settings.environments["pypi"]
@@ -90,6 +91,7 @@ def test_dry_run_only_reads(cli: Cli, charmos: Repo, settings: SettingsStandIn) 
     assert "would create environment pypi: required reviewer maintainer" in out
     assert "would create label release:skip (#cfd3d7)" in out
     assert out.splitlines()[-2] == "10 change(s) planned; nothing changed (--dry-run)"
+    assert out.splitlines()[-1] == "next: tagship setup github"
     assert {method for method, _, _ in settings.log} == {"GET"}
 
 
