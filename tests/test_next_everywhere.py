@@ -1,6 +1,7 @@
 """Every successful report ends with a true next step (bump, check-tag, checks, check-docs,
 ledger, packages, the several-package status, notes, report, watch), and -q drops it with
-the other progress: a quiet `checks --wait --local` shows no poll lines."""
+the other progress: a quiet `checks --wait --local` shows no poll lines. verify-install's
+clean install and rollback yank's wait are progress too."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from releases import make_release
+from rollback_kit import released_project
+from servers import running_pypiserver
 from tagship.cli import COMMANDS
+from test_rollback_yank import FlippingIndex
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytest_httpserver import HTTPServer
+
     from conftest import Cli, CliResult, MakeRepo, Repo
 
 PYPROJECT = '[project]\nname = "nextpkg"\nversion = "1.0.0"\nreadme = "README.md"\n'
@@ -116,3 +125,37 @@ def test_quiet_drops_the_next_step_and_the_poll_lines(project: Repo, cli: Cli) -
     document = cli("-C", path, "ledger", "verify", "--format", "json")
     assert document.code == 0, document.err
     assert "next:" not in document.out
+
+
+@pytest.mark.integration
+def test_verify_install_names_its_installer_and_what_it_installs(
+    make_repo: MakeRepo, cli: Cli, tmp_path: Path
+) -> None:
+    with running_pypiserver(tmp_path / "packages") as index:
+        release = make_release(make_repo, index.upload_url, index.simple_url, name="nxt-pkg")
+        path = str(release.repo.path)
+        assert cli("-C", path, "publish", "--to", "local").code == 0
+        result = cli("-C", path, "verify-install", "--index", "local", "--installer", "pip")
+    then = _next(result)
+    assert then.startswith("tagship verify-install --index local --record-dry-run, ")
+    _names_a_command(then)
+    # the installer's run is progress on stderr: which installer, installing what, from where
+    assert "tagship: installing nxt-pkg==1.0.0 from local with pip\n" in result.err
+    assert "tagship: creating a clean virtual environment (pip)\n" in result.err
+
+
+def test_a_yank_s_wait_says_what_is_still_pending(
+    make_repo: MakeRepo, cli: Cli, httpserver: HTTPServer
+) -> None:
+    simple = httpserver.url_for("/simple/")
+    index = f'\n[tool.tagship.indexes.local]\nupload-url = "{simple}"\nsimple-url = "{simple}"\n'
+    repo = released_project(make_repo, extra=index)
+    httpserver.expect_request("/simple/sample-pkg/").respond_with_handler(
+        FlippingIndex(flip_after=3)
+    )
+    result = cli(
+        "-C", str(repo.path), "rollback", "yank", "1.2.3", "--reason", "broken import",
+        "--index", "local", "--interval", "0.01", "--timeout", "10",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "tagship: waiting: 2 file(s) of sample-pkg 1.2.3 on local are not yanked" in result.err
