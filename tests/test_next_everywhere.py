@@ -1,7 +1,7 @@
 """Every successful report ends with a true next step (bump, check-tag, checks, check-docs,
 ledger, packages, the several-package status, notes, report, watch), and -q drops it with
 the other progress: a quiet `checks --wait --local` shows no poll lines. verify-install's
-clean install and rollback yank's wait are progress too."""
+clean install and rollback yank's wait are progress too; a yank and a revert end with theirs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from releases import make_release
-from rollback_kit import released_project
+from rollback_kit import merge, released_project
 from servers import running_pypiserver
 from tagship.cli import COMMANDS
 from test_rollback_yank import FlippingIndex
@@ -159,3 +159,15 @@ def test_a_yank_s_wait_says_what_is_still_pending(
     )  # fmt: skip
     assert result.code == 0, result.err
     assert "tagship: waiting: 2 file(s) of sample-pkg 1.2.3 on local are not yanked" in result.err
+    _names_a_command(_next(result))
+
+
+def test_a_revert_leads_to_its_push_or_to_the_redeploy(make_repo: MakeRepo, cli: Cli) -> None:
+    repo = released_project(make_repo)
+    first = merge(repo, "one", "one.py", "ONE = 1\n", 1)
+    second = merge(repo, "two", "two.py", "TWO = 2\n", 2)
+    path = str(repo.path)
+    kept = _next(cli("-C", path, "rollback", "revert", second[:10]))
+    assert kept == "git push origin main: CI redeploys from it"
+    pushed = _next(cli("-C", path, "rollback", "revert", first[:10], "--push"))
+    assert pushed.startswith("tagship checks --wait --ref main: ")

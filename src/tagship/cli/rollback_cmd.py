@@ -58,6 +58,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(patch)
 
 
+WATCH = "tagship watch: checks the index keeps the releases as the ledger records them"
+
+
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.rollback.plan import rollback_plan  # noqa: PLC0415
 
@@ -102,6 +105,8 @@ def _revert(args: argparse.Namespace, ctx: Context) -> int:
     )
     line(f"pushed {done.branch}: CI redeploys from it" if done.pushed else "not pushed (--push)")
     line(f"recorded: ledger #{done.record.seq}")
+    pushed = f"tagship checks --wait --ref {done.branch}: until CI has redeployed it"
+    next_step(pushed if done.pushed else f"git push origin {done.branch}: CI redeploys from it")
     return 0
 
 
@@ -130,6 +135,7 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
         )
         if intent.already is not None:
             line(f"already yanked on {index.name} (ledger #{intent.already.seq})")
+            next_step(WATCH)
             return 0
         seq = f"ledger #{intent.record.seq}" if intent.record else "recorded earlier"
         line(f"intent to yank {workspace.name} {version} from {index.name}: {seq}")
@@ -142,6 +148,10 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
                 "files by the index's own means"
             )
         if args.no_wait:
+            next_step(
+                f'yank it, then tagship rollback yank {version} --reason "{args.reason}" '
+                f"--index {index.name}: records it once the index shows it"
+            )
             return 0
         line(
             f"waiting up to {args.timeout:.0f} s for {len(intent.files)} file(s) to show as yanked"
@@ -159,6 +169,7 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
     emit_json({"yanked": True, "files": observed.files, "ledger_seq": ledger_seq(observed.record)})
     line(f"yanked: {', '.join(observed.files)}")
     line(f"recorded: ledger #{observed.record.seq}")
+    next_step(WATCH)
     return 0
 
 
