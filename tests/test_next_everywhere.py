@@ -171,3 +171,9 @@ def test_a_revert_leads_to_its_push_or_to_the_redeploy(make_repo: MakeRepo, cli:
     assert kept == "git push origin main: CI redeploys from it"
     pushed = _next(cli("-C", path, "rollback", "revert", first[:10], "--push"))
     assert pushed.startswith("tagship checks --wait --ref main: ")
+
+
+def test_a_clean_init_check_leads_to_doctor(project: Repo, cli: Cli) -> None:
+    path = str(project.path)
+    assert cli("-C", path, "init").code == 0
+    assert _next(cli("-C", path, "init", "--check")) == "tagship doctor"

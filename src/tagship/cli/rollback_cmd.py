@@ -61,6 +61,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 WATCH = "tagship watch: checks the index keeps the releases as the ledger records them"
 
 
+AGAIN = "the same command without --dry-run: makes the change"
+LEDGER = "tagship ledger show: the rollbacks recorded so far"
+
+
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.rollback.plan import rollback_plan  # noqa: PLC0415
 
@@ -210,13 +214,16 @@ def _cloud_run(args: argparse.Namespace, ctx: Context) -> int:
     line(f"  traffic now: {split_text(move.before)}")
     if move.unchanged:
         line(f"all traffic already goes to {move.revision}: nothing to do")
+        next_step(LEDGER)
         return 0
     if not move.applied:
         line(f"  would be:    {split_text(move.after)}")
         line("dry run: nothing changed")
+        next_step(AGAIN)
         return 0
     line(f"  traffic is:  {split_text(move.after)}")
     line(f"recorded: ledger #{move.record.seq if move.record else '?'}")
+    next_step(LEDGER)
     return 0
 
 
@@ -253,6 +260,7 @@ def _migrate(args: argparse.Namespace, ctx: Context) -> int:
     else:
         line(f"{move.direction}d the database from {start} to {result.reached or 'base'}")
         line(f"recorded: ledger #{result.record.seq if result.record else '?'}")
+    next_step(AGAIN if move.direction != "none" and not result.applied else LEDGER)
     return 0
 
 
