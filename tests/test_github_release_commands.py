@@ -287,9 +287,10 @@ def test_wait_workflow_until_done(cli: Cli, repo: Repo, github: HTTPServer) -> N
     )  # fmt: skip
     result = cli("-C", str(repo.path), "wait-workflow", "--tag", "v0.5.0", "--interval", "0.01")
     assert result.code == 0, result.err
-    assert result.out == (
-        f"publish-pypi.yml for v0.5.0 succeeded: https://github.com/{gh.FULL}/actions/runs/41\n"
+    assert result.out.splitlines()[0] == (
+        f"publish-pypi.yml for v0.5.0 succeeded: https://github.com/{gh.FULL}/actions/runs/41"
     )
+    assert result.out.splitlines()[-1].startswith("next: tagship watch: ")
 
 
 def test_wait_workflow_failed_run(cli: Cli, repo: Repo, github: HTTPServer) -> None:

@@ -106,7 +106,8 @@ def test_assets_go_onto_the_draft_then_one_call_publishes_it(
     # a rerun finds it published: nothing sent to it, nothing recorded twice
     code, out, err = _publish(cli, repo, *files)
     assert code == 0, err
-    assert out.splitlines()[-1] == f"release {TAG} was already published: {draft['html_url']}"
+    assert out.splitlines()[-2] == f"release {TAG} was already published: {draft['html_url']}"
+    assert out.splitlines()[-1] == f"next: tagship docs-links {TAG}: point the docs at the release"
     assert standin.after_publish == []
     again = read_ledger(Git(repo.path)).records
     assert [r.event.kind for r in again].count("github-release") == 1

@@ -202,8 +202,8 @@ def test_each_package_inherits_the_root_policy_and_keeps_its_own(trio: Repo, cli
 
 def test_check_tag_finds_the_package_from_the_tag_alone(trio: Repo, cli: Cli) -> None:
     assert (
-        cli("-C", str(trio.path), "check-tag", "b-v0.1.0").out
-        == "tag b-v0.1.0 matches version 0.1.0\n"
+        cli("-C", str(trio.path), "check-tag", "b-v0.1.0").out.splitlines()[0]
+        == "tag b-v0.1.0 matches version 0.1.0"
     )
     assert cli("-C", str(trio.path), "check-tag", "c/0.1.0").code == 0
     wrong = cli("-C", str(trio.path), "check-tag", "a-v0.2.0")

@@ -301,7 +301,7 @@ def test_report_writes_the_page_prints_the_table_and_fills_the_summary(
     page = (path / "tagship-report.html").read_text(encoding="utf-8")
     assert "Releases of sample-pkg" in page
     assert "0.4.22\tdry run passed\tnot published\tnot published\t0" in result.out
-    assert result.out.endswith(f"wrote {path / 'tagship-report.html'}: 1 version\n")
+    assert f"\nwrote {path / 'tagship-report.html'}: 1 version\n" in result.out
     assert "| **0.4.22** (v0.4.22) | ✅ dry run passed" in summary.read_text(encoding="utf-8")
     again = cli("-C", str(path), "report", "--format", "markdown")  # its own page: replaced
     assert again.code == 0, again.err

@@ -52,7 +52,8 @@ def test_first_run_creates_everything_and_says_so(
         "create label release:patch (#0e8a16): done",
         "create label release:skip (#cfd3d7): done",
     ]
-    assert out.splitlines()[-1] == f"10 changes made on {gh.FULL}"
+    assert out.splitlines()[-2] == f"10 changes made on {gh.FULL}"
+    assert out.splitlines()[-1].startswith("next: tagship doctor: ")
     # every write is one the output named
     assert len(settings.writes) == len(said)
     pypi = settings.environments["pypi"]
@@ -80,7 +81,7 @@ def test_second_run_has_nothing_to_do(cli: Cli, charmos: Repo, settings: Setting
     before = len(settings.writes)
     code, out, _ = _setup(cli, charmos)
     assert code == 0
-    assert out.splitlines()[-1] == f"nothing to do: {gh.FULL} is set up as the release needs"
+    assert out.splitlines()[-2] == f"nothing to do: {gh.FULL} is set up as the release needs"
     assert len(settings.writes) == before
 
 
@@ -89,7 +90,8 @@ def test_dry_run_only_reads(cli: Cli, charmos: Repo, settings: SettingsStandIn) 
     assert code == 0
     assert "would create environment pypi: required reviewer maintainer" in out
     assert "would create label release:skip (#cfd3d7)" in out
-    assert out.splitlines()[-1] == "10 changes planned; nothing changed (--dry-run)"
+    assert out.splitlines()[-2] == "10 changes planned; nothing changed (--dry-run)"
+    assert out.splitlines()[-1] == "next: tagship setup github"
     assert {method for method, _, _ in settings.log} == {"GET"}
 
 
@@ -155,7 +157,7 @@ def test_a_missing_check_extends_tagships_own_ruleset(
     checks = [c["context"] for c in parameters["required_status_checks"]]
     assert checks == list(REQUIRED_CHECKS)
     assert ruleset["conditions"]["ref_name"]["include"] == ["refs/heads/main"]
-    assert _setup(cli, charmos)[1].splitlines()[-1].startswith("nothing to do")
+    assert _setup(cli, charmos)[1].splitlines()[-2].startswith("nothing to do")
 
 
 def test_a_disabled_ruleset_of_tagship_is_left_disabled(

@@ -108,4 +108,5 @@ def test_package_table_suggests_final_versions_under_a_header(
         "package\tdirectory\tversion\tlast tag\tcommits since\trelease\trequires",
         "lib-a\tlibs/a\t0.3.0.dev1\tlib-a-v0.2.0\t0\tyes: 0.3.0\t",
         "lib-b\tlibs/b\t1.0.0\tlib-b-v1.0.0\t0\tno\t",
+        "next: tagship --package lib-a bump 0.3.0, then its dry-run",
     ]

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tagship.cli.json_fields import bumped
+from tagship.cli.next_step import next_step
 from tagship.cli.notes_cmd import github_client
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, note_line
@@ -110,4 +111,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write(unified_diff(rewrites, repository_top(workspace)))
     if result.commit is not None:
         line(f"committed {result.commit[:12]}: Bump version to {result.new}")
+    next_step(_then(args, result.new, committed=result.commit is not None))
     return 0
+
+
+def _then(args: argparse.Namespace, new: str, *, committed: bool) -> str:
+    """After a plan, the same bump for real; after a bump, its commit; then the dry run."""
+    if args.dry_run:
+        flags = " --commit" * args.commit + " --changelog" * args.changelog
+        return f"tagship bump {args.spec}{flags}: make the change"
+    if not committed:
+        return f"commit the changed files, then tagship dry-run: the test release of {new}"
+    return f"tagship dry-run: the test release of {new}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError
@@ -30,4 +31,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         for problem in report.problems[1:]:
             line(f"FAIL\t{problem}")
         raise GateError(report.problems[0], hint="fix the readme or [tool.tagship] docs-files")
+    next_step("tagship dry-run: the test release")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import GateError, UsageError
@@ -42,4 +43,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise GateError(draft.why, hint="nothing was published; create the draft, then rerun")
     if draft.verdict == "passed":
         line(f"draft release: {draft.why}")
+    next_step(f"tagship release --tag {tag}: promote the dry run's files, publish, release")
     return 0

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import (
     emit_json,
@@ -15,6 +16,7 @@ from tagship.cli.render import (
     step_summary,
     table,
 )
+from tagship.cli.style import current
 from tagship.core.errors import GateError
 from tagship.core.infer_checks import github_check_names
 from tagship.core.words import plural
@@ -39,6 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _poll(report: ChecksReport) -> None:
+    if current().quiet:  # a poll line is progress, not the result
+        return
     counts: dict[str, int] = {}
     for result in report.results:
         counts[result.state.value] = counts.get(result.state.value, 0) + 1
@@ -103,6 +107,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if args.format == "text":
             checks = plural(len(report.results), "required check")
             line(f"all {checks} passed for {report.sha[:12]}")
+            next_step("tagship tag: checks every release gate, then creates and pushes the tag")
         return 0
     failing = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
     raise GateError(

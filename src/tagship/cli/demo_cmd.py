@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.flow_render import run_flow
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
+from tagship.cli.style import current
 from tagship.flows.demo import run_demo
 
 if TYPE_CHECKING:
@@ -26,16 +28,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _echo(step: StepReport) -> None:
+    if current().quiet:  # each step as it ends is progress; the table is the result
+        return
     line(f"    [{step.status}] {step.name}: {step.detail}")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    line(
-        "tagship demo: the release policy end to end with local stand-ins: a bare git "
-        "repository as origin, pypiserver as TestPyPI and PyPI (declared official = false, "
-        "so they take uploads without Trusted Publishing), and the production release run "
-        "with the environment of a GitHub Actions job on the tag"
-    )
+    if not current().quiet:  # what the demo is: guidance
+        line(
+            "tagship demo: the release policy end to end with local stand-ins: a bare git "
+            "repository as origin, pypiserver as TestPyPI and PyPI (declared official = false, "
+            "so they take uploads without Trusted Publishing), and the production release run "
+            "with the environment of a GitHub Actions job on the tag"
+        )
     base = args.workdir or Path(tempfile.mkdtemp(prefix="tagship-demo-"))
     base.mkdir(parents=True, exist_ok=True)
 
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         run_demo(pipeline, base.resolve(), ctx.env, runner=ctx.runner, echo=_echo)
 
     try:
-        return run_flow(ctx, "demo", dry_run=False, body=body)
+        code = run_flow(ctx, "demo", dry_run=False, body=body)
     finally:
         kept = args.workdir is not None or args.keep
         emit_json({"workdir": base if kept else None})
@@ -51,3 +56,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             shutil.rmtree(base, ignore_errors=True)
         else:
             line(f"the demo's files are in {base}")
+    next_step("tagship init in your project: the config and workflows, then tagship rehearse")
+    return code

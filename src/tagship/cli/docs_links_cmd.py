@@ -24,7 +24,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
 
+    ran: list[Pipeline] = []
+
     def body(pipeline: Pipeline) -> None:
+        ran.append(pipeline)
         docs_links(pipeline, workspace, args.tag)
 
-    return run_flow(ctx, "docs-links", dry_run=False, body=body)
+    def then() -> str:  # the last step says where the docs stand: a pull request, or why not
+        last = ran[0].report().steps[-1]
+        if last.status == "passed":
+            return f"review and merge the docs pull request: {last.detail}"
+        return f"nothing more to run for the docs of {args.tag}: {last.detail}"
+
+    return run_flow(ctx, "docs-links", dry_run=False, body=body, then=then)

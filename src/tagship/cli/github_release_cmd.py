@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.words import plural
@@ -76,10 +77,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(f"release {release.tag_name} was already published: {release.html_url}")
         if result.missing:
             line(f"it lacks {', '.join(result.missing)}: a published release takes no asset")
+        next_step(f"tagship docs-links {release.tag_name}: point the docs at the release")
         return 0
     attached = f", attached {manifest.name}" if result.manifest_uploaded else ""
     others = len(result.attached) - result.manifest_uploaded
     attached += f" and {plural(others, 'more asset')}" if others > 0 else ""
     latest = "latest" if result.latest else "not latest"
     line(f"published release {release.tag_name} ({latest}{attached}): {release.html_url}")
+    next_step(f"tagship docs-links {release.tag_name}: point the docs at the release")
     return 0

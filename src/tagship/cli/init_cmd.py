@@ -111,6 +111,7 @@ def _check(plan: workflows.InitPlan, root: Path) -> int:
         )
     matching = plural(len(plan.files), "file matches", "files match")
     line(f"{matching} the config")
+    next_step("tagship doctor")
     return 0
 
 

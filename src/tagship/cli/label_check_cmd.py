@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from tagship.ci import event_payload
 from tagship.ci.clients import host_client
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
@@ -51,4 +52,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     label = require_one_label(number, labels, workspace.config.release_labels)
     emit_json({"pull_request": number, "label": label})
     line(f"pull request #{number} carries {label}")
+    next_step("tagship notes: the release notes and next version the labels make")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.ledger import record_dict
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
         if state.note is not None:
             line(state.note)
+        next_step("tagship audit: prove every file on the index came from a recorded release")
         return 0
     # one ledger for the repository; show lists one package's records when one is chosen
     records = [
@@ -103,4 +105,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     require_valid(state)
     if state.note is not None and args.format == "text":
         line(state.note)
+    next_step("tagship ledger verify: check the chain and its anchors")
     return 0

@@ -9,6 +9,7 @@ from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import built
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json
 from tagship.core.release_plan import BUILD
@@ -48,4 +49,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise
     emit_json(built(result.directory, result.manifest, action="merge"))
     show_manifest(result.manifest, result.directory, ctx)
+    next_step(f"tagship preflight --dir {args.out}: the index's rules, before publishing")
     return 0

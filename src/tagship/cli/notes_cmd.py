@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.ci.clients import host_client
 from tagship.cli.context import in_project
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import annotate, emit_json, line
 from tagship.core.errors import ConfigError, UsageError
@@ -208,4 +209,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         line(markdown.rstrip())
     if draft is not None:
         _show_draft(draft)
+    next_step(_then(workspace, notes))
     return 0
+
+
+def _then(workspace: Workspace, notes: ReleaseNotes) -> str:
+    """The release the notes lead to: its version written first when the labels ask another."""
+    version = notes.next_version
+    if version is None:
+        return "nothing to release: merge a labelled pull request first"
+    if version == workspace.version():
+        return f"tagship dry-run: the test release of {version}"
+    if workspace.meta.source.kind == "scm":  # the version comes from git tags: name it
+        return f"tagship dry-run --version {version}: the test release of {version}"
+    return f"tagship bump {version}: the version the labels ask for"

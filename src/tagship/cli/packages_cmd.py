@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from tagship.ci import event_payload
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, table
 from tagship.core.errors import UsageError
@@ -84,4 +85,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         emit_json({"packages": [{"name": p.name, "directory": p.relative} for p in chosen]})
         return 0
     table("packages", ("package", "directory"), [(p.name, p.relative) for p in chosen])
+    if chosen:
+        next_step(f"tagship --package {chosen[0].name} status: one package's release status")
     return 0

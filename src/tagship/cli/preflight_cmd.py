@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.artifacts_render import show_problems
 from tagship.cli.context import in_project
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.cli.style import verdict
@@ -66,4 +67,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     _warnings(report)
     emit_json(report)
     line(f"[{verdict('passed')}] preflight: {preflight_summary(report)}")
+    next_step(f"tagship publish --index {index.name} --dir {args.dir}")
     return 0

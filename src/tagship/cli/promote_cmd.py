@@ -10,6 +10,7 @@ from tagship.cli.artifacts_render import show_manifest, show_problems
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import built, seq
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json
 from tagship.core.release_plan import PROMOTE, TAGGED
@@ -64,4 +65,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     )
     show_manifest(done.manifest, directory, ctx, title=f"promoted from {done.index}")
+    next_step(f"tagship publish --index {production.name} --dir {args.dir}")
     return 0

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, step_summary
 from tagship.core.release_plan import REBUILD_CHECK
@@ -43,4 +44,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     )
     title = f"rebuild of {done.manifest.tag} against the promoted files"
     step_summary(ctx, f"### {title}\n\n{done.verdict}\n")
+    next_step(f"tagship publish --index pypi --dir {args.dir}: the promoted files")
     return 0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import in_project
 from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import seq
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json
 
@@ -32,4 +33,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     folder = in_project(workspace, args.dir)
     done = one_step(RECORD, lambda: append_outbox(workspace, folder), appended_summary)
     emit_json({"events": [{"status": a.status, "ledger_seq": seq(a.record)} for a in done]})
+    next_step("tagship ledger verify: check the chain the records extend")
     return 0

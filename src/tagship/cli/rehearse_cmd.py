@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from tagship.cli.dry_run_cmd import add_version_option
 from tagship.cli.flow_render import run_flow
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
 
     kept = base if args.keep else None
+    rehearsed = False  # the next step ends the report, after the kept files' line
     try:
         if not as_json:
             line(
@@ -128,6 +130,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
             code = run_flow(ctx, "rehearse", dry_run=False, body=lambda p: body(p, _echo))
             _report(found[0])
+            rehearsed = True
             return code
         pipeline = Pipeline("rehearse")
         try:
@@ -142,3 +145,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             shutil.rmtree(base, ignore_errors=True)
         else:
             (sys.stderr if as_json else sys.stdout).write(f"the rehearsal's files are in {base}\n")
+        if rehearsed:
+            next_step("tagship dry-run: the real test release, to TestPyPI")

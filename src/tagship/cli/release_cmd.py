@@ -54,5 +54,5 @@ def _then(args: argparse.Namespace, ctx: Context, workspace: Workspace) -> str:
         return "tagship release, without --dry-run, in the tag's publish workflow"
     if ctx.ci.token is None:  # the flow skipped the Release on GitHub
         tag = args.tag or ctx.ci.tag or workspace.expected_tag()
-        return f"publish the GitHub Release: tagship github-release --tag {tag}"
+        return f"publish the GitHub Release: tagship github-release publish {tag}"
     return f"tagship audit --index {args.index}: proves each file there came from a release"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tagship.cli.context import in_project
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, step_summary, table
 from tagship.core.drift import Drift
@@ -122,4 +123,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ]
         table("releases", ("version", *titles, "marks"), rows)
         line(f"wrote {output}: {plural(len(report.rows), 'version')}")
+        next_step(f"open {output} in a browser")
     return 0

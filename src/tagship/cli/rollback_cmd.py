@@ -11,7 +11,7 @@ from tagship.cli.context import in_project
 from tagship.cli.json_fields import seq as ledger_seq
 from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
-from tagship.cli.render import annotate, emit_json, line
+from tagship.cli.render import annotate, emit_json, line, progress_display
 from tagship.core.errors import UsageError
 from tagship.core.words import plural
 
@@ -59,6 +59,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(patch)
 
 
+WATCH = "tagship watch: checks the index keeps the releases as the ledger records them"
+
+
+AGAIN = "the same command without --dry-run: makes the change"
+LEDGER = "tagship ledger show: the rollbacks recorded so far"
+
+
 def _plan(args: argparse.Namespace, ctx: Context) -> int:
     from tagship.steps.rollback.plan import rollback_plan  # noqa: PLC0415
 
@@ -103,6 +110,8 @@ def _revert(args: argparse.Namespace, ctx: Context) -> int:
     )
     line(f"pushed {done.branch}: CI redeploys from it" if done.pushed else "not pushed (--push)")
     line(f"recorded: ledger #{done.record.seq}")
+    pushed = f"tagship checks --wait --ref {done.branch}: until CI has redeployed it"
+    next_step(pushed if done.pushed else f"git push origin {done.branch}: CI redeploys from it")
     return 0
 
 
@@ -131,6 +140,7 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
         )
         if intent.already is not None:
             line(f"already yanked on {index.name} (ledger #{intent.already.seq})")
+            next_step(WATCH)
             return 0
         seq = f"ledger #{intent.record.seq}" if intent.record else "recorded earlier"
         line(f"intent to yank {workspace.name} {version} from {index.name}: {seq}")
@@ -143,16 +153,27 @@ def _yank(args: argparse.Namespace, ctx: Context) -> int:
                 "files by the index's own means"
             )
         if args.no_wait:
+            next_step(
+                f'yank it, then tagship rollback yank {version} --reason "{args.reason}" '
+                f"--index {index.name}: records it once the index shows it"
+            )
             return 0
         files = plural(len(intent.files), "file")
         line(f"waiting up to {args.timeout:.0f} s for {files} to show as yanked")
-        with http.until(time.monotonic() + args.timeout):  # the retries end by it too
-            observed = wait_yanked(
-                workspace, index, search, version, timeout=args.timeout, interval=args.interval
+        with http.until(time.monotonic() + args.timeout), progress_display(ctx.ci) as progress:
+            observed = wait_yanked(  # the retries end by the deadline too
+                workspace,
+                index,
+                search,
+                version,
+                timeout=args.timeout,
+                interval=args.interval,
+                progress=progress,
             )
     emit_json({"yanked": True, "files": observed.files, "ledger_seq": ledger_seq(observed.record)})
     line(f"yanked: {', '.join(observed.files)}")
     line(f"recorded: ledger #{observed.record.seq}")
+    next_step(WATCH)
     return 0
 
 
@@ -193,13 +214,16 @@ def _cloud_run(args: argparse.Namespace, ctx: Context) -> int:
     line(f"  traffic now: {split_text(move.before)}")
     if move.unchanged:
         line(f"all traffic already goes to {move.revision}: nothing to do")
+        next_step(LEDGER)
         return 0
     if not move.applied:
         line(f"  would be:    {split_text(move.after)}")
         line("dry run: nothing changed")
+        next_step(AGAIN)
         return 0
     line(f"  traffic is:  {split_text(move.after)}")
     line(f"recorded: ledger #{move.record.seq if move.record else '?'}")
+    next_step(LEDGER)
     return 0
 
 
@@ -236,6 +260,7 @@ def _migrate(args: argparse.Namespace, ctx: Context) -> int:
     else:
         line(f"{move.direction}d the database from {start} to {result.reached or 'base'}")
         line(f"recorded: ledger #{result.record.seq if result.record else '?'}")
+    next_step(AGAIN if move.direction != "none" and not result.applied else LEDGER)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, note_line
 from tagship.cli.setup_checklist import checklist_json, checklist_of, show_publishers
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from tagship.ci.github.setup_client import Change, SetupClient
     from tagship.ci.github.setup_plan import Checklist
     from tagship.cli.context import Context
+
+
+DOCTOR = "tagship doctor: checks the workflows and Trusted Publishing (the publishers above)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -76,11 +80,15 @@ def _setup(args: argparse.Namespace, client: SetupClient, found: Checklist) -> i
         note_line(note)
     if not plan.changes:
         line(f"nothing to do: {plan.repository} is set up as the release needs")
+        next_step(DOCTOR)
         return 0
     if args.dry_run:
         for change in plan.changes:
             line(f"would {change.what}")
         line(f"{plural(len(plan.changes), 'change')} planned; nothing changed (--dry-run)")
+        next_step(
+            "tagship setup github" + (f" --reviewer {args.reviewer}" if args.reviewer else "")
+        )
         return 0
 
     def said(change: Change) -> None:
@@ -88,4 +96,5 @@ def _setup(args: argparse.Namespace, client: SetupClient, found: Checklist) -> i
 
     done = apply_setup(client, plan, said)
     line(f"{plural(len(done), 'change')} made on {plan.repository}")
+    next_step(DOCTOR)
     return 0

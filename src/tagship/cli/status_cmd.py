@@ -14,8 +14,10 @@ from tagship.steps.status import project_status
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
     from tagship.cli.context import Context
+    from tagship.steps.package_table import PackageRow
     from tagship.steps.status import Status
     from tagship.workspace import Workspace
 
@@ -57,7 +59,19 @@ def _packages(args: argparse.Namespace, workspaces: tuple[Workspace, ...]) -> in
         "requires",
     )
     table(f"release status of {plural(len(rows), 'package')}", columns, rows)
+    next_step(_next_of_several(packages))
     return 0
+
+
+def _next_of_several(packages: Sequence[PackageRow]) -> str:
+    """The first package with a release due: its dry run, or the bump its labels ask first."""
+    due = [p for p in packages if p.next_version]
+    if not due:
+        return "nothing to release: no package changed since its last tag"
+    first = due[0]
+    if first.next_version == first.version:
+        return f"tagship --package {first.package} dry-run: the test release of {first.version}"
+    return f"tagship --package {first.package} bump {first.next_version}, then its dry-run"
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

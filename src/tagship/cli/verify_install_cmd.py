@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 from tagship.cli.context import add_record_to, in_project, with_outbox
 from tagship.cli.flow_render import one_step
 from tagship.cli.json_fields import seq
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
-from tagship.cli.render import emit_json, line, markdown_table, step_summary, table
+from tagship.cli.render import (
+    emit_json,
+    line,
+    markdown_table,
+    progress_display,
+    step_summary,
+    table,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -51,13 +59,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     directory = in_project(workspace, args.dir)
     manifest = load_manifest(directory)
     check_manifest(directory, manifest)  # the wheel is read to check what got installed
-    report = one_step(
-        VERIFY_INSTALL,
-        lambda: install_release(
-            workspace, manifest, directory, index, runner=ctx.runner, installer=args.installer
-        ),
-        installed_summary,
-    )
+    with progress_display(ctx.ci) as progress:  # the installer's run is the long part
+        report = one_step(
+            VERIFY_INSTALL,
+            lambda: install_release(
+                workspace,
+                manifest,
+                directory,
+                index,
+                runner=ctx.runner,
+                installer=args.installer,
+                progress=progress,
+            ),
+            installed_summary,
+        )
     emit_json(
         {
             "project": manifest.project,
@@ -85,4 +100,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             RECORD, lambda: record_dry_run(workspace, manifest, index), recorded_summary
         )
         emit_json({"dry_run_seq": seq(done.record)})
+        next_step(f"tagship tag: creates and pushes {manifest.tag}")
+    elif args.record_to is not None:  # a job's outbox: the record job appends it
+        next_step(f"tagship record --dir {args.record_to}: append it to the ledger")
+    else:
+        next_step(
+            f"tagship verify-install --index {index.name} --record-dry-run, to record it as "
+            "the dry run the tag needs; or tagship dry-run to do it all"
+        )
     return 0

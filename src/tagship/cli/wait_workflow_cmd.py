@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagship.ci.clients import host_client
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format, add_wait_options
 from tagship.cli.render import emit_json, line, progress_display
 from tagship.core.errors import GateError, UsageError
@@ -50,4 +51,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             hint="read the run's log; fix and release a new version",
         )
     line(f"{workflow} for {tag} succeeded: {found.html_url}")
+    next_step("tagship watch: checks the recorded releases stay on the index as released")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tagship.cli.next_step import next_step
 from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, error_line, line, markdown_table, note_line, step_summary
 from tagship.core.errors import EXIT_GATE
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         emit_json(as_dict(reports[0]))
     found = sum(len(report.findings) for report in reports)
     if found == 0:
+        next_step("nothing to do; run it again on a schedule (tagship init --watch)")
         return 0
     error_line(
         f"watch found {plural(found, 'drift')} from the ledger's releases",

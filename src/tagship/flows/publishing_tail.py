@@ -113,7 +113,7 @@ def publish_wait_install(
                 lambda: require_installed(
                     install_release(
                         deferred, manifest, directory, index, runner=runner,
-                        installer=options.installer,
+                        installer=options.installer, progress=pipeline.progress,
                     ),
                     manifest,
                     dry_run=dry_run,

@@ -207,6 +207,7 @@ def install_release(
     *,
     runner: Runner,
     installer: Installer,
+    progress: Progress = ignore,
 ) -> InstallReport:
     """Install the release from `index` in a clean venv and check it; record the outcome."""
     target = InstallTarget(
@@ -225,6 +226,7 @@ def install_release(
         settings=workspace.config.verify_install,
         smoke=smoke_test(workspace.config, workspace.pyproject_data, workspace.root, project),
         installer=installer,
+        progress=progress,
     )
     details = install_details(report)
     record(workspace, "verify-install", manifest, index=index.name, details=details)

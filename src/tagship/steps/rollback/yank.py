@@ -20,6 +20,7 @@ from tagship.core.audit import file_version
 from tagship.core.errors import UsageError
 from tagship.core.ledger import Event, FileEntry
 from tagship.core.polling import Pending, poll
+from tagship.core.progress import ignore
 from tagship.core.words import plural
 from tagship.steps.rollback.common import recordable
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from tagship.adapters.index import IndexFile, SimpleIndex
     from tagship.core.config import IndexConfig
     from tagship.core.ledger import Record
+    from tagship.core.progress import Progress
     from tagship.workspace import Workspace
 
 EVENT = "yank"
@@ -147,6 +149,7 @@ def wait_yanked(
     interval: float,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    progress: Progress = ignore,
 ) -> YankObserved:
     """Poll the simple API until every file of `version` shows as yanked; record that.
     PollTimeoutError (exit 3) when it does not happen within `timeout` seconds."""
@@ -169,7 +172,10 @@ def wait_yanked(
             + "rerun tagship rollback yank to record it (the intent is recorded)",
         )
 
-    files = poll(probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock).value
+    polled = poll(
+        probe, timeout=timeout, interval=interval, sleep=sleep, clock=clock, progress=progress
+    )
+    files = polled.value
     git = workspace.require_git()
     published = _published(git, workspace.name, version, index.name)
     reasons = tuple(sorted({f.yanked for f in files if f.yanked}))

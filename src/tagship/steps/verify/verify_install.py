@@ -27,6 +27,7 @@ from tagship.adapters.build.builder import find_uv
 from tagship.adapters.process import without_secrets
 from tagship.core.errors import ConfigError
 from tagship.core.install_config import InstallSettings
+from tagship.core.progress import Phase, ignore
 from tagship.core.requires import split_requires
 from tagship.steps.verify.import_targets import ImportPlan, plan_imports
 from tagship.steps.verify.install_probes import (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from tagship.adapters.process import Completed, Runner
     from tagship.core.config import Credentials
     from tagship.core.manifest import Manifest, ManifestFile
+    from tagship.core.progress import Progress
     from tagship.steps.verify.smoke_test import SmokeTest
 
 
@@ -197,14 +199,16 @@ def verify_install(
     settings: InstallSettings | None = None,
     smoke: SmokeTest | None = None,
     installer: Installer = "auto",
+    progress: Progress = ignore,
 ) -> InstallReport:
     """Install `name==version` from the target index into a new venv and check it: import
-    what `settings` says, then run `smoke`."""
+    what `settings` says, then run `smoke`. `progress` hears each phase, naming the installer."""
     plan = None
     with tempfile.TemporaryDirectory(prefix="tagship-install-") as tmp:
         venv = _Venv(Path(tmp) / "venv", runner, env, installer)
-        checks, wheel = _run_checks(manifest, directory, target, venv)
+        checks, wheel = _run_checks(manifest, directory, target, venv, progress)
         if wheel is not None:  # the manifest's wheel is installed: does it work?
+            progress(Phase(f"checking the installed {wheel.name} works"))
             paths = [path for path, _ in wheel_record(wheel)]
             with open_wheel(wheel) as archive:
                 plan = plan_imports(paths, settings or InstallSettings(), archive.read)
@@ -213,10 +217,11 @@ def verify_install(
 
 
 def _run_checks(
-    manifest: Manifest, directory: Path, target: InstallTarget, venv: _Venv
+    manifest: Manifest, directory: Path, target: InstallTarget, venv: _Venv, progress: Progress
 ) -> tuple[list[Check], Path | None]:
     """The checks up to the installed files; the installed wheel, once found."""
     checks: list[Check] = []
+    progress(Phase(f"creating a clean virtual environment ({venv.installer})"))
     created = venv.create()
     checks.append(Check("virtual environment", created.ok, created.tail(1) or venv.installer))
     if not created.ok:
@@ -227,8 +232,9 @@ def _run_checks(
     only = ["--no-deps", "--require-hashes", "--only-binary", ":all:", "-r", str(requirements)]
     if venv.uv is not None:
         only += ["--refresh-package", manifest.project]
-    done = venv.install(only, index_url)
     where = f"{manifest.project}=={manifest.version} from {target.name}"
+    progress(Phase(f"installing {where} with {venv.installer}"))
+    done = venv.install(only, index_url)
     checks.append(Check("install", done.ok, where if done.ok else f"{where}: {done.tail(1)}"))
     if not done.ok:
         return checks, None
