@@ -13,6 +13,7 @@ from tagship.ci.github.workflows.workflows import GeneratedFile, read_exact
 from tagship.core.config import COMMAND_LINE, PYPROJECT, REPOSITORY
 from tagship.core.config_values import ref_problem
 from tagship.core.errors import UsageError
+from tagship.core.names import normalized_name
 from tagship.core.packages import SEVERAL_TAG_FORMAT, check_distinct_tags, named_format
 from tagship.core.tag_style import as_template
 from tagship.core.versions import NAME_PLACEHOLDER, validate_tag_format
@@ -75,12 +76,10 @@ class Adoption:
         return replace(config, release_branch=branch, tag_format=self._format_of(name))
 
     def _format_of(self, name: str) -> str:
-        from packaging.utils import canonicalize_name  # noqa: PLC0415 - init only
-
         if len(self.formats) == 1:
             return next(iter(self.formats.values()))
-        wanted = canonicalize_name(name)
-        found = [f for key, f in self.formats.items() if canonicalize_name(key) == wanted]
+        wanted = normalized_name(name)
+        found = [f for key, f in self.formats.items() if normalized_name(key) == wanted]
         if len(found) != 1:  # init names only the packages it adopted: a bug if not
             raise LookupError(f"no adopted tag format for package {name!r}")
         return found[0]

@@ -4,7 +4,6 @@ your own project in a throwaway copy, against local indexes, with what GitHub wo
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,6 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line
 from tagship.core.errors import UsageError
 from tagship.core.words import plural
-from tagship.flows.pipeline import FlowFailedError, Pipeline
 from tagship.flows.rehearse import RehearseOptions, rehearse
 
 if TYPE_CHECKING:
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tagship.cli.context import Context
-    from tagship.flows.pipeline import FlowReport, StepReport
+    from tagship.flows.pipeline import Pipeline, StepReport
     from tagship.flows.rehearse import Rehearsal
 
 
@@ -78,24 +76,6 @@ def _report(done: Rehearsal) -> None:
         line(f"  | ... {more} (--format json has them all)")
 
 
-def _steps(report: FlowReport) -> list[dict[str, object]]:
-    return [
-        {"name": s.name, "status": s.status, "detail": s.detail, "seconds": round(s.seconds, 1)}
-        for s in report.steps
-    ]
-
-
-def _as_json(done: Rehearsal | None, report: FlowReport, kept: Path | None) -> dict[str, object]:
-    # the fields of every flow's document (flow, steps), then the rehearsal's own
-    return {
-        "ok": report.ok,
-        "flow": report.flow,
-        "steps": _steps(report),
-        "rehearsal": done,
-        "kept": kept,
-    }
-
-
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.bump and args.version:
         raise UsageError(
@@ -104,7 +84,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     options = RehearseOptions(ctx.package, args.bump, args.version, args.skip_checks)
     base = Path(tempfile.mkdtemp(prefix="tagship-rehearse-")).resolve()
-    as_json = args.format == "json"
     found: list[Rehearsal] = []
 
     def body(pipeline: Pipeline, echo: Callable[[StepReport], None]) -> None:
@@ -123,27 +102,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     kept = base if args.keep else None
     rehearsed = False  # the next step ends the report, after the kept files' line
     try:
-        if not as_json:
-            line(
-                "tagship rehearse: your release in a throwaway copy of the repository, with "
-                "local indexes standing in for TestPyPI and PyPI; your repository is only read"
-            )
-            code = run_flow(ctx, "rehearse", dry_run=False, body=lambda p: body(p, _echo))
-            _report(found[0])
-            rehearsed = True
-            return code
-        pipeline = Pipeline("rehearse")
-        try:
-            body(pipeline, lambda _: None)
-        except FlowFailedError as failed:
-            emit_json(_as_json(None, failed.report, kept))  # the error: added as the run ends
-            raise failed.cause from failed.cause.__cause__
-        emit_json(_as_json(found[0], pipeline.report(), kept))
-        return 0
+        line(
+            "tagship rehearse: your release in a throwaway copy of the repository, with "
+            "local indexes standing in for TestPyPI and PyPI; your repository is only read"
+        )
+        # the flow's table and its document's `flow` and `steps`, as every flow's
+        code = run_flow(ctx, "rehearse", dry_run=False, body=lambda p: body(p, _echo))
+        _report(found[0])
+        rehearsed = True
+        return code
     finally:
+        emit_json({"rehearsal": found[0] if found else None, "kept": kept})
         if kept is None:
             shutil.rmtree(base, ignore_errors=True)
         else:
-            (sys.stderr if as_json else sys.stdout).write(f"the rehearsal's files are in {base}\n")
+            line(f"the rehearsal's files are in {base}")  # stderr under --format json
         if rehearsed:
             next_step("tagship dry-run: the real test release, to TestPyPI")
