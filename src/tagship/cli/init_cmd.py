@@ -8,11 +8,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tagship.adapters.project_facts import gather_facts
+from tagship.ci import adoption as hosts
 from tagship.ci.github.policy import WORKFLOWS_DIR
 from tagship.ci.github.workflows import workflows
 from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.ci.github.workflows.values import runs_expression
-from tagship.cli import init_publishers
+from tagship.cli import init_pipeline, init_publishers
 from tagship.cli.init_infer import add_flags, adopt_project
 from tagship.cli.init_install import install_plan
 from tagship.cli.json_fields import init_plan
@@ -36,6 +37,12 @@ _GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host",
+        choices=sorted(hosts.HOSTS),
+        help="the CI host to write the pipeline for (default: from origin's URL and the "
+        "pipeline files there)",
+    )
     parser.add_argument("--owner", help="GitHub owner of the repository (default: from config)")
     parser.add_argument("--repo", help="GitHub repository name (default: from config)")
     parser.add_argument("--project", help="project name on the index (default: [project].name)")
@@ -132,7 +139,7 @@ def _show(plan: workflows.InitPlan, workspace: Workspace | None) -> None:
         )
 
 
-def run(args: argparse.Namespace, ctx: Context) -> int:
+def _validate(args: argparse.Namespace) -> None:
     for flag, value in (("--owner", args.owner), ("--repo", args.repo)):
         if value is not None and not _GITHUB_NAME.fullmatch(value):
             raise UsageError(
@@ -149,14 +156,24 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"--check writes nothing, so it cannot take {init_publishers.FLAG}",
             hint=f"run `tagship init {init_publishers.FLAG}`, then `tagship init --check`",
         )
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    _validate(args)
     repository = ctx.repository()
     workspace: Workspace | None = None
-    if repository.packages_apart:
+    if not repository.packages_apart:
+        workspace = ctx.workspace(repository)
+    here = workspace or ctx.policy_workspace(repository)
+    choice = hosts.choose(args.host, here.origin_url, here.root, ctx.ci.host)
+    line(f"host: {choice.host.name} ({choice.why})")
+    if choice.host.pipeline is not None:
+        return init_pipeline.run(args, ctx, choice, workspace)
+    if workspace is None:
         from tagship.cli.init_several import several_packages_plan  # noqa: PLC0415
 
         plan, root, adoption = several_packages_plan(args, ctx, repository)
     else:
-        workspace = ctx.workspace(repository)
         adoption = adopt_project(args, workspace)
         config = adoption.config_of(workspace.name, workspace.config)
         inputs = _inputs(args, ctx, workspace)

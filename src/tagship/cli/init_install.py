@@ -24,13 +24,14 @@ def install_plan(
     compiled: bool,
     top: Path | None = None,
     check: bool = False,
+    lock_file: str = LOCK_FILE,
 ) -> Install:
     """How the workflows install tagship: locked at this version (tagship itself: its own
     dependencies and build requirements, then its checkout), with auditwheel for a compiled
     project (its Linux wheels are repaired when tagship builds them). The lock lives at the
     repository's `top` (the project's root, for a repository of one); `check` makes none."""
     request = lock_request(workspace, compiled=compiled)
-    lock = (top or workspace.root) / LOCK_FILE
+    lock = (top or workspace.root) / lock_file
     return plan_install(
         source=workspace.config.install_tagship,
         self_install=request.self_install,
@@ -43,4 +44,5 @@ def install_plan(
         runner=ctx.runner,
         env=ctx.env,
         check=check,
+        lock_file=lock_file,
     )

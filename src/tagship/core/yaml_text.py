@@ -53,7 +53,7 @@ def _entry(head: str, value: Any, indent: int) -> list[str]:
     if isinstance(value, dict):
         return [f"{head} {{}}"] if not value else [head, *_mapping(value, indent + 2)]
     if isinstance(value, list):
-        return [head, *_sequence(value, indent + 2)]
+        return [f"{head} []"] if not value else [head, *_sequence(value, indent + 2)]
     if isinstance(value, bool):
         return [f"{head} {'true' if value else 'false'}"]
     if isinstance(value, int):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from tagship.adapters.project_files import read_text
+from tagship.ci.adoption import choose
 from tagship.ci.github import doctor as doctor_github
 from tagship.ci.github import old_publishers as old
 from tagship.ci.github import zizmor as tools
@@ -17,6 +18,7 @@ from tagship.ci.github.workflows.values import run_expressions
 from tagship.core.config import github_repo_from_url
 from tagship.core.pyproject import table
 from tagship.core.versions import tag_for
+from tagship.steps.doctor_pipeline import pipeline_doctor
 from tagship.steps.doctor_split import FileAdvice, per_file, release_paths, split
 from tagship.steps.tagship_lock import LOCK_CHECK, lock_check
 
@@ -111,6 +113,14 @@ def doctor(
     of several packages (`packages`, the workflows under `top`) the rules hold for each."""
     every = tuple(packages) or (workspace,)
     root = top or workspace.root
+    host = choose(None, workspace.origin_url, root, workspace.ci.host).host
+    if host.pipeline is not None and not packages:
+        found_here, skipped_here = pipeline_doctor(workspace, host.pipeline)
+        ran = ToolRun(
+            host.pipeline.settings_name, ran=skipped_here is None, note=skipped_here or ""
+        )
+        ordered_here = sorted(set(found_here), key=lambda f: (f.path, f.line, f.rule, f.message))
+        return DoctorReport(tuple(ordered_here), (ran,))
     workflows, findings = load_workflows(root)
     for workflow in workflows:  # tagship writes no expression into a run: of its own files
         if workflow.generated:

@@ -76,8 +76,8 @@ def lock_problem(text: str | None, head: str, python: str) -> str | None:
     return f"does not lock {head} for Python {python}"
 
 
-def _locked_command(self_install: bool) -> str:
-    command = f"uv pip install --system --require-hashes --no-deps -r {LOCK_FILE}"
+def _locked_command(self_install: bool, lock_file: str = LOCK_FILE) -> str:
+    command = f"uv pip install --system --require-hashes --no-deps -r {lock_file}"
     if self_install:  # tagship releasing itself: its own checkout, on the locked dependencies
         command += "\nuv pip install --system --no-deps --no-build-isolation ."
     return command
@@ -119,13 +119,15 @@ def plan_install(
     runner: Runner,
     env: Mapping[str, str],
     check: bool = False,
+    lock_file: str = LOCK_FILE,
 ) -> Install:
     """What the jobs run to install tagship. `requirements` is what the lock pins: tagship
     at this version, or for tagship itself its own dependencies and build requirements;
     `label` names them in the lock's header, so a changed requirement makes a new lock.
     `also`: what tagship's extras add, installed beside a `source` (which names no extras).
     A lock that cannot be made is refused (the jobs could not install tagship); `check`
-    makes none and refuses one that is missing or stale."""
+    makes none and refuses one that is missing or stale. `lock_file`: where the lock lives
+    (another host keeps it beside its own pipeline files)."""
     uv = find_uv(env)
     if uv is None:
         raise ConfigError(
@@ -135,17 +137,17 @@ def plan_install(
     if source:
         quoted = " ".join(f'"{requirement}"' for requirement in (source, *also))
         return Install(f"uv pip install --system {quoted}", None, uv_version)
-    command = _locked_command(self_install)
+    command = _locked_command(self_install, lock_file)
     head = lock_head(label, requirements)
     problem = lock_problem(current_lock, head, python)
     if problem is None:
         return Install(command, None, uv_version)
     if env.get(OFFLINE):  # the maintainer's choice, said in a note: no index is asked
-        why = f"{OFFLINE} is set: {LOCK_FILE} was not refreshed for {head}"
+        why = f"{OFFLINE} is set: {lock_file} was not refreshed for {head}"
         return Install(command, None, uv_version, why)
     if check:
         raise GateError(
-            f"{LOCK_FILE} {problem}: the workflows install tagship from it",
+            f"{lock_file} {problem}: the workflows install tagship from it",
             hint="run `tagship init` and commit the result",
         )
     text, why = _compile(str(uv), requirements, python, index, runner=runner, env=env)
