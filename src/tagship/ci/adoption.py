@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tagship.ci.github.policy import Finding
     from tagship.ci.github.workflows.workflows import InitPlan
     from tagship.ci.pipeline_values import HostChecklist, PipelineInputs
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Config
 
 DEFAULT = "github"
@@ -33,7 +34,7 @@ DEFAULT = "github"
 
 class SettingsFindings(Protocol):
     def __call__(
-        self, config: Config, env: Mapping[str, str], origin_url: str | None, example: Version
+        self, config: Config, ci: CIRun, origin_url: str | None, example: Version
     ) -> list[Finding]: ...
 
 
@@ -48,7 +49,7 @@ class Pipeline:
     checklist: Callable[[Config, str, str | None], HostChecklist]
     pipeline_findings: Callable[[Mapping[str, str | None], str], list[Finding]]
     settings_name: str
-    skipped_because: Callable[[Mapping[str, str], str | None], str | None]
+    skipped_because: Callable[[CIRun, str | None], str | None]
     settings_findings: SettingsFindings
 
 

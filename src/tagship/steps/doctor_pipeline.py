@@ -23,11 +23,11 @@ def pipeline_doctor(workspace: Workspace, pipeline: Pipeline) -> tuple[list[Find
     )
     files = {path: read_file(workspace, path) for path in (pipeline.own_file, pipeline.top_file)}
     findings = pipeline.pipeline_findings(files, expected)
-    skipped = pipeline.skipped_because(workspace.env, workspace.origin_url)
+    skipped = pipeline.skipped_because(workspace.ci, workspace.origin_url)
     if skipped is None:
         findings.extend(
             pipeline.settings_findings(
-                workspace.config, workspace.env, workspace.origin_url, Version("1.2.3")
+                workspace.config, workspace.ci, workspace.origin_url, Version("1.2.3")
             )
         )
     return findings, skipped

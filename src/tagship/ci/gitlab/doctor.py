@@ -9,11 +9,11 @@ import fnmatch
 from typing import TYPE_CHECKING
 
 from tagship.ci.github.policy import Finding
-from tagship.ci.gitlab.adopt import project_path, remote_parts
+from tagship.ci.gitlab.adopt import HOST, project_path, remote_parts
 from tagship.ci.gitlab.pipeline import OWN_FILE, publishing
 from tagship.ci.gitlab.pipeline.include import PIPELINE_FILE, includes_local, parse
 from tagship.ci.gitlab.pipeline.jobs import OWN_STAGES
-from tagship.ci.gitlab.settings import TOKEN_VARIABLE, Denied, GitLabSettings
+from tagship.ci.gitlab.settings import Denied, GitLabSettings
 from tagship.core.versions import tag_for
 
 if TYPE_CHECKING:
@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from tagship.adapters.http import Http
+    from tagship.core.ci_run import CIRun
     from tagship.core.config import Config
 
 NAME = "GitLab settings"
+NO_TOKEN = "no GITLAB_TOKEN with CI_API_V4_URL"  # noqa: S105 - a note, not a secret
 _FIX = "run `tagship init` and commit the result"
 
 
@@ -65,10 +67,12 @@ def pipeline_findings(files: Mapping[str, str | None], expected: str) -> list[Fi
     return found
 
 
-def skipped_because(env: Mapping[str, str], origin_url: str | None) -> str | None:
-    """Why the settings cannot be read here, or None when they can."""
-    if not env.get(TOKEN_VARIABLE):
-        return f"no {TOKEN_VARIABLE}"
+def skipped_because(ci: CIRun, origin_url: str | None) -> str | None:
+    """Why the settings cannot be read here, or None when they can: the run's token goes
+    only to an API the run names (a GitLab job's, or one set by hand beside the token), never
+    to one guessed from the remote, where another host's token would leak."""
+    if ci.token is None or (ci.host != HOST and ci.api_url is None):
+        return NO_TOKEN
     if project_path(origin_url) is None:
         return "cannot tell which GitLab project this is (origin)"
     return None
@@ -76,11 +80,10 @@ def skipped_because(env: Mapping[str, str], origin_url: str | None) -> str | Non
 
 def settings_findings(
     config: Config,
-    env: Mapping[str, str],
+    ci: CIRun,
     origin_url: str | None,
     example: Version,
     *,
-    api_url: str | None = None,
     http: Http | None = None,
 ) -> list[Finding]:
     """Protected tags cover the release tags, the production environment needs approval,
@@ -88,8 +91,9 @@ def settings_findings(
     parts = remote_parts(origin_url)
     assert parts is not None  # noqa: S101 - skipped_because said so
     server, path = parts
-    api = api_url or f"https://{server}/api/v4"
-    settings = GitLabSettings(api, path, env[TOKEN_VARIABLE], http=http).read()
+    assert ci.token is not None  # noqa: S101 - skipped_because said so
+    api = ci.api_url or f"https://{server}/api/v4"  # a GitLab job names its API
+    settings = GitLabSettings(api, path, ci.token, http=http).read()
     where, web = f"gitlab:{path}", f"https://{server}/{path}/-/settings"
     found: list[Finding] = []
     tag = tag_for(example, config.tag_format)

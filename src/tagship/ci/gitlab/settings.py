@@ -20,8 +20,6 @@ from tagship.adapters.http_rules import require_secure
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-TOKEN_VARIABLE = "GITLAB_TOKEN"  # noqa: S105 - the variable's name, not a secret
-
 
 @dataclass(frozen=True)
 class Denied:
@@ -69,7 +67,8 @@ class GitLabSettings:
         if response.status_code in (401, 403, 404):
             return Denied(
                 f"GitLab answered {response.status_code} to reading {what}",
-                f"use a {TOKEN_VARIABLE} of a Maintainer with the read_api scope",
+                "use a GITLAB_TOKEN of a Maintainer with the read_api scope (a job's own "
+                "token may not read the settings)",
             )
         if response.status_code != 200:  # noqa: PLR2004
             return Denied(

@@ -137,7 +137,9 @@ def with_include(text: str | None, path: str, stages: tuple[str, ...]) -> Edited
             lines = extended
         added.append(f"include: - {entry}")
     listed = data.get("stages")
-    missing = [s for s in stages if isinstance(listed, list) and s not in listed]
+    if listed is not None and not isinstance(listed, list):
+        raise _refuse("has a stages: that is not a list", f"stages: [{', '.join(stages)}]")
+    missing = [s for s in stages if listed is not None and s not in listed]
     if missing:
         found = _block(lines, "stages")
         extended = _extend_list(lines, *found, missing) if found else None
