@@ -86,7 +86,10 @@ def test_fresh_project_on_gitlab(cli: Cli, make_repo: MakeRepo) -> None:
     assert dry["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", "when": "manual"}]
     test_publish = pipeline["tagship-dry-run-publish"]
     assert test_publish["environment"]["name"] == "testpypi"
-    assert test_publish["id_tokens"] == {"TESTPYPI_ID_TOKEN": {"aud": "testpypi"}}
+    assert test_publish["id_tokens"] == {
+        "TESTPYPI_ID_TOKEN": {"aud": "testpypi"},
+        "SIGSTORE_ID_TOKEN": {"aud": "sigstore"},
+    }
     # the release on a tag of the format, in pypi (production); only publish holds a token
     publish = pipeline["tagship-release-publish"]
     assert publish["rules"] == [
@@ -94,12 +97,25 @@ def test_fresh_project_on_gitlab(cli: Cli, make_repo: MakeRepo) -> None:
     ]
     assert publish["environment"]["name"] == "pypi"
     assert publish["environment"]["deployment_tier"] == "production"
-    assert publish["id_tokens"] == {"PYPI_ID_TOKEN": {"aud": "pypi"}}
+    assert publish["id_tokens"] == {
+        "PYPI_ID_TOKEN": {"aud": "pypi"},
+        "SIGSTORE_ID_TOKEN": {"aud": "sigstore"},
+    }
+    # GitLab keeps no drafts: the release is created once production succeeded
+    release = pipeline["tagship-release-gitlab-release"]
+    assert release["script"][-1] == 'tagship github-release publish "$CI_COMMIT_TAG"'
+    assert release["needs"] == [
+        "tagship-release-build",
+        "tagship-release-verify-install",
+        "tagship-release-record",
+    ]
     holders = [name for name, job in pipeline.items() if "id_tokens" in job_dict(job)]
     assert holders == ["tagship-release-publish", "tagship-dry-run-publish"]
     assert pipeline["tagship-release-gate"]["script"][-1] == 'tagship check-tag "$CI_COMMIT_TAG"'
     # the image pinned by digest; nothing set at the top level for the project's jobs
     assert "@sha256:" in pipeline[".tagship-python"]["image"]
+    # the project's defaults and global variables stay out of tagship's jobs
+    assert pipeline[".tagship-python"]["inherit"] == {"default": False, "variables": False}
     assert not {"default", "variables", "workflow"} & set(pipeline)
     # the checklist: GitLab's publisher form with the top-level file PyPI matches
     assert "pypi\tsample-pkg\tacme/tools\tsample\t.gitlab-ci.yml\tpypi" in result.out

@@ -40,12 +40,17 @@ def _command() -> list[str]:
     pytest.skip(reason)
 
 
-def _listed(repo: Repo) -> list[str]:
+def _listed(repo: Repo, *args: str) -> list[str]:
     """The jobs gitlab-ci-local lists once the schema passed (the test fails when it does not)."""
     command = _command()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GCL_"))}
     done = subprocess.run(
-        [*command, "--list"], cwd=repo.path, env=env, capture_output=True, text=True, check=False
+        [*command, "--list", *args],
+        cwd=repo.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "json schema validated" in done.stderr, done.stderr
@@ -67,6 +72,14 @@ CHECKS = [
     "tagship-docs-validation",
     "tagship-build-validation",
 ]
+RELEASE = [
+    "tagship-release-gate",
+    "tagship-release-build",
+    "tagship-release-publish",
+    "tagship-release-verify-install",
+    "tagship-release-record",
+    "tagship-release-gitlab-release",
+]
 DRY_RUN = [
     "tagship-dry-run-build",
     "tagship-dry-run-publish",
@@ -80,6 +93,13 @@ def test_fresh_project(cli: Cli, make_repo: MakeRepo) -> None:
     _adopt(cli, repo, "--release-branch", "main")
     # a branch pipeline on the default branch: the checks and the dry run (by hand)
     assert _listed(repo) == [*CHECKS, *DRY_RUN]
+    # a tag of the format starts the release; another tag does not
+    # (gitlab-ci-local sets no CI_COMMIT_TAG itself: the variable stands for the tag's pipeline)
+    tagged = _listed(repo, "--variable", "CI_COMMIT_TAG=v1.2.3")
+    assert [job for job in tagged if job.startswith("tagship-release-")] == RELEASE
+    assert not any(
+        j.startswith("tagship-release-") for j in _listed(repo, "--variable", "CI_COMMIT_TAG=1.2.3")
+    )
 
 
 def test_project_with_its_own_pipeline(cli: Cli, make_repo: MakeRepo) -> None:
@@ -114,3 +134,5 @@ def test_master_with_bare_tags(cli: Cli, make_repo: MakeRepo) -> None:
     git(repo.path, "update-ref", "refs/remotes/origin/master", "HEAD")
     git(repo.path, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
     assert _listed(repo) == [*CHECKS, *DRY_RUN]
+    tagged = _listed(repo, "--variable", "CI_COMMIT_TAG=1.2.3")
+    assert [job for job in tagged if job.startswith("tagship-release-")] == RELEASE

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagship.core.infer_checks import LABEL_CHECK, job_command, unfound_message
 from tagship.core.release_plan import (
+    GITHUB_RELEASE,
     OUTBOX,
     TAG_REF,
     dry_run_steps,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from tagship.core.config import Config, IndexConfig
     from tagship.core.infer_checks import CheckPlan
+    from tagship.core.release_plan import ReleaseStep
 
 PREFIX = "tagship-"
 CHECK_STAGE, DRY_RUN_STAGE, RELEASE_STAGE = "tagship-checks", "tagship-dry-run", "tagship-release"
@@ -35,12 +37,14 @@ DEFAULT_STAGES = ("build", "test", "deploy")
 TEMPLATE = ".tagship-python"
 # the id_tokens variables the publishing jobs get, by index; the audience PyPI expects
 ID_TOKENS = {"pypi": "PYPI_ID_TOKEN", "testpypi": "TESTPYPI_ID_TOKEN"}
+SIGSTORE = "SIGSTORE_ID_TOKEN"
 ON_MERGE_REQUEST = '$CI_PIPELINE_SOURCE == "merge_request_event"'
 ON_DEFAULT_BRANCH = "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
 # the pushed tag, as GitLab names it; the release steps are written with GitHub's
 GITLAB_TAG_REF = '"$CI_COMMIT_TAG"'
-# the host's own release job (notes and the release on GitHub) is not a GitLab job
-_HOST_RELEASE_JOB = "github-release"
+# the flow's job that publishes the host's release: on GitLab it creates the release once
+# production succeeded (GitLab keeps no drafts); the docs links' pull request is GitHub's
+_HOST_RELEASE_JOB, _HOST_RELEASE_NAME = "github-release", "gitlab-release"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ def tag_regex(tag_format: str) -> str:
 
 def _template(tools: Tools) -> dict[str, Any]:
     return {
+        # the project's defaults (a top-level image:, before_script:, variables:) would run
+        # in tagship's jobs too: a release job runs only what this file says
+        "inherit": {"default": False, "variables": False},
         "image": tools.image,
         # no cache and no version check: a job installs only what it is told to
         "variables": {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_CACHE_DIR": "1"},
@@ -122,12 +129,43 @@ def _environment(index: IndexConfig, project: str, *, production: bool) -> dict[
     return environment
 
 
+def _needs(name: str, kind: str, previous: str | None) -> list[str]:
+    """The jobs a flow's job waits for (and takes the artifacts of)."""
+    if name == "record":
+        return [f"{PREFIX}{kind}-publish", f"{PREFIX}{kind}-verify-install"]
+    if name == _HOST_RELEASE_JOB:  # the built files are the release's links
+        return [f"{PREFIX}{kind}-{n}" for n in ("build", "verify-install", "record")]
+    return [previous] if previous is not None else []
+
+
+def _deploys(index: IndexConfig, project: str, *, production: bool) -> dict[str, Any]:
+    """The publish job's environment and id tokens: the index's, and Sigstore's for the
+    PEP 740 attestations of the upload."""
+    variable = ID_TOKENS.get(index.name, f"{index.name.upper()}_ID_TOKEN")
+    return {
+        "environment": _environment(index, project, production=production),
+        "id_tokens": {variable: {"aud": index.name}, SIGSTORE: {"aud": "sigstore"}},
+    }
+
+
+def _scripts(steps: Sequence[ReleaseStep]) -> dict[str, list[str]]:
+    """Each job's commands, by the flow's job name, with GitLab's name for the pushed tag."""
+    scripts: dict[str, list[str]] = {}
+    for name in jobs_in_order(tuple(steps)):
+        chosen = [s for s in steps if s.job == name and s.run]
+        if name == _HOST_RELEASE_JOB:
+            chosen = [s for s in chosen if s.name == GITHUB_RELEASE]
+        if chosen:
+            scripts[name] = [str(s.run).replace(TAG_REF, GITLAB_TAG_REF) for s in chosen]
+    return scripts
+
+
 def publish_jobs(
     config: Config, index: IndexConfig, project: str, tools: Tools, *, production: bool
 ) -> dict[str, Any]:
-    """The flow's jobs in order (build -> publish -> verify-install -> record): the release on
-    a tag of the format, or the dry run started by hand on the default branch. Only the
-    publish job holds the id token, and only it deploys to the index's environment."""
+    """The flow's jobs in order (build -> publish -> verify-install -> record -> the GitLab
+    release): the release on a tag of the format, or the dry run started by hand on the
+    default branch. Only the publish job holds id tokens and deploys to an environment."""
     if production:
         steps = release_steps(index.name, config.release_artifacts)
         on_tag = f"$CI_COMMIT_TAG =~ {tag_regex(config.tag_format)}"
@@ -139,20 +177,14 @@ def publish_jobs(
     jobs: dict[str, Any] = {}
     previous: str | None = None
     kind = "release" if production else "dry-run"
-    for name in jobs_in_order(steps):
-        script = [s.run.replace(TAG_REF, GITLAB_TAG_REF) for s in steps if s.job == name and s.run]
-        if name == _HOST_RELEASE_JOB or not script:
-            continue
-        job_name = f"{PREFIX}{kind}-{name}"
+    for name, script in _scripts(steps).items():
+        job_name = f"{PREFIX}{kind}-{_HOST_RELEASE_NAME if name == _HOST_RELEASE_JOB else name}"
         extra: dict[str, Any] = {}
-        if previous is not None:
-            extra["needs"] = [previous]
+        needs = _needs(name, kind, previous)
+        if needs:
+            extra["needs"] = needs
         if name == "publish":
-            extra["environment"] = _environment(index, project, production=production)
-            variable = ID_TOKENS.get(index.name, f"{index.name.upper()}_ID_TOKEN")
-            extra["id_tokens"] = {variable: {"aud": index.name}}
-        if name == "record":
-            extra["needs"] = [f"{PREFIX}{kind}-publish", f"{PREFIX}{kind}-verify-install"]
+            extra.update(_deploys(index, project, production=production))
         kept = _artifacts(name)
         if kept:
             extra["artifacts"] = kept
