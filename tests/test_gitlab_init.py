@@ -219,3 +219,12 @@ def test_json_carries_the_checklist(cli: Cli, make_repo: MakeRepo) -> None:
     forms = fields["checklist"][0]["rows"]
     assert forms[0]["Top-level pipeline file path"] == ".gitlab-ci.yml"
     assert forms[0]["Namespace"] == "acme/tools"
+
+
+def test_compiled_project_refused(cli: Cli, make_repo: MakeRepo) -> None:
+    compiled = STATIC_PYPROJECT + "\n[tool.cibuildwheel]\nbuild = 'cp313-*'\n"
+    repo = _on_gitlab(make_repo({"pyproject.toml": compiled}))
+    result = _init(cli, repo)
+    assert result.code == 2, result.out + result.err
+    assert "init for gitlab does not build platform wheels yet" in result.err
+    assert not (repo.path / TOP).exists()

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tagship.ci.github.workflows import workflows
+from tagship.ci.github.workflows.build_matrix import wheel_builder
 from tagship.cli.init_infer import adopt_project
 from tagship.cli.init_install import install_plan
 from tagship.cli.json_fields import init_plan
@@ -49,6 +50,13 @@ def run(
         raise UsageError(
             f"init for {choice.host.name} takes a repository of one package",
             hint="run `tagship init` on GitHub, or release each package from its own project",
+        )
+    if wheel_builder(workspace.root, workspace.pyproject_data) is not None:
+        raise UsageError(
+            f"init for {choice.host.name} does not build platform wheels yet: "
+            f"{workspace.name} is a compiled project",
+            hint="release it from GitHub (`tagship init --host github`), whose workflows build "
+            "the wheels on each platform",
         )
     adoption = adopt_project(args, workspace)
     config = adoption.config_of(args.project or workspace.name, workspace.config)

@@ -91,10 +91,13 @@ def _extend_list(lines: list[str], start: int, rest: str, items: list[str]) -> l
     under it, or a flow list on one line); None when it is neither."""
     value = rest.split(" #", 1)[0].strip()
     if value.startswith("[") and value.endswith("]"):  # a flow list on the key's line
-        inner = value[1:-1].strip()
-        joined = ", ".join([inner, *items] if inner else items)
-        head = lines[start][: len(lines[start]) - len(rest)]
-        return [*lines[:start], f"{head} [{joined}]", *lines[start + 1 :]]
+        line = lines[start]
+        cut = line.find(" #") if " #" in line else len(line)
+        close = line.rindex("]", 0, cut)  # the items go before it; a comment after stays
+        kept = line[:close].rstrip()
+        joined = ", ".join(items)
+        edited = f"{kept}{joined if kept.endswith('[') else ', ' + joined}{line[close:]}"
+        return [*lines[:start], edited, *lines[start + 1 :]]
     if value:
         return None
     last, indent = start, None
