@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from tagship.ci.github import environment as github
 from tagship.ci.github.event import read_event
+from tagship.ci.gitlab import environment as gitlab
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,6 +55,9 @@ class Host(Protocol):
     @property
     def TOKEN_USER(self) -> str: ...  # noqa: N802
 
+    @property
+    def CLIENT(self) -> str: ...  # noqa: N802 - the module with from_run, for_repository
+
     def read(self, env: Mapping[str, str], /) -> CIRun: ...
 
     def job_variables(
@@ -69,8 +73,9 @@ class Host(Protocol):
     ) -> dict[str, str]: ...
 
 
-# each host's reader; the first whose job this is wins, else the first (a token set by hand)
-HOSTS: tuple[Host, ...] = (github,)
+# each host's reader; the first whose job this is wins, else the first whose API token was
+# set by hand, else the first
+HOSTS: tuple[Host, ...] = (github, gitlab)
 # the payload of the event the job handles (None outside a job)
 event_payload = read_event
 CREDENTIAL_VARIABLES = frozenset(name for host in HOSTS for name in host.CREDENTIAL_VARIABLES)
@@ -84,5 +89,6 @@ job_variables = HOSTS[0].job_variables
 def read_run(env: Mapping[str, str]) -> CIRun:
     """The run `env` describes: a host's job, or any CI service (CI set: plain logs)."""
     runs = [host.read(env) for host in HOSTS]
-    run = next((found for found in runs if found.host is not None), runs[0])
+    run = next((found for found in runs if found.host is not None), None)
+    run = run or next((found for found in runs if found.api_host is not None), runs[0])
     return run if run.in_ci or not env.get("CI") else replace(run, in_ci=True)
