@@ -58,6 +58,9 @@ class Host(Protocol):
     @property
     def CLIENT(self) -> str: ...  # noqa: N802 - the module with from_run, for_repository
 
+    @property
+    def TRUSTED(self) -> str: ...  # noqa: N802 - its Trusted Publishing rules
+
     def read(self, env: Mapping[str, str], /) -> CIRun: ...
 
     def job_variables(

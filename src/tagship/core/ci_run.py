@@ -21,6 +21,9 @@ class CIRun:
     host: str | None = None
     # any CI service (a log, not a person, reads the output), a host's job included
     in_ci: bool = False
+    # the job's log reads `::command::` lines (GitHub Actions' workflow commands: masks,
+    # annotations, groups); elsewhere such a line is only text, a secret in it shown as is
+    workflow_commands: bool = False
     event: str = ""  # what started the run: push, pull_request, workflow_dispatch...
     ref: str = ""  # the full ref: refs/tags/v1.2.3, refs/heads/main
     ref_type: str = ""  # "tag", "branch" or "" when the host does not say

@@ -40,6 +40,7 @@ def read(env: Mapping[str, str], /) -> CIRun:
     return CIRun(
         host=HOST if in_job else None,
         in_ci=in_job,
+        workflow_commands=in_job,
         event=env.get("GITHUB_EVENT_NAME", ""),
         ref=env.get("GITHUB_REF", ""),
         ref_type=env.get("GITHUB_REF_TYPE", ""),
@@ -74,6 +75,8 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
 
 # the module building the host's API client (imported only when a command needs it)
 CLIENT = "tagship.ci.github.client"
+# the module with its Trusted Publishing rules (tagship/ci/trusted.py)
+TRUSTED = "tagship.ci.github.trusted"
 # every variable GitHub Actions sets in a job starts with one of these
 PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
 

@@ -39,6 +39,8 @@ CREDENTIAL_VARIABLES = (
 TOKEN_USER = "gitlab-ci-token"  # noqa: S105 - a user name, not a secret
 # the module building the host's API client (imported only when a command needs it)
 CLIENT = "tagship.ci.gitlab.client"
+# the module with its Trusted Publishing rules (tagship/ci/trusted.py)
+TRUSTED = "tagship.ci.gitlab.trusted"
 # every variable GitLab sets in a job starts with one of these
 PREFIXES = ("CI_", "GITLAB_")
 
