@@ -102,7 +102,8 @@ class GitLabStandIn:
             "created_at": "2026-12-01T10:00:00Z", "started_at": "2026-12-01T10:00:01Z",
             "finished_at": f"2026-12-01T10:01:{jid % 60:02d}Z",
             "web_url": f"https://gitlab.example/{self.path}/-/jobs/{jid}",
-            "commit": {"id": p["sha"]}, "pipeline": dict(p), "user": {"username": "maintainer"},
+            "commit": {"id": p["sha"]}, "user": {"username": "maintainer"},
+            "pipeline": {k: p[k] for k in ("id", "project_id", "ref", "sha", "status")},
             **extra,
         }  # fmt: skip
         return jid
@@ -192,6 +193,11 @@ def _pipelines(s: GitLabStandIn, request: Request) -> Response:
     asked = {k: request.args[k] for k in ("sha", "ref", "source") if k in request.args}
     found = [p for p in s.pipelines.values() if all(str(p[k]) == v for k, v in asked.items())]
     return s._page(request, sorted(found, key=lambda p: -int(p["id"])))
+
+
+def _pipeline(s: GitLabStandIn, _: Request, pid: str) -> Response:
+    found = s.pipelines.get(int(pid))
+    return _json(found) if found else _not_found()
 
 
 def _pipeline_jobs(s: GitLabStandIn, request: Request, pid: str) -> Response:
@@ -352,6 +358,7 @@ _ROUTES = (
     ("GET", f"/repository/tags/{_SEGMENT}", _tag),
     ("GET", "/repository/compare", _compare),
     ("GET", "/pipelines", _pipelines),
+    ("GET", f"/pipelines/{_SEGMENT}", _pipeline),
     ("GET", f"/pipelines/{_SEGMENT}/jobs", _pipeline_jobs),
     ("GET", f"/jobs/{_SEGMENT}", _job),
     ("GET", "/merge_requests", _list_mrs),

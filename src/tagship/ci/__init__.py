@@ -37,6 +37,7 @@ from tagship.ci.gitlab import environment as gitlab
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from tagship.core.ci_identity import IdentityRules
     from tagship.core.ci_run import CIRun
 
 
@@ -61,6 +62,12 @@ class Host(Protocol):
     @property
     def TRUSTED(self) -> str: ...  # noqa: N802 - its Trusted Publishing rules
 
+    @property
+    def ACTOR_KIND(self) -> str: ...  # noqa: N802 - its records' actor kind in the ledger
+
+    @property
+    def IDENTITY(self) -> IdentityRules: ...  # noqa: N802 - the audit's rules for those
+
     def read(self, env: Mapping[str, str], /) -> CIRun: ...
 
     def job_variables(
@@ -83,6 +90,9 @@ HOSTS: tuple[Host, ...] = (github, gitlab)
 event_payload = read_event
 CREDENTIAL_VARIABLES = frozenset(name for host in HOSTS for name in host.CREDENTIAL_VARIABLES)
 TOKEN_USERS = {host.HOST: host.TOKEN_USER for host in HOSTS}
+# the actor kind each host's records carry, and the audit's identity rules for each kind
+ACTOR_KINDS = {host.HOST: host.ACTOR_KIND for host in HOSTS}
+IDENTITY_RULES = {host.ACTOR_KIND: host.IDENTITY for host in HOSTS}
 # what a host's job sets: the demo keeps the caller's own CI out of its stand-in jobs
 HOST_PREFIXES = tuple(prefix for host in HOSTS for prefix in host.PREFIXES)
 # the variables of a stand-in job on a tag (the demo's release), as the first host sets them

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.core.ci_identity import GITHUB_RULES
 from tagship.core.ci_run import CIRun
+from tagship.core.ledger import GITHUB_ACTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -77,6 +79,9 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
 CLIENT = "tagship.ci.github.client"
 # the module with its Trusted Publishing rules (tagship/ci/trusted.py)
 TRUSTED = "tagship.ci.github.trusted"
+# the actor kind of its records in the ledger, and the audit's rules for their identity
+ACTOR_KIND = GITHUB_ACTIONS
+IDENTITY = GITHUB_RULES
 # every variable GitHub Actions sets in a job starts with one of these
 PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
 

@@ -189,22 +189,20 @@ class GitLabClient(GitLabReleases):
         job = self.found(f"/jobs/{run_id}", f"reading job {run_id}", READ)
         if not isinstance(job, dict):
             return None
-        pipeline = job.get("pipeline")
+        # the job names its pipeline; the pipeline says what started it and at which commit
+        owner = job.get("pipeline")
+        pid = number(owner, "id") if isinstance(owner, dict) else 0
+        pipeline = self.found(f"/pipelines/{pid}", f"reading pipeline {pid}", READ) if pid else None
         pipeline = pipeline if isinstance(pipeline, dict) else {}
         project = self.found("", "reading the project", READ)
-        config = (
-            text(project, "ci_config_path") if isinstance(project, dict) else ""
-        ) or ".gitlab-ci.yml"
-        full = (
-            text(project, "path_with_namespace", self.project)
-            if isinstance(project, dict)
-            else self.project
-        )
+        project = project if isinstance(project, dict) else {}
+        config = text(project, "ci_config_path") or ".gitlab-ci.yml"
+        full = text(project, "path_with_namespace", self.project)
         return RunFacts(
             full,
             config,
             text(pipeline, "sha"),
             text(job, "ref") or None,
-            text(pipeline, "source", "push"),
+            text(pipeline, "source"),
             1,
         )

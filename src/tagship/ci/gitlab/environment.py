@@ -9,8 +9,10 @@ audience: tagship's pipeline names them PYPI_ID_TOKEN, TESTPYPI_ID_TOKEN, SIGSTO
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from tagship.core.ci_identity import HEADS, TAGS, IdentityRules
 from tagship.core.ci_run import CIRun
 
 if TYPE_CHECKING:
@@ -41,6 +43,18 @@ TOKEN_USER = "gitlab-ci-token"  # noqa: S105 - a user name, not a secret
 CLIENT = "tagship.ci.gitlab.client"
 # the module with its Trusted Publishing rules (tagship/ci/trusted.py)
 TRUSTED = "tagship.ci.gitlab.trusted"
+# the actor kind of its records in the ledger, and the audit's rules for their identity: a
+# project in nested groups (GitLab's path characters), the top-level pipeline file by its
+# name, a tag released by its push pipeline, a branch also by a pipeline run by hand (web)
+ACTOR_KIND = "gitlab-ci"
+IDENTITY = IdentityRules(
+    "GitLab",
+    repository=re.compile(
+        r"(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}/){1,20}[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}"
+    ),
+    workflows="",
+    events={TAGS: ("push",), HEADS: ("push", "web")},
+)
 # every variable GitLab sets in a job starts with one of these
 PREFIXES = ("CI_", "GITLAB_")
 

@@ -33,6 +33,8 @@ class _Draft:
 class GitLabReleases(GitLabSession):
     """A project's releases, and the drafts this client holds until they are published."""
 
+    keeps_drafts = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ids = count(1)
