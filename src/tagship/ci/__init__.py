@@ -14,12 +14,11 @@ What a host provides (GitHub Actions is the first, in tagship/ci/github/):
   Trusted Publishing matches; the release policy's rules for its pipeline files.
 - `workflows/`: the pipeline files `init` writes; `doctor.py`: the settings the policy needs.
 
-Adding GitLab CI is one package plus registration: tagship/ci/gitlab/environment.py
-(CI_COMMIT_TAG, CI_COMMIT_SHA, CI_PIPELINE_ID, CI_JOB_ID, CI_PROJECT_PATH,
-CI_ENVIRONMENT_NAME, CI_MERGE_REQUEST_LABELS, GITLAB_CI into a CIRun), api.py (REST v4:
-releases, pipelines and jobs of a commit, merge-request labels, protected tags and
-environments), claims.py (its `id_tokens` claims), pipeline/ (the `.gitlab-ci.yml` include
-`init` writes) and doctor.py; then its `environment` joins HOSTS below.
+GitLab CI/CD is the second host, in tagship/ci/gitlab/: environment.py (GITLAB_CI, CI_* and
+the id_tokens variables into a CIRun), api.py (REST v4), claims.py and trusted.py (its
+id_tokens as PyPI matches them). Each host's `environment` module joins HOSTS below and names
+its CLIENT and TRUSTED modules, its ledger ACTOR_KIND and the audit's IDENTITY rules: the
+rest of tagship dispatches through these, never on a host's name.
 
 May import: tagship.core and tagship.adapters (a host's `workflows/` and `doctor.py` also the
 workspace). Imported by the steps, flows and CLI above.
