@@ -109,6 +109,7 @@ def test_a_genuine_gitlab_job_passes(
     assert (code, err) == (0, "")
     (version,) = report["versions"]
     assert version["status"] == "ok"
+    assert report["notes"][0] == "CI identities checked with GitLab: 1 run"
     asked = [path for _, path in gitlab.requests if "/jobs/" in path]
     assert asked == [f"/api/v4/projects/acme%2Ftools%2Fcharm/jobs/{job}"]
 

@@ -326,7 +326,11 @@ def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, FileProv
 def _identity_note(evidence: Evidence) -> str:
     if evidence.runs is None:
         return "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)"
-    return f"CI identities checked with GitHub: {plural(len(evidence.runs), 'run')}"
+    rules = evidence.identity_rules
+    hosts = sorted({rules[r.actor.kind].host for r in evidence.records if r.actor.kind in rules})
+    return f"CI identities checked with {' and '.join(hosts) or 'GitHub'}: " + plural(
+        len(evidence.runs), "run"
+    )
 
 
 def _ledger(project: str, index: IndexConfig, evidence: Evidence) -> _Ledger:
