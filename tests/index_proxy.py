@@ -83,10 +83,12 @@ class TrustedIndex:
         return self._forward(request)
 
     def _mint(self, request: Request) -> Response:
-        token = str((request.get_json(silent=True) or {}).get("token", ""))
         try:
+            # warehouse reads the body as JSON whatever its Content-Type: PyPI's own GitLab
+            # example posts it with `curl -d`
+            token = str(json.loads(request.get_data() or b"{}").get("token", ""))
             claims = _claims(token)
-        except (IndexError, ValueError):
+        except (AttributeError, IndexError, ValueError):
             return _invalid("invalid-payload", "the token is not a JWT")
         self.exchanges.append(claims)
         if isinstance(self.publisher, GitLabPublishers):

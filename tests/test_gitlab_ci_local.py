@@ -62,7 +62,10 @@ publish-pypi:
     - if: $CI_COMMIT_TAG
   script:
     - python ci/record.py
-    - python ci/mint.py "$PYPI_ID_TOKEN"
+    # as PyPI documents it for GitLab, the `id` package finding the job's PYPI_ID_TOKEN; but in
+    # lower case: id 1.6 checks the token's audience against its argument (`id PYPI` fails)
+    - oidc_token=$(python -m id pypi)
+    - python ci/mint.py "$oidc_token"
 """
 # what each job saw, written where the test reads it
 RECORD = """\
@@ -73,16 +76,15 @@ seen["cwd"] = os.getcwd()
 folder = pathlib.Path(os.environ["RECORD_DIR"])
 (folder / (os.environ["CI_JOB_NAME"] + ".json")).write_text(json.dumps(seen))
 """
-# the exchange a publishing tool makes (pypa/gh-action-pypi-publish, uv publish): audience, mint
+# the exchange of PyPI's GitLab example (`curl -X POST .../_/oidc/mint-token -d '{"token":...}'`,
+# a form Content-Type), after asking the audience as publishing tools do
 MINT = """\
 import json, os, sys, urllib.error, urllib.request
 base = os.environ["PYPI_URL"]
 audience = json.load(urllib.request.urlopen(base + "/_/oidc/audience"))["audience"]
 body = json.dumps({"token": sys.argv[1]}).encode()
-json_body = {"Content-Type": "application/json"}
-mint = urllib.request.Request(base + "/_/oidc/mint-token", body, json_body)
 try:
-    answer = json.load(urllib.request.urlopen(mint))
+    answer = json.load(urllib.request.urlopen(base + "/_/oidc/mint-token", body))
 except urllib.error.HTTPError as error:
     sys.exit(f"mint-token {error.code}: {error.read().decode()}")
 print("minted for audience", audience, "expires", answer["expires"])
