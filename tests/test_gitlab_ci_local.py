@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gitlab_ci_local import JOB_TOKEN, Checkout, Trigger, checkout, run
+from gitlab_checkout import JOB_TOKEN, Checkout, Trigger, checkout
+from gitlab_ci_local import planned, run
 from gitlab_oidc import GitLabPublisher, GitLabPublishers
 from index_proxy import TrustedIndex
 
@@ -203,3 +204,27 @@ def test_a_publisher_registered_for_another_environment_refuses_the_job(
     assert "Publisher with matching claims was not found" in log
     assert index.refused == ["token exchange: Publisher with matching claims was not found"]
     assert index.minted == set()
+
+
+def test_a_job_its_rules_leave_out_is_refused_by_name(
+    project: Repo, tmp_path: Path, pypi: TrustedIndex
+) -> None:
+    # gitlab-ci-local would run it: a job named on its command line skips its rules
+    with pytest.raises(ValueError, match="GitLab would create no job docs in this pipeline"):
+        _pipeline(project, tmp_path, Trigger("v1.0.0"), pypi, jobs=["docs"])
+
+
+def test_workflow_rules_that_leave_out_tags_create_no_tag_pipeline(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    # fdroidserver's rules: branch pipelines only (gitlab-ci-local alone runs every job)
+    branches_only = "workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH\n\n" + PIPELINE
+    repo = make_repo({".gitlab-ci.yml": branches_only}, name="branches")
+    repo.tag("v1.0.0", push=True)
+
+    tag = checkout(repo.origin, PROJECT, Trigger("v1.0.0"), tmp_path / "tag")
+    branch = checkout(repo.origin, PROJECT, Trigger("main", ref_type="branch"), tmp_path / "main")
+
+    assert planned(tag) == []
+    assert run(tag).ran() == []
+    assert planned(branch) == ["check", "docs", "dry-run"]
