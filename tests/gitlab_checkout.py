@@ -115,7 +115,8 @@ def pipeline_variables(
         "CI_PIPELINE_SOURCE": trigger.source,
         "CI_API_V4_URL": api_url or CLOSED_API,
         "CI_JOB_TOKEN": JOB_TOKEN,
-        # gitlab-ci-local says /builds/... for a job with `image:`; the shell runs it here
+        # gitlab-ci-local says /builds/... for a job with `image:`; the shell runs it in a copy
+        # named after the job (exactly so for names of [A-Za-z0-9_-]; others are encoded)
         "CI_BUILDS_DIR": f"{checkout.path}/{STATE}/builds",
         "CI_PROJECT_DIR": f"{checkout.path}/{STATE}/builds/$CI_JOB_NAME",
     }
