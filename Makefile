@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck docs pytest bench bytecode clean
+.PHONY: test demo lint typecheck docs pytest bench bytecode clean gitlab-ci-local
 
 # Installed with bytecode, as pip installs by default (uv does not): with
 # PYTHONDONTWRITEBYTECODE set, as on CI machines, every start would compile from source.
@@ -30,9 +30,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# one worker per core: most tests wait on servers, builds and installers, not the CPU
-pytest: bytecode
-	$(BIN)/pytest -n auto
+# gitlab-ci-local and the Node 22 it runs on, pinned and hash-checked by tools/node/package-lock.json:
+# the GitLab pipeline tests run .gitlab-ci.yml with it (tests/gitlab_ci_local.py)
+NODE_TOOLS := .tools/node
+$(NODE_TOOLS)/.installed: tools/node/package-lock.json tools/node/npm_ci.py
+	@$(PYTHON) tools/node/npm_ci.py $(NODE_TOOLS)
+	@touch $@
+
+gitlab-ci-local: $(NODE_TOOLS)/.installed
+
+# one worker per core: most tests wait on servers, builds and installers, not the CPU;
+# under make the GitLab pipeline tests fail, not skip, when gitlab-ci-local is missing
+pytest: bytecode gitlab-ci-local
+	GITLAB_CI_LOCAL_REQUIRED=1 $(BIN)/pytest -n auto
 
 # the documentation site; a warning (a broken link, a reference that resolves nowhere) fails it
 docs: $(STAMP)
@@ -49,4 +59,4 @@ bench: bytecode
 	$(BIN)/python bench/pipeline.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist docs/_build
+	rm -rf $(VENV) .tools .mypy_cache .pytest_cache .ruff_cache dist docs/_build

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 
 _REAL_HOME = Path.home()
 # variables of the developer's or CI's environment that would change tagship's behaviour
-_SCRUBBED_PREFIXES = ("GITHUB_", "TAGSHIP_", "SETUPTOOLS_SCM_", "PDM_BUILD_SCM_", "ACTIONS_")
+_SCRUBBED_PREFIXES = (
+    "GITHUB_",
+    "TAGSHIP_",
+    "SETUPTOOLS_SCM_",
+    "PDM_BUILD_SCM_",
+    "ACTIONS_",
+    "CI_",
+    "GITLAB_",
+)
 _SCRUBBED = (
     "CI",
     "GH_TOKEN",

@@ -4,7 +4,7 @@ only with a minted (and not burned) token.
 
 The exchange checks the job's OIDC claims against the registered publisher as PyPI does
 (repository, workflow file from `job_workflow_ref`, environment) and answers a mismatch with
-PyPI's `invalid-publisher` error.
+PyPI's `invalid-publisher` error; a GitLab job's token is judged by `gitlab_oidc.GitLabPublishers`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from werkzeug import Response
 
+from gitlab_oidc import GITLAB_COM, GitLabPublishers
 from oidc import burn_answer
 
 if TYPE_CHECKING:
@@ -47,12 +48,13 @@ class TrustedIndex:
 
     server: HTTPServer
     backend: str  # the pypiserver's base URL
-    publisher: Registration
+    publisher: Registration | GitLabPublishers
     audience: str
     minted: set[str] = field(default_factory=set)
     exchanges: list[dict[str, Any]] = field(default_factory=list)  # the claims presented
     refused: list[str] = field(default_factory=list)
     burned: list[str] = field(default_factory=list)  # tokens revoked after use
+    used_jti: set[str] = field(default_factory=set)  # a job's token is exchanged once
 
     def __post_init__(self) -> None:
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
@@ -81,12 +83,16 @@ class TrustedIndex:
         return self._forward(request)
 
     def _mint(self, request: Request) -> Response:
-        token = str((request.get_json(silent=True) or {}).get("token", ""))
         try:
+            # warehouse reads the body as JSON whatever its Content-Type: PyPI's own GitLab
+            # example posts it with `curl -d`
+            token = str(json.loads(request.get_data() or b"{}").get("token", ""))
             claims = _claims(token)
-        except (IndexError, ValueError):
+        except (AttributeError, IndexError, ValueError):
             return _invalid("invalid-payload", "the token is not a JWT")
         self.exchanges.append(claims)
+        if isinstance(self.publisher, GitLabPublishers):
+            return self._mint_gitlab(claims, self.publisher)
         workflow = str(claims.get("job_workflow_ref", "")).split("@", 1)[0]
         wrong = [
             what
@@ -102,6 +108,30 @@ class TrustedIndex:
         if wrong:
             self.refused.append(f"token exchange: {', '.join(wrong)} differ")
             return _invalid("invalid-publisher", "valid token, but no corresponding publisher")
+        return self._grant()
+
+    def _mint_gitlab(self, claims: dict[str, Any], publishers: GitLabPublishers) -> Response:
+        # warehouse's mint_token_from_oidc and mint_token, in their order
+        issuers = {GITLAB_COM} | {p.issuer_url for p in publishers.registered}
+        if claims.get("iss") not in issuers:
+            return _invalid("invalid-payload", "unknown trusted publishing issuer")
+        if claims.get("aud") != self.audience or not all(
+            claims.get(name) for name in ("iat", "exp")
+        ):
+            self.refused.append("token exchange: audience differs")
+            return _invalid("invalid-token", "malformed or invalid token")
+        why = publishers.refusal(claims)
+        if why is not None:
+            self.refused.append(f"token exchange: {why}")
+            return _invalid(
+                "invalid-publisher", f"valid token, but no corresponding publisher ({why})"
+            )
+        if claims["jti"] in self.used_jti:
+            return _invalid("invalid-reuse-token", "invalid token: already used")
+        self.used_jti.add(claims["jti"])
+        return self._grant()
+
+    def _grant(self) -> Response:
         minted = f"pypi-{secrets.token_urlsafe(32)}"
         self.minted.add(minted)
         return _json({"success": True, "token": minted, "expires": 900})

@@ -63,11 +63,9 @@ def test_pipeline_drift_and_missing_include(cli: Cli, adopted: Repo) -> None:
 
 
 def _token(monkeypatch: pytest.MonkeyPatch, server: HTTPServer) -> None:
-    """A token set by hand, with the API it is for (the stand-in). The first host's reader
-    takes a token set by hand: GitHub's until GitLab's joins the seam, so both pairs are set."""
-    for token, api in (("GITLAB_TOKEN", "CI_API_V4_URL"), ("GITHUB_TOKEN", "GITHUB_API_URL")):
-        monkeypatch.setenv(token, "glpat-t0ken")
-        monkeypatch.setenv(api, server.url_for("/api/v4"))
+    """A maintainer's token set by hand, with the API it is for (the stand-in)."""
+    monkeypatch.setenv("GITLAB_TOKEN", "glpat-t0ken")
+    monkeypatch.setenv("CI_API_V4_URL", server.url_for("/api/v4"))
 
 
 def _serve(

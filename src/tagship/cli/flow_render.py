@@ -83,7 +83,7 @@ def masker(ctx: Context) -> Callable[[str], None]:
     """Hide a secret in every line from now on: GitHub Actions' log, and tagship's output."""
 
     def mask(secret: str) -> None:
-        if ctx.ci.host is not None:
+        if ctx.ci.workflow_commands:
             line(f"::add-mask::{secret}")
         hide(secret)  # and tagship's own output masks it too
 

@@ -99,7 +99,7 @@ def annotate(
     command, on stderr: the runner reads commands there too, and stdout may be a document).
     Credentials are masked before the text is escaped: an escaped one would no longer be
     recognised by the masking of the output."""
-    if ci.host is None:
+    if not ci.workflow_commands:
         return
     from tagship.ci.github.annotations import annotation  # noqa: PLC0415 - only in a job
 
@@ -130,7 +130,7 @@ def _trace(exc: BaseException) -> str:
 def _write_trace(report: str, ci: CIRun) -> None:
     """A traceback on stderr; on a CI host in a collapsed group of the job's log, where,
     between stop-commands, a `::` line in an exception's message is no workflow command."""
-    if ci.host is None:
+    if not ci.workflow_commands:
         sys.stderr.write(report)
         return
     token = uuid.uuid4().hex

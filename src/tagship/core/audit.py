@@ -18,20 +18,24 @@ run attempt, one set of bytes: see core.replays).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from tagship.core.ci_identity import (
+    CI_IDENTITY_FORGED,
+    GITHUB_RULES,
     NOT_VERIFIED,
+    IdentityRules,
     claim_problems,
     claimed_run,
     identity_problems,
     shown,
 )
 from tagship.core.index_url import normalise_url, recorded_url
+from tagship.core.ledger import GITHUB_ACTIONS
 from tagship.core.replays import dirty_tree, replayed_versions, tree_unknown
 from tagship.core.versions import try_version_from_tag
 from tagship.core.words import plural
@@ -123,6 +127,10 @@ class Evidence:
     repository: str | None = None  # the project's GitHub repository (owner/name), if known
     # GitHub's answer for each run `runs_to_check` named (None: no such run); None: not asked
     runs: Mapping[RunClaim, RunFacts | None] | None = None
+    # each CI host's identity rules, by the actor kind its records carry
+    identity_rules: Mapping[str, IdentityRules] = field(
+        default_factory=lambda: {GITHUB_ACTIONS: GITHUB_RULES}
+    )
 
 
 @dataclass(frozen=True)
@@ -232,8 +240,12 @@ def _attested(actor: Actor, seq: int, signers: Collection[tuple[str, str]]) -> l
 
 def _problems(record: Record, version: str | None, evidence: Evidence) -> list[Finding]:
     event, found = record.event, []
-    if record.actor.is_ci:
-        claims = identity_problems(record.actor, event, evidence.repository, evidence.runs)
+    rules = evidence.identity_rules.get(record.actor.kind)
+    if record.actor.is_ci and rules is None:
+        detail = f"record #{record.seq} claims a run of {shown(record.actor.kind)}, a CI host "
+        found.append(Finding(CI_IDENTITY_FORGED, None, detail + "tagship does not know"))
+    elif record.actor.is_ci and rules is not None:
+        claims = identity_problems(record.actor, event, evidence.repository, evidence.runs, rules)
         found += [Finding(kind, None, f"record #{record.seq} {detail}") for kind, detail in claims]
     else:
         where = record.actor.host or "an unknown host"
@@ -314,7 +326,11 @@ def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, FileProv
 def _identity_note(evidence: Evidence) -> str:
     if evidence.runs is None:
         return "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)"
-    return f"CI identities checked with GitHub: {plural(len(evidence.runs), 'run')}"
+    rules = evidence.identity_rules
+    hosts = sorted({rules[r.actor.kind].host for r in evidence.records if r.actor.kind in rules})
+    return f"CI identities checked with {' and '.join(hosts) or 'GitHub'}: " + plural(
+        len(evidence.runs), "run"
+    )
 
 
 def _ledger(project: str, index: IndexConfig, evidence: Evidence) -> _Ledger:
@@ -332,8 +348,14 @@ def runs_to_check(
         claimed_run(record.actor)
         for file in files
         for record in ledger.candidates(file)
-        if record.actor.is_ci
-        and not claim_problems(record.actor, record.event, evidence.repository)
+        if record.actor.kind in evidence.identity_rules
+        and record.actor.is_ci
+        and not claim_problems(
+            record.actor,
+            record.event,
+            evidence.repository,
+            evidence.identity_rules[record.actor.kind],
+        )
     )
 
 

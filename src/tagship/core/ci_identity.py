@@ -1,15 +1,17 @@
-"""Is a record's GitHub Actions identity a run GitHub knows, or only a claim?
+"""Is a record's CI identity a run its host knows, or only a claim?
 
-Pure: a record claiming GitHub Actions must name its repository, run id and attempt, workflow
+Pure: a record claiming a CI host's run must name its repository, run id and attempt, workflow
 file, ref and sha, consistent with the record itself (the project's repository, the commit
-published, the tag). The caller asks GitHub for each claimed run and passes the answers in;
-`run_problems` compares them with the claim.
+published, the tag). The caller asks the host for each claimed run and passes the answers in;
+`run_problems` compares them with the claim. What differs between hosts (the repository's
+form, where pipeline files live, which events may release) is an `IdentityRules` the host
+gives (GitHub Actions' is `GITHUB_RULES`, the default).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tagship.core.words import plural
@@ -43,6 +45,24 @@ _CLAIMS = (
 
 
 @dataclass(frozen=True)
+class IdentityRules:
+    """A CI host's rules for the identity its records claim."""
+
+    host: str  # its name in messages
+    # the form of a repository's name (a malformed one never reaches a URL)
+    repository: re.Pattern[str] = _CLAIMS[0][2]
+    workflows: str = WORKFLOWS  # the folder its pipeline files are in ("": the path as is)
+    events: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(_EVENTS))
+
+
+GITHUB_RULES = IdentityRules("GitHub")
+
+
+def _claims(rules: IdentityRules) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    return ((_CLAIMS[0][0], _CLAIMS[0][1], rules.repository), *_CLAIMS[1:])
+
+
+@dataclass(frozen=True)
 class RunClaim:
     """The run a record names: what to ask GitHub, once per run."""
 
@@ -73,14 +93,19 @@ def shown(value: str | None) -> str:
     return repr(cut) + ("..." if len(value) > _SHOWN else "")
 
 
-def claim_problems(actor: Actor, event: Event, repository: str | None) -> list[tuple[str, str]]:
-    """(kind, detail) for each claim of a GitHub Actions record that is missing, malformed, or
+def claim_problems(
+    actor: Actor, event: Event, repository: str | None, rules: IdentityRules = GITHUB_RULES
+) -> list[tuple[str, str]]:
+    """(kind, detail) for each claim of a CI record that is missing, malformed, or
     inconsistent with the record or with the project's `repository` (when known)."""
-    claims = [(name, form, getattr(actor, attr)) for attr, name, form in _CLAIMS]
+    claims = [(name, form, getattr(actor, attr)) for attr, name, form in _claims(rules)]
     missing = [name for name, _, value in claims if not value]
     if missing:
         return [
-            (CI_IDENTITY_INCOMPLETE, f"claims GitHub Actions but names no {', '.join(missing)}")
+            (
+                CI_IDENTITY_INCOMPLETE,
+                f"claims {_run_of(rules)} but names no {', '.join(missing)}",
+            )
         ]
     found = [
         (CI_IDENTITY_FORGED, f"claims {name} {shown(value)}, which is malformed")
@@ -107,29 +132,38 @@ def claimed_run(actor: Actor) -> RunClaim:
     return RunClaim(actor.repository or "", int(actor.run_id or "0"))
 
 
-def _ref_problem(ref: str, facts: RunFacts) -> str | None:
+def _run_of(rules: IdentityRules) -> str:
+    return "GitHub Actions" if rules is GITHUB_RULES else f"a {rules.host} run"
+
+
+def _ref_problem(ref: str, facts: RunFacts, rules: IdentityRules) -> str | None:
     prefix = TAGS if ref.startswith(TAGS) else HEADS
-    # GitHub names the pushed tag or branch without its refs/ prefix
+    # the host names the pushed tag or branch without its refs/ prefix
     if facts.head_branch != ref.removeprefix(prefix):
         return f"it ran for {shown(facts.head_branch)}, not {ref}"
-    if facts.event not in _EVENTS[prefix]:
-        return f"it was triggered by {shown(facts.event)}, not {' or '.join(_EVENTS[prefix])}"
+    events = rules.events[prefix]
+    if facts.event not in events:
+        return f"it was triggered by {shown(facts.event)}, not {' or '.join(events)}"
     return None
 
 
-def run_problems(actor: Actor, facts: RunFacts | None) -> list[str]:
-    """What GitHub says that contradicts the claim (`facts` None: GitHub knows no such run)."""
+def run_problems(
+    actor: Actor, facts: RunFacts | None, rules: IdentityRules = GITHUB_RULES
+) -> list[str]:
+    """What the host says that contradicts the claim (`facts` None: it knows no such run)."""
     if facts is None:
         return ["there is no such run"]
     found = []
     if facts.repository.lower() != (actor.repository or "").lower():
         found.append(f"it belongs to {shown(facts.repository)}")
     path = facts.path.partition("@")[0]
-    if path != WORKFLOWS + (actor.workflow or ""):
-        found.append(f"it ran {shown(path)}, not {WORKFLOWS}{actor.workflow}")
+    # without a folder of its own, a host's record names the pipeline file's base name
+    seen = path if rules.workflows else path.rsplit("/", 1)[-1]
+    if seen != rules.workflows + (actor.workflow or ""):
+        found.append(f"it ran {shown(path)}, not {rules.workflows}{actor.workflow}")
     if facts.head_sha.lower() != actor.sha:
         found.append(f"it ran at {shown(facts.head_sha)}, not {actor.sha}")
-    ref = _ref_problem(actor.ref or "", facts)
+    ref = _ref_problem(actor.ref or "", facts, rules)
     if ref is not None:
         found.append(ref)
     if int(actor.run_attempt or "0") > facts.run_attempt:
@@ -142,17 +176,19 @@ def identity_problems(
     event: Event,
     repository: str | None,
     runs: Mapping[RunClaim, RunFacts | None] | None,
+    rules: IdentityRules = GITHUB_RULES,
 ) -> list[tuple[str, str]]:
-    """(kind, detail) for each problem with a GitHub Actions record's identity: its claims,
-    then GitHub's answer about its run (`runs` None: GitHub was not asked)."""
-    claims = claim_problems(actor, event, repository)
+    """(kind, detail) for each problem with a CI record's identity: its claims, then the
+    host's answer about its run (`runs` None: the host was not asked)."""
+    claims = claim_problems(actor, event, repository, rules)
     if claims or runs is None:
         return claims
     claim = claimed_run(actor)
-    problems = run_problems(actor, runs.get(claim))
+    problems = run_problems(actor, runs.get(claim), rules)
     if not problems:
         return []
     detail = (
-        f"names run {claim.run_id} of {actor.repository}, but GitHub says {'; '.join(problems)}"
+        f"names run {claim.run_id} of {actor.repository}, but {rules.host} says "
+        f"{'; '.join(problems)}"
     )
     return [(CI_IDENTITY_FORGED, detail)]

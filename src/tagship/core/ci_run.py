@@ -21,6 +21,9 @@ class CIRun:
     host: str | None = None
     # any CI service (a log, not a person, reads the output), a host's job included
     in_ci: bool = False
+    # the job's log reads `::command::` lines (GitHub Actions' workflow commands: masks,
+    # annotations, groups); elsewhere such a line is only text, a secret in it shown as is
+    workflow_commands: bool = False
     event: str = ""  # what started the run: push, pull_request, workflow_dispatch...
     ref: str = ""  # the full ref: refs/tags/v1.2.3, refs/heads/main
     ref_type: str = ""  # "tag", "branch" or "" when the host does not say
@@ -42,8 +45,20 @@ class CIRun:
     # job without `id-token: write` has neither
     oidc_request_url: str | None = field(default=None, repr=False)
     oidc_request_token: str | None = field(default=None, repr=False)
+    # OIDC tokens the host already put in the job's environment, as (audience, token) pairs
+    # (a host that mints them before the job starts, for the audiences its pipeline names)
+    oidc_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # the merge/pull request the run is for and its labels, when the host's variables say
+    # (None: they do not; the event payload may)
+    pull_number: int | None = None
+    pull_labels: tuple[str, ...] | None = None
     # the host API's token from the environment, in CI or not; never shown
     token: str | None = field(default=None, repr=False)
+    # the variable the token came from: a host may want each kind sent its own way
+    token_source: str | None = None
+    # whose API `token` and `api_url` serve: the job's host, or the host whose token
+    # variables were set by hand outside a job (None: no token)
+    api_host: str | None = None
 
     @property
     def tag(self) -> str | None:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 FORMAT = 1
 GITHUB_ACTIONS = "github-actions"
 LOCAL = "local"
+# a CI host's actor kind: a short lower-case word (the audit knows each host's rules by it)
+_CI_KIND = re.compile(r"[a-z][a-z0-9-]{1,30}")
 # kinds of events; rollback steps are `rollback-<step>` (revert, cloud-run, patch, migration)
 EVENT_KINDS = frozenset(
     {"dry-run", "tag", "publish", "wait", "verify-install", "github-release", "hotfix", "yank"}
@@ -53,7 +55,7 @@ class FileEntry:
 class Actor:
     """Who appended a record. In GitHub Actions: the run; elsewhere: git user and host."""
 
-    kind: str  # GITHUB_ACTIONS or LOCAL
+    kind: str  # LOCAL, or the CI host's kind (GITHUB_ACTIONS; each host names its own)
     repository: str | None = None
     workflow: str | None = None  # the workflow file name, as Trusted Publishing matches it
     workflow_ref: str | None = None
@@ -68,7 +70,7 @@ class Actor:
 
     @property
     def is_ci(self) -> bool:
-        return self.kind == GITHUB_ACTIONS
+        return self.kind != LOCAL
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,8 @@ def _from_dict(data: Any) -> Record:
     parsed_event = event_from_dict(event)
     if not actor.keys() <= _ACTOR_KEYS or not all(type(v) is str for v in actor.values()):
         raise RecordError("the actor has unknown members or non-string values")
-    if actor.get("kind") not in (GITHUB_ACTIONS, LOCAL):
+    kind = actor.get("kind")
+    if kind != LOCAL and not (isinstance(kind, str) and _CI_KIND.fullmatch(kind)):
         raise RecordError(f"unknown actor kind {actor.get('kind')!r}")
     return Record(seq, data["time"], data["prev"], parsed_event, Actor(**actor), data["hash"])
 

@@ -53,6 +53,8 @@ def _release(raw: Any) -> Release:
 class GitHubClient(GitHubSession):
     """The REST calls tagship makes, each returning tagship's own values."""
 
+    keeps_drafts = True
+
     def _pages(
         self, method: Any, *, per_page: int = _PER_PAGE, **params: Any
     ) -> Callable[[], list[Any]]:

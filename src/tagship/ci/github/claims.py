@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from tagship.ci.trusted import Publisher
 
-@dataclass(frozen=True)
-class Publisher:
-    """A trusted publisher as registered on the index (or as the config expects it)."""
-
-    owner: str
-    repository: str
-    workflow: str
-    environment: str | None
+__all__ = ["Publisher", "decode_claims", "mismatches", "publisher_from_claims"]
 
 
 def decode_claims(token: str) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tagship.core.ci_identity import GITHUB_RULES
 from tagship.core.ci_run import CIRun
+from tagship.core.ledger import GITHUB_ACTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,9 +38,11 @@ def read(env: Mapping[str, str], /) -> CIRun:
     the variables still count where they were set by hand: GITHUB_REPOSITORY names the
     repository, GITHUB_API_URL a GitHub Enterprise or a stand-in."""
     in_job = env.get("GITHUB_ACTIONS") == "true"
+    source = next((name for name in TOKEN_VARIABLES if env.get(name)), None)
     return CIRun(
         host=HOST if in_job else None,
         in_ci=in_job,
+        workflow_commands=in_job,
         event=env.get("GITHUB_EVENT_NAME", ""),
         ref=env.get("GITHUB_REF", ""),
         ref_type=env.get("GITHUB_REF_TYPE", ""),
@@ -60,7 +64,9 @@ def read(env: Mapping[str, str], /) -> CIRun:
         temp_dir=_path(env, "RUNNER_TEMP"),
         oidc_request_url=env.get(OIDC_VARIABLES[0]) or None,
         oidc_request_token=env.get(OIDC_VARIABLES[1]) or None,
-        token=next((env[name] for name in TOKEN_VARIABLES if env.get(name)), None),
+        token=env[source] if source else None,
+        token_source=source,
+        api_host=HOST if in_job or source else None,
     )
 
 
@@ -69,6 +75,13 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
     return Path(value) if value else None
 
 
+# the module building the host's API client (imported only when a command needs it)
+CLIENT = "tagship.ci.github.client"
+# the module with its Trusted Publishing rules (tagship/ci/trusted.py)
+TRUSTED = "tagship.ci.github.trusted"
+# the actor kind of its records in the ledger, and the audit's rules for their identity
+ACTOR_KIND = GITHUB_ACTIONS
+IDENTITY = GITHUB_RULES
 # every variable GitHub Actions sets in a job starts with one of these
 PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
 

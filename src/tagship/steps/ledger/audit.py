@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.provenance import ExpectedPublisher, check_provenance, sigstore_verify
+from tagship.ci import IDENTITY_RULES
 from tagship.ci.clients import repository_client
 from tagship.core.audit import (
     PROVENANCE_INVALID,
@@ -61,6 +62,7 @@ def gather_evidence(git: Git, config: Config) -> Evidence:
         tag_format=config.tag_format,
         ledger_problem=state.problem,
         repository=f"{config.github_owner}/{config.github_repository}" if known else None,
+        identity_rules=IDENTITY_RULES,
     )
 
 

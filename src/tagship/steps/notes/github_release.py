@@ -85,6 +85,9 @@ def publish_release(
         if release.tag_name == tag and not release.draft:
             return _already(release, assets)
     draft = next((r for r in releases if r.draft and r.tag_name == tag), None)
+    if draft is None and not client.keeps_drafts:
+        # a host without drafts: this run's draft, its notes built below from the merges
+        draft = client.create_release(tag, tag, "", target=tag)
     if draft is None:
         raise GateError(
             f"there is no draft release for {tag} in {client.full_name}",

@@ -8,8 +8,8 @@ from tagship.adapters.attestations import sigstore_signer
 from tagship.adapters.http import Http, policy_from_env
 from tagship.adapters.index import SimpleIndex
 from tagship.adapters.token_burn import burn_token
-from tagship.adapters.trusted_publishing import github_oidc_token, mint_token
-from tagship.ci.github.claims import Publisher
+from tagship.adapters.trusted_publishing import mint_token
+from tagship.ci.trusted import Publisher, rules_for
 from tagship.core.config import Credentials, credentials
 from tagship.core.official import is_official
 
@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 
 
 def expected_publisher(workspace: Workspace, index: IndexConfig) -> Publisher:
+    """The publisher the index should hold, as the run's host names it."""
     config = workspace.config
-    return Publisher(
+    return rules_for(workspace.ci).expected(
         config.github_owner or "",
         config.github_repository or "",
-        index.workflow or "",
+        index.workflow,
         index.environment,
+        workspace.ci,
     )
 
 
@@ -41,10 +43,10 @@ def mints_token(workspace: Workspace, index: IndexConfig) -> bool:
 def upload_credentials(
     workspace: Workspace, index: IndexConfig, http: Http, mask: Callable[[str], None]
 ) -> Credentials | None:
-    """Trusted Publishing for official indexes in GitHub Actions; else the environment's."""
+    """Trusted Publishing for official indexes in a CI host's job; else the environment's."""
     if mints_token(workspace, index):
         expected = expected_publisher(workspace, index)
-        token = mint_token(http, index.upload_url, expected, workspace.ci)
+        token = mint_token(http, index.upload_url, expected, workspace.ci, rules_for(workspace.ci))
         mask(token)
         return Credentials("__token__", token)
     return credentials(index.name, workspace.env)
@@ -77,7 +79,7 @@ def attestations_for(
 
     factory = signer_factory or sigstore_signer
     with Http(policy_from_env(workspace.env)) as http:
-        token = github_oidc_token("sigstore", http, workspace.ci)
+        token = rules_for(workspace.ci).oidc_token("sigstore", http, workspace.ci)
     with factory(token) as sign:
         return {f.name: [sign(directory / f.name)] for f in manifest.files}
 
