@@ -55,7 +55,7 @@ DEFAULT_CHECK_COMMANDS = {
     "build-validation": "tagship build && tagship verify-artifacts",
     "release-label": "tagship label-check",
 }
-DEFAULT_CHECK_SETUP = 'python -m pip install --editable ".[dev]"'
+DEFAULT_CHECK_SETUP = 'uv pip install --system --editable ".[dev]"'
 ReleaseArtifacts = Literal["promote", "rebuild"]
 
 
