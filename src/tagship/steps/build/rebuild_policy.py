@@ -27,7 +27,7 @@ def why_not_rebuilt(config: Config, manifest: Manifest) -> str | None:
         why = known_unreproducible(manifest.build_backend, entry.name)
         if why is not None:
             return (
-                f"{NOT_RUN}: {why}, so a rebuild of {entry.name} cannot be byte-identical "
+                f"{NOT_RUN}: {why}, so no rebuild of {entry.name} has the same bytes "
                 "(rebuild-check = true runs it anyway)"
             )
     return None
