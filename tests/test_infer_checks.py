@@ -65,13 +65,13 @@ def test_pre_commit_mypy_pytest_sphinx_and_a_dev_extra(cli: Cli, make_repo: Make
     assert "typecheck\tmypy .\tinferred from setup.cfg" in out
     assert "tests\tpytest\tinferred from [tool.pytest.ini_options] in pyproject.toml" in out
     install, run = _job(repo, "lint")
-    assert 'python -m pip install --editable ".[dev]"' in install
-    assert "python -m pip install pre-commit" in install  # not declared by the project
+    # with uv, in one resolve: the project, its dev extra and the tool it does not declare
+    assert 'uv pip install --system --editable ".[dev]" pre-commit' in install
     install, run = _job(repo, "typecheck")
     assert "pip install mypy" not in install  # declared in the dev extra
     install, run = _job(repo, "docs-validation")
     assert run == "sphinx-build -W -b html docs docs/_build/html"
-    assert "python -m pip install sphinx" in install
+    assert 'uv pip install --system --editable ".[dev]" sphinx' in install
     install, _ = _job(repo, "package-build")
     assert "--editable" not in install  # tagship's own checks need tagship alone
 
@@ -91,9 +91,8 @@ def test_flake8_tox_mkdocs_and_a_dependency_group(cli: Cli, make_repo: MakeRepo)
     assert "tests\ttox -e py\tinferred from tox.ini" in out
     install, run = _job(repo, "docs-validation")
     assert run == "mkdocs build --strict"
-    assert 'python -m pip install "pip>=25.1"\npython -m pip install --editable . --group dev' in (
-        install
-    )
+    assert "uv pip install --system --editable . --group dev" in install
+    assert "pip>=25.1" not in install  # uv reads PEP 735 groups itself
     assert "pip install mkdocs" not in install
 
 

@@ -12,6 +12,7 @@ import yaml
 import github_payloads as gh
 from conftest import git
 from tagship.adapters.process import run
+from tagship.ci.github.workflows.ci_workflows import calls_tagship
 from tagship.flows.sample import SampleIndex
 from tagship.flows.workspace_sample import Member, create_workspace_sample
 from test_packages_flow import MEMBERS
@@ -98,9 +99,11 @@ def test_init_writes_one_set_of_workflows_for_every_package(sample: SampleRepo, 
         if step.get("name") == "Install tools"
     }
     lock = '-r "$GITHUB_WORKSPACE/.github/tagship-requirements.txt"'
-    assert all(lock in text for job_id, text in installs.items() if job_id != "packages")
+    for job_id, text in installs.items():  # tagship only where the check runs it
+        if job_id != "packages":
+            assert (lock in text) is calls_tagship(jobs[job_id]["steps"][-1]["run"]), job_id
     # ws-app's checks install ws-core from its directory: it is on no index yet
-    assert "python -m pip install --editable ../ws-core --editable " in installs["lint-ws-app"]
+    assert "uv pip install --system --editable ../ws-core --editable " in installs["lint-ws-app"]
     assert "../ws-core" not in installs["lint-ws-core"]
     assert {j["name"] for j in jobs.values()} >= {
         f"{check} ({name})" for check in CHECKS for name in ("ws-app", "ws-core", "ws-extra")

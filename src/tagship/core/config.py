@@ -55,7 +55,7 @@ DEFAULT_CHECK_COMMANDS = {
     "build-validation": "tagship build && tagship verify-artifacts",
     "release-label": "tagship label-check",
 }
-DEFAULT_CHECK_SETUP = 'python -m pip install --editable ".[dev]"'
+DEFAULT_CHECK_SETUP = 'uv pip install --system --editable ".[dev]"'
 ReleaseArtifacts = Literal["promote", "rebuild"]
 
 
@@ -137,6 +137,9 @@ class Config:
     release_artifacts: ReleaseArtifacts = "promote"
     # None (not written): see identical_rebuild_required
     require_identical_rebuild: bool | None = None
+    # the release's rebuild cross-check: None (not written) runs it unless the backend cannot
+    # rebuild byte-identical files (steps/build/rebuild_policy.py); true always, false never
+    rebuild_check: bool | None = None
     # `build` reuses a build environment per requirement set for a day
     # (adapters/build/build_env.py); false: a fresh isolated environment for every build
     reuse_build_env: bool = True
@@ -217,6 +220,7 @@ TOP_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "require-identical-rebuild": ("require_identical_rebuild", _bool),
     "release-artifacts": ("release_artifacts", _artifacts),
     "reuse-build-env": ("reuse_build_env", _bool),
+    "rebuild-check": ("rebuild_check", _bool),
     "docs-files": ("docs_files", _str_list),
     "version-files": ("version_files", version_files_value),
     "allow-top-level": ("allow_top_level", _str_list),

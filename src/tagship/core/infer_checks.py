@@ -175,18 +175,20 @@ _FIXED = {
 }
 
 
-def dev_install(facts: ProjectFacts) -> str:
-    """The project with its development requirements, as it declares them."""
+# the project's own tools install with uv, which setup-uv puts in every job: one resolve of
+# the project, its development requirements and a missing tool; PEP 735 groups need no newer pip
+UV_INSTALL = "uv pip install --system"
+
+
+def dev_install(facts: ProjectFacts, tools: tuple[str, ...] = ()) -> str:
+    """The project with its development requirements, as it declares them (and `tools`)."""
     extras = [k for k in DEV_NAMES if k in facts.extras]
     groups = [k for k in DEV_NAMES if k in facts.groups]
     target = f'".[{",".join(extras)}]"' if extras else "."
-    parts = ["python -m pip install --editable", target]
+    parts = [UV_INSTALL, "--editable", target]
     parts += [f"--group {g}" for g in groups]
     parts += [f"-r {path}" for path in sorted(facts.requirement_files)]
-    line = " ".join(parts)
-    if groups:  # PEP 735 groups: pip 25.1 and later
-        line = 'python -m pip install "pip>=25.1"\n' + line
-    return line
+    return " ".join([*parts, *tools])
 
 
 def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
@@ -217,7 +219,7 @@ def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
         if not own_setup and (command or "").startswith("tagship "):
             setup = ""  # tagship's own checks need tagship alone, installed in every job
         elif tool and not own_setup and not facts.declared(tool):
-            setup = f"{base}\npython -m pip install {tool}"
+            setup = dev_install(facts, (tool,))
         plans.append(
             CheckPlan(name, command, setup, where, skipped, unfound if not command else None)
         )

@@ -59,7 +59,8 @@ def dry_run(
     if pipeline.dry_run:
         pipeline.would((s.name, s.would) for s in steps[1:])
         return
-    manifest = build(pipeline, workspace, options, runner)
+    # a compiled project is not compiled again for the build `tagship build` just made
+    manifest = build(pipeline, workspace, options, runner, reuse=True)
     publish_wait_install(
         pipeline,
         workspace,

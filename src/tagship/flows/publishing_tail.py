@@ -11,6 +11,7 @@ from tagship.core import release_plan as plan
 from tagship.core.progress import Phase
 from tagship.flows.pipeline import FlowFailedError
 from tagship.steps.build.build import build_artifacts, built_summary
+from tagship.steps.build.reuse import reusable_build, reused_summary
 from tagship.steps.publish.preflight import NAME as PREFLIGHT
 from tagship.steps.publish.preflight import preflight_manifest, preflight_summary
 from tagship.steps.publish.release_steps import (
@@ -39,9 +40,18 @@ if TYPE_CHECKING:
 
 
 def build(
-    pipeline: Pipeline, workspace: Workspace, options: FlowOptions, runner: Runner
+    pipeline: Pipeline,
+    workspace: Workspace,
+    options: FlowOptions,
+    runner: Runner,
+    *,
+    reuse: bool = False,
 ) -> Manifest:
-    """Build HEAD's sdist and wheel into the flow's directory and verify them."""
+    """Build HEAD's sdist and wheel into the flow's directory and verify them; with `reuse`,
+    a verified build of HEAD already there is taken as it is (reuse.py)."""
+    reused = reusable_build(workspace, options.out_dir) if reuse else None
+    if reused is not None:
+        return pipeline.step(plan.BUILD, lambda: reused, reused_summary).manifest
     built = pipeline.step(
         plan.BUILD,
         lambda: build_artifacts(

@@ -19,7 +19,8 @@ from tagship.core.manifest import MANIFEST_NAME
 from tagship.core.versions import check_tag
 from tagship.core.words import plural
 from tagship.flows.publishing_tail import build, publish_wait_install
-from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary
+from tagship.steps.build.rebuild_check import rebuild_check, rebuild_summary, recorded
+from tagship.steps.build.rebuild_policy import why_not_rebuilt
 from tagship.steps.gates.gates import Gate, draft_exists, guarded, policy_as_committed
 from tagship.steps.gates.release_checks import releasable, release_tag, same_bytes_as_dry_run
 from tagship.steps.notes.docs_links import DocsPlan, open_docs_pull, plan_docs_links, rewrite_docs
@@ -132,6 +133,11 @@ def release_files(
     if not cross_check and not workspace.config.identical_rebuild_required:
         pipeline.skip(plan.REBUILD_CHECK, "not run (--no-rebuild-check)")
         return promoted.manifest
+    reason = why_not_rebuilt(workspace.config, promoted.manifest)
+    if reason is not None:  # no second compile for a verdict known before it is built
+        noted = recorded(directory, promoted.manifest, reason)
+        pipeline.skip(plan.REBUILD_CHECK, reason)
+        return noted.manifest
     checked = pipeline.step(
         plan.REBUILD_CHECK,
         lambda: rebuild_check(workspace, directory, runner=runner),

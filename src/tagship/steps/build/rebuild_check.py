@@ -3,7 +3,9 @@
 The release publishes the dry run's files whatever a rebuild gives; the rebuild says whether
 the tag alone reproduces them ("byte-identical"), or where it first differs and, when known,
 why the backend cannot help it. The verdict goes into the manifest, so the publish record
-carries it. It stops the release only with `require-identical-rebuild = true`.
+carries it. It stops the release only with `require-identical-rebuild = true`. Where the
+backend cannot rebuild the same bytes, or `rebuild-check = false`, nothing is rebuilt and the
+verdict says why (rebuild_policy.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tagship.core.errors import GateError, UsageError
 from tagship.core.manifest import MANIFEST_NAME
 from tagship.steps.build.artifacts import check_manifest, load_manifest, write_manifest
 from tagship.steps.build.build import build_artifacts
+from tagship.steps.build.rebuild_policy import why_not_rebuilt
 from tagship.steps.build.reproduce import compare_builds, known_unreproducible
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ class RebuildCheck:
     manifest: Manifest
     identical: bool
     verdict: str
+    ran: bool = True  # False: not rebuilt, the verdict says why
 
 
 def rebuild_summary(done: RebuildCheck) -> str:
@@ -70,6 +74,9 @@ def rebuild_check(workspace: Workspace, directory: Path, *, runner: Runner = run
             hint="promote the dry run's files first: tagship promote --index pypi",
         )
     check_manifest(directory, manifest)  # still the bytes promotion checked
+    reason = why_not_rebuilt(workspace.config, manifest)
+    if reason is not None:
+        return recorded(directory, manifest, reason)
     identical, said = _rebuild_and_compare(workspace, directory, manifest, runner)
     if not identical and workspace.config.identical_rebuild_required:
         raise GateError(
@@ -77,9 +84,19 @@ def rebuild_check(workspace: Workspace, directory: Path, *, runner: Runner = run
             hint="make the build reproducible, or leave require-identical-rebuild unset: "
             "the release publishes the dry run's files either way",
         )
-    checked = replace(manifest, promotion=replace(manifest.promotion, rebuild_check=said))
+    return recorded(directory, manifest, said, identical=identical)
+
+
+def recorded(
+    directory: Path, manifest: Manifest, said: str, *, identical: bool | None = None
+) -> RebuildCheck:
+    """The verdict written into the promoted files' manifest; `identical` None: not rebuilt."""
+    promotion = manifest.promotion
+    if promotion is None:  # rebuild_check refused a build's manifest before
+        raise UsageError(f"{directory} holds no promoted files to record a rebuild verdict for")
+    checked = replace(manifest, promotion=replace(promotion, rebuild_check=said))
     write_manifest(directory, checked)
-    return RebuildCheck(checked, identical, said)
+    return RebuildCheck(checked, bool(identical), said, ran=identical is not None)
 
 
 def _rebuild_and_compare(

@@ -3,6 +3,7 @@ draft GitHub Release kept current from the merged pull requests."""
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +51,20 @@ def check_jobs(
         if not plan.command:
             steps = []  # nothing to install for a job that only reports
         else:
-            steps = setup_steps(tools, history="tagship" in command, more=plan.setup)
+            calls = calls_tagship(command)
+            steps = setup_steps(tools, history=calls, more=plan.setup, tagship=calls)
         checks[plan.name] = job(plan.name, READ, [*steps, {"name": plan.name, "run": command}])
     return checks
+
+
+# `tagship` as a command word: first on a line, or after a shell separator
+_TAGSHIP_WORD = re.compile(r"(?:^|[\s;&|(])tagship(?:\s|$)", re.MULTILINE)
+
+
+def calls_tagship(command: str) -> bool:
+    """Whether a check's shell command runs tagship: only such a job installs its locked
+    set (about 50 packages); `ruff check .` needs none of it."""
+    return _TAGSHIP_WORD.search(command) is not None
 
 
 def _unfound_step(plan: CheckPlan, pyproject: str) -> str:

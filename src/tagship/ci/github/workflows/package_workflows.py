@@ -42,7 +42,7 @@ from tagship.ci.github.workflows.workflows import (
     publish_workflow,
 )
 from tagship.core.errors import ConfigError, UsageError
-from tagship.core.infer_checks import LABEL_CHECK, github_check_names, unfound_note
+from tagship.core.infer_checks import LABEL_CHECK, UV_INSTALL, github_check_names, unfound_note
 from tagship.core.versions import tag_glob
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _same_policy(members: Sequence[Member]) -> Config:
     return first
 
 
-_EDITABLE = "python -m pip install --editable "
+_EDITABLE = f"{UV_INSTALL} --editable "
 _JOB_ID = re.compile(r"[^A-Za-z0-9_-]")
 # a failed `packages` job must fail the checks: skipped, they would pass branch protection
 _KNOWN = {

@@ -51,12 +51,16 @@ class Toolchain:
     uv_version: str
 
 
-def setup_steps(tools: Toolchain, *, history: bool, more: str = "") -> list[dict[str, Any]]:
-    """Check out (with history when tags and commit times matter), Python, tagship."""
+def setup_steps(
+    tools: Toolchain, *, history: bool, more: str = "", tagship: bool = True
+) -> list[dict[str, Any]]:
+    """Check out (with history when tags and commit times matter), Python, uv, tagship (when
+    the job runs it: `tagship` False leaves its locked set out) and `more`."""
     checkout: dict[str, Any] = {"persist-credentials": False}
     if history:  # tags and commit times: scm versions and SOURCE_DATE_EPOCH need them
         checkout["fetch-depth"] = 0
-    return [
+    install = f"{tools.install if tagship else ''}\n{more}".strip()
+    steps = [
         {"name": "Check out", "uses": ACTIONS["checkout"], "with": checkout},
         {
             "name": "Set up Python",
@@ -69,8 +73,10 @@ def setup_steps(tools: Toolchain, *, history: bool, more: str = "") -> list[dict
             # no cache: a release job installs only what the lock's hashes allow
             "with": {"version": tools.uv_version, "enable-cache": False},
         },
-        {"name": "Install tools", "run": f"{tools.install}\n{more}".strip() + "\n"},
     ]
+    if install:
+        steps.append({"name": "Install tools", "run": install + "\n"})
+    return steps
 
 
 def keep_step(artifact: str, path: str) -> dict[str, Any]:
