@@ -6,7 +6,6 @@ import io
 import os
 import sys
 import traceback
-import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -133,6 +132,8 @@ def _write_trace(report: str, ci: CIRun) -> None:
     if ci.host is None:
         sys.stderr.write(report)
         return
+    import uuid  # noqa: PLC0415 - only for a traceback; uuid imports platform, slow at start-up
+
     token = uuid.uuid4().hex
     sys.stderr.write(
         f"::group::tagship traceback\n::stop-commands::{token}\n"
