@@ -7,7 +7,6 @@ import os
 import sys
 import traceback
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from tagship.adapters.secrets import scrub, secrets_in
@@ -19,6 +18,7 @@ from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from datetime import datetime
     from pathlib import Path
     from typing import TextIO
 
@@ -177,6 +177,8 @@ def internal_error(
 def _save(report: str, env: Mapping[str, str], ci: CIRun) -> str:
     """Write the crash log; says where, or why it could not be written."""
     try:
+        from datetime import datetime, timezone  # noqa: PLC0415 - only when crashing
+
         from tagship.adapters.files import write_atomic  # noqa: PLC0415 - only when crashing
 
         path = crash_log_path(env, ci, datetime.now(tz=timezone.utc), os.getpid())

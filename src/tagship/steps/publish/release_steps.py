@@ -91,6 +91,7 @@ def publish_files(
             on_file=on_file,
             progress=progress,
             listed=listed,
+            verified=not preflighted,  # verified above, before the preflight
         )
     except Exception:
         burn_upload_token(workspace, index, http, auth)  # never raises: the failure stands
