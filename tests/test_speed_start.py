@@ -119,3 +119,8 @@ def test_a_publish_told_its_files_are_verified_still_checks_the_bytes_it_sends(
             verified=True,
         )
     assert wheel.name not in {p.name for p in index.directory.iterdir()}
+
+
+def test_the_draft_release_gate_loads_neither_the_build_nor_the_checks() -> None:
+    loaded = _loaded("from tagship.steps.gates.gates import draft_exists")
+    assert not loaded & {"tagship.steps.build.artifacts", "tagship.steps.gates.checks"}
