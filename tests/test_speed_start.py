@@ -20,6 +20,7 @@ from tagship.adapters.index import SimpleIndex
 from tagship.cli.usage import terminal_width
 from tagship.core.errors import IntegrityError
 from tagship.steps.publish.publish import publish
+from tagship.steps.publish.release_steps import publish_files
 from tagship.steps.verify.verify import Expected
 from tagship.workspace import open_workspace
 
@@ -124,3 +125,27 @@ def test_a_publish_told_its_files_are_verified_still_checks_the_bytes_it_sends(
 def test_the_draft_release_gate_loads_neither_the_build_nor_the_checks() -> None:
     loaded = _loaded("from tagship.steps.gates.gates import draft_exists")
     assert not loaded & {"tagship.steps.build.artifacts", "tagship.steps.gates.checks"}
+
+
+@pytest.mark.integration
+def test_a_publish_after_the_flows_preflight_takes_the_index_files_it_read(
+    index: PypiServer, make_repo: MakeRepo
+) -> None:
+    # the flow's preflight read the index a moment ago: publish asks it no second time,
+    # so files the preflight saw there are not sent again
+    release = make_release(make_repo, index.upload_url, index.simple_url)
+    workspace = open_workspace(release.repo.path, env=dict(os.environ))
+    listed: dict[str, str | None] = {f.name: f.sha256 for f in release.manifest.files}
+    with Http(RetryPolicy(attempts=1)) as http:
+        result = publish_files(
+            workspace,
+            release.manifest,
+            release.dist,
+            workspace.config.index("local"),
+            http=http,
+            mask=lambda _: None,
+            preflighted=True,
+            listed=listed,
+        )
+    assert {f.action for f in result.files} == {"already-there"}
+    assert not list(index.directory.iterdir())

@@ -51,10 +51,12 @@ def publish_files(
     progress: Progress = ignore,
     on_warning: Callable[[str], None] | None = None,
     preflighted: bool = False,
+    listed: Mapping[str, str | None] | None = None,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification and the preflight (unless `preflighted`:
-    the flow ran it as a step of its own), and record what happened to each."""
+    the flow ran it as a step of its own, and passes on the index's files it read as
+    `listed`), and record what happened to each."""
     from tagship.steps.publish.preflight import preflight_manifest  # noqa: PLC0415 - see above
     from tagship.steps.publish.publish import publish  # noqa: PLC0415
     from tagship.steps.publish.publishing import (  # noqa: PLC0415
@@ -66,7 +68,6 @@ def publish_files(
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
     expected = expected_artifacts(workspace)
-    listed = None
     if not preflighted:  # the index's rules, before a token is minted or a byte is sent
         from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
 
