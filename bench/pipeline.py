@@ -13,7 +13,8 @@
 
 Each run releases a fresh version so nothing is skipped. Prints medians, the ratios a/b, a/c,
 a1/c and d/c of the medians, and the median of each round's own ratios, which the targets are
-judged on (a/c <= 1.25, d/c <= 0.6). Run: .venv/bin/python bench/pipeline.py [--runs N]
+judged on (issue 29: a/c <= 1.0, a1/c <= 0.7; d/c <= 0.6).
+Run: .venv/bin/python bench/pipeline.py [--runs N]
 
 tagship builds in its reused build environment (adapters/build/build_env.py), kept in a
 cache of this run's own: the first round, not counted, creates it (as uv's first round fills
@@ -41,7 +42,8 @@ from tagship.flows.stand_ins import ci_identity
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
-TARGET = 1.25
+TARGET = 1.0  # the four CI commands at the bare uv floor (issue 29)
+DRY_RUN = 0.7  # one `tagship dry-run` against the same floor
 PROMOTE = 0.6  # the release on the tag, promoting, against the floor, which builds
 CHECKS = ("--set", 'required-checks=["lint"]')
 
@@ -241,8 +243,10 @@ def report(
         for name, top, bottom in (("a/b", 0, 3), ("a/c", 0, 4), ("a1/c", 1, 4), ("d/c", 2, 4))
     }
     shown = "   ".join(f"{name} = {value:.2f}" for name, value in paired.items())
-    print(f"median of the rounds' ratios:  {shown} (targets: a/c <= {TARGET}, d/c <= {PROMOTE})")
-    return 0 if paired["a/c"] <= TARGET and paired["d/c"] <= PROMOTE else 1
+    targets = {"a/c": TARGET, "a1/c": DRY_RUN, "d/c": PROMOTE}
+    wanted = ", ".join(f"{name} <= {value}" for name, value in targets.items())
+    print(f"median of the rounds' ratios:  {shown} (targets: {wanted})")
+    return 0 if all(paired[name] <= value for name, value in targets.items()) else 1
 
 
 if __name__ == "__main__":

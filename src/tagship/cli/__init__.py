@@ -6,14 +6,15 @@ import argparse
 import importlib
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tagship.cli.usage import Parser, add_output_options, unknown_command
 from tagship.core.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, TagshipError
 
+# `typing` is not imported for `tagship --help`; mypy takes any TYPE_CHECKING as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
     from tagship.cli import json_document
     from tagship.cli.style import Style
@@ -84,6 +85,13 @@ def _listing() -> str:
     )
 
 
+def _path(text: str) -> Path:
+    """-C's value; pathlib loads as the command does, not for `tagship --help`."""
+    from pathlib import Path  # noqa: PLC0415 - keep start-up light
+
+    return Path(text)
+
+
 def _top_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="tagship",
@@ -97,7 +105,7 @@ def _top_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-C",
         "--project",
-        type=Path,
+        type=_path,
         metavar="DIR",
         help="the project directory (default: the nearest one with a pyproject.toml)",
     )
@@ -212,6 +220,8 @@ def _project_dir(given: Path | None) -> Path:
     """-C, else the nearest directory with a pyproject.toml (cli/discover.py)."""
     if given is not None:
         return given
+    from pathlib import Path  # noqa: PLC0415 - as the command runs
+
     from tagship.cli.discover import project_directory  # noqa: PLC0415 - as the command runs
 
     try:

@@ -6,9 +6,7 @@ import io
 import os
 import sys
 import traceback
-import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from tagship.adapters.secrets import scrub, secrets_in
@@ -20,6 +18,7 @@ from tagship.core.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
+    from datetime import datetime
     from pathlib import Path
     from typing import TextIO
 
@@ -133,6 +132,8 @@ def _write_trace(report: str, ci: CIRun) -> None:
     if not ci.workflow_commands:
         sys.stderr.write(report)
         return
+    import uuid  # noqa: PLC0415 - only for a traceback; uuid imports platform, slow at start-up
+
     token = uuid.uuid4().hex
     sys.stderr.write(
         f"::group::tagship traceback\n::stop-commands::{token}\n"
@@ -176,6 +177,8 @@ def internal_error(
 def _save(report: str, env: Mapping[str, str], ci: CIRun) -> str:
     """Write the crash log; says where, or why it could not be written."""
     try:
+        from datetime import datetime, timezone  # noqa: PLC0415 - only when crashing
+
         from tagship.adapters.files import write_atomic  # noqa: PLC0415 - only when crashing
 
         path = crash_log_path(env, ci, datetime.now(tz=timezone.utc), os.getpid())

@@ -7,10 +7,14 @@ goes through here.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, NoReturn
+import os
+import sys
 
+# `typing` is not imported for `tagship --help`; mypy takes any TYPE_CHECKING as True
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from typing import NoReturn
 
 _UNRECOGNIZED = "unrecognized arguments: "
 _SEE_COMMANDS = "see tagship --help for the commands"
@@ -48,6 +52,21 @@ def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argp
     return parser
 
 
+def terminal_width() -> int:
+    """The width argparse formats for, as `shutil.get_terminal_size` gives it ($COLUMNS, else
+    the terminal's, else 80), less argparse's margin of 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 class Parser(argparse.ArgumentParser):
     """Usage errors in the one-line form of every other error, exit 2 (subcommands too): an
     unknown option or choice names the nearest known one."""
@@ -60,6 +79,12 @@ class Parser(argparse.ArgumentParser):
         if extras:  # named by the parser of the action chosen (`rollback yank`), which knows
             _chosen(self, parsed).error(_UNRECOGNIZED + " ".join(extras))
         return parsed
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks shutil for the width, and shutil imports bz2 and lzma: a tenth of
+        # `tagship --help`'s start-up; the formatter classes tagship uses all take `width`
+        formatter: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
+        return formatter(prog=self.prog, width=terminal_width())
 
     def error(self, message: str) -> NoReturn:
         where = "" if self.prog == "tagship" else f"{self.prog}: "  # never "tagship: tagship:"

@@ -83,7 +83,7 @@ def publish_wait_install(
     does in the workflows. A step that fails still leaves the records of the steps before."""
     directory = options.out_dir
     # the index's rules, before the first byte is uploaded: every refusal named at once
-    pipeline.step(
+    preflight = pipeline.step(
         PREFLIGHT,
         lambda: preflight_manifest(workspace, manifest, directory, index, http=http),
         preflight_summary,
@@ -103,6 +103,7 @@ def publish_wait_install(
                     mask=mask,
                     progress=pipeline.progress,
                     preflighted=True,
+                    listed=preflight.listed,  # one read of the index for both steps
                 ),
                 published_summary,
             )

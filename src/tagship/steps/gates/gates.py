@@ -11,8 +11,6 @@ from tagship.ci.clients import host_client
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
 from tagship.core.official import is_official
-from tagship.steps.build.artifacts import release_changes
-from tagship.steps.gates.checks import github_checks, local_checks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,6 +41,10 @@ def guarded(name: str, check: Callable[[], Gate]) -> Gate:
 
 
 def tree_clean(workspace: Workspace, build_dir: Path | None = None) -> Gate:
+    # the build's and the checks' modules load with their gates: `check-tag` asks only for
+    # the draft release, and starts without them
+    from tagship.steps.build.artifacts import release_changes  # noqa: PLC0415
+
     git = workspace.require_git()
     # the build output is not a change to the release: the rule build_artifacts follows
     dirty = release_changes(git.root, git.dirty_files(), build_dir)
@@ -80,6 +82,7 @@ def head_pushed(workspace: Workspace) -> Gate:
 
 def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gate:
     """The required checks of HEAD: from GitHub (check runs and statuses) or run locally."""
+    from tagship.steps.gates.checks import github_checks, local_checks  # noqa: PLC0415 - above
 
     use_github = mode == "github" or (mode == "auto" and workspace.ci.token is not None)
     if use_github:

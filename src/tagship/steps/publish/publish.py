@@ -169,16 +169,20 @@ def publish(
     on_file: Callable[[FileOutcome], None] | None = None,
     progress: Progress = ignore,
     listed: Mapping[str, str | None] | None = None,
+    verified: bool = False,
 ) -> PublishResult:
     """Upload the manifest's files that the index does not have yet, once the directory
     passed verification against `expected`; `progress` hears the bytes sent of each;
     `listed`: the index's files as the preflight read them a moment ago (see index_hashes),
-    so the index is not asked twice."""
+    so the index is not asked twice; `verified`: the caller verified the directory against
+    `expected` a moment ago, so it is not read twice (each upload still checks every byte
+    it sends against the manifest's hash)."""
     require_ci_for_official(index, ci)
-    # the verification (and packaging's metadata parser) only when something is published
-    from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
+    if not verified:
+        # the verification (and packaging's metadata parser) only when something is published
+        from tagship.steps.verify.verify import verify_build  # noqa: PLC0415
 
-    verify_build(directory, manifest, expected)
+        verify_build(directory, manifest, expected)
     existing = index_hashes(lookup, manifest.project) if listed is None else dict(listed)
     for entry in manifest.files:
         if entry.name in existing and existing[entry.name] != entry.sha256.lower():

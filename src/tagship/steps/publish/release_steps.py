@@ -17,18 +17,11 @@ from tagship.core.words import plural
 from tagship.steps.ledger.outbox import clear_outboxes, read_outboxes
 from tagship.steps.ledger.record import Appended, append_all, record
 from tagship.steps.ledger.tree_state import require_clean_for_official
-from tagship.steps.publish.preflight import preflight_manifest
-from tagship.steps.publish.publish import publish
-from tagship.steps.publish.publishing import (
-    attestations_for,
-    burn_upload_token,
-    simple_index,
-    upload_credentials,
-)
+from tagship.steps.publish.publishing import simple_index
 from tagship.steps.publish.wait import FIRST_DELAY, wait_visible
-from tagship.steps.verify.install_report import install_details, install_failure
-from tagship.steps.verify.smoke_test import smoke_test
-from tagship.steps.verify.verify_install import InstallTarget, verify_install
+
+# each CI job runs one of these steps in a process of its own: what only one step needs
+# (the preflight's rules, the upload, the clean install) is imported by that step alone
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -58,14 +51,23 @@ def publish_files(
     progress: Progress = ignore,
     on_warning: Callable[[str], None] | None = None,
     preflighted: bool = False,
+    listed: Mapping[str, str | None] | None = None,
 ) -> PublishResult:
     """Upload the manifest's files the index lacks (Trusted Publishing for an official index
     in GitHub Actions) once they pass verification and the preflight (unless `preflighted`:
-    the flow ran it as a step of its own), and record what happened to each."""
+    the flow ran it as a step of its own, and passes on the index's files it read as
+    `listed`), and record what happened to each."""
+    from tagship.steps.publish.preflight import preflight_manifest  # noqa: PLC0415 - see above
+    from tagship.steps.publish.publish import publish  # noqa: PLC0415
+    from tagship.steps.publish.publishing import (  # noqa: PLC0415
+        attestations_for,
+        burn_upload_token,
+        upload_credentials,
+    )
+
     require_publishable(workspace, index)  # before asking anyone for a token
     tree = require_clean_for_official(workspace, manifest, index, directory)
     expected = expected_artifacts(workspace)
-    listed = None
     if not preflighted:  # the index's rules, before a token is minted or a byte is sent
         from tagship.steps.verify.verify import verify_build  # noqa: PLC0415 - as in publish
 
@@ -90,6 +92,7 @@ def publish_files(
             on_file=on_file,
             progress=progress,
             listed=listed,
+            verified=not preflighted,  # verified above, before the preflight
         )
     except Exception:
         burn_upload_token(workspace, index, http, auth)  # never raises: the failure stands
@@ -210,6 +213,10 @@ def install_release(
     progress: Progress = ignore,
 ) -> InstallReport:
     """Install the release from `index` in a clean venv and check it; record the outcome."""
+    from tagship.steps.verify.install_report import install_details  # noqa: PLC0415 - see above
+    from tagship.steps.verify.smoke_test import smoke_test  # noqa: PLC0415
+    from tagship.steps.verify.verify_install import InstallTarget, verify_install  # noqa: PLC0415
+
     target = InstallTarget(
         index.name,
         index.simple_url,
@@ -239,6 +246,8 @@ def require_installed(
     """The report when every check passed; otherwise the first failure as a closed gate,
     saying how to go on."""
     if not report.ok:
+        from tagship.steps.verify.install_report import install_failure  # noqa: PLC0415
+
         raise install_failure(report, manifest.version, "dry-run" if dry_run else "release")
     return report
 
