@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -22,8 +21,7 @@ from tagship.cli.options import add_format
 from tagship.cli.render import emit_json, line, note_line, table
 from tagship.cli.setup_checklist import checklist_of_init, show_checklist
 from tagship.core.config_values import is_project_name
-from tagship.core.errors import GateError, UsageError
-from tagship.core.words import plural
+from tagship.core.errors import UsageError
 from tagship.steps.build.reproduce import known_unreproducible
 
 if TYPE_CHECKING:
@@ -103,25 +101,6 @@ def _injected(drifted: list[workflows.Drift], root: Path) -> str:
     return f"; {', '.join(carrying)} runs {expression}"
 
 
-def _check(plan: workflows.InitPlan, root: Path) -> int:
-    drifted = workflows.drift(plan, root)
-    emit_json(init_plan(plan, None, [entry.path for entry in drifted]))
-    for entry in drifted:
-        sys.stdout.write(entry.diff)
-    if drifted:
-        differ = plural(len(drifted), "file differs", "files differ")
-        raise GateError(
-            f"{differ} from what `tagship init` writes: "
-            + ", ".join(entry.path for entry in drifted)
-            + _injected(drifted, root),
-            hint="run `tagship init` and commit the result",
-        )
-    matching = plural(len(plan.files), "file matches", "files match")
-    line(f"{matching} the config")
-    next_step("tagship doctor")
-    return 0
-
-
 def _show(plan: workflows.InitPlan, workspace: Workspace | None) -> None:
     table(
         "Required checks",
@@ -186,7 +165,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         note_line(note)
     edited = init_publishers.prepare(plan, root, disable=args.disable_old_publishers)
     if args.check:
-        return _check(plan, root)
+        return init_pipeline.check_drift(plan, root, lambda drifted: _injected(drifted, root))
     changed = workflows.write(plan, root)
     emit_json(init_plan(plan, changed, None))
     for generated in plan.files:

@@ -20,10 +20,11 @@ from tagship.steps.tagship_lock import jobs_python
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from pathlib import Path
 
     from tagship.ci.adoption import HostChoice
-    from tagship.ci.github.workflows.workflows import InitPlan
+    from tagship.ci.github.workflows.workflows import Drift, InitPlan
     from tagship.ci.pipeline_values import HostChecklist
     from tagship.cli.context import Context
     from tagship.workspace import Workspace
@@ -76,7 +77,7 @@ def run(
         note_line(note)
     root = workspace.root
     if args.check:
-        return _check(plan, root)
+        return check_drift(plan, root)
     changed = workflows.write(plan, root)
     checklist = pipeline.checklist(config, inputs.project, workspace.origin_url)
     emit_json({**init_plan(plan, changed, None), "checklist": _json(checklist)})
@@ -104,7 +105,11 @@ def _json(checklist: HostChecklist) -> list[dict[str, object]]:
     ]
 
 
-def _check(plan: InitPlan, root: Path) -> int:
+def check_drift(
+    plan: InitPlan, root: Path, why: Callable[[list[Drift]], str] = lambda _: ""
+) -> int:
+    """`init --check`: exit 1 naming the files that differ from what init writes (and `why`
+    of them, a host's own explanation), each diff on stdout."""
     drifted = workflows.drift(plan, root)
     emit_json(init_plan(plan, None, [entry.path for entry in drifted]))
     for entry in drifted:
@@ -113,7 +118,8 @@ def _check(plan: InitPlan, root: Path) -> int:
         differ = plural(len(drifted), "file differs", "files differ")
         raise GateError(
             f"{differ} from what `tagship init` writes: "
-            + ", ".join(entry.path for entry in drifted),
+            + ", ".join(entry.path for entry in drifted)
+            + why(drifted),
             hint="run `tagship init` and commit the result",
         )
     line(f"{plural(len(plan.files), 'file matches', 'files match')} the config")
