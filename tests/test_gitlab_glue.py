@@ -12,7 +12,7 @@ import yaml
 
 from conftest import git
 from gitlab_standin import GitLabStandIn
-from tagship.ci import read_run
+from tagship.ci import host_title, read_run
 from tagship.ci.gitlab.api import GitLabClient
 from tagship.ci.gitlab.trusted import expected
 from tagship.core.checks import CheckState
@@ -76,3 +76,10 @@ def test_check_tag_on_gitlab_skips_the_draft_gate(
     assert done.code == 0, done.err
     assert "no draft release" not in done.out + done.err
     assert not [path for _, path in gitlab.requests if path.endswith("/releases")]
+
+
+def test_messages_name_the_runs_host() -> None:
+    # `tag`'s required checks say where they were read: "all passed (GitLab)"
+    assert host_title(read_run({"GITLAB_CI": "true", "CI_PROJECT_PATH": PROJECT})) == "GitLab"
+    assert host_title(read_run({"GITLAB_TOKEN": "t", "CI_PROJECT_PATH": PROJECT})) == "GitLab"
+    assert host_title(read_run({})) == "GitHub"

@@ -257,7 +257,7 @@ def test_release_through_the_generated_gitlab_pipeline(
     # the maintainer tags: the required checks as GitLab reports the check jobs
     tagged = cli("-C", str(repo.path), "tag")
     assert tagged.code == 0, tagged.out + tagged.err
-    assert "[passed] required checks" in tagged.out
+    assert "[passed] required checks: all passed (GitLab)" in tagged.out
     gitlab.tags["v0.1.0"] = git(repo.origin, "rev-parse", "refs/tags/v0.1.0^{commit}")
     project.lap("tagship tag")
 

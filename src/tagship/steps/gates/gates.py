@@ -7,6 +7,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tagship.ci import host_title
 from tagship.ci.clients import host_client
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
@@ -91,7 +92,7 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
         report = github_checks(client, "HEAD", required, sha=workspace.require_git().head_sha())
     else:
         report = local_checks(workspace, runner)
-    where = "GitHub" if use_github else "run locally"
+    where = host_title(workspace.ci) if use_github else "run locally"
     if report.passed:
         return Gate("required checks", "passed", f"all passed ({where})")
     bad = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
