@@ -80,12 +80,13 @@ class PipelineRun:
         return [line.split()[1] for line in self.log.splitlines() if line[1:5] in marks]
 
 
-def _environment(checkout: Checkout) -> dict[str, str]:
+def _environment(checkout: Checkout, python: Path | None = None) -> dict[str, str]:
     home = checkout.path.parent / f"{checkout.path.name}-home"
     home.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_PREFIXES) and k != "CI"}
-    # the test's own Python (and tagship) first, as a job's `pip install` would leave them
-    env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), str(NODE.parent), env["PATH"]))
+    # the runner's Python (else the test's own, with tagship) first, as the image's would be
+    scripts = python.parent if python is not None else Path(sys.executable).parent
+    env["PATH"] = os.pathsep.join((str(scripts), str(NODE.parent), env["PATH"]))
     env["HOME"] = str(home)
     return env
 
@@ -194,9 +195,13 @@ def run(
     variables: Mapping[str, str] | None = None,
     api_url: str | None = None,
     timeout: float = 120,
+    python: Path | None = None,
+    concurrency: int | None = None,
 ) -> PipelineRun:
     """Run the checkout's pipeline (or `jobs` only), `manual` jobs included, and wait for it.
-    A job GitLab would not create for this trigger is refused (ValueError)."""
+    A job GitLab would not create for this trigger is refused (ValueError). `python` is the
+    interpreter jobs find on PATH (default: the test's); jobs that install into that one
+    shared Python (a runner gives each job its own) need `concurrency=1`."""
     pipeline = expanded(checkout)
     options = _options(checkout, pipeline, api_url, variables)
     plan = _plan(checkout, pipeline, options)
@@ -208,12 +213,14 @@ def run(
     args += ["--force-shell-executor", "--shell-isolation", "--no-artifacts-to-source"]
     for name in manual:
         args += ["--manual", name]
+    if concurrency is not None:
+        args += ["--concurrency", str(concurrency)]
     # in the checkout (gitlab-ci-local's folder), in a session of its own, so that a timeout
     # stops the jobs' processes too
     process = subprocess.Popen(
         args,
         cwd=checkout.path,
-        env=_environment(checkout),
+        env=_environment(checkout, python),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -94,7 +94,7 @@ class GitLabStandIn:
         return pid
 
     def job(self, pipeline: int, name: str, status: str = "success", **extra: Any) -> int:
-        jid: int = next(self._ids)
+        jid: int = int(extra.pop("id")) if "id" in extra else next(self._ids)
         p = self.pipelines[pipeline]
         self.jobs[jid] = {
             "id": jid, "name": name, "status": status, "stage": "test", "ref": p["ref"],

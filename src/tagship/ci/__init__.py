@@ -98,6 +98,12 @@ HOST_PREFIXES = tuple(prefix for host in HOSTS for prefix in host.PREFIXES)
 job_variables = HOSTS[0].job_variables
 
 
+def host_title(ci: CIRun) -> str:
+    """The run's host as messages name it (GitHub, GitLab): its job's, else its token's."""
+    name = ci.host or ci.api_host
+    return next((h for h in HOSTS if name == h.HOST), HOSTS[0]).IDENTITY.host
+
+
 def read_run(env: Mapping[str, str]) -> CIRun:
     """The run `env` describes: a host's job, or any CI service (CI set: plain logs)."""
     runs = [host.read(env) for host in HOSTS]

@@ -97,8 +97,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     versions = sum(len(report.versions) for report in reports)
     error_line(
         f"audit found problems in {bad} of {plural(versions, 'version')} on {args.index}",
-        "each listed file needs a publish record for this index, made by a GitHub Actions "
-        "run GitHub confirms, of a release tag on a release branch",
+        "each listed file needs a publish record for this index, made by a CI run its host "
+        "(GitHub, GitLab) confirms, of a release tag on a release branch",
     )
     return EXIT_INTEGRITY
 

@@ -57,7 +57,9 @@ def show_started(started: HotfixStarted) -> None:
 
 def _github(ctx: Context, workspace: Workspace) -> HostClient | None:
     config = workspace.config
-    if ctx.ci.token is None or not config.github_owner or not config.github_repository:
+    # the project: the run's (GitLab's CI_PROJECT_PATH, GitHub's repository), else the config
+    named = ctx.ci.repository or (config.github_owner and config.github_repository)
+    if ctx.ci.token is None or not named:
         return None  # offline: tag message or CHANGELOG
     return host_client(ctx.ci, config, command="hotfix finish", permission="contents: read")
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tagship.ci.api import Commit, WorkflowRun
+from tagship.ci.gitlab.pipeline.jobs import PREFIX
 from tagship.ci.gitlab.releases import READ, WRITE, GitLabReleases
 from tagship.ci.gitlab.session import number, text
 from tagship.core.checks import CheckSignal, CheckState
@@ -34,13 +35,18 @@ def job_state(status: str) -> CheckState:
     return _STATES.get(status, CheckState.FAILED)
 
 
+def check_name(job: str) -> str:
+    """The required check a job reports: tagship's pipeline names its check jobs
+    `tagship-<check>` (pipeline/jobs.py), the checks are named without the prefix."""
+    return job.removeprefix(PREFIX)
+
+
 def _signal(raw: dict[str, Any], source: str) -> CheckSignal:
     status = text(raw, "status")
     at = text(raw, "finished_at") or text(raw, "started_at") or text(raw, "created_at")
     url = text(raw, "web_url") or text(raw, "target_url")
-    return CheckSignal(
-        text(raw, "name"), job_state(status), status, at, number(raw, "id"), url, source
-    )
+    name = check_name(text(raw, "name"))
+    return CheckSignal(name, job_state(status), status, at, number(raw, "id"), url, source)
 
 
 def _merge_request(raw: dict[str, Any]) -> MergedPull:

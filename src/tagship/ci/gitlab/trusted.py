@@ -33,13 +33,20 @@ def oidc_token(audience: str, http: Http, ci: CIRun, /) -> str:  # noqa: ARG001 
 
 
 def expected(
-    owner: str, repository: str, workflow: str | None, environment: str | None, ci: CIRun, /
+    owner: str,
+    repository: str,
+    workflow: str | None,  # noqa: ARG001 - GitHub's workflow file (publish-pypi.yml)
+    environment: str | None,
+    ci: CIRun,
+    /,
 ) -> Publisher:
     """The publisher as configured: the project (CI_PROJECT_PATH, or owner/repository) split
-    at its last slash; the top-level pipeline file the config names, else the run's own."""
+    at its last slash, the environment, and the run's top-level pipeline file: an index's
+    `workflow` names GitHub's file, and GitLab's token names the top-level file whatever
+    file the job comes from, so no other file can match."""
     project = ci.repository or f"{owner}/{repository}"
     namespace, _, name = project.rpartition("/")
-    return Publisher(namespace, name, workflow or _pipeline_file(ci), environment)
+    return Publisher(namespace, name, _pipeline_file(ci), environment)
 
 
 def _pipeline_file(ci: CIRun) -> str:

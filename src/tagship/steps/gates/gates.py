@@ -7,6 +7,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tagship.ci import host_title
 from tagship.ci.clients import host_client
 from tagship.core.errors import TagshipError
 from tagship.core.infer_checks import github_check_names
@@ -94,7 +95,7 @@ def checks_passed(workspace: Workspace, runner: Runner, mode: ChecksMode) -> Gat
         report = github_checks(client, "HEAD", required, sha=workspace.require_git().head_sha())
     else:
         report = local_checks(workspace, runner)
-    where = "GitHub" if use_github else "run locally"
+    where = host_title(workspace.ci) if use_github else "run locally"
     if report.passed:
         return Gate("required checks", "passed", f"all passed ({where})")
     bad = ", ".join(f"{r.name} {r.state.value}" for r in report.not_passed())
@@ -138,6 +139,9 @@ def draft_exists(workspace: Workspace, tag: str) -> Gate:
         command="the draft release gate",
         permission="contents: write",
     )
+    if not client.keeps_drafts:  # GitLab: the tag pipeline creates the release, once
+        why = "the host keeps no drafts: the tag pipeline creates the release after production"
+        return Gate("draft release", "skipped", why)
     found = [r for r in client.releases() if r.tag_name == tag]
     if any(r.draft for r in found):
         return Gate("draft release", "passed", f"a draft release for {tag} exists")

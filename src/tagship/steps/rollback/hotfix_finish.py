@@ -1,6 +1,6 @@
 """`hotfix finish`: is the fix also on main, and do the patch's notes name the fixed release?
 
-Release notes are looked for, in order: a file given explicitly; the GitHub Release (draft
+Release notes are looked for, in order: a file given explicitly; the host's release (a GitHub draft
 or published) of the patch tag when a GitHub client is given; the patch tag's annotated
 message; the patch version's section of CHANGELOG / CHANGES / HISTORY (.md or .rst) on the branch.
 Lines tagship writes itself (`**Full changelog**: v1.2.3...v1.2.4`, the ledger head) do not
@@ -205,7 +205,7 @@ def find_notes(
     if github is not None:
         for release in github.releases():
             if release.tag_name == tag:
-                return f"the GitHub Release {tag}", release.body
+                return f"the release {tag} of {github.full_name}", release.body
     for record in git.tag_records():
         if record.name == tag and record.message:
             return f"the message of tag {tag}", record.message
@@ -243,7 +243,7 @@ def finish_hotfix(
             Finding(
                 "notes name the fixed release",
                 ok=False,
-                detail=f"no release notes for {tag} yet (GitHub Release, tag message or a "
+                detail=f"no release notes for {tag} yet (the release on the host, tag message or a "
                 f"{version} section in {files[0]})",
             )
         )

@@ -135,6 +135,8 @@ def _needs(name: str, kind: str, previous: str | None) -> list[str]:
         return [f"{PREFIX}{kind}-publish", f"{PREFIX}{kind}-verify-install"]
     if name == _HOST_RELEASE_JOB:  # the built files are the release's links
         return [f"{PREFIX}{kind}-{n}" for n in ("build", "verify-install", "record")]
+    if name == "verify-install":  # the built files (their manifest) are what is installed
+        return [f"{PREFIX}{kind}-build", f"{PREFIX}{kind}-publish"]
     return [previous] if previous is not None else []
 
 
