@@ -228,3 +228,30 @@ def test_compiled_project_refused(cli: Cli, make_repo: MakeRepo) -> None:
     assert result.code == 2, result.out + result.err
     assert "init for gitlab does not build platform wheels yet" in result.err
     assert not (repo.path / TOP).exists()
+
+
+def test_check_jobs_install_the_project_with_pip(cli: Cli, make_repo: MakeRepo) -> None:
+    """GitLab's images have pip, not uv (GitHub's jobs get uv from setup-uv): the project's
+    tools install with pip, and PEP 735 groups with a pip that reads them."""
+    repo = _on_gitlab(make_repo())
+    pyproject = repo.path / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[dependency-groups]\ndev = ["pytest"]\n\n[tool.pytest.ini_options]\n',
+        encoding="utf-8",
+    )
+    (repo.path / "tests").mkdir()
+    (repo.path / "tests" / "test_a.py").write_text("def test_a() -> None: ...\n", "utf-8")
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-qm", "tests")
+    _ok(_init(cli, repo))
+    jobs = yaml.safe_load((repo.path / OWN).read_text(encoding="utf-8"))
+    script = jobs["tagship-tests"]["script"]
+    assert script[:2] == [
+        'python -m pip install "pip>=25.1"',
+        "python -m pip install --editable . --group dev",
+    ], script
+    lines = [
+        line for job in jobs.values() if isinstance(job, dict) for line in job.get("script", [])
+    ]
+    assert not [line for line in lines if line.startswith("uv ")]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tagship.core.infer_checks import LABEL_CHECK, job_command, unfound_message
+from tagship.core.infer_checks import LABEL_CHECK, UV_INSTALL, job_command, unfound_message
 from tagship.core.release_plan import (
     GITHUB_RELEASE,
     OUTBOX,
@@ -92,7 +92,7 @@ def check_jobs(config: Config, tools: Tools, plans: Sequence[CheckPlan]) -> dict
         else:
             command = job_command(plan, where).replace("::error::", "")
             installs = [tools.install] if "tagship" in (plan.command or "") else []
-            setup = plan.setup.splitlines() if plan.command else []
+            setup = _with_pip(plan.setup.splitlines()) if plan.command else []
             script = [*installs, *setup, *command.splitlines()]
         history = "tagship" in (plan.command or "")
         # needs: nothing, so the checks start at once, beside the project's own stages
@@ -105,6 +105,15 @@ def check_jobs(config: Config, tools: Tools, plans: Sequence[CheckPlan]) -> dict
         rules = [{"if": ON_MERGE_REQUEST}]  # the labels are the merge request's
         jobs[f"{PREFIX}{LABEL_CHECK}"] = _job(CHECK_STAGE, script, rules, history=False, needs=[])
     return jobs
+
+
+def _with_pip(setup: list[str]) -> list[str]:
+    """The project's install lines with pip: GitHub's jobs get uv from setup-uv, the images
+    GitLab jobs run in have only pip (PEP 735 groups need pip 25.1)."""
+    lines = [line.replace(UV_INSTALL, "python -m pip install") for line in setup]
+    if any(line != old and " --group " in line for line, old in zip(lines, setup, strict=True)):
+        return ['python -m pip install "pip>=25.1"', *lines]
+    return lines
 
 
 def _job(
