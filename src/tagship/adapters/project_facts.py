@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 from typing import TYPE_CHECKING, Any
 
+from tagship.adapters.tool_settings import docs_install, settings
 from tagship.core.infer_checks import ProjectFacts
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def gather_facts(
         path = root / name
         if path.is_file():
             requirements[name] = path.read_text(encoding="utf-8", errors="replace")
+    docs_requirements, docs_extras = docs_install(root)
     return ProjectFacts(
         files=frozenset(name for name in MARKERS if (root / name).exists()),
         tool_tables=frozenset(tool) if isinstance(tool, dict) else frozenset(),
@@ -93,4 +95,7 @@ def gather_facts(
         groups=_strings(pyproject.get("dependency-groups")),
         requirement_files=requirements,
         inherited=gather_facts(inherited[0].parent, inherited[1]) if inherited else None,
+        settings=settings(root, pyproject),
+        docs_requirements=docs_requirements,
+        docs_extras=docs_extras,
     )

@@ -10,7 +10,7 @@ nothing answers for fails saying what to set. Pure: the facts come from `Project
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,14 +36,28 @@ class ProjectFacts:
     requirement_files: Mapping[str, str]  # path -> text
     # the repository root's facts, for a member of a repository of several packages
     inherited: ProjectFacts | None = None
+    settings: frozenset[str] = frozenset()  # options that decide a command: "mypy.files"
+    # what the docs build with (Read the Docs' python.install, or docs/requirements.txt)
+    docs_requirements: Mapping[str, str] = field(default_factory=dict)
+    docs_extras: tuple[str, ...] = ()
+    for_docs: bool = False  # the docs check's view: its requirements and extras count too
 
     def has(self, *names: str) -> str | None:
         return next((n for n in names if n in self.files), None)
 
+    def requirements(self) -> Mapping[str, str]:
+        """The development requirement files (path -> text), the docs' too in their view."""
+        return {**self.requirement_files, **(self.docs_requirements if self.for_docs else {})}
+
+    def dev_extras(self) -> list[str]:
+        """The extras installed for development, in order, the docs' too in their view."""
+        wanted = (*DEV_NAMES, *self.docs_extras) if self.for_docs else DEV_NAMES
+        return [k for k in dict.fromkeys(wanted) if k in self.extras]
+
     def declared(self, tool: str) -> bool:
         """`tool` is among the project's development requirements."""
-        texts = [*self.requirement_files.values()]
-        texts += [" ".join(v) for k, v in self.extras.items() if k in DEV_NAMES]
+        texts = [*self.requirements().values()]
+        texts += [" ".join(self.extras[k]) for k in self.dev_extras()]
         texts += [" ".join(v) for k, v in self.groups.items() if k in DEV_NAMES]
         return any(tool in text.lower() for text in texts)
 
@@ -80,11 +94,15 @@ def _lint(facts: ProjectFacts) -> tuple[str, str] | None:
 
 
 def _typecheck(facts: ProjectFacts) -> tuple[str, str] | None:
-    mypy = facts.has("mypy.ini", ".mypy.ini") or next(
-        (s.split(":")[0] for s in facts.ini_sections if s.endswith(":mypy")), None
+    # mypy reads mypy.ini, .mypy.ini, pyproject.toml, setup.cfg in that order (never tox.ini)
+    mypy = facts.has("mypy.ini", ".mypy.ini") or (
+        "[tool.mypy] in pyproject.toml" if "mypy" in facts.tool_tables else None
     )
-    if mypy or "mypy" in facts.tool_tables:
-        return "mypy .", mypy or "[tool.mypy] in pyproject.toml"
+    mypy = mypy or ("setup.cfg" if "setup.cfg:mypy" in facts.ini_sections else None)
+    if mypy:
+        # a bare `mypy` checks the configured `files` (tests/ may be outside them); without
+        # them it wants a path
+        return ("mypy" if "mypy.files" in facts.settings else "mypy ."), mypy
     found = facts.has("pyrightconfig.json")
     if found or "pyright" in facts.tool_tables:
         return "pyright", found or "[tool.pyright] in pyproject.toml"
@@ -142,10 +160,16 @@ def _docs(facts: ProjectFacts) -> tuple[str, str]:
     return "tagship check-docs", "no Sphinx or MkDocs: the long description and docs-files"
 
 
+def _root_typecheck(facts: ProjectFacts) -> tuple[str, str] | None:
+    found = _typecheck(facts)
+    # the root's `files` name the root's folders, not the member's: mypy checks the member
+    return ("mypy .", found[1]) if found and found[0] == "mypy" else found
+
+
 _FINDERS = {"lint": _lint, "typecheck": _typecheck, "tests": _tests}
 # what a member takes from the repository's root: configuration its tools find by walking up
 # from the member's directory (pytest's rootdir search; ruff, flake8, mypy, pyright likewise)
-_ROOT_FINDERS = {"lint": _lint, "typecheck": _typecheck, "tests": _pytest_config}
+_ROOT_FINDERS = {"lint": _lint, "typecheck": _root_typecheck, "tests": _pytest_config}
 # the kind of tool each inferred check needs, as its skip names it, and what was looked for
 UNFOUND = {
     "lint": ("linter", "no pre-commit, ruff or flake8 configuration"),
@@ -182,12 +206,12 @@ UV_INSTALL = "uv pip install --system"
 
 def dev_install(facts: ProjectFacts, tools: tuple[str, ...] = ()) -> str:
     """The project with its development requirements, as it declares them (and `tools`)."""
-    extras = [k for k in DEV_NAMES if k in facts.extras]
+    extras = facts.dev_extras()
     groups = [k for k in DEV_NAMES if k in facts.groups]
     target = f'".[{",".join(extras)}]"' if extras else "."
     parts = [UV_INSTALL, "--editable", target]
     parts += [f"--group {g}" for g in groups]
-    parts += [f"-r {path}" for path in sorted(facts.requirement_files)]
+    parts += [f"-r {path}" for path in sorted(facts.requirements())]
     return " ".join([*parts, *tools])
 
 
@@ -215,11 +239,13 @@ def plan_checks(config: Config, facts: ProjectFacts) -> tuple[CheckPlan, ...]:
             command, where = (found[0], f"inferred from {found[1]}") if found else (None, "-")
             skipped = False
         tool = _tool_of(command or "")
-        setup = base
+        # the docs build with what the project declares for them, as Read the Docs would
+        view = replace(facts, for_docs=True) if name == "docs-validation" else facts
+        setup = base if view is facts or own_setup else dev_install(view)
         if not own_setup and (command or "").startswith("tagship "):
             setup = ""  # tagship's own checks need tagship alone, installed in every job
-        elif tool and not own_setup and not facts.declared(tool):
-            setup = dev_install(facts, (tool,))
+        elif tool and not own_setup and not view.declared(tool):
+            setup = dev_install(view, (tool,))
         plans.append(
             CheckPlan(name, command, setup, where, skipped, unfound if not command else None)
         )
