@@ -355,8 +355,10 @@ class GitHubClient(GitHubSession):
         ]
         return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
 
-    def workflow_run(self, run_id: int) -> RunFacts | None:
-        """What GitHub says about run `run_id` of this repository; None when it knows none."""
+    def workflow_run(self, run_id: int, environment: str | None = None) -> RunFacts | None:
+        """What GitHub says about run `run_id` of this repository; None when it knows none.
+        Its deployments to `environment` are not asked about (`deployed` stays None)."""
+        del environment
         run = self._found(
             f"reading workflow run {run_id}",
             "actions: read",

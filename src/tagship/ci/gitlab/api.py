@@ -189,9 +189,10 @@ class GitLabClient(GitLabReleases):
             )
         return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
 
-    def workflow_run(self, run_id: int) -> RunFacts | None:
+    def workflow_run(self, run_id: int, environment: str | None = None) -> RunFacts | None:
         """What GitLab says about job `run_id` of this project (a job of another project is a
-        404 here); None when it knows none."""
+        404 here), and whether its pipeline deployed to `environment`; None when it knows no
+        such job."""
         job = self.found(f"/jobs/{run_id}", f"reading job {run_id}", READ)
         if not isinstance(job, dict):
             return None
@@ -211,4 +212,32 @@ class GitLabClient(GitLabReleases):
             text(job, "ref") or None,
             text(pipeline, "source"),
             1,
+            self._deployed(pid, text(pipeline, "sha"), environment) if environment else None,
         )
+
+    def _deployed(self, pipeline: int, sha: str, environment: str) -> frozenset[str]:
+        """{environment} when a job of `pipeline` deployed to it successfully at `sha`, else
+        empty. A GitLab job names no environment; its deployment does, with the job that
+        made it (`deployable`) and that job's pipeline (GET /projects/:id/deployments)."""
+        found = self.pages(
+            "/deployments",
+            f"listing the deployments to {environment}",
+            READ,
+            environment=environment,
+            status="success",
+        )
+        for deployment in found:
+            job = deployment.get("deployable")
+            owner = job.get("pipeline") if isinstance(job, dict) else None
+            target = deployment.get("environment")
+            if (
+                pipeline
+                and isinstance(owner, dict)
+                and number(owner, "id") == pipeline
+                and isinstance(target, dict)
+                and text(target, "name") == environment
+                and text(deployment, "status") == "success"
+                and text(deployment, "sha") == sha
+            ):
+                return frozenset((environment,))
+        return frozenset()
