@@ -11,8 +11,12 @@ import pytest
 
 from gitlab_standin import GitLabStandIn
 from rollback_kit import released_project
+from tagship.ci.gitlab.api import GitLabClient
 from tagship.ci.gitlab.environment import read as read_gitlab
 from tagship.ci.host_names import project_host_title
+from tagship.core.errors import UsageError
+from tagship.steps.gates.checks import resolve_ref
+from tagship.steps.notes.release_notes import github_pulls
 from test_gitlab_audit import _published, gitlab, repo
 
 if TYPE_CHECKING:
@@ -79,3 +83,14 @@ def test_the_audit_without_a_token_names_gitlabs_variables(
         in report["notes"]
     )
     assert "GitHub" not in json.dumps(report["notes"])
+
+
+def test_the_host_clients_messages_name_gitlab(gitlab: GitLabStandIn) -> None:
+    api = GitLabClient(gitlab.path, gitlab.token("read"), api_url=gitlab.api_url)
+    assert api.title == "GitLab"
+    with pytest.raises(UsageError) as unknown:
+        resolve_ref(api, "nowhere")
+    assert unknown.value.hint == "pass a branch, tag or sha that is pushed to GitLab"
+    with pytest.raises(UsageError) as compared:
+        github_pulls(api, "v0.1.0", "v0.2.0")
+    assert str(compared.value).startswith("GitLab cannot compare v0.1.0...v0.2.0 in acme/")

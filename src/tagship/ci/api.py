@@ -78,6 +78,8 @@ class HostClient(Protocol):
     # whether the host keeps draft releases between runs (GitHub); one without drafts gets
     # its draft from the run that publishes it (GitLab: ci/gitlab/releases.py)
     keeps_drafts: bool
+    # the host as messages name it (GitHub, GitLab)
+    title: str
 
     def commit_sha(self, ref: str) -> str | None: ...
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tagship.ci.api import Asset, Commit, NotFoundError, Release, WorkflowRun
 from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession
 from tagship.core.checks import CheckSignal, check_run_state, status_state
-from tagship.core.ci_identity import RunFacts
+from tagship.core.ci_identity import GITHUB_RULES, RunFacts
 from tagship.core.errors import ServiceError
 from tagship.core.notes import MergedPull
 
@@ -54,6 +54,7 @@ class GitHubClient(GitHubSession):
     """The REST calls tagship makes, each returning tagship's own values."""
 
     keeps_drafts = True
+    title = GITHUB_RULES.host
 
     def _pages(
         self, method: Any, *, per_page: int = _PER_PAGE, **params: Any
