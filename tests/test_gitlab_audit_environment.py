@@ -128,3 +128,15 @@ def test_the_client_says_where_a_jobs_pipeline_deployed(gitlab: GitLabStandIn) -
     assert facts is not None
     assert facts.deployed is None
     assert not [p for _, p in gitlab.requests[before:] if p.endswith("/deployments")]
+
+
+def test_each_environments_deployments_are_listed_once(gitlab: GitLabStandIn) -> None:
+    api = GitLabClient(gitlab.path, gitlab.token("read"), api_url=gitlab.api_url)
+    records = []
+    for n in range(3):
+        pipeline = gitlab.pipeline(f"{n}" * 40, f"v1.0.{n}", tag=True)
+        records.append(gitlab.job(pipeline, "tagship-release-record"))
+        gitlab.job(pipeline, "tagship-release-publish", environment="pypi")
+    found = [api.workflow_run(record, "pypi") for record in records]
+    assert [facts.deployed if facts else None for facts in found] == [frozenset({"pypi"})] * 3
+    assert len([p for _, p in gitlab.requests if p.endswith("/deployments")]) == 1

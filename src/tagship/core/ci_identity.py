@@ -183,7 +183,8 @@ def run_problems(
     if int(actor.run_attempt or "0") > facts.run_attempt:
         found.append(f"it has {plural(facts.run_attempt, 'attempt')}, not {actor.run_attempt}")
     if environment and facts.deployed is not None and environment not in facts.deployed:
-        found.append(f"its pipeline made no successful deployment to environment {environment}")
+        detail = f"its pipeline made no successful deployment to environment {shown(environment)}"
+        found.append(detail)
     return found
 
 

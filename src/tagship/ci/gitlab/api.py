@@ -68,6 +68,11 @@ def _merge_request(raw: dict[str, Any]) -> MergedPull:
 class GitLabClient(GitLabReleases):
     """The REST calls tagship makes of one GitLab project."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # each environment's successful deployments, as (pipeline id, sha), once read
+        self._deployments: dict[str, frozenset[tuple[int, str]]] = {}
+
     # -- commits and checks ----------------------------------------------------------------
 
     def commit_sha(self, ref: str) -> str | None:
@@ -219,25 +224,22 @@ class GitLabClient(GitLabReleases):
         """{environment} when a job of `pipeline` deployed to it successfully at `sha`, else
         empty. A GitLab job names no environment; its deployment does, with the job that
         made it (`deployable`) and that job's pipeline (GET /projects/:id/deployments)."""
-        found = self.pages(
-            "/deployments",
-            f"listing the deployments to {environment}",
-            READ,
-            environment=environment,
-            status="success",
-        )
-        for deployment in found:
-            job = deployment.get("deployable")
-            owner = job.get("pipeline") if isinstance(job, dict) else None
-            target = deployment.get("environment")
-            if (
-                pipeline
-                and isinstance(owner, dict)
-                and number(owner, "id") == pipeline
-                and isinstance(target, dict)
+        made = self._deployments.get(environment)
+        if made is None:  # listed once per environment, however many runs are audited
+            found = self.pages(
+                "/deployments",
+                f"listing the deployments to {environment}",
+                READ,
+                environment=environment,
+                status="success",
+            )
+            made = self._deployments[environment] = frozenset(
+                (number(owner, "id"), text(deployment, "sha"))
+                for deployment in found
+                if isinstance(job := deployment.get("deployable"), dict)
+                and isinstance(owner := job.get("pipeline"), dict)
+                and isinstance(target := deployment.get("environment"), dict)
                 and text(target, "name") == environment
                 and text(deployment, "status") == "success"
-                and text(deployment, "sha") == sha
-            ):
-                return frozenset((environment,))
-        return frozenset()
+            )
+        return frozenset((environment,)) if pipeline and (pipeline, sha) in made else frozenset()
