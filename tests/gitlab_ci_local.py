@@ -123,6 +123,16 @@ def _environment_name(job: Mapping[str, Any]) -> str:
     return str(environment.get("name", "") if isinstance(environment, dict) else environment)
 
 
+def environments(checkout: Checkout) -> dict[str, str]:
+    """Each job of the pipeline that deploys to an environment, and its environment's name."""
+    jobs = expanded(checkout).items()
+    return {
+        name: found
+        for name, job in jobs
+        if isinstance(job, dict) and (found := _environment_name(job))
+    }
+
+
 def _id_token_file(checkout: Checkout, pipeline: Mapping[str, Any]) -> str:
     """Mint the pipeline's id tokens as GitLab would, one per `id_tokens` entry and environment,
     into a variables file scoped by environment; its path, relative to the checkout."""

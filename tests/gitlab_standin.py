@@ -3,7 +3,8 @@ pytest-httpserver, for one project with nested groups allowed.
 
 It speaks the documented shapes tagship reads: projects, commits, tags, pipelines and their
 jobs, commit statuses, merge requests with labels and diffs, commits' merge requests, the
-comparison, releases with their links, generic packages, protected tags and environments.
+comparison, releases with their links, generic packages, protected tags, environments and
+deployments (a job with an environment deploys to it, as GitLab records it).
 Tokens go in PRIVATE-TOKEN or JOB-TOKEN; an unknown one is answered 401, a read-only one 403
 on writes. The project is named by its URL-encoded path (`group%2Fsub%2Fproject`), as GitLab
 requires; a decoded slash is a 404 as on GitLab. Pages follow `page`/`per_page` and
@@ -57,6 +58,7 @@ class GitLabStandIn:
     packages: dict[str, bytes] = field(default_factory=dict)  # package path -> bytes
     protected_tags: list[dict[str, Any]] = field(default_factory=list)
     environments: list[dict[str, Any]] = field(default_factory=list)
+    deployments: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, raw path)
     per_page_cap: int = 100
     _ids: Any = field(default_factory=lambda: count(1000))
@@ -93,7 +95,11 @@ class GitLabStandIn:
         }  # fmt: skip
         return pid
 
-    def job(self, pipeline: int, name: str, status: str = "success", **extra: Any) -> int:
+    def job(
+        self, pipeline: int, name: str, status: str = "success", *, environment: str = "",
+        **extra: Any,
+    ) -> int:  # fmt: skip
+        """A job of `pipeline`; with an `environment`, its deployment there too."""
         jid: int = int(extra.pop("id")) if "id" in extra else next(self._ids)
         p = self.pipelines[pipeline]
         self.jobs[jid] = {
@@ -106,7 +112,22 @@ class GitLabStandIn:
             "pipeline": {k: p[k] for k in ("id", "project_id", "ref", "sha", "status")},
             **extra,
         }  # fmt: skip
+        if environment:
+            self.deployment(jid, environment, status)
         return jid
+
+    def deployment(self, job: int, environment: str, status: str = "success") -> None:
+        """A deployment of `job` to `environment` (docs.gitlab.com/api/deployments: the
+        environment, the job as `deployable` with its pipeline, the job's status)."""
+        found = self.jobs[job]
+        did = next(self._ids)
+        self.deployments.append({
+            "id": did, "iid": did, "ref": found["ref"], "sha": found["commit"]["id"],
+            "status": status, "created_at": found["created_at"],
+            "updated_at": found["finished_at"], "user": found["user"],
+            "environment": {"id": 7, "name": environment, "slug": environment},
+            "deployable": {k: v for k, v in found.items() if k != "user"},
+        })  # fmt: skip
 
     def merge_request(
         self, iid: int, *, labels: tuple[str, ...] = (), merged_as: str | None = None,
@@ -350,6 +371,15 @@ def _environments(s: GitLabStandIn, request: Request) -> Response:
     return s._page(request, s.environments)
 
 
+def _deployments(s: GitLabStandIn, request: Request) -> Response:
+    environment, status = request.args.get("environment"), request.args.get("status")
+    found = [
+        d for d in s.deployments
+        if environment in (None, d["environment"]["name"]) and status in (None, d["status"])
+    ]  # fmt: skip
+    return s._page(request, found)
+
+
 _ROUTES = (
     ("GET", "", _project),
     ("GET", f"/repository/commits/{_SEGMENT}", _commit),
@@ -374,4 +404,5 @@ _ROUTES = (
     ("PUT", f"/packages/generic/{_SEGMENT}/{_SEGMENT}/{_SEGMENT}", _put_package),
     ("GET", "/protected_tags", _protected_tags),
     ("GET", "/environments", _environments),
+    ("GET", "/deployments", _deployments),
 )

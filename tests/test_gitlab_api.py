@@ -154,7 +154,7 @@ def test_open_merge_request_is_found_on_a_rerun(gitlab: GitLabStandIn) -> None:
 def test_pipelines_and_jobs_for_the_ledger(gitlab: GitLabStandIn) -> None:
     gitlab.tags["v1.1.0"] = C
     pipeline = gitlab.pipeline(C, "v1.1.0", tag=True)
-    job = gitlab.job(pipeline, "release", environment={"name": "pypi"})
+    job = gitlab.job(pipeline, "release", environment="pypi")  # and its deployment
     api = client(gitlab)
     runs = api.workflow_runs(".gitlab-ci.yml", branch="v1.1.0")
     assert runs is not None

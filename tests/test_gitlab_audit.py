@@ -55,7 +55,7 @@ def _published(repo: Repo, gitlab: GitLabStandIn, **changes: str) -> tuple[str, 
     commit = repo.commit("release 1.0.0")
     repo.push("main")
     pipeline = gitlab.pipeline(commit, "v1.0.0", tag=True)
-    job = gitlab.job(pipeline, "release")
+    job = gitlab.job(pipeline, "release", environment="pypi")
     bound = index_details(open_workspace(repo.path, env={}).config.index("local"))
     event = Event(
         "publish", "sample-pkg", "1.0.0", tag="v1.0.0", commit=commit, index="local",

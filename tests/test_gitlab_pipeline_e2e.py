@@ -27,7 +27,7 @@ from pytest_httpserver import HTTPServer
 
 from conftest import git
 from gitlab_checkout import JOB_TOKEN, Trigger, checkout
-from gitlab_ci_local import PipelineRun, run
+from gitlab_ci_local import PipelineRun, environments, run
 from gitlab_oidc import GitLabPublisher, GitLabPublishers
 from gitlab_standin import GitLabStandIn
 from harness_samples import SAMPLES
@@ -197,8 +197,10 @@ def _known(project: Project, cli: Cli, done: PipelineRun) -> None:
         sha, trigger.ref, source=trigger.source, tag=trigger.ref_type == "tag"
     )
     failed = {line.split()[1] for line in done.log.splitlines() if line[1:5] == "FAIL"}
+    deploys = environments(done.checkout)  # a job with an environment deployed there
     for name in done.ran():
-        gitlab.job(pipeline, name, "failed" if name in failed else "success")
+        status = "failed" if name in failed else "success"
+        gitlab.job(pipeline, name, status, environment=deploys.get(name, ""))
     shown = cli("-C", str(project.repo.path), "ledger", "show", "--format", "json")
     for record in json.loads(shown.out)["records"]:
         run_id = int(record["actor"].get("run_id") or 0)

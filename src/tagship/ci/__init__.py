@@ -100,7 +100,11 @@ job_variables = HOSTS[0].job_variables
 
 def host_title(ci: CIRun) -> str:
     """The run's host as messages name it (GitHub, GitLab): its job's, else its token's."""
-    name = ci.host or ci.api_host
+    return title_of(ci.host or ci.api_host)
+
+
+def title_of(name: str | None) -> str:
+    """The host named `name` (github, gitlab) as messages name it; the first when unknown."""
     return next((h for h in HOSTS if name == h.HOST), HOSTS[0]).IDENTITY.host
 
 

@@ -78,6 +78,8 @@ class HostClient(Protocol):
     # whether the host keeps draft releases between runs (GitHub); one without drafts gets
     # its draft from the run that publishes it (GitLab: ci/gitlab/releases.py)
     keeps_drafts: bool
+    # the host as messages name it (GitHub, GitLab)
+    title: str
 
     def commit_sha(self, ref: str) -> str | None: ...
 
@@ -115,4 +117,5 @@ class HostClient(Protocol):
 
     def workflow_runs(self, workflow: str, *, branch: str) -> list[WorkflowRun] | None: ...
 
-    def workflow_run(self, run_id: int) -> RunFacts | None: ...
+    # `environment`: the one the run must have deployed to, where the host can say
+    def workflow_run(self, run_id: int, environment: str | None = None) -> RunFacts | None: ...

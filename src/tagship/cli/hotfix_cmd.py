@@ -36,7 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_format(finish)
 
 
-def show_started(started: HotfixStarted) -> None:
+def show_started(started: HotfixStarted, ctx: Context) -> None:
+    """What `hotfix start` (or `rollback patch`) did."""
     emit_json(hotfix_started(started))
     line(f"created {started.branch} from {started.fixes}")
     if started.bump_commit is not None:
@@ -45,9 +46,13 @@ def show_started(started: HotfixStarted) -> None:
         line(f"the version comes from git tags: {started.tag} will release {started.version}")
     line(f"recorded: ledger #{started.record.seq} hotfix of {started.fixes}")
     if started.newer is not None:
+        from tagship.ci.host_names import project_host_title  # noqa: PLC0415
+
+        workspace = ctx.workspace()  # on the new branch
+        host = project_host_title(ctx.ci, workspace.origin_url, workspace.root)
         line(
             f"note: {started.newer} is a newer release line, so {started.tag} will not be "
-            "marked latest on GitHub"
+            f"marked latest on {host}"
         )
     next_step(
         "apply the smallest safe fix, push the branch, run the required checks and the "
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start":
         from tagship.steps.rollback.hotfix import start_hotfix  # noqa: PLC0415
 
-        show_started(start_hotfix(ctx.workspace, args.tag))
+        show_started(start_hotfix(ctx.workspace, args.tag), ctx)
         return 0
     from tagship.steps.rollback.hotfix_finish import finish_hotfix  # noqa: PLC0415
 

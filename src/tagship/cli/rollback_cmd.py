@@ -271,7 +271,7 @@ def _patch(args: argparse.Namespace, ctx: Context) -> int:
 
     workspace = ctx.workspace()
     version = parse_version(args.version, where="the command line")
-    show_started(start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)))
+    show_started(start_hotfix(ctx.workspace, tag_for(version, workspace.config.tag_format)), ctx)
     return 0
 
 

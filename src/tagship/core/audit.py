@@ -172,8 +172,11 @@ def _normalise(version: str) -> str:
 class _Ledger:
     """Lookups over the ledger records of one project, for the index `name` at `url`."""
 
-    def __init__(self, project: str, records: Sequence[Record], name: str, url: str) -> None:
+    def __init__(
+        self, project: str, records: Sequence[Record], name: str, url: str, environment: str
+    ) -> None:
         self.index, self.url = name, url
+        self.environment = environment  # where its publish job deploys
         self.by_hash: dict[str, list[tuple[Record, FileEntry]]] = {}
         self.elsewhere: dict[str, list[Record]] = {}  # publish records of other indexes
         self.names: set[str] = set()
@@ -203,7 +206,7 @@ class _Ledger:
         key = (record.hash, version)
         found = self._problems.get(key)
         if found is None:
-            found = self._problems[key] = _problems(record, version, evidence)
+            found = self._problems[key] = _problems(record, version, evidence, self.environment)
         return found
 
     def candidates(self, file: ListedFile) -> list[Record]:
@@ -238,14 +241,18 @@ def _attested(actor: Actor, seq: int, signers: Collection[tuple[str, str]]) -> l
     ]
 
 
-def _problems(record: Record, version: str | None, evidence: Evidence) -> list[Finding]:
+def _problems(
+    record: Record, version: str | None, evidence: Evidence, environment: str
+) -> list[Finding]:
     event, found = record.event, []
     rules = evidence.identity_rules.get(record.actor.kind)
     if record.actor.is_ci and rules is None:
         detail = f"record #{record.seq} claims a run of {shown(record.actor.kind)}, a CI host "
         found.append(Finding(CI_IDENTITY_FORGED, None, detail + "tagship does not know"))
     elif record.actor.is_ci and rules is not None:
-        claims = identity_problems(record.actor, event, evidence.repository, evidence.runs, rules)
+        claims = identity_problems(
+            record.actor, event, evidence.repository, evidence.runs, rules, environment=environment
+        )
         found += [Finding(kind, None, f"record #{record.seq} {detail}") for kind, detail in claims]
     else:
         where = record.actor.host or "an unknown host"
@@ -324,10 +331,16 @@ def _provenance_note(files: Sequence[ListedFile], checked: Mapping[str, FileProv
 
 
 def _identity_note(evidence: Evidence) -> str:
-    if evidence.runs is None:
-        return "CI identities not verified: no GitHub token (GITHUB_TOKEN or GH_TOKEN)"
     rules = evidence.identity_rules
-    hosts = sorted({rules[r.actor.kind].host for r in evidence.records if r.actor.kind in rules})
+    kinds = {r.actor.kind for r in evidence.records if r.actor.kind in rules}
+    named = {rules[kind].host: rules[kind] for kind in kinds}
+    hosts = sorted(named)
+    if evidence.runs is None:
+        # the token of each host the records name (GitHub's when they name none)
+        wanted = [named[host] for host in hosts] or [GITHUB_RULES]
+        return "CI identities not verified: " + "; ".join(
+            f"no {r.host} token ({' or '.join(r.tokens)})" for r in wanted
+        )
     return f"CI identities checked with {' and '.join(hosts) or 'GitHub'}: " + plural(
         len(evidence.runs), "run"
     )
@@ -335,7 +348,9 @@ def _identity_note(evidence: Evidence) -> str:
 
 def _ledger(project: str, index: IndexConfig, evidence: Evidence) -> _Ledger:
     url = normalise_url(index.upload_url)
-    return _Ledger(canonicalize_name(project), evidence.records, index.name, url)
+    # the environment of the index's publish job, as the generated pipelines name it
+    environment = index.environment or index.name
+    return _Ledger(canonicalize_name(project), evidence.records, index.name, url, environment)
 
 
 def runs_to_check(
@@ -345,7 +360,7 @@ def runs_to_check(
     before `audit` (claims that are missing or malformed are findings, never requests)."""
     ledger = _ledger(project, index, evidence)
     return frozenset(
-        claimed_run(record.actor)
+        claimed_run(record.actor, ledger.environment)
         for file in files
         for record in ledger.candidates(file)
         if record.actor.kind in evidence.identity_rules

@@ -53,6 +53,8 @@ class IdentityRules:
     repository: re.Pattern[str] = _CLAIMS[0][2]
     workflows: str = WORKFLOWS  # the folder its pipeline files are in ("": the path as is)
     events: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(_EVENTS))
+    # the variables its API token is read from, named when none was set
+    tokens: tuple[str, ...] = ("GITHUB_TOKEN", "GH_TOKEN")
 
 
 GITHUB_RULES = IdentityRules("GitHub")
@@ -64,15 +66,17 @@ def _claims(rules: IdentityRules) -> tuple[tuple[str, str, re.Pattern[str]], ...
 
 @dataclass(frozen=True)
 class RunClaim:
-    """The run a record names: what to ask GitHub, once per run."""
+    """The run a record names: what to ask its host, once per run and environment."""
 
     repository: str
     run_id: int
+    # the environment it published to: the record's, else the audited index's
+    environment: str | None = None
 
 
 @dataclass(frozen=True)
 class RunFacts:
-    """What GitHub says about a workflow run."""
+    """What the host says about a run (a GitHub workflow run, a GitLab job)."""
 
     repository: str  # owner/name
     path: str  # .github/workflows/<file>, sometimes followed by @<ref>
@@ -80,6 +84,9 @@ class RunFacts:
     head_branch: str | None  # the branch or the tag name
     event: str
     run_attempt: int  # the latest attempt
+    # the claimed environment if the run's pipeline deployed to it at head_sha, else empty;
+    # None: the host does not say (the run itself is checked, not its deployments)
+    deployed: frozenset[str] | None = None
 
 
 def shown(value: str | None) -> str:
@@ -127,9 +134,12 @@ def claim_problems(
     return found
 
 
-def claimed_run(actor: Actor) -> RunClaim:
-    """The run of an actor whose claims passed `claim_problems`."""
-    return RunClaim(actor.repository or "", int(actor.run_id or "0"))
+def claimed_run(actor: Actor, environment: str | None = None) -> RunClaim:
+    """The run of an actor whose claims passed `claim_problems`, in the environment it
+    recorded, else `environment` (a record job deploys nothing: the publish job did)."""
+    return RunClaim(
+        actor.repository or "", int(actor.run_id or "0"), actor.environment or environment
+    )
 
 
 def _run_of(rules: IdentityRules) -> str:
@@ -148,9 +158,13 @@ def _ref_problem(ref: str, facts: RunFacts, rules: IdentityRules) -> str | None:
 
 
 def run_problems(
-    actor: Actor, facts: RunFacts | None, rules: IdentityRules = GITHUB_RULES
+    actor: Actor,
+    facts: RunFacts | None,
+    rules: IdentityRules = GITHUB_RULES,
+    environment: str | None = None,
 ) -> list[str]:
-    """What the host says that contradicts the claim (`facts` None: it knows no such run)."""
+    """What the host says that contradicts the claim (`facts` None: it knows no such run);
+    `environment`: the one the run must have deployed to, where the host says."""
     if facts is None:
         return ["there is no such run"]
     found = []
@@ -168,6 +182,9 @@ def run_problems(
         found.append(ref)
     if int(actor.run_attempt or "0") > facts.run_attempt:
         found.append(f"it has {plural(facts.run_attempt, 'attempt')}, not {actor.run_attempt}")
+    if environment and facts.deployed is not None and environment not in facts.deployed:
+        detail = f"its pipeline made no successful deployment to environment {shown(environment)}"
+        found.append(detail)
     return found
 
 
@@ -177,14 +194,17 @@ def identity_problems(
     repository: str | None,
     runs: Mapping[RunClaim, RunFacts | None] | None,
     rules: IdentityRules = GITHUB_RULES,
+    *,
+    environment: str | None = None,
 ) -> list[tuple[str, str]]:
     """(kind, detail) for each problem with a CI record's identity: its claims, then the
-    host's answer about its run (`runs` None: the host was not asked)."""
+    host's answer about its run (`runs` None: the host was not asked); `environment`: the
+    audited index's, for a record that names none."""
     claims = claim_problems(actor, event, repository, rules)
     if claims or runs is None:
         return claims
-    claim = claimed_run(actor)
-    problems = run_problems(actor, runs.get(claim), rules)
+    claim = claimed_run(actor, environment)
+    problems = run_problems(actor, runs.get(claim), rules, claim.environment)
     if not problems:
         return []
     detail = (

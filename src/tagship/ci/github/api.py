@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tagship.ci.api import Asset, Commit, NotFoundError, Release, WorkflowRun
 from tagship.ci.github.session import DEFAULT_API_URL, GitHubSession
 from tagship.core.checks import CheckSignal, check_run_state, status_state
-from tagship.core.ci_identity import RunFacts
+from tagship.core.ci_identity import GITHUB_RULES, RunFacts
 from tagship.core.errors import ServiceError
 from tagship.core.notes import MergedPull
 
@@ -54,6 +54,7 @@ class GitHubClient(GitHubSession):
     """The REST calls tagship makes, each returning tagship's own values."""
 
     keeps_drafts = True
+    title = GITHUB_RULES.host
 
     def _pages(
         self, method: Any, *, per_page: int = _PER_PAGE, **params: Any
@@ -355,8 +356,10 @@ class GitHubClient(GitHubSession):
         ]
         return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
 
-    def workflow_run(self, run_id: int) -> RunFacts | None:
-        """What GitHub says about run `run_id` of this repository; None when it knows none."""
+    def workflow_run(self, run_id: int, environment: str | None = None) -> RunFacts | None:
+        """What GitHub says about run `run_id` of this repository; None when it knows none.
+        Its deployments to `environment` are not asked about (`deployed` stays None)."""
+        del environment
         run = self._found(
             f"reading workflow run {run_id}",
             "actions: read",

@@ -68,6 +68,11 @@ def _merge_request(raw: dict[str, Any]) -> MergedPull:
 class GitLabClient(GitLabReleases):
     """The REST calls tagship makes of one GitLab project."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # each environment's successful deployments, as (pipeline id, sha), once read
+        self._deployments: dict[str, frozenset[tuple[int, str]]] = {}
+
     # -- commits and checks ----------------------------------------------------------------
 
     def commit_sha(self, ref: str) -> str | None:
@@ -189,9 +194,10 @@ class GitLabClient(GitLabReleases):
             )
         return sorted(runs, key=lambda r: (r.created_at, r.id), reverse=True)
 
-    def workflow_run(self, run_id: int) -> RunFacts | None:
+    def workflow_run(self, run_id: int, environment: str | None = None) -> RunFacts | None:
         """What GitLab says about job `run_id` of this project (a job of another project is a
-        404 here); None when it knows none."""
+        404 here), and whether its pipeline deployed to `environment`; None when it knows no
+        such job."""
         job = self.found(f"/jobs/{run_id}", f"reading job {run_id}", READ)
         if not isinstance(job, dict):
             return None
@@ -211,4 +217,29 @@ class GitLabClient(GitLabReleases):
             text(job, "ref") or None,
             text(pipeline, "source"),
             1,
+            self._deployed(pid, text(pipeline, "sha"), environment) if environment else None,
         )
+
+    def _deployed(self, pipeline: int, sha: str, environment: str) -> frozenset[str]:
+        """{environment} when a job of `pipeline` deployed to it successfully at `sha`, else
+        empty. A GitLab job names no environment; its deployment does, with the job that
+        made it (`deployable`) and that job's pipeline (GET /projects/:id/deployments)."""
+        made = self._deployments.get(environment)
+        if made is None:  # listed once per environment, however many runs are audited
+            found = self.pages(
+                "/deployments",
+                f"listing the deployments to {environment}",
+                READ,
+                environment=environment,
+                status="success",
+            )
+            made = self._deployments[environment] = frozenset(
+                (number(owner, "id"), text(deployment, "sha"))
+                for deployment in found
+                if isinstance(job := deployment.get("deployable"), dict)
+                and isinstance(owner := job.get("pipeline"), dict)
+                and isinstance(target := deployment.get("environment"), dict)
+                and text(target, "name") == environment
+                and text(deployment, "status") == "success"
+            )
+        return frozenset((environment,)) if pipeline and (pipeline, sha) in made else frozenset()

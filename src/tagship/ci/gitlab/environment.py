@@ -54,6 +54,7 @@ IDENTITY = IdentityRules(
     ),
     workflows="",
     events={TAGS: ("push",), HEADS: ("push", "web")},
+    tokens=TOKEN_VARIABLES,
 )
 # every variable GitLab sets in a job starts with one of these
 PREFIXES = ("CI_", "GITLAB_")

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tagship.ci.api import Asset, NotFoundError, Release
+from tagship.ci.gitlab.environment import IDENTITY
 from tagship.ci.gitlab.session import GitLabSession, number, text
 
 # where a release's files are kept: the generic package of this name, version = the tag
@@ -34,6 +35,7 @@ class GitLabReleases(GitLabSession):
     """A project's releases, and the drafts this client holds until they are published."""
 
     keeps_drafts = False
+    title = IDENTITY.host
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,7 +56,7 @@ def resolve_ref(client: HostClient, ref: str) -> str:
     if sha is None:
         raise UsageError(
             f"{ref!r} does not name a commit in {client.full_name}",
-            hint="pass a branch, tag or sha that is pushed to GitHub",
+            hint=f"pass a branch, tag or sha that is pushed to {client.title}",
         )
     return sha
 

@@ -79,7 +79,9 @@ def github_runs(ci: CIRun, *, sleep: Callable[[float], None] = time.sleep) -> Ru
             if claim.repository not in clients:
                 clients[claim.repository] = repository_client(ci, claim.repository, sleep=sleep)
             client = clients[claim.repository]
-            found[claim] = client.workflow_run(claim.run_id) if client is not None else None
+            found[claim] = (
+                client.workflow_run(claim.run_id, claim.environment) if client is not None else None
+            )
         return found
 
     return lookup

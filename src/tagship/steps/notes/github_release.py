@@ -95,7 +95,7 @@ def publish_release(
         )
     if not client.tag_exists(tag):
         raise GateError(
-            f"tag {tag} does not exist on GitHub ({client.full_name})",
+            f"tag {tag} does not exist on {client.title} ({client.full_name})",
             hint=f"publishing would create it elsewhere; push it first: git push origin {tag}",
         )
     since = previous_release_tag(workspace, version)

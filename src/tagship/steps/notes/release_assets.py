@@ -161,8 +161,8 @@ def attach(
             raise _refused(client, draft, tag, asset.name) from None
         if sent.digest is not None and sent.digest != asset.digest:
             raise IntegrityError(
-                f"GitHub holds {asset.name} with other bytes than were sent ({sent.digest}, "
-                f"not {asset.digest}): the draft release {tag} was not published",
+                f"{client.title} holds {asset.name} with other bytes than were sent "
+                f"({sent.digest}, not {asset.digest}): the draft release {tag} was not published",
                 hint="remove the asset from the draft and rerun",
             )
         done.append(Attached(asset.name, asset.digest, "uploaded" if there is None else "replaced"))
@@ -184,7 +184,7 @@ def _refused(client: HostClient, draft: Release, tag: str, name: str) -> GateErr
             "version (tagship hotfix start)",
         )
     return GateError(
-        f"GitHub refused {name} on the draft release {tag}",
+        f"{client.title} refused {name} on the draft release {tag}",
         hint="check the asset's name and the token's contents: write, then rerun",
     )
 

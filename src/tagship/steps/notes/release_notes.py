@@ -85,7 +85,7 @@ def github_pulls(client: HostClient, base: str, head: str) -> list[MergedPull]:
     commits = client.compare(base, head)
     if commits is None:
         raise UsageError(
-            f"GitHub cannot compare {base}...{head} in {client.full_name}",
+            f"{client.title} cannot compare {base}...{head} in {client.full_name}",
             hint=f"push the tag and branch (git push origin {base} {head}), or fix --since",
         )
     pulls: dict[int, MergedPull] = {}
@@ -163,7 +163,7 @@ def sync_draft(
         releases = client.releases()
         if any(r.tag_name == tag and not r.draft for r in releases):
             raise GateError(
-                f"release {tag} is already published on GitHub",
+                f"release {tag} is already published on {client.title}",
                 hint="the last release tag is missing here: git fetch --tags",
             )
         drafts = _candidate_drafts(releases, tag_format, notes.current)
