@@ -123,10 +123,17 @@ class GitPlumbing(GitBase):
             hint=f"check that {remote!r} exists and is reachable (git remote -v)",
         )
 
-    def push_ref(self, commit: str, ref: str, remote: str = "origin") -> str | None:
+    def push_ref(
+        self, commit: str, ref: str, remote: str = "origin", *, expect: str | None = None
+    ) -> str | None:
         """Push `commit` to the remote's `ref` as a fast-forward: None when accepted,
-        else the rejection reason (the remote moved, or a lock was busy)."""
-        done = self._run("push", "--porcelain", "--quiet", remote, f"{commit}:{ref}")
+        else the rejection reason (the remote moved, or a lock was busy). With `expect`, only
+        if the remote's `ref` is exactly that commit (forty zeros: absent) when the push lands
+        (git's lease, checked by the remote: `stale info` otherwise)."""
+        lease = []
+        if expect is not None:
+            lease = [f"--force-with-lease={ref}:{'' if expect == _ZEROS else expect}"]
+        done = self._run("push", "--porcelain", "--quiet", *lease, remote, f"{commit}:{ref}")
         if done.ok:
             return None
         for out in done.stdout.splitlines():
