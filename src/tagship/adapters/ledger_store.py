@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from tagship.adapters.git_plumbing import STALE_LEASE
 from tagship.adapters.ledger_refs import (
     ABSENT,
     LEDGER_FILE,
@@ -227,8 +228,8 @@ def append_events(
         if refused is None:
             return records
         reason = refused
-        if base.guessed:
-            continue  # the copy fetched earlier was stale: fetch now, no backoff needed
+        if base.guessed and STALE_LEASE in refused:
+            continue  # the copy fetched earlier was stale, no one is busy: fetch at once
         if not patience.pause(attempt, deadline):
             break
     kinds = ", ".join(e.kind for e in events)
