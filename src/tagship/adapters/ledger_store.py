@@ -2,9 +2,10 @@
 
 Each append is one commit on that ref (parent: the previous head) pushed to `origin`, so the
 ledger travels with the repository and a tag-triggered CI job can append without pushing to
-`main`. Appends from concurrent jobs never lose a record: the push is a fast-forward only, and
-a rejected push fetches the new head, re-chains the record on it and tries again, with jittered
-backoff, for as long as `Patience` allows (a time, not a count: a busy origin slows every job).
+`main`. Appends from concurrent jobs never lose a record: the push lands only on the head the
+record was chained on (git's lease), and a rejected push fetches the new head, re-chains the
+record on it and tries again, with jittered backoff unless only the clone's copy was stale, for
+as long as `Patience` allows (a time, not a count: a busy origin slows every job).
 The clone's own ref only moves onto a chain that holds all of it (`ledger_refs`).
 
 API for the other steps (publish, tag, yank, rollback, GitHub Release):
