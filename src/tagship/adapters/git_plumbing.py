@@ -20,6 +20,7 @@ class TagRecord:
 _ZEROS = "0" * 40  # update-ref's "old" value for a ref that must not exist yet
 # a concurrent update holds a ref's lock for milliseconds: wait for it (git's default is
 # 100 ms) rather than fail, so that a failed update means the ref moved, or a real error
+STALE_LEASE = "stale info"  # git push's reason when the remote's ref is not the expected one
 _WAIT_FOR_LOCKS = ("-c", "core.filesRefLockTimeout=10000", "-c", "core.packedRefsTimeout=10000")
 
 
@@ -123,10 +124,17 @@ class GitPlumbing(GitBase):
             hint=f"check that {remote!r} exists and is reachable (git remote -v)",
         )
 
-    def push_ref(self, commit: str, ref: str, remote: str = "origin") -> str | None:
+    def push_ref(
+        self, commit: str, ref: str, remote: str = "origin", *, expect: str | None = None
+    ) -> str | None:
         """Push `commit` to the remote's `ref` as a fast-forward: None when accepted,
-        else the rejection reason (the remote moved, or a lock was busy)."""
-        done = self._run("push", "--porcelain", "--quiet", remote, f"{commit}:{ref}")
+        else the rejection reason (the remote moved, or a lock was busy). With `expect`, only
+        if the remote's `ref` is exactly that commit (forty zeros: absent) when the push lands
+        (git's lease: the reason is then STALE_LEASE)."""
+        lease = []
+        if expect is not None:
+            lease = [f"--force-with-lease={ref}:{'' if expect == _ZEROS else expect}"]
+        done = self._run("push", "--porcelain", "--quiet", *lease, remote, f"{commit}:{ref}")
         if done.ok:
             return None
         for out in done.stdout.splitlines():

@@ -2,9 +2,10 @@
 
 Each append is one commit on that ref (parent: the previous head) pushed to `origin`, so the
 ledger travels with the repository and a tag-triggered CI job can append without pushing to
-`main`. Appends from concurrent jobs never lose a record: the push is a fast-forward only, and
-a rejected push fetches the new head, re-chains the record on it and tries again, with jittered
-backoff, for as long as `Patience` allows (a time, not a count: a busy origin slows every job).
+`main`. Appends from concurrent jobs never lose a record: the push lands only on the head the
+record was chained on (git's lease), and a rejected push fetches the new head, re-chains the
+record on it and tries again, with jittered backoff unless only the clone's copy was stale, for
+as long as `Patience` allows (a time, not a count: a busy origin slows every job).
 The clone's own ref only moves onto a chain that holds all of it (`ledger_refs`).
 
 API for the other steps (publish, tag, yank, rollback, GitHub Release):
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from tagship.adapters.git_plumbing import STALE_LEASE
 from tagship.adapters.ledger_refs import (
     ABSENT,
     LEDGER_FILE,
@@ -227,6 +229,8 @@ def append_events(
         if refused is None:
             return records
         reason = refused
+        if base.guessed and STALE_LEASE in refused:
+            continue  # the copy fetched earlier was stale, no one is busy: fetch at once
         if not patience.pause(attempt, deadline):
             break
     kinds = ", ".join(e.kind for e in events)
@@ -240,38 +244,47 @@ def append_events(
 @dataclass(frozen=True)
 class _Base:
     """The verified chain an append builds on: its commit, stored text and records, and
-    every ref under refs/tagship/ as read."""
+    every ref under refs/tagship/ as read; `guessed`: the remote was not asked, its head
+    as last fetched was taken (the push's lease then checks it)."""
 
     commit: str | None
     text: str
     check: ChainCheck
     refs: Mapping[str, str]
+    guessed: bool = False
 
 
-def _base(git: Git, remote: str, *, online: bool, rejected: bool) -> _Base:
-    """The chain to append to: the remote's, asked for first (a copy fetched earlier is
-    stale whenever other jobs append: pushing on it only costs a rejection), else the local
-    ref's. `rejected`: the last try's push was. IntegrityError when the chain is broken or
-    lacks or changes a local record."""
+def _base(git: Git, remote: str, *, online: bool, rejected: bool, guess: bool = True) -> _Base:
+    """The chain to append to: the remote's, else the local ref's. The remote's head as last
+    fetched is taken without asking (one round trip less: the push's lease lands only on
+    that very head, and a stale copy costs one rejection, then a fetch); a clone that never
+    fetched it asks first. `rejected`: the last try's push was. IntegrityError when the
+    chain is broken or lacks or changes a local record."""
     tracking = tracking_ref(remote)
     refs = git.refs(_REFS)
-    if online and sync(git, remote, moved=rejected, refs=refs):
+    guessed = guess and online and not rejected and tracking in refs
+    if online and not guessed and sync(git, remote, moved=rejected, refs=refs):
         refs = git.refs(_REFS)  # the fetch moved the tracking ref
     commit = refs.get(tracking if online and tracking in refs else LEDGER_REF)
     text, check = load_commit(git, commit)
+    mismatch = None
+    if check.problem is None and commit is not None:
+        mismatch = find_mismatch(git, remote, commit, text, refs.get(LEDGER_REF))
+    if guessed and (check.problem is not None or mismatch is not None):
+        # only the remote's head as it is now is judged, never an old copy of it
+        return _base(git, remote, online=online, rejected=False, guess=False)
     if check.problem is not None:
         raise IntegrityError(
             f"the ledger is broken at record {check.problem.position}: "
             f"{check.problem.message}; refusing to append",
             hint="run `tagship ledger verify` and restore the ledger ref from a good copy",
         )
-    mismatch = find_mismatch(git, remote, commit, text, refs.get(LEDGER_REF)) if commit else None
     if mismatch is not None:
         raise IntegrityError(
             f"{mismatch.message}; refusing to append on it",
             hint=restore_hint(mismatch, remote, tracking, LEDGER_REF),
         )
-    return _Base(commit, text, check, refs)
+    return _Base(commit, text, check, refs, guessed)
 
 
 def _store(
@@ -289,10 +302,11 @@ def _store(
         if git.update_ref(LEDGER_REF, commit, local or ABSENT):
             return None
         return "the local ledger ref changed meanwhile"
-    rejected = git.push_ref(commit, LEDGER_REF, remote)
+    tracking = tracking_ref(remote)
+    # the push lands only where the chain verified above ends: the remote's head as read
+    rejected = git.push_ref(commit, LEDGER_REF, remote, expect=base.refs.get(tracking) or ABSENT)
     if rejected is None:
         # the local ref follows in the same transaction: the new chain holds it
-        tracking = tracking_ref(remote)
         moved = [(tracking, commit, base.refs.get(tracking) or ABSENT)]
         if not git.update_refs([*moved, (LEDGER_REF, commit, local or ABSENT)]):
             git.update_ref(tracking, commit)

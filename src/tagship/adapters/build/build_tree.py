@@ -51,6 +51,13 @@ class ProjectDirectory:
         return self.path / "tree"
 
     @property
+    def ask(self) -> Path:
+        """A second checkout of the same commit, where the backend is asked for the sdist's
+        requirements while the sdist builds in the first (setuptools writes into the tree
+        it is asked in)."""
+        return self.path / "ask"
+
+    @property
     def scratch(self) -> Path:
         """Room for unpacked sdists and hook output, emptied by whoever uses it."""
         return self.path / "scratch"
@@ -91,10 +98,12 @@ def _retire(projects: Path, now: float) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def checked_out(git: GitExport, commit: str, project: Path, directory: ProjectDirectory) -> Path:
+def checked_out(
+    git: GitExport, commit: str, project: Path, directory: ProjectDirectory, *, ask: bool = False
+) -> Path:
     """The project's directory inside a checkout of exactly `commit` in `directory` (held
-    with `locked`)."""
-    tree = directory.checkout
+    with `locked`); with `ask`, in its second checkout."""
+    tree = directory.ask if ask else directory.checkout
     if not (tree.is_dir() and git.reset_worktree(tree, commit)):
         shutil.rmtree(tree, ignore_errors=True)
         git.add_worktree(tree, commit)
@@ -116,10 +125,12 @@ class BuildProject(Protocol):
 
 @dataclass(frozen=True)
 class BuildSource:
-    """What the backend builds: `tree`, with `scratch` for the unpacked sdist."""
+    """What the backend builds: `tree`, with `scratch` for the unpacked sdist, and `ask`, a
+    copy of `tree` to ask the backend's requirements of meanwhile (None: ask `tree` first)."""
 
     tree: Path
     scratch: Path
+    ask: Path | None = None
 
 
 @contextmanager
@@ -149,4 +160,6 @@ def build_source(
             yield BuildSource(workspace.root, directory.scratch)
             return
         export = GitExport(git.root, runner, workspace.env)
-        yield BuildSource(checked_out(export, commit, workspace.root, directory), directory.scratch)
+        tree = checked_out(export, commit, workspace.root, directory)
+        ask = checked_out(export, commit, workspace.root, directory, ask=True)
+        yield BuildSource(tree, directory.scratch, ask)

@@ -189,9 +189,11 @@ def build_with_hooks(
     env: Mapping[str, str],
     runner: Runner,
     notice: Callable[[str], None],
+    ask: Path | None = None,
 ) -> bool:
     """Build the sdist of `project`, then the wheel from that sdist (unpacked in `scratch`),
     into `into` with the backend of `environment`; the backend's warnings go to `notice`.
+    `ask`: a copy of `project` the sdist's requirements are asked of while it builds.
     False, leaving `into` empty, when the backend asks for requirements the environment does
     not hold: the build then needs a fresh environment."""
 
@@ -200,7 +202,9 @@ def build_with_hooks(
 
     with backend_errors(environment.system), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        built = _sdist_then_wheel(caller, project, into, scratch, environment, notice=notice)
+        built = _sdist_then_wheel(
+            caller, project, into, scratch, environment, ask=ask, notice=notice
+        )
     for warning in caught:
         notice(f"warning from {environment.system.backend}: {warning.message}")
     if not built:
@@ -234,13 +238,25 @@ def _sdist_then_wheel(
     scratch: Path,
     environment: BuildEnvironment,
     *,
+    ask: Path | None,
     notice: Callable[[str], None],
 ) -> bool:
-    source = caller(project)
-    if not satisfies(environment, source.get_requires_for_build_sdist()):
-        return False
-    notice(f"building the sdist with {environment.system.backend}")
-    sdist = into / source.build_sdist(str(into))
+    if ask is None:
+        if not satisfies(environment, caller(project).get_requires_for_build_sdist()):
+            return False
+        notice(f"building the sdist with {environment.system.backend}")
+        sdist = into / caller(project).build_sdist(str(into))
+    else:
+        # asked of a copy of the tree while the sdist builds (one hook's start-up hidden,
+        # neither sees the other's side effects): the sdist counts only if nothing more
+        # was required, and so does its failure
+        notice(f"building the sdist with {environment.system.backend}")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            requires = pool.submit(caller(ask).get_requires_for_build_sdist)
+            built = pool.submit(caller(project).build_sdist, str(into))
+            if not satisfies(environment, requires.result()):
+                return False
+            sdist = into / built.result()
     notice(f"building the wheel from {sdist.name}")
     # the wheel's requirements are asked of one pristine copy of the sdist while another
     # builds: one hook's start-up hidden, and neither sees the other's side effects

@@ -148,6 +148,7 @@ def _run_build(
             source.tree,
             into,
             scratch=source.scratch,
+            ask=source.ask,
             name=workspace.name,
             env=env,
             runner=runner,
