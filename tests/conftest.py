@@ -18,6 +18,9 @@ from tagship.cli import main
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer
 
+# the workflow harness's kit, made once per worker for every module that runs the harness
+pytest_plugins = ["runner_kit"]
+
 _REAL_HOME = Path.home()
 # variables of the developer's or CI's environment that would change tagship's behaviour
 _SCRUBBED_PREFIXES = (
@@ -38,6 +41,13 @@ _SCRUBBED = (
     "NO_COLOR",
     "FORCE_COLOR",
 )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (a stable sort: the others keep their order). `make test` hands
+    the tests out in this order, two at a time: started last, a slow test kept one worker busy
+    minutes after the other ran out of work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,7 @@ def test_a_stopped_flow_keeps_its_steps(world: World, cli: Cli) -> None:
     assert "uncommitted changes: scratch.txt" in stopped["error"]["message"]
 
 
+@pytest.mark.slow
 def test_the_demo(cli: Cli, tmp_path: Path) -> None:
     result = cli("demo", "--workdir", str(tmp_path / "demo"), "--format", "json")
     demo = document(result, "demo")

@@ -62,6 +62,7 @@ def _job(clone: Path, writer: int) -> list[str]:
     return failures
 
 
+@pytest.mark.slow
 def test_concurrent_appends_lose_nothing(make_repo: MakeRepo, tmp_path: Path) -> None:
     with running_pypiserver(tmp_path / "packages") as index:
         release = make_release(make_repo, index.upload_url, index.simple_url)

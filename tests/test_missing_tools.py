@@ -18,12 +18,11 @@ from buildkit import sample_pyproject
 from harness_samples import GITIGNORE, SAMPLES, Sample
 from hostile import assert_refused
 from tagship.core.pyproject import loads
-from test_workflow_harness import (  # noqa: F401 - kit, indexes and project are fixtures
+from test_workflow_harness import (  # noqa: F401 - indexes and project are fixtures
     CHECK_JOBS,
     Project,
     _head,
     indexes,
-    kit,
     project,
 )
 from workflow_harness import push_event
@@ -282,6 +281,7 @@ NO_TOOLS = Sample(
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", [NO_TOOLS], ids=[NO_TOOLS.id])
 def test_the_skips_pass_on_the_runner(project: Project) -> None:  # noqa: F811 - a fixture
     """ci.yml of a project without tools, run job by job: every required check's job is

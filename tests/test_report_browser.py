@@ -21,6 +21,7 @@ WIDTH, HEIGHT = 1100, 800
 GREEN, YELLOW = (0xDA, 0xFB, 0xE1), (0xFF, 0xF8, 0xC5)  # the good and warn badges' fills
 
 
+@pytest.mark.slow
 def test_the_demos_releases_render_in_chromium(cli: Cli, tmp_path: Path) -> None:
     browser = chromium()  # before the demo: a machine without one skips at once
     demo = cli("demo", "--workdir", str(tmp_path / "demo"))

@@ -29,6 +29,7 @@ def index(tmp_path: Path) -> Iterator[PypiServer]:
         yield server
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("installer", ["uv", "pip"])
 def test_published_release_installs_and_matches_the_manifest(
     index: PypiServer, make_repo: MakeRepo, cli: Cli, installer: str

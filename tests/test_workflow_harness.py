@@ -17,12 +17,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -33,6 +30,7 @@ from conftest import git
 from github_standin import GitHubStandIn
 from harness_samples import COMPILED, RELEASED, SAMPLES, Sample
 from index_proxy import Registration, TrustedIndex
+from runner_kit import Kit, network, run
 from servers import running_pypiserver
 from workflow_harness import (
     Event,
@@ -46,72 +44,14 @@ from workflow_harness import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from conftest import MakeRepo, Repo
 
-pytestmark = pytest.mark.integration
-
-PROJECT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 OWNER = "harness"
 CHECK_JOBS = {"lint", "typecheck", "tests", "package-build", "docs-validation", "build-validation"}
 TOOLS = ("ruff", "mypy", "pytest", "flake8")  # the maintainer runs the checks locally too
-# how this machine reaches the package registries (its CA bundle, proxies): jobs keep them
-NETWORK = (
-    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "PIP_CERT",
-    "GIT_SSL_CAINFO", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
-    "no_proxy",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Kit:
-    """Made once per session: tagship's wheel and the runner's Python (tagship's dependencies
-    installed, tagship itself not: each job's `Install tools` step installs it)."""
-
-    wheel: Path
-    python: Path
-    python_version: str
-    uv_dir: Path
-    uv_version: str
-    system_path: str
-
-
-def _run(argv: list[str | Path], env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [str(a) for a in argv], env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, f"{argv} failed ({done.returncode}):\n{done.stdout}{done.stderr}"
-    return done.stdout
-
-
-def _network() -> dict[str, str]:
-    return {name: os.environ[name] for name in NETWORK if name in os.environ}
-
-
-def _system_path() -> str:
-    found = [shutil.which(tool) for tool in ("git", "bash")]
-    dirs = [str(Path(f).parent) for f in found if f] + ["/usr/bin", "/bin"]
-    return ":".join(dict.fromkeys(dirs))
-
-
-@pytest.fixture(scope="session")
-def kit(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Kit:
-    root = tmp_path_factory.mktemp("runner-kit")
-    env = {"PATH": _system_path(), "HOME": str(root), "UV_CACHE_DIR": str(shared_cache / "uv")}
-    env.update(_network())
-    uv = Path(sys.executable).parent / "uv"
-    _run([uv, "build", "--wheel", "--quiet", "--out-dir", root / "wheel", PROJECT], env)
-    (wheel,) = (root / "wheel").glob("tagship-*.whl")
-    python = root / "python"
-    _run([uv, "venv", "--seed", "--relocatable", "--quiet", "-p", sys.executable, python], env)
-    interpreter = python / "bin" / "python"
-    _run([uv, "pip", "install", "--quiet", "--compile-bytecode", "-p", interpreter, wheel], env)
-    _run([uv, "pip", "uninstall", "--quiet", "-p", interpreter, "tagship"], env)
-    (root / "uv").mkdir()
-    (root / "uv" / "uv").symlink_to(uv)
-    uv_version = _run([uv, "--version"], env).split()[1]
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return Kit(wheel, python, version, root / "uv", uv_version, _system_path())
 
 
 def _rust() -> tuple[str, dict[str, str]]:
@@ -185,7 +125,7 @@ class Project:
         return f"{OWNER}/{self.sample.name}"
 
     def tagship(self, *args: str, **extra: str) -> str:
-        return _run(["tagship", "-C", self.repo.path, *args], {**self.env, **extra})
+        return run(["tagship", "-C", self.repo.path, *args], {**self.env, **extra})
 
     def run(self, file: str, event: Event) -> RunResult:
         """Run a generated workflow; every job must succeed."""
@@ -231,12 +171,12 @@ def project(
     env.update(PATH=f"{python / 'bin'}:{kit.uv_dir}:{system_path}", **rust)
     uv: list[str | Path] = [kit.uv_dir / "uv", "pip", "install", "-q", "-p", python / "bin/python"]
     editable = [arg for path in sample.installs for arg in ("-e", repo.path / path)]
-    _run([*uv, kit.wheel, *TOOLS, *sample.tools, *editable], env)
+    run([*uv, kit.wheel, *TOOLS, *sample.tools, *editable], env)
     full = f"{OWNER}/{sample.name}"
     kept = {"UV_CACHE_DIR": str(shared_cache / "uv"), "PIP_CACHE_DIR": str(shared_cache / "pip")}
     machine = Machine(
         tmp_path / "runner", kit.python, kit.python_version, kit.uv_dir, kit.uv_version,
-        repo.origin, full, {**kept, **_network(), **rust}, system_path,
+        repo.origin, full, {**kept, **network(), **rust}, system_path,
     )  # fmt: skip
     github = GitHubStandIn(httpserver, full, repo.origin)
     found = Project(sample, repo, env, github, machine, clock)

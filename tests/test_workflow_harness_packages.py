@@ -12,13 +12,12 @@ import pytest
 
 from conftest import git
 from harness_samples import WORKSPACE, Sample
-from test_workflow_harness import (  # noqa: F401 - kit, indexes and project are fixtures
+from test_workflow_harness import (  # noqa: F401 - indexes and project are fixtures
     OWNER,
     Project,
     _head,
     _sha256s,
     indexes,
-    kit,
     project,
 )
 from workflow_harness import dispatch_event, pull_request_event, push_event, run_workflow
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
     from index_proxy import TrustedIndex
     from workflow_harness import RunResult
 
-pytestmark = pytest.mark.integration
-
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 PACKAGES = ("ws-app", "ws-core", "ws-extra")
 CHECKS = ("lint", "tests")
 
