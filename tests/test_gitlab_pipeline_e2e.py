@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from conftest import Cli, MakeRepo, Repo
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 NAMESPACE, NAME = "acme/tools", "sample-hatch"
 PROJECT = f"{NAMESPACE}/{NAME}"
