@@ -17,11 +17,17 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 PROJECT = str(Path(__file__).parents[1])
+_TAG = subprocess.run(
+    [str(BIN / "tagship"), "-C", PROJECT, "version", "--tag"],
+    capture_output=True,
+    text=True,
+    check=True,
+).stdout.strip()
 COMMANDS = {
     "tagship --help": [str(BIN / "tagship"), "--help"],
     "tagship version": [str(BIN / "tagship"), "-C", PROJECT, "version"],
     # the tag of the version this checkout holds (no tag of it need exist: it is computed)
-    "tagship check-tag": [str(BIN / "tagship"), "-C", PROJECT, "check-tag", "--expected"],
+    "tagship check-tag": [str(BIN / "tagship"), "-C", PROJECT, "check-tag", _TAG],
     "python -c pass": [sys.executable, "-c", "pass"],
     "python -m build --help": [sys.executable, "-m", "build", "--help"],
     "twine --help": [str(BIN / "twine"), "--help"],

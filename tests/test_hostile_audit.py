@@ -17,8 +17,9 @@ from conftest import git
 from hostile import assert_refused, snapshot
 from tagship.adapters.git import Git
 from tagship.adapters.ledger_store import LEDGER_FILE, LEDGER_REF
+from tagship.core.ci_identity import GITHUB_ACTIONS
 from tagship.core.index_url import UPLOAD_URL, index_details
-from tagship.core.ledger import GITHUB_ACTIONS, Actor, Event, FileEntry, make_record
+from tagship.core.ledger import Actor, Event, FileEntry, make_record
 from tagship.workspace import open_workspace
 from test_audit_identity import RUN, RUN_ID, SDIST, WHEEL, WORKFLOW, project, serve_page, sha
 from test_audit_provenance import provenance_document, provenance_project, serve_provenance

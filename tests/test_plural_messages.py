@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tagship.core.ci_identity import RunFacts, run_problems
-from tagship.core.ledger import GITHUB_ACTIONS, Actor
+from tagship.core.ci_identity import GITHUB_ACTIONS, RunFacts, run_problems
+from tagship.core.ledger import Actor
 from tagship.flows.pipeline import FlowFailedError, Pipeline
 from tagship.steps.gates.gates import Gate
 from tagship.steps.publish.release_steps import waited_summary

@@ -26,6 +26,7 @@ from packaging.version import InvalidVersion, Version
 
 from tagship.core.ci_identity import (
     CI_IDENTITY_FORGED,
+    GITHUB_ACTIONS,
     GITHUB_RULES,
     NOT_VERIFIED,
     IdentityRules,
@@ -35,7 +36,6 @@ from tagship.core.ci_identity import (
     shown,
 )
 from tagship.core.index_url import normalise_url, recorded_url
-from tagship.core.ledger import GITHUB_ACTIONS
 from tagship.core.replays import dirty_tree, replayed_versions, tree_unknown
 from tagship.core.versions import try_version_from_tag
 from tagship.core.words import plural

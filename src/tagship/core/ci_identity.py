@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from tagship.core.ledger import Actor, Event
 
+# the ledger's actor kind of records made in GitHub Actions (each host names its own)
+GITHUB_ACTIONS = "github-actions"
 CI_IDENTITY_FORGED = "ci-identity-forged"
 CI_IDENTITY_INCOMPLETE = "ci-identity-incomplete"
 NOT_VERIFIED = "CI identity not verified (no token)"

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
 FORMAT = 1
-GITHUB_ACTIONS = "github-actions"
 LOCAL = "local"
 # a CI host's actor kind: a short lower-case word (the audit knows each host's rules by it)
 _CI_KIND = re.compile(r"[a-z][a-z0-9-]{1,30}")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tagship.core.ci_identity import GITHUB_RULES
+from tagship.core.ci_identity import GITHUB_ACTIONS, GITHUB_RULES
 from tagship.core.ci_run import CIRun
-from tagship.core.ledger import GITHUB_ACTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
