@@ -9,16 +9,20 @@ required_approval_count, approval_rules: [{required_approvals, ...}]}`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from tagship.adapters.http import Http
 from tagship.adapters.http_rules import require_secure
+from tagship.ci.gitlab.session import GitLabSession
+from tagship.core.errors import ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from tagship.adapters.http import Http
+
+# what reading the settings takes (a job's own token may not read them)
+_NEED = "a GITLAB_TOKEN of a Maintainer with the read_api scope"
 
 
 @dataclass(frozen=True)
@@ -54,31 +58,16 @@ class GitLabSettings:
     """The project `path` on the server whose API is `api_url` (…/api/v4)."""
 
     def __init__(self, api_url: str, path: str, token: str, *, http: Http | None = None) -> None:
-        self._base = f"{require_secure(api_url).rstrip('/')}/projects/{quote(path, safe='')}"
-        self._token = token
-        self._http = http or Http()
+        # the host's own session: its bounded answers, its errors naming what the token needs
+        self._session = GitLabSession(path, token, api_url=require_secure(api_url), http=http)
 
     def _get(self, suffix: str, what: str) -> Any:
-        response = self._http.get(
-            f"{self._base}{suffix}",
-            headers={"PRIVATE-TOKEN": self._token},
-            params={"per_page": 100},
-        )
-        if response.status_code in (401, 403, 404):
-            return Denied(
-                f"GitLab answered {response.status_code} to reading {what}",
-                "use a GITLAB_TOKEN of a Maintainer with the read_api scope (a job's own "
-                "token may not read the settings)",
-            )
-        if response.status_code != 200:  # noqa: PLR2004
-            return Denied(
-                f"GitLab answered {response.status_code} to reading {what}",
-                "try again; check the GitLab server's status",
-            )
         try:
-            return json.loads(response.content)
-        except ValueError:
-            return Denied(f"GitLab's answer about {what} is not JSON", "check the API URL")
+            return self._session.json(
+                "GET", suffix, f"reading {what}", _NEED, params={"per_page": 100}
+            )
+        except ServiceError as error:  # NotFoundError included: a project hidden from it
+            return Denied(error.message, error.hint or "")
 
     def read(self) -> Settings:
         project = self._get("", "the project")
