@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from tagship.ci.github.workflows.ci_workflows import calls_tagship
 from tagship.ci.github.workflows.install_tagship import LOCK_FILE
+from tagship.ci.pipeline_values import calls_tagship
 from workflow_lint import assert_linted
 
 if TYPE_CHECKING:

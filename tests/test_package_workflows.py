@@ -12,7 +12,7 @@ import yaml
 import github_payloads as gh
 from conftest import git
 from tagship.adapters.process import run
-from tagship.ci.github.workflows.ci_workflows import calls_tagship
+from tagship.ci.pipeline_values import calls_tagship
 from tagship.flows.sample import SampleIndex
 from tagship.flows.workspace_sample import Member, create_workspace_sample
 from test_packages_flow import MEMBERS

@@ -4,11 +4,21 @@ CLI renders them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tagship.core.infer_checks import ProjectFacts
+
+# `tagship` as a command word: first on a line, or after a shell separator
+_TAGSHIP_WORD = re.compile(r"(?:^|[\s;&|(])tagship(?:\s|$)", re.MULTILINE)
+
+
+def calls_tagship(command: str) -> bool:
+    """Whether a check's shell command runs tagship, on any host: only such a job installs
+    tagship's locked set (about 50 packages); `ruff check .` needs none of it."""
+    return _TAGSHIP_WORD.search(command) is not None
 
 
 @dataclass(frozen=True)

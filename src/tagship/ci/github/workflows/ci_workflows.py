@@ -3,11 +3,11 @@ draft GitHub Release kept current from the merged pull requests."""
 
 from __future__ import annotations
 
-import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
 from tagship.ci.github.workflows.workflow_jobs import JOB_TOKEN, READ, job, setup_steps
+from tagship.ci.pipeline_values import calls_tagship
 from tagship.core.infer_checks import LABEL_CHECK, job_command, unfound_message
 from tagship.core.yaml_text import Commented
 
@@ -55,16 +55,6 @@ def check_jobs(
             steps = setup_steps(tools, history=calls, more=plan.setup, tagship=calls)
         checks[plan.name] = job(plan.name, READ, [*steps, {"name": plan.name, "run": command}])
     return checks
-
-
-# `tagship` as a command word: first on a line, or after a shell separator
-_TAGSHIP_WORD = re.compile(r"(?:^|[\s;&|(])tagship(?:\s|$)", re.MULTILINE)
-
-
-def calls_tagship(command: str) -> bool:
-    """Whether a check's shell command runs tagship: only such a job installs its locked
-    set (about 50 packages); `ruff check .` needs none of it."""
-    return _TAGSHIP_WORD.search(command) is not None
 
 
 def _unfound_step(plan: CheckPlan, pyproject: str) -> str:

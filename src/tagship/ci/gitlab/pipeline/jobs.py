@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tagship.ci.pipeline_values import calls_tagship
 from tagship.core.infer_checks import LABEL_CHECK, UV_INSTALL, job_command, unfound_message
 from tagship.core.release_plan import (
     GITHUB_RELEASE,
@@ -91,10 +92,10 @@ def check_jobs(config: Config, tools: Tools, plans: Sequence[CheckPlan]) -> dict
             script = [f"echo '{message}'"]
         else:
             command = job_command(plan, where).replace("::error::", "")
-            installs = [tools.install] if "tagship" in (plan.command or "") else []
+            installs = [tools.install] if calls_tagship(plan.command or "") else []
             setup = _with_pip(plan.setup.splitlines()) if plan.command else []
             script = [*installs, *setup, *command.splitlines()]
-        history = "tagship" in (plan.command or "")
+        history = calls_tagship(plan.command or "")
         # needs: nothing, so the checks start at once, beside the project's own stages
         jobs[f"{PREFIX}{plan.name}"] = _job(
             CHECK_STAGE, script, _checks_rules(), history=history, needs=[]
